@@ -1,0 +1,121 @@
+# lookout: build, test, demo.
+#
+#   make            build ./lookout
+#   make deps       install the Debian packages that are missing (as root)
+#   make test       install, build and run every test
+#   make asan       the same tests under AddressSanitizer + UBSan
+#   make demo       install, build, run the nightly job on data/sample/
+#   make bench      benchmarks (print figures, never fail)
+#   make eval       extraction and detection quality against ground truth
+#
+# Sources are found by folder, so a new module needs no edit here:
+# common/, ingest/, analyze/, graph/, output/ make the library, cli/ the
+# binary, tests/unit/test_*.c one cmocka program each.
+
+CC      ?= cc
+BUILD   ?= build/release
+SAN     ?=
+OPT     ?= -O2
+PKGS     = sqlite3 libpcre2-8 igraph libcjson opencc libutf8proc cmocka
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+
+ifeq ($(SAN),1)
+SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+OPT      = -O1
+endif
+
+DATADIR ?= $(CURDIR)/data
+
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Werror \
+	-Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter \
+	-I. -I$(BUILD) $(PKG_CFLAGS) $(SANFLAGS) \
+	-DLOOKOUT_DATADIR='"$(DATADIR)"' $(CFLAGS)
+LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
+LIBS = $(PKG_LIBS) -lcsv -lm
+
+LIB_SRC  = $(sort $(wildcard common/*.c ingest/*.c analyze/*.c graph/*.c output/*.c))
+CLI_SRC  = $(sort $(wildcard cli/*.c))
+TEST_SRC = $(sort $(wildcard tests/unit/test_*.c))
+BENCH_SRC = $(sort $(wildcard bench/*.c))
+
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/common/schema_sql.o
+CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN = $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+.PHONY: all deps test check asan demo bench eval clean schema-golden fuzz valgrind
+.DEFAULT_GOAL := all
+
+all: lookout
+
+lookout: $(BUILD)/lookout
+	cp $< $@
+
+$(BUILD)/lookout: $(CLI_OBJ) $(BUILD)/liblookout.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(BUILD)/liblookout.a $(LIBS)
+
+$(BUILD)/liblookout.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+# The schema is one SQL file of append-only migrations, compiled in.
+$(BUILD)/common/schema_sql.c: common/schema.sql scripts/sql2c.awk
+	@mkdir -p $(dir $@)
+	awk -f scripts/sql2c.awk common/schema.sql > $@
+
+$(BUILD)/common/schema_sql.o: $(BUILD)/common/schema_sql.c
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liblookout.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -o $@ $< $(BUILD)/liblookout.a $(LIBS) $(LDFLAGS_ALL)
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/liblookout.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -o $@ $< $(BUILD)/liblookout.a $(LIBS) $(LDFLAGS_ALL)
+
+deps:
+	@sh scripts/deps.sh
+
+# check: build and run everything, assuming the dependencies are there.
+check: $(BUILD)/lookout $(TEST_BIN) $(BENCH_BIN)
+	@sh tests/run.sh $(BUILD)
+
+test:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory check
+
+asan:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 check
+
+demo:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory lookout
+	@sh scripts/demo.sh
+
+bench:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory lookout $(BENCH_BIN)
+	@sh bench/run.sh $(BUILD)
+
+eval:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory lookout $(BENCH_BIN)
+	@sh bench/eval.sh $(BUILD)
+
+# Rewrite the golden dump of a fresh database's schema after a migration.
+schema-golden: $(BUILD)/lookout
+	rm -f $(BUILD)/golden.db
+	$(BUILD)/lookout --db $(BUILD)/golden.db init >/dev/null
+	sh tests/schema-dump.sh $(BUILD)/golden.db > tests/golden/schema.sql
+
+clean:
+	rm -rf build lookout
+
+-include $(shell find build -name '*.d' 2>/dev/null)

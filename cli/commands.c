@@ -1,0 +1,18 @@
+/*
+ * commands: the command table.  A new command is a cmd_<name>.c file
+ * and one line here.
+ */
+#include "cli/cli.h"
+
+#include <stddef.h>
+
+extern const struct cli_cmd cmd_help;
+extern const struct cli_cmd cmd_init;
+extern const struct cli_cmd cmd_stats;
+
+const struct cli_cmd *const cli_commands[] = {
+	&cmd_init,
+	&cmd_stats,
+	&cmd_help,
+	NULL,
+};

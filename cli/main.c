@@ -1,0 +1,58 @@
+/*
+ * main: lookout [--db FILE] [--data DIR] COMMAND [options].  Parses the
+ * global options and dispatches to the command table; nothing else.
+ */
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+	"usage: lookout [--db FILE] [--data DIR] COMMAND [options]\n"
+	"       lookout help [COMMAND]\n";
+
+int main(int argc, char **argv)
+{
+	struct cli_ctx ctx = { 0 };
+	const struct cli_cmd *cmd;
+	int i = 1;
+
+	ctx.db_path = getenv("LOOKOUT_DB");
+	if (!ctx.db_path || !*ctx.db_path)
+		ctx.db_path = "lookout.db";
+	ctx.data_dir = getenv("LOOKOUT_DATA");
+	if (!ctx.data_dir || !*ctx.data_dir)
+		ctx.data_dir = LOOKOUT_DATADIR;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if ((!strcmp(argv[i], "--db") || !strcmp(argv[i], "--data")) && i + 1 < argc) {
+			if (argv[i][2] == 'd' && argv[i][3] == 'b')
+				ctx.db_path = argv[++i];
+			else
+				ctx.data_dir = argv[++i];
+		} else if (!strncmp(argv[i], "--db=", 5)) {
+			ctx.db_path = argv[i] + 5;
+		} else if (!strncmp(argv[i], "--data=", 7)) {
+			ctx.data_dir = argv[i] + 7;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			argv[i] = "help";
+			break;
+		} else {
+			fprintf(stderr, "lookout: unknown option '%s'\n%s", argv[i], usage);
+			return EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		fprintf(stderr, "lookout: no command given (see 'lookout help')\n");
+		return EXIT_USAGE;
+	}
+	cmd = cli_find(argv[i]);
+	if (!cmd) {
+		fprintf(stderr, "lookout: unknown command '%s' (see 'lookout help')\n", argv[i]);
+		return EXIT_USAGE;
+	}
+	if (cli_wants_help(cmd, argc - i, argv + i))
+		return EXIT_OK;
+	return cmd->run(&ctx, argc - i, argv + i);
+}

@@ -1,0 +1,337 @@
+/*
+ * db: SQLite access.  Every statement goes through db_prepare with
+ * bound parameters; errors carry the SQL so a failing statement can be
+ * found.  Migrations are applied one at a time, each in its own
+ * transaction together with the user_version bump, so a crash during a
+ * migration leaves the previous version intact.
+ */
+#include "common/db.h"
+#include "common/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+extern const char *const db_migrations[];
+
+int db_schema_version(void)
+{
+	int n = 0;
+
+	while (db_migrations[n])
+		n++;
+	return n;
+}
+
+static int sql_err(struct db *db, struct err *err, const char *sql)
+{
+	char head[80];
+	size_t n = strcspn(sql, "\n");
+
+	if (n >= sizeof(head))
+		n = sizeof(head) - 1;
+	memcpy(head, sql, n);
+	head[n] = '\0';
+	return err_set(err, "database '%s': %s (in '%s')",
+		       db->path ? db->path : "?", sqlite3_errmsg(db->h), head);
+}
+
+int db_exec(struct db *db, const char *sql, struct err *err)
+{
+	if (sqlite3_exec(db->h, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return sql_err(db, err, sql);
+	return 0;
+}
+
+int db_begin(struct db *db, struct err *err)
+{
+	return db_exec(db, "BEGIN IMMEDIATE", err);
+}
+
+int db_commit(struct db *db, struct err *err)
+{
+	return db_exec(db, "COMMIT", err);
+}
+
+void db_rollback(struct db *db)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int migrate(struct db *db, struct err *err)
+{
+	int64_t have;
+	int want = db_schema_version();
+
+	if (db_int(db, err, &have, "PRAGMA user_version", "") < 0)
+		return -1;
+	if (have > want)
+		return err_set(err, "database '%s' has schema version %lld, newer than this lookout (%d)",
+			       db->path, (long long)have, want);
+	for (int v = (int)have + 1; v <= want; v++) {
+		char pragma[64];
+
+		if (db_begin(db, err) < 0)
+			return -1;
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v);
+		if (db_exec(db, db_migrations[v - 1], err) < 0 ||
+		    db_exec(db, pragma, err) < 0) {
+			db_rollback(db);
+			return err_prefix(err, "migrating to schema version %d", v);
+		}
+		if (db_commit(db, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int configure(struct db *db, struct err *err)
+{
+	sqlite3_busy_timeout(db->h, 30000);
+	sqlite3_extended_result_codes(db->h, 1);
+	if (db_exec(db, "PRAGMA foreign_keys = ON", err) < 0)
+		return -1;
+	return 0;
+}
+
+/* Create the file ourselves first so it gets mode 0600, not the umask's. */
+static int create_private(const char *path, struct err *err)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd < 0) {
+		if (errno == EEXIST)
+			return 0;
+		return err_set(err, "cannot create database '%s': %s", path, strerror(errno));
+	}
+	close(fd);
+	return 0;
+}
+
+int db_open(struct db *db, const char *path, struct err *err)
+{
+	struct stat st;
+	int64_t ok;
+
+	db->h = NULL;
+	db->path = xstrdup(path);
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return err_set(err, "database '%s' is a directory", path);
+	if (create_private(path, err) < 0)
+		return -1;
+	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+		return err_set(err, "cannot open database '%s': %s", path,
+			       db->h ? sqlite3_errmsg(db->h) : "out of memory");
+	if (configure(db, err) < 0)
+		return -1;
+	/* Reading the schema is the first thing that fails on a non-database. */
+	if (db_int(db, err, &ok, "SELECT count(*) FROM sqlite_master", "") < 0)
+		return err_set(err, "'%s' is not a lookout database: %s", path,
+			       sqlite3_errmsg(db->h));
+	if (db_exec(db, "PRAGMA journal_mode = WAL", err) < 0 ||
+	    db_exec(db, "PRAGMA synchronous = NORMAL", err) < 0)
+		return -1;
+	return migrate(db, err);
+}
+
+int db_open_readonly(struct db *db, const char *path, struct err *err)
+{
+	int64_t v;
+
+	db->h = NULL;
+	db->path = xstrdup(path);
+	if (access(path, F_OK) != 0)
+		return err_set(err, "no database '%s' (run 'lookout init' or 'lookout ingest' first)", path);
+	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		return err_set(err, "cannot open database '%s': %s", path,
+			       db->h ? sqlite3_errmsg(db->h) : "out of memory");
+	if (configure(db, err) < 0)
+		return -1;
+	if (db_int(db, err, &v, "PRAGMA user_version", "") < 0)
+		return err_set(err, "'%s' is not a lookout database: %s", path,
+			       sqlite3_errmsg(db->h));
+	if (v != db_schema_version())
+		return err_set(err, "database '%s' has schema version %lld, expected %d (open it read-write once to migrate)",
+			       path, (long long)v, db_schema_version());
+	return 0;
+}
+
+void db_close(struct db *db)
+{
+	if (db->h)
+		sqlite3_close_v2(db->h);
+	db->h = NULL;
+	free(db->path);
+	db->path = NULL;
+}
+
+int db_prepare(struct db *db, sqlite3_stmt **st, const char *sql, struct err *err)
+{
+	*st = NULL;
+	if (sqlite3_prepare_v2(db->h, sql, -1, st, NULL) != SQLITE_OK)
+		return sql_err(db, err, sql);
+	return 0;
+}
+
+static int bind_va(sqlite3_stmt *st, struct err *err, const char *fmt, va_list ap)
+{
+	int rc = SQLITE_OK;
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	for (int i = 0; fmt[i] && rc == SQLITE_OK; i++) {
+		int col = i + 1;
+		const char *s;
+		const void *p;
+		int len;
+
+		switch (fmt[i]) {
+		case 's':
+			s = va_arg(ap, const char *);
+			rc = s ? sqlite3_bind_text(st, col, s, -1, SQLITE_TRANSIENT)
+			       : sqlite3_bind_null(st, col);
+			break;
+		case 't':
+			s = va_arg(ap, const char *);
+			len = va_arg(ap, int);
+			rc = s ? sqlite3_bind_text(st, col, s, len, SQLITE_TRANSIENT)
+			       : sqlite3_bind_null(st, col);
+			break;
+		case 'i':
+			rc = sqlite3_bind_int(st, col, va_arg(ap, int));
+			break;
+		case 'I':
+			rc = sqlite3_bind_int64(st, col, va_arg(ap, int64_t));
+			break;
+		case 'd':
+			rc = sqlite3_bind_double(st, col, va_arg(ap, double));
+			break;
+		case 'b':
+			p = va_arg(ap, const void *);
+			len = va_arg(ap, int);
+			rc = sqlite3_bind_blob(st, col, p ? p : "", len, SQLITE_TRANSIENT);
+			break;
+		case 'n':
+			rc = sqlite3_bind_null(st, col);
+			break;
+		default:
+			return err_set(err, "db_bind: bad format letter '%c'", fmt[i]);
+		}
+	}
+	if (rc != SQLITE_OK)
+		return err_set(err, "cannot bind parameter: %s (in '%.60s')",
+			       sqlite3_errstr(rc), sqlite3_sql(st));
+	return 0;
+}
+
+int db_bind(sqlite3_stmt *st, struct err *err, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = bind_va(st, err, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int db_step(sqlite3_stmt *st, struct err *err)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return err_set(err, "database error: %s (in '%.60s')",
+		       sqlite3_errmsg(sqlite3_db_handle(st)), sqlite3_sql(st));
+}
+
+void db_finalize(sqlite3_stmt *st)
+{
+	sqlite3_finalize(st);
+}
+
+int db_run(struct db *db, struct err *err, const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	int rc;
+
+	if (db_prepare(db, &st, sql, err) < 0)
+		return -1;
+	va_start(ap, fmt);
+	rc = bind_va(st, err, fmt, ap);
+	va_end(ap);
+	while (rc == 0 && (rc = db_step(st, err)) == 1)
+		rc = 0;
+	db_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int db_int(struct db *db, struct err *err, int64_t *out, const char *sql,
+	   const char *fmt, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	int rc;
+
+	*out = 0;
+	if (db_prepare(db, &st, sql, err) < 0)
+		return -1;
+	va_start(ap, fmt);
+	rc = bind_va(st, err, fmt, ap);
+	va_end(ap);
+	if (rc == 0) {
+		rc = db_step(st, err);
+		if (rc == 1)
+			*out = sqlite3_column_int64(st, 0);
+	}
+	db_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int64_t db_last_id(struct db *db)
+{
+	return sqlite3_last_insert_rowid(db->h);
+}
+
+const char *db_text(sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+
+	return s ? (const char *)s : "";
+}
+
+int db_has_table(struct db *db, const char *name)
+{
+	int64_t n = 0;
+
+	if (db_int(db, NULL, &n, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+		   "s", name) < 0)
+		return 0;
+	return n > 0;
+}
+
+/* LOOKOUT_NOW fixes the clock, so tests and re-runs can compare output. */
+void db_now(char buf[32])
+{
+	const char *fixed = getenv("LOOKOUT_NOW");
+	time_t t = time(NULL) + 8 * 3600;
+	struct tm tm;
+
+	if (fixed && *fixed) {
+		snprintf(buf, 32, "%s", fixed);
+		return;
+	}
+
+	gmtime_r(&t, &tm);
+	strftime(buf, 32, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
+}

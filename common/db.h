@@ -1,0 +1,71 @@
+/*
+ * db: the one SQLite database every stage reads and writes.  Owns
+ * opening (mode 0600, WAL, foreign keys, busy timeout), the schema
+ * migrations of common/schema.sql, and a small prepare/bind/step helper
+ * that turns every SQLite error, with its SQL, into a struct err.
+ */
+#ifndef COMMON_DB_H
+#define COMMON_DB_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "common/err.h"
+
+struct db {
+	sqlite3 *h;
+	char *path;
+};
+
+/* The schema version this binary migrates to. */
+int db_schema_version(void);
+
+/*
+ * Open (creating with mode 0600 if needed) and migrate the database at
+ * path.  The caller owns db and must db_close() it, also after an error.
+ */
+int db_open(struct db *db, const char *path, struct err *err);
+/* Open an existing database read-only, no migration. */
+int db_open_readonly(struct db *db, const char *path, struct err *err);
+void db_close(struct db *db);
+
+/* Run SQL without parameters (may hold several statements). */
+int db_exec(struct db *db, const char *sql, struct err *err);
+int db_begin(struct db *db, struct err *err);      /* BEGIN IMMEDIATE */
+int db_commit(struct db *db, struct err *err);
+void db_rollback(struct db *db);
+
+/*
+ * Parameter formats for db_bind/db_run/db_int, one letter a parameter:
+ *   s  const char *  (NULL binds NULL)
+ *   t  const char *, int len   text of a given length
+ *   i  int
+ *   I  int64_t
+ *   d  double
+ *   b  const void *, int len   blob
+ *   n  (no argument) NULL
+ */
+int db_prepare(struct db *db, sqlite3_stmt **st, const char *sql, struct err *err);
+/* Reset st, clear old bindings, bind new ones. */
+int db_bind(sqlite3_stmt *st, struct err *err, const char *fmt, ...);
+/* Returns 1 for a row, 0 when done, -1 on error (message in err). */
+int db_step(sqlite3_stmt *st, struct err *err);
+void db_finalize(sqlite3_stmt *st);
+
+/* Prepare, bind, run to completion, finalize. */
+int db_run(struct db *db, struct err *err, const char *sql, const char *fmt, ...);
+/* The first column of the first row as int64 (*out = 0 when no row). */
+int db_int(struct db *db, struct err *err, int64_t *out, const char *sql,
+	   const char *fmt, ...);
+
+int64_t db_last_id(struct db *db);
+/* Column text as a borrowed C string, "" for NULL. */
+const char *db_text(sqlite3_stmt *st, int col);
+
+/* Whether a table exists (0/1), for stages that read later tables. */
+int db_has_table(struct db *db, const char *name);
+
+/* The current time, ISO 8601 in China Standard Time, into buf[32]. */
+void db_now(char buf[32]);
+
+#endif

@@ -1,0 +1,25 @@
+# t-base: init, stats, help, usage errors, the schema golden file.
+. "$(dirname "$0")/lib.sh"
+
+run_case base-1.1 "help lists the commands" 0 lookout help
+run_case base-1.2 "no command is a usage error" 2 lookout
+run_case base-1.3 "unknown command" 2 lookout frobnicate
+run_case base-1.4 "unknown global option" 2 lookout --frob stats
+run_case base-1.5 "help for one command" 0 lookout help stats
+run_case base-1.6 "--help on a command goes to stdout" 0 lookout stats --help
+run_case base-1.7 "bad option to stats" 2 lookout stats --nope
+
+run_case base-2.1 "init creates the database" 0 lookout init
+check base-2.2 "the database file is mode 0600" sh -c '[ "$(stat -c %a lookout.db)" = 600 ]'
+check base-2.3 "fresh schema matches the golden dump" sh -c \
+	"sh '$ROOT/tests/schema-dump.sh' lookout.db | diff -u '$ROOT/tests/golden/schema.sql' -"
+run_case base-2.4 "stats on a fresh database" 0 lookout stats --json
+run_case base-2.5 "init is idempotent" 0 lookout init
+run_case base-2.6 "--db overrides LOOKOUT_DB" 0 lookout --db other.db stats
+check base-2.7 "--db created that file" test -f other.db
+printf 'not a database at all, just text\n%.0s' $(seq 200) > "$T/junk.db"
+run_case base-2.8 "a file that is not a database" 1 lookout --db junk.db stats
+mkdir "$T/dir.db"
+run_case base-2.9 "a directory as database" 1 lookout --db dir.db stats
+
+done_testing

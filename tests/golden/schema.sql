@@ -1,0 +1,205 @@
+-- user_version 4
+CREATE INDEX batch_sha256 ON batch(sha256);
+CREATE INDEX cluster_member_entity ON cluster_member(entity_id);
+CREATE INDEX entity_type ON entity(type);
+CREATE INDEX link_b ON link(b);
+CREATE INDEX link_evidence_report ON link_evidence(report_id);
+CREATE INDEX mention_entity ON mention(entity_id);
+CREATE INDEX mention_report ON mention(report_id);
+CREATE INDEX report_batch ON report(batch_id);
+CREATE INDEX report_category_category ON report_category(category);
+CREATE INDEX report_received ON report(received_at);
+CREATE INDEX warning_evidence_warning ON warning_evidence(warning_id);
+CREATE TABLE analyzed (
+	report_id   INTEGER PRIMARY KEY REFERENCES report(id),
+	analyzed_at TEXT NOT NULL
+);
+CREATE TABLE audit (
+	id      INTEGER PRIMARY KEY,
+	at      TEXT NOT NULL,
+	os_user TEXT NOT NULL,
+	command TEXT NOT NULL,
+	args    TEXT NOT NULL
+);
+CREATE TABLE batch (
+	id            INTEGER PRIMARY KEY,
+	file          TEXT NOT NULL,
+	sha256        TEXT NOT NULL,
+	format        TEXT NOT NULL,         -- jsonl | csv | tsv | txt
+	encoding      TEXT NOT NULL,         -- utf-8 | gb18030
+	status        TEXT NOT NULL,         -- done (a batch is written in one transaction)
+	ingested_at   TEXT NOT NULL,
+	n_read        INTEGER NOT NULL DEFAULT 0,
+	n_new         INTEGER NOT NULL DEFAULT 0,
+	n_duplicate   INTEGER NOT NULL DEFAULT 0,
+	n_near        INTEGER NOT NULL DEFAULT 0,
+	n_quarantined INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE cluster (
+	id         INTEGER PRIMARY KEY,
+	label      TEXT NOT NULL UNIQUE,       -- "C-0017"
+	night      TEXT NOT NULL,              -- the night it was last computed
+	status     TEXT NOT NULL,              -- new, grown, shrunk, merged, split, same, gone
+	score      REAL NOT NULL,
+	size       INTEGER NOT NULL,
+	first_night TEXT NOT NULL
+);
+CREATE TABLE cluster_member (
+	cluster_id INTEGER NOT NULL REFERENCES cluster(id),
+	entity_id  INTEGER NOT NULL REFERENCES entity(id),
+	rank       INTEGER NOT NULL,           -- key-player rank, 1 is the most central
+	PRIMARY KEY (cluster_id, entity_id)
+) WITHOUT ROWID;
+CREATE TABLE entity (
+	id         INTEGER PRIMARY KEY,
+	type       TEXT NOT NULL,              -- phone, idcard, plate, person, place, ...
+	key        TEXT NOT NULL UNIQUE,       -- "type:value", see FORMAT.md
+	display    TEXT,                       -- a name for people, the value otherwise
+	attrs      TEXT NOT NULL DEFAULT '{}', -- JSON object
+	first_seen TEXT,
+	last_seen  TEXT,
+	hub        INTEGER NOT NULL DEFAULT 0  -- 1: a service number or over-linked identifier
+);
+CREATE TABLE entity_score (
+	entity_id   INTEGER PRIMARY KEY REFERENCES entity(id),
+	component   INTEGER NOT NULL,
+	degree      INTEGER NOT NULL,
+	pagerank    REAL NOT NULL,
+	betweenness REAL NOT NULL
+);
+CREATE TABLE link (
+	id         INTEGER PRIMARY KEY,
+	a          INTEGER NOT NULL REFERENCES entity(id),
+	b          INTEGER NOT NULL REFERENCES entity(id),
+	type       TEXT NOT NULL,              -- holds, uses, drives, co_mention, ...
+	weight     REAL NOT NULL,
+	first_seen TEXT,
+	last_seen  TEXT,
+	UNIQUE (a, b, type)
+);
+CREATE TABLE link_evidence (
+	link_id   INTEGER NOT NULL REFERENCES link(id),
+	report_id INTEGER NOT NULL REFERENCES report(id),
+	PRIMARY KEY (link_id, report_id)
+) WITHOUT ROWID;
+CREATE TABLE mention (
+	id         INTEGER PRIMARY KEY,
+	report_id  INTEGER NOT NULL REFERENCES report(id),
+	entity_id  INTEGER NOT NULL REFERENCES entity(id),
+	start      INTEGER,                    -- byte offsets into report.text,
+	end        INTEGER,                    -- NULL for a field of a register row
+	field      TEXT,                       -- the register field, when from one
+	surface    TEXT NOT NULL,
+	role       TEXT,                       -- suspect, victim, witness, reporter, party
+	rule       TEXT NOT NULL,
+	confidence REAL NOT NULL
+);
+CREATE TABLE quarantine (
+	id       INTEGER PRIMARY KEY,
+	batch_id INTEGER NOT NULL REFERENCES batch(id),
+	file     TEXT NOT NULL,
+	line     INTEGER NOT NULL,
+	reason   TEXT NOT NULL,
+	raw      BLOB NOT NULL
+);
+CREATE TABLE report (
+	id             INTEGER PRIMARY KEY,
+	source         TEXT NOT NULL,
+	ext_id         TEXT NOT NULL,
+	id_derived     INTEGER NOT NULL DEFAULT 0,   -- 1: ext_id made from the content
+	kind           TEXT NOT NULL,
+	category       TEXT,                         -- the given category, as written
+	received_at    TEXT,                         -- ISO 8601, NULL when absent or unparsed
+	received_text  TEXT,                         -- the date as written
+	occurred_at    TEXT,
+	occurred_text  TEXT,
+	date_flags     INTEGER NOT NULL DEFAULT 0,   -- 1 received unparsed, 2 occurred unparsed
+	place          TEXT,
+	lat            REAL,
+	lon            REAL,
+	reliability    TEXT NOT NULL,                -- A-F
+	credibility    INTEGER NOT NULL,             -- 1-6
+	grading_default INTEGER NOT NULL DEFAULT 0,  -- 1: grading from the source-kind default
+	informant      INTEGER NOT NULL DEFAULT 0,   -- 1: the source names an informant
+	text           TEXT NOT NULL,
+	fields         TEXT NOT NULL DEFAULT '{}',   -- JSON object
+	extra          TEXT NOT NULL DEFAULT '{}',   -- JSON object
+	raw            BLOB NOT NULL,
+	content_hash   TEXT NOT NULL UNIQUE,
+	simhash        INTEGER NOT NULL,
+	near_dup_of    INTEGER REFERENCES report(id),
+	near_sim       REAL,
+	batch_id       INTEGER NOT NULL REFERENCES batch(id),
+	line           INTEGER NOT NULL,
+	UNIQUE (source, ext_id)
+);
+CREATE TABLE report_category (
+	report_id  INTEGER NOT NULL REFERENCES report(id),
+	category   TEXT NOT NULL,
+	is_primary INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (report_id, category)
+) WITHOUT ROWID;
+CREATE VIRTUAL TABLE report_fts USING fts5(
+	text, content='report', content_rowid='id', tokenize='trigram');
+CREATE TABLE 'report_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
+CREATE TABLE 'report_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
+CREATE TABLE 'report_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
+CREATE TABLE 'report_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
+CREATE TABLE series (
+	id         INTEGER PRIMARY KEY,
+	cluster_id INTEGER NOT NULL REFERENCES cluster(id),
+	night      TEXT NOT NULL,
+	score      REAL NOT NULL,
+	n_reports  INTEGER NOT NULL
+);
+CREATE TABLE series_report (
+	series_id INTEGER NOT NULL REFERENCES series(id),
+	report_id INTEGER NOT NULL REFERENCES report(id),
+	PRIMARY KEY (series_id, report_id)
+) WITHOUT ROWID;
+CREATE TABLE stage_run (
+	id          INTEGER PRIMARY KEY,
+	stage       TEXT NOT NULL,
+	night       TEXT,
+	started_at  TEXT NOT NULL,
+	finished_at TEXT,
+	status      TEXT NOT NULL,           -- running | ok | failed
+	rows        INTEGER NOT NULL DEFAULT 0,
+	note        TEXT
+);
+CREATE TABLE warning (
+	id          INTEGER PRIMARY KEY,
+	wid         TEXT NOT NULL UNIQUE,      -- "W-2026-11-21-0001", stable
+	kind        TEXT NOT NULL,
+	subject     TEXT NOT NULL,             -- what makes two nights' warnings the same one
+	first_night TEXT NOT NULL,
+	last_night  TEXT NOT NULL,
+	severity    INTEGER NOT NULL,
+	title       TEXT NOT NULL,
+	explanation TEXT NOT NULL,
+	data        TEXT NOT NULL DEFAULT '{}',
+	UNIQUE (kind, subject)
+);
+CREATE TABLE warning_evidence (
+	warning_id INTEGER NOT NULL REFERENCES warning(id),
+	report_id  INTEGER REFERENCES report(id),
+	entity_key TEXT
+);
+CREATE TABLE watchlist (
+	id       INTEGER PRIMARY KEY,
+	list     TEXT NOT NULL,
+	key      TEXT NOT NULL,               -- the normalised entity key it watches
+	note     TEXT,
+	added_at TEXT NOT NULL,
+	UNIQUE (list, key)
+);
+CREATE TRIGGER report_fts_ad AFTER DELETE ON report BEGIN
+	INSERT INTO report_fts(report_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER report_fts_ai AFTER INSERT ON report BEGIN
+	INSERT INTO report_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER report_fts_au AFTER UPDATE OF text ON report BEGIN
+	INSERT INTO report_fts(report_fts, rowid, text) VALUES ('delete', old.id, old.text);
+	INSERT INTO report_fts(rowid, text) VALUES (new.id, new.text);
+END;
