@@ -1,0 +1,36 @@
+/*
+ * date: the date and time forms of police records, to one ISO 8601
+ * form in China Standard Time.  Pure functions, no state; used by ingest
+ * for record fields and by analyze for dates inside the text.
+ */
+#ifndef COMMON_DATE_H
+#define COMMON_DATE_H
+
+/* What a partial date ("11月21日晚8时许", "20时许") is completed from. */
+struct date_ref {
+	int year, month, day;   /* 0 when unknown */
+};
+
+enum date_precision {
+	DATE_NONE = -1,         /* not a date: unparsed */
+	DATE_DAY = 0,           /* out is "YYYY-MM-DD" */
+	DATE_TIME = 1,          /* out is "YYYY-MM-DDTHH:MM:SS+08:00" */
+};
+
+/*
+ * Parse s (NUL-terminated UTF-8, already NFKC-normalised or not) in any
+ * form of FORMAT.md: ISO 8601 with or without zone ("2026-11-21T20:15:00+08:00",
+ * "2026-11-21 20:15"), "2026/11/21", "20261121", "2026年11月21日20时15分",
+ * "11月21日晚8时许" (year from ref), Chinese numerals
+ * ("二〇二六年十一月二十一日"), 凌晨/上午/中午/下午/晚/夜间, 许/左右.
+ * A time with a zone is converted to +08:00; without one it is China
+ * Standard Time.  Writes out[32] and returns its precision, or DATE_NONE
+ * (out = "") when s is not a valid date (2026年13月45日 is not).
+ * ref may be NULL.
+ */
+enum date_precision date_parse(const char *s, const struct date_ref *ref, char out[32]);
+
+/* Fill ref from an ISO date written by date_parse; zeroes on failure. */
+void date_ref_from_iso(const char *iso, struct date_ref *ref);
+
+#endif
