@@ -163,45 +163,128 @@ CREATE TABLE analyzed (
 );
 
 -- version 3
--- graph: clusters with ids stable from night to night, scores, series.
+-- graph: clusters with ids stable from night to night and what changed,
+-- centrality scores, series candidates with their evidence, companions.
+-- The stage recomputes the whole graph each night; it keeps the members
+-- of the last two nights computed so that re-running the latest night
+-- matches against the same earlier state and gives the same answer.
 CREATE TABLE cluster (
-	id         INTEGER PRIMARY KEY,
-	label      TEXT NOT NULL UNIQUE,       -- "C-0017"
-	night      TEXT NOT NULL,              -- the night it was last computed
-	status     TEXT NOT NULL,              -- new, grown, shrunk, merged, split, same, gone
-	score      REAL NOT NULL,
-	size       INTEGER NOT NULL,
-	first_night TEXT NOT NULL
+	id          INTEGER PRIMARY KEY,        -- the stable number behind the label
+	label       TEXT NOT NULL UNIQUE,       -- "C-0017"
+	first_night TEXT NOT NULL,
+	night       TEXT NOT NULL,              -- the last night it was computed
+	status      TEXT NOT NULL,              -- new, grown, shrunk, merged, split, same, gone
+	score       REAL NOT NULL,              -- 0..1, how much it deserves a look
+	size        INTEGER NOT NULL,           -- members
+	n_reports   INTEGER NOT NULL DEFAULT 0, -- reports that mention a member
+	n_crimes    INTEGER NOT NULL DEFAULT 0, -- of which of a crime category
+	component   INTEGER NOT NULL DEFAULT 0  -- its connected component (1 is the largest)
 );
+CREATE INDEX cluster_status ON cluster(status);
 
 CREATE TABLE cluster_member (
 	cluster_id INTEGER NOT NULL REFERENCES cluster(id),
+	night      TEXT NOT NULL,
 	entity_id  INTEGER NOT NULL REFERENCES entity(id),
-	rank       INTEGER NOT NULL,           -- key-player rank, 1 is the most central
-	PRIMARY KEY (cluster_id, entity_id)
+	rank       INTEGER NOT NULL,            -- key-player rank, 1 is the most central
+	PRIMARY KEY (cluster_id, night, entity_id)
 ) WITHOUT ROWID;
-CREATE INDEX cluster_member_entity ON cluster_member(entity_id);
+CREATE INDEX cluster_member_entity ON cluster_member(entity_id, night);
 
-CREATE TABLE entity_score (
-	entity_id   INTEGER PRIMARY KEY REFERENCES entity(id),
-	component   INTEGER NOT NULL,
-	degree      INTEGER NOT NULL,
-	pagerank    REAL NOT NULL,
-	betweenness REAL NOT NULL
-);
-
-CREATE TABLE series (
-	id         INTEGER PRIMARY KEY,
+-- What changed: a row for each cluster on each night it was not 'same'.
+CREATE TABLE cluster_history (
 	cluster_id INTEGER NOT NULL REFERENCES cluster(id),
 	night      TEXT NOT NULL,
-	score      REAL NOT NULL,
-	n_reports  INTEGER NOT NULL
+	status     TEXT NOT NULL,
+	size       INTEGER NOT NULL,
+	added      INTEGER NOT NULL,            -- members it did not have the night before
+	removed    INTEGER NOT NULL,            -- members it had and lost
+	related    TEXT NOT NULL DEFAULT '',    -- labels merged in, split from or merged into
+	PRIMARY KEY (cluster_id, night)
+) WITHOUT ROWID;
+CREATE INDEX cluster_history_night ON cluster_history(night);
+
+-- Centrality of every linked entity on the last night computed.
+-- pagerank and betweenness are over the graph without hubs; degree
+-- counts every distinct neighbour, hubs included.
+CREATE TABLE entity_score (
+	entity_id   INTEGER PRIMARY KEY REFERENCES entity(id),
+	night       TEXT NOT NULL,
+	component   INTEGER NOT NULL,           -- 0: a hub or not in the clustering graph
+	degree      INTEGER NOT NULL,
+	strength    REAL NOT NULL,              -- sum of edge weights
+	pagerank    REAL NOT NULL,
+	betweenness REAL NOT NULL               -- within its cluster, see data/graph.conf
 );
+
+-- Series candidates (串并案) of the last night computed.  key is the
+-- earliest report of the series (SOURCE/ID), which stays the same as the
+-- series grows, so a warning can follow it from night to night.
+CREATE TABLE series (
+	id          INTEGER PRIMARY KEY,
+	key         TEXT NOT NULL UNIQUE,
+	cluster_id  INTEGER NOT NULL REFERENCES cluster(id),
+	night       TEXT NOT NULL,
+	first_night TEXT NOT NULL,              -- the first night it was a candidate
+	score       REAL NOT NULL,              -- 0..1
+	n_reports   INTEGER NOT NULL,
+	n_days      INTEGER NOT NULL,           -- distinct dates among its reports
+	first_at    TEXT,                       -- earliest and latest report date
+	last_at     TEXT,
+	categories  TEXT NOT NULL               -- "burglary,theft"
+);
+CREATE INDEX series_cluster ON series(cluster_id);
 
 CREATE TABLE series_report (
 	series_id INTEGER NOT NULL REFERENCES series(id),
 	report_id INTEGER NOT NULL REFERENCES report(id),
 	PRIMARY KEY (series_id, report_id)
+) WITHOUT ROWID;
+CREATE INDEX series_report_report ON series_report(report_id);
+
+-- The chain of evidence joining two reports of a series: a JSON array
+-- of steps {"from", "to", "type", "reports"}, from report_a's mention of
+-- an identifier or person, through links, to report_b's mention.
+CREATE TABLE series_pair (
+	series_id INTEGER NOT NULL REFERENCES series(id),
+	report_a  INTEGER NOT NULL REFERENCES report(id),
+	report_b  INTEGER NOT NULL REFERENCES report(id),
+	hops      INTEGER NOT NULL,             -- links between the two mentions
+	strength  REAL NOT NULL,                -- 0..1
+	chain     TEXT NOT NULL,
+	PRIMARY KEY (series_id, report_a, report_b)
+) WITHOUT ROWID;
+
+-- When each series key was first a candidate (series holds one night).
+CREATE TABLE series_seen (
+	key         TEXT PRIMARY KEY,
+	first_night TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Companions (同行/同住): two persons in the same hotel or internet-café
+-- register within a window on at least k separate occasions.  a < b.
+-- chance is the probability of at least that many co-occurrences if the
+-- two came and went independently, given how often each used the venues.
+CREATE TABLE companion (
+	id         INTEGER PRIMARY KEY,
+	a          INTEGER NOT NULL REFERENCES entity(id),
+	b          INTEGER NOT NULL REFERENCES entity(id),
+	night      TEXT NOT NULL,
+	occasions  INTEGER NOT NULL,
+	expected   REAL NOT NULL,               -- co-occurrences expected by chance
+	chance     REAL NOT NULL,               -- P(at least occasions by chance)
+	venues     TEXT NOT NULL,               -- the venues, comma-separated
+	kinds      TEXT NOT NULL,               -- hotel, netcafe or hotel,netcafe
+	first_seen TEXT NOT NULL,
+	last_seen  TEXT NOT NULL,
+	UNIQUE (a, b)
+);
+CREATE INDEX companion_b ON companion(b);
+
+CREATE TABLE companion_evidence (
+	companion_id INTEGER NOT NULL REFERENCES companion(id),
+	report_id    INTEGER NOT NULL REFERENCES report(id),
+	PRIMARY KEY (companion_id, report_id)
 ) WITHOUT ROWID;
 
 -- version 4

@@ -1,6 +1,9 @@
 -- user_version 4
 CREATE INDEX batch_sha256 ON batch(sha256);
-CREATE INDEX cluster_member_entity ON cluster_member(entity_id);
+CREATE INDEX cluster_history_night ON cluster_history(night);
+CREATE INDEX cluster_member_entity ON cluster_member(entity_id, night);
+CREATE INDEX cluster_status ON cluster(status);
+CREATE INDEX companion_b ON companion(b);
 CREATE INDEX entity_type ON entity(type);
 CREATE INDEX link_b ON link(b);
 CREATE INDEX link_evidence_report ON link_evidence(report_id);
@@ -9,6 +12,8 @@ CREATE INDEX mention_report ON mention(report_id);
 CREATE INDEX report_batch ON report(batch_id);
 CREATE INDEX report_category_category ON report_category(category);
 CREATE INDEX report_received ON report(received_at);
+CREATE INDEX series_cluster ON series(cluster_id);
+CREATE INDEX series_report_report ON series_report(report_id);
 CREATE INDEX warning_evidence_warning ON warning_evidence(warning_id);
 CREATE TABLE analyzed (
 	report_id   INTEGER PRIMARY KEY REFERENCES report(id),
@@ -36,19 +41,52 @@ CREATE TABLE batch (
 	n_quarantined INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE cluster (
-	id         INTEGER PRIMARY KEY,
-	label      TEXT NOT NULL UNIQUE,       -- "C-0017"
-	night      TEXT NOT NULL,              -- the night it was last computed
-	status     TEXT NOT NULL,              -- new, grown, shrunk, merged, split, same, gone
-	score      REAL NOT NULL,
-	size       INTEGER NOT NULL,
-	first_night TEXT NOT NULL
+	id          INTEGER PRIMARY KEY,        -- the stable number behind the label
+	label       TEXT NOT NULL UNIQUE,       -- "C-0017"
+	first_night TEXT NOT NULL,
+	night       TEXT NOT NULL,              -- the last night it was computed
+	status      TEXT NOT NULL,              -- new, grown, shrunk, merged, split, same, gone
+	score       REAL NOT NULL,              -- 0..1, how much it deserves a look
+	size        INTEGER NOT NULL,           -- members
+	n_reports   INTEGER NOT NULL DEFAULT 0, -- reports that mention a member
+	n_crimes    INTEGER NOT NULL DEFAULT 0, -- of which of a crime category
+	component   INTEGER NOT NULL DEFAULT 0  -- its connected component (1 is the largest)
 );
+CREATE TABLE cluster_history (
+	cluster_id INTEGER NOT NULL REFERENCES cluster(id),
+	night      TEXT NOT NULL,
+	status     TEXT NOT NULL,
+	size       INTEGER NOT NULL,
+	added      INTEGER NOT NULL,            -- members it did not have the night before
+	removed    INTEGER NOT NULL,            -- members it had and lost
+	related    TEXT NOT NULL DEFAULT '',    -- labels merged in, split from or merged into
+	PRIMARY KEY (cluster_id, night)
+) WITHOUT ROWID;
 CREATE TABLE cluster_member (
 	cluster_id INTEGER NOT NULL REFERENCES cluster(id),
+	night      TEXT NOT NULL,
 	entity_id  INTEGER NOT NULL REFERENCES entity(id),
-	rank       INTEGER NOT NULL,           -- key-player rank, 1 is the most central
-	PRIMARY KEY (cluster_id, entity_id)
+	rank       INTEGER NOT NULL,            -- key-player rank, 1 is the most central
+	PRIMARY KEY (cluster_id, night, entity_id)
+) WITHOUT ROWID;
+CREATE TABLE companion (
+	id         INTEGER PRIMARY KEY,
+	a          INTEGER NOT NULL REFERENCES entity(id),
+	b          INTEGER NOT NULL REFERENCES entity(id),
+	night      TEXT NOT NULL,
+	occasions  INTEGER NOT NULL,
+	expected   REAL NOT NULL,               -- co-occurrences expected by chance
+	chance     REAL NOT NULL,               -- P(at least occasions by chance)
+	venues     TEXT NOT NULL,               -- the venues, comma-separated
+	kinds      TEXT NOT NULL,               -- hotel, netcafe or hotel,netcafe
+	first_seen TEXT NOT NULL,
+	last_seen  TEXT NOT NULL,
+	UNIQUE (a, b)
+);
+CREATE TABLE companion_evidence (
+	companion_id INTEGER NOT NULL REFERENCES companion(id),
+	report_id    INTEGER NOT NULL REFERENCES report(id),
+	PRIMARY KEY (companion_id, report_id)
 ) WITHOUT ROWID;
 CREATE TABLE entity (
 	id         INTEGER PRIMARY KEY,
@@ -62,10 +100,12 @@ CREATE TABLE entity (
 );
 CREATE TABLE entity_score (
 	entity_id   INTEGER PRIMARY KEY REFERENCES entity(id),
-	component   INTEGER NOT NULL,
+	night       TEXT NOT NULL,
+	component   INTEGER NOT NULL,           -- 0: a hub or not in the clustering graph
 	degree      INTEGER NOT NULL,
+	strength    REAL NOT NULL,              -- sum of edge weights
 	pagerank    REAL NOT NULL,
-	betweenness REAL NOT NULL
+	betweenness REAL NOT NULL               -- within its cluster, see data/graph.conf
 );
 CREATE TABLE link (
 	id         INTEGER PRIMARY KEY,
@@ -146,16 +186,35 @@ CREATE TABLE 'report_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
 CREATE TABLE 'report_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
 CREATE TABLE 'report_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
 CREATE TABLE series (
-	id         INTEGER PRIMARY KEY,
-	cluster_id INTEGER NOT NULL REFERENCES cluster(id),
-	night      TEXT NOT NULL,
-	score      REAL NOT NULL,
-	n_reports  INTEGER NOT NULL
+	id          INTEGER PRIMARY KEY,
+	key         TEXT NOT NULL UNIQUE,
+	cluster_id  INTEGER NOT NULL REFERENCES cluster(id),
+	night       TEXT NOT NULL,
+	first_night TEXT NOT NULL,              -- the first night it was a candidate
+	score       REAL NOT NULL,              -- 0..1
+	n_reports   INTEGER NOT NULL,
+	n_days      INTEGER NOT NULL,           -- distinct dates among its reports
+	first_at    TEXT,                       -- earliest and latest report date
+	last_at     TEXT,
+	categories  TEXT NOT NULL               -- "burglary,theft"
 );
+CREATE TABLE series_pair (
+	series_id INTEGER NOT NULL REFERENCES series(id),
+	report_a  INTEGER NOT NULL REFERENCES report(id),
+	report_b  INTEGER NOT NULL REFERENCES report(id),
+	hops      INTEGER NOT NULL,             -- links between the two mentions
+	strength  REAL NOT NULL,                -- 0..1
+	chain     TEXT NOT NULL,
+	PRIMARY KEY (series_id, report_a, report_b)
+) WITHOUT ROWID;
 CREATE TABLE series_report (
 	series_id INTEGER NOT NULL REFERENCES series(id),
 	report_id INTEGER NOT NULL REFERENCES report(id),
 	PRIMARY KEY (series_id, report_id)
+) WITHOUT ROWID;
+CREATE TABLE series_seen (
+	key         TEXT PRIMARY KEY,
+	first_night TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE stage_run (
 	id          INTEGER PRIMARY KEY,
