@@ -1,0 +1,820 @@
+/*
+ * date: police records write one instant in many ways.  date_parse works
+ * in two passes.  The first rewrites the input into a canonical string:
+ * full-width characters become ASCII, white space one space, Chinese
+ * numerals ASCII digits (二〇二六 -> 2026 digit by digit, 二十一 -> 21 by
+ * place value), and the Traditional forms of the few marker characters
+ * (時 點 許 號 ...) their Simplified ones.  The second pass reads that
+ * string with a fixed grammar:
+ *
+ *   [约|大约] DATE? [weekday] [T| ] TIME? [zone] [许|左右|前后|多|钟|整]*
+ *
+ * DATE is ISO-like (2026-11-21, 2026/11/21, 2026.11.21), compact
+ * (20261121, and 202611212015 or 20261121201500 which also carry the
+ * time), Chinese (2026年11月21日, 11月21日, 21日, with 日 or 号), an
+ * unambiguous day-first or month-first date with the year last
+ * (21/11/2026, 11/21/2026), or a relative word (今天, 昨天, 前天, 明天).
+ * TIME is 20:15[:00] or 20时[15分][00秒], 8点半, 8点一刻, each with an
+ * optional period word before it (凌晨, 上午, 中午, 下午, 傍晚, 晚上, 夜里
+ * ...) that moves a 12-hour clock to 24 hours.  Anything else makes the
+ * whole input DATE_NONE: a date that is not sure is not a date.
+ *
+ * Missing parts come from the reference date (a record's received_at):
+ * a date without a year takes the reference year, or the year before when
+ * that would put it more than half a year after the reference (a report
+ * received on 2 January about "12月31日"); a bare "21日" takes the
+ * reference month, or the month before when it would be more than 15
+ * days ahead; a bare time takes the reference day.  Calendar arithmetic
+ * uses day numbers (days since 1970-01-01, proleptic Gregorian), so a
+ * zone shift or "晚12点" can cross a month or year end safely.
+ */
+#include "common/date.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* No date form is longer than this; longer input is not a date. */
+#define DATE_MAX_INPUT 200
+
+struct when {
+	int y, m, d;
+	int hh, mi, ss;
+	int has_date, has_time;
+	int zone;               /* minutes east of UTC when has_zone */
+	int has_zone;
+	int next_day;           /* 晚12点: the midnight that ends the day */
+};
+
+/* ---- calendar ---- */
+
+static int is_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int dm[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (m < 1 || m > 12)
+		return 0;
+	return dm[m - 1] + (m == 2 && is_leap(y));
+}
+
+static int valid_ymd(int y, int m, int d)
+{
+	return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 &&
+	       d <= days_in_month(y, m);
+}
+
+/* Day number of a civil date (H. Hinnant's days_from_civil). */
+static long days_from_civil(int y, int m, int d)
+{
+	long yy = y - (m <= 2);
+	long era = (yy >= 0 ? yy : yy - 399) / 400;
+	long yoe = yy - era * 400;
+	long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+	return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(long z, int *y, int *m, int *d)
+{
+	long era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static void add_days(struct when *w, long n)
+{
+	civil_from_days(days_from_civil(w->y, w->m, w->d) + n, &w->y, &w->m, &w->d);
+}
+
+/* ---- pass 1: the canonical string ---- */
+
+/* Decode one UTF-8 code point (leniently: the canonical pass only needs
+ * to recognise what it maps; anything malformed fails the parse). */
+static long next_cp(const unsigned char *s, size_t *i)
+{
+	unsigned char c = s[*i];
+	long cp;
+	int n;
+
+	if (c < 0x80) {
+		(*i)++;
+		return c;
+	}
+	if ((c & 0xE0) == 0xC0) {
+		n = 1;
+		cp = c & 0x1F;
+	} else if ((c & 0xF0) == 0xE0) {
+		n = 2;
+		cp = c & 0x0F;
+	} else if ((c & 0xF8) == 0xF0) {
+		n = 3;
+		cp = c & 0x07;
+	} else {
+		return -1;
+	}
+	for (int k = 1; k <= n; k++) {
+		if ((s[*i + k] & 0xC0) != 0x80)   /* also stops at the NUL */
+			return -1;
+		cp = (cp << 6) | (s[*i + k] & 0x3F);
+	}
+	*i += (size_t)n + 1;
+	return cp;
+}
+
+/* The value of a Chinese numeral character, 10 for 十, else -1. */
+static int cn_digit(long cp)
+{
+	switch (cp) {
+	case 0x3007: case 0x96F6: case 0x25CB: return 0;   /* 〇 零 ○ */
+	case 0x4E00: return 1;                               /* 一 */
+	case 0x4E8C: case 0x4E24: case 0x5169: return 2;    /* 二 两 兩 */
+	case 0x4E09: return 3;
+	case 0x56DB: return 4;
+	case 0x4E94: return 5;
+	case 0x516D: return 6;
+	case 0x4E03: return 7;
+	case 0x516B: return 8;
+	case 0x4E5D: return 9;
+	case 0x5341: return 10;                              /* 十 */
+	default: return -1;
+	}
+}
+
+/* Traditional forms of the marker characters, to their Simplified ones. */
+static long simplify(long cp)
+{
+	switch (cp) {
+	case 0x6642: return 0x65F6;   /* 時 时 */
+	case 0x9EDE: return 0x70B9;   /* 點 点 */
+	case 0x8A31: return 0x8BB8;   /* 許 许 */
+	case 0x5F8C: return 0x540E;   /* 後 后 */
+	case 0x6DE9: return 0x51CC;   /* 淩 凌 */
+	case 0x9593: return 0x95F4;   /* 間 间 */
+	case 0x865F: return 0x53F7;   /* 號 号 */
+	case 0x88E1: return 0x91CC;   /* 裡 里 */
+	case 0x9031: return 0x5468;   /* 週 周 */
+	case 0x79AE: return 0x793C;   /* 禮 礼 */
+	case 0x9418: return 0x949F;   /* 鐘 钟 */
+	case 0x665A: return cp;
+	case 0x3000: case 0xA0: return ' ';
+	default:
+		if (cp >= 0xFF01 && cp <= 0xFF5E)   /* full-width ASCII */
+			return cp - 0xFEE0;
+		return cp;
+	}
+}
+
+struct canon {
+	char buf[DATE_MAX_INPUT + 8];
+	size_t len;
+};
+
+static void canon_put(struct canon *c, const char *s, size_t n)
+{
+	if (c->len + n < sizeof(c->buf)) {
+		memcpy(c->buf + c->len, s, n);
+		c->len += n;
+	}
+}
+
+static void canon_cp(struct canon *c, long cp)
+{
+	char b[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		b[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		b[0] = (char)(0xC0 | cp >> 6);
+		b[1] = (char)(0x80 | (cp & 0x3F));
+		n = 2;
+	} else if (cp < 0x10000) {
+		b[0] = (char)(0xE0 | cp >> 12);
+		b[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+		b[2] = (char)(0x80 | (cp & 0x3F));
+		n = 3;
+	} else {
+		b[0] = (char)(0xF0 | cp >> 18);
+		b[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+		b[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+		b[3] = (char)(0x80 | (cp & 0x3F));
+		n = 4;
+	}
+	canon_put(c, b, n);
+}
+
+/*
+ * Write a run of Chinese numerals as ASCII digits: by place value when it
+ * holds 十 (十 10, 十一 11, 二十 20, 二十一 21), else digit by digit
+ * (二〇二六 2026).  Returns -1 for a run that is no number (十十).
+ */
+static int canon_numeral(struct canon *c, const int *v, size_t n)
+{
+	size_t ten = n;
+	char b[4];
+	int val;
+
+	for (size_t k = 0; k < n; k++)
+		if (v[k] == 10) {
+			if (ten != n)
+				return -1;
+			ten = k;
+		}
+	if (ten == n) {
+		for (size_t k = 0; k < n; k++) {
+			b[0] = (char)('0' + v[k]);
+			canon_put(c, b, 1);
+		}
+		return 0;
+	}
+	if (ten > 1 || n - ten > 2 || (ten == 1 && v[0] == 0) ||
+	    (n - ten == 2 && v[ten + 1] == 0))
+		return -1;
+	val = (ten == 1 ? v[0] : 1) * 10 + (n - ten == 2 ? v[ten + 1] : 0);
+	snprintf(b, sizeof(b), "%d", val);
+	canon_put(c, b, strlen(b));
+	return 0;
+}
+
+static int canonicalise(const char *s, struct canon *c)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+	int run[DATE_MAX_INPUT];
+	size_t nrun = 0;
+
+	c->len = 0;
+	for (;;) {
+		long cp = u[i] ? next_cp(u, &i) : 0;
+		int dv = cp > 0 ? cn_digit(cp) : -1;
+
+		if (cp < 0)
+			return -1;
+		if (dv >= 0 && nrun < DATE_MAX_INPUT) {
+			run[nrun++] = dv;
+			continue;
+		}
+		if (nrun && canon_numeral(c, run, nrun) < 0)
+			return -1;
+		nrun = 0;
+		if (cp == 0)
+			break;
+		cp = simplify(cp);
+		if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r') {
+			if (c->len && c->buf[c->len - 1] != ' ')
+				canon_put(c, " ", 1);
+			continue;
+		}
+		canon_cp(c, cp);
+	}
+	while (c->len && c->buf[c->len - 1] == ' ')
+		c->len--;
+	c->buf[c->len] = '\0';
+	return 0;
+}
+
+/* ---- pass 2: the grammar ---- */
+
+static int eat(const char **p, const char *word)
+{
+	size_t n = strlen(word);
+
+	if (strncmp(*p, word, n))
+		return 0;
+	*p += n;
+	return 1;
+}
+
+static void skip_spaces(const char **p)
+{
+	while (**p == ' ')
+		(*p)++;
+}
+
+/* Read up to 14 digits; returns how many were read (0: none, -1: too many). */
+static int number(const char **p, long long *val)
+{
+	int n = 0;
+
+	*val = 0;
+	while (**p >= '0' && **p <= '9') {
+		if (++n > 14)
+			return -1;
+		*val = *val * 10 + (**p - '0');
+		(*p)++;
+	}
+	return n;
+}
+
+/* Exactly n digits at *p, as a number; -1 when they are not there. */
+static int digits(const char **p, int n)
+{
+	int v = 0;
+
+	for (int k = 0; k < n; k++) {
+		if ((*p)[k] < '0' || (*p)[k] > '9')
+			return -1;
+		v = v * 10 + ((*p)[k] - '0');
+	}
+	*p += n;
+	return v;
+}
+
+static int eat_day_mark(const char **p)
+{
+	return eat(p, "日") || eat(p, "号");
+}
+
+/* Relative day words, as an offset from the reference day. */
+static int relative_day(const char **p, int *off)
+{
+	static const struct { const char *word; int off; } words[] = {
+		{ "大前天", -3 }, { "前天", -2 }, { "昨天", -1 }, { "昨日", -1 },
+		{ "今天", 0 }, { "今日", 0 }, { "当天", 0 }, { "当日", 0 },
+		{ "明天", 1 }, { "明日", 1 },
+	};
+
+	for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+		if (eat(p, words[k].word)) {
+			*off = words[k].off;
+			return 1;
+		}
+	return 0;
+}
+
+/*
+ * Complete a date that lacks its year (or year and month) from ref,
+ * stepping back one year (month) when the result would lie too far after
+ * the reference: records report what has happened.
+ */
+static int complete_from_ref(struct when *w, const struct date_ref *ref, int no_month)
+{
+	long r, c;
+
+	if (!ref || ref->year <= 0 || (no_month && ref->month <= 0))
+		return -1;
+	w->y = ref->year;
+	if (no_month)
+		w->m = ref->month;
+	if (!valid_ymd(ref->year, ref->month, ref->day))
+		return 0;   /* no day to compare with: keep the reference year */
+	r = days_from_civil(ref->year, ref->month, ref->day);
+	if (valid_ymd(w->y, w->m, w->d)) {
+		c = days_from_civil(w->y, w->m, w->d);
+		if (c - r <= (no_month ? 15 : 183))
+			return 0;
+	} else if (!no_month) {
+		return 0;   /* 2月30日: invalid in any year */
+	}
+	/* Too far ahead, or (31日 in a 30-day month) not in this month. */
+	if (!no_month)
+		w->y--;
+	else if (--w->m == 0) {
+		w->m = 12;
+		w->y--;
+	}
+	return 0;
+}
+
+/*
+ * The date part.  Returns 1 when a date was read, 0 when there is none
+ * (p unchanged: the input may be a time alone), -1 when the input is a
+ * broken date.  A compact date with its time sets the time too.
+ */
+static int parse_date(const char **p, const struct date_ref *ref, struct when *w)
+{
+	const char *s = *p;
+	long long v, v2, v3;
+	int n, n2, n3, off;
+	char sep;
+
+	if (relative_day(&s, &off)) {
+		if (!ref || !valid_ymd(ref->year, ref->month, ref->day))
+			return -1;
+		w->y = ref->year;
+		w->m = ref->month;
+		w->d = ref->day;
+		add_days(w, off);
+		*p = s;
+		return 1;
+	}
+	n = number(&s, &v);
+	if (n <= 0)
+		return n;
+	if (n == 8 || n == 12 || n == 14) {
+		/* 20261121, 202611212015, 20261121201500 */
+		w->y = (int)(v / 10000 % 10000);
+		w->m = (int)(v / 100 % 100);
+		w->d = (int)(v % 100);
+		if (n >= 12) {
+			long long t = v % (n == 12 ? 10000LL : 1000000LL);
+
+			w->y = (int)(v / (n == 12 ? 100000000LL : 10000000000LL));
+			w->m = (int)(v / (n == 12 ? 1000000LL : 100000000LL) % 100);
+			w->d = (int)(v / (n == 12 ? 10000LL : 1000000LL) % 100);
+			w->hh = (int)(n == 12 ? t / 100 : t / 10000);
+			w->mi = (int)(n == 12 ? t % 100 : t / 100 % 100);
+			w->ss = (int)(n == 12 ? 0 : t % 100);
+			w->has_time = 1;
+		} else if (*s == 'T' || *s == 't' || *s == ' ') {
+			/* 20261121T201500, 20261121 2015; 20261121 20:15
+			 * is left to the general time grammar */
+			const char *q = s + 1;
+			long long t;
+			int nt = number(&q, &t);
+
+			if ((nt != 4 && nt != 6) || *q == ':')
+				goto done;
+			w->hh = (int)(nt == 4 ? t / 100 : t / 10000);
+			w->mi = (int)(nt == 4 ? t % 100 : t / 100 % 100);
+			w->ss = (int)(nt == 4 ? 0 : t % 100);
+			w->has_time = 1;
+			s = q;
+		}
+done:
+		*p = s;
+		return 1;
+	}
+	if (n == 4 && (*s == '-' || *s == '/' || *s == '.')) {
+		/* 2026-11-21, 2026/11/21, 2026.11.21 */
+		sep = *s++;
+		n2 = number(&s, &v2);
+		if (n2 < 1 || n2 > 2 || *s++ != sep)
+			return -1;
+		n3 = number(&s, &v3);
+		if (n3 < 1 || n3 > 2)
+			return -1;
+		w->y = (int)v;
+		w->m = (int)v2;
+		w->d = (int)v3;
+		*p = s;
+		return 1;
+	}
+	if (n == 4 && eat(&s, "年")) {
+		/* 2026年11月21日 */
+		w->y = (int)v;
+		skip_spaces(&s);
+		n2 = number(&s, &v2);
+		if (n2 < 1 || n2 > 2 || !eat(&s, "月"))
+			return -1;
+		skip_spaces(&s);
+		n3 = number(&s, &v3);
+		if (n3 < 1 || n3 > 2)
+			return -1;
+		if (!eat_day_mark(&s) && *s && *s != ' ')
+			return -1;
+		w->m = (int)v2;
+		w->d = (int)v3;
+		*p = s;
+		return 1;
+	}
+	if (n <= 2 && eat(&s, "月")) {
+		/* 11月21日: the year from ref */
+		w->m = (int)v;
+		skip_spaces(&s);
+		n2 = number(&s, &v2);
+		if (n2 < 1 || n2 > 2 || !eat_day_mark(&s))
+			return -1;
+		w->d = (int)v2;
+		if (complete_from_ref(w, ref, 0) < 0)
+			return -1;
+		*p = s;
+		return 1;
+	}
+	if (n <= 2 && eat_day_mark(&s)) {
+		/* 21日: month and year from ref */
+		w->d = (int)v;
+		if (complete_from_ref(w, ref, 1) < 0)
+			return -1;
+		*p = s;
+		return 1;
+	}
+	if (n <= 2 && (*s == '/' || *s == '-' || *s == '.')) {
+		/* 21/11/2026 or 11/21/2026, only when the order is certain */
+		sep = *s++;
+		n2 = number(&s, &v2);
+		if (n2 < 1 || n2 > 2 || *s++ != sep)
+			return -1;
+		n3 = number(&s, &v3);
+		if (n3 != 4)
+			return -1;
+		w->y = (int)v3;
+		if (v > 12 && v2 <= 12) {
+			w->d = (int)v;
+			w->m = (int)v2;
+		} else if (v2 > 12 && v <= 12) {
+			w->m = (int)v;
+			w->d = (int)v2;
+		} else if (v == v2) {
+			w->m = w->d = (int)v;
+		} else {
+			return -1;
+		}
+		*p = s;
+		return 1;
+	}
+	return 0;   /* a number that starts a time */
+}
+
+/* "(星期六)", "周六", "礼拜天" after a date: read and ignored. */
+static void skip_weekday(const char **p)
+{
+	const char *s = *p;
+	int paren;
+
+	skip_spaces(&s);
+	paren = eat(&s, "(");
+	if (!eat(&s, "星期") && !eat(&s, "周") && !eat(&s, "礼拜"))
+		return;
+	if (*s >= '1' && *s <= '7')
+		s++;
+	else if (!eat(&s, "日") && !eat(&s, "天"))
+		return;
+	if (paren && !eat(&s, ")"))
+		return;
+	*p = s;
+}
+
+enum period {
+	P_NONE, P_DAWN, P_MORNING, P_NOON, P_AFTERNOON, P_EVENING, P_NIGHT
+};
+
+static enum period parse_period(const char **p)
+{
+	static const struct { const char *word; enum period period; } words[] = {
+		{ "凌晨", P_DAWN }, { "早上", P_MORNING }, { "早晨", P_MORNING },
+		{ "清晨", P_MORNING }, { "上午", P_MORNING }, { "早", P_MORNING },
+		{ "中午", P_NOON }, { "午间", P_NOON }, { "下午", P_AFTERNOON },
+		{ "午后", P_AFTERNOON }, { "傍晚", P_EVENING },
+		{ "晚上", P_NIGHT }, { "晚间", P_NIGHT }, { "夜间", P_NIGHT },
+		{ "夜里", P_NIGHT }, { "夜晚", P_NIGHT }, { "深夜", P_NIGHT },
+		{ "半夜", P_NIGHT }, { "晚", P_NIGHT }, { "夜", P_NIGHT },
+	};
+
+	for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+		if (eat(p, words[k].word))
+			return words[k].period;
+	return P_NONE;
+}
+
+/*
+ * Move a 12-hour clock reading to 24 hours by its period word.  Returns
+ * the hour, 24 for "midnight at the end of the day", or -1 when the hour
+ * does not fit the period (凌晨9点, 上午15点).
+ */
+static int apply_period(enum period per, int h)
+{
+	switch (per) {
+	case P_NONE:
+		return h;
+	case P_DAWN:
+		return h == 12 ? 0 : h <= 6 ? h : -1;
+	case P_MORNING:
+		return h <= 12 ? h : -1;
+	case P_NOON:
+		return h >= 1 && h <= 2 ? h + 12 : h >= 11 && h <= 14 ? h : -1;
+	case P_AFTERNOON:
+	case P_EVENING:
+		return h < 12 ? h + 12 : h <= 23 ? h : -1;
+	case P_NIGHT:
+		/* 晚8点 is 20:00, 夜里2点 still 2:00, 晚12点 the midnight
+		 * that ends the day. */
+		if (h >= 6 && h < 12)
+			return h + 12;
+		if (h == 12)
+			return 24;
+		return h <= 23 ? h : -1;
+	}
+	return -1;
+}
+
+/* +08:00, +0800, +08, -05:00, Z */
+static int parse_zone(const char **p, struct when *w)
+{
+	const char *s = *p;
+	int sign, hh, mm = 0;
+
+	skip_spaces(&s);
+	if (*s == 'Z' || *s == 'z') {
+		*p = s + 1;
+		w->has_zone = 1;
+		w->zone = 0;
+		return 0;
+	}
+	if (eat(&s, "UTC") || eat(&s, "GMT")) {
+		w->has_zone = 1;
+		w->zone = 0;
+		*p = s;
+		if (*s != '+' && *s != '-')
+			return 0;
+	}
+	if (*s != '+' && *s != '-')
+		return 0;
+	sign = *s++ == '-' ? -1 : 1;
+	hh = digits(&s, 2);
+	if (hh < 0 || hh > 14)
+		return -1;
+	if (*s == ':')
+		s++;
+	if (*s >= '0' && *s <= '9') {
+		mm = digits(&s, 2);
+		if (mm < 0 || mm > 59)
+			return -1;
+	}
+	w->has_zone = 1;
+	w->zone = sign * (hh * 60 + mm);
+	*p = s;
+	return 0;
+}
+
+/*
+ * The time part: "20:15[:00[.123]]" (an ISO time, which may carry a zone)
+ * or "[period] 20时[15分][00秒]", "8点半", "8点30", "8点一刻".  Returns
+ * 1 when a time was read, 0 when there is none, -1 when it is broken.
+ */
+static int parse_time(const char **p, struct when *w)
+{
+	const char *s = *p;
+	enum period per;
+	long long h, m = 0, sec = 0;
+	int n;
+
+	per = parse_period(&s);
+	skip_spaces(&s);
+	n = number(&s, &h);
+	if (n == 0) {
+		*p = s;   /* "11月21日晚": a period word alone adds nothing */
+		return per == P_NONE ? 0 : 2;
+	}
+	if (n < 0 || n > 2)
+		return -1;
+	if (*s == ':') {
+		s++;
+		if ((m = digits(&s, 2)) < 0)
+			return -1;
+		if (*s == ':') {
+			s++;
+			if ((sec = digits(&s, 2)) < 0)
+				return -1;
+			if (*s == '.' || *s == ',') {
+				s++;
+				while (*s >= '0' && *s <= '9')
+					s++;
+			}
+		}
+		if (per == P_NONE && parse_zone(&s, w) < 0)
+			return -1;
+	} else if (eat(&s, "时") || eat(&s, "点")) {
+		if (eat(&s, "半")) {
+			m = 30;
+		} else if (eat(&s, "1刻")) {
+			m = 15;
+		} else if (eat(&s, "3刻")) {
+			m = 45;
+		} else if (*s >= '0' && *s <= '9') {
+			n = number(&s, &m);
+			if (n < 0 || n > 2)
+				return -1;
+			eat(&s, "分");
+			if (*s >= '0' && *s <= '9') {
+				n = number(&s, &sec);
+				if (n < 0 || n > 2 || !eat(&s, "秒"))
+					return -1;
+			}
+		}
+	} else {
+		return -1;
+	}
+	h = apply_period(per, (int)h);
+	if (h < 0 || h > 24 || m > 59 || sec > 59 || (h == 24 && (per != P_NIGHT || m || sec)))
+		return -1;
+	w->next_day = h == 24;
+	w->hh = h == 24 ? 0 : (int)h;
+	w->mi = (int)m;
+	w->ss = (int)sec;
+	w->has_time = 1;
+	*p = s;
+	return 1;
+}
+
+/* 许, 左右, 前后, 多, 钟, 整: "about", dropped. */
+static void skip_approx(const char **p)
+{
+	const char *s = *p;
+
+	for (;;) {
+		skip_spaces(&s);
+		if (!eat(&s, "许") && !eat(&s, "左右") && !eat(&s, "前后") &&
+		    !eat(&s, "多") && !eat(&s, "钟") && !eat(&s, "整"))
+			break;
+	}
+	*p = s;
+}
+
+static enum date_precision parse(const char *s, const struct date_ref *ref,
+				 struct when *w)
+{
+	int rd, rt;
+
+	skip_spaces(&s);
+	if (!eat(&s, "大约"))
+		eat(&s, "约");
+	rd = parse_date(&s, ref, w);
+	if (rd < 0)
+		return DATE_NONE;
+	if (rd && !valid_ymd(w->y, w->m, w->d))
+		return DATE_NONE;
+	if (rd)
+		skip_weekday(&s);
+	if (!w->has_time) {
+		if (rd && (*s == 'T' || *s == 't') && s[1] >= '0' && s[1] <= '9')
+			s++;
+		skip_spaces(&s);
+		rt = parse_time(&s, w);
+		if (rt < 0)
+			return DATE_NONE;
+	} else if (parse_zone(&s, w) < 0) {
+		return DATE_NONE;
+	}
+	skip_approx(&s);
+	if (*s)
+		return DATE_NONE;
+	if (!w->has_time)
+		return rd ? DATE_DAY : DATE_NONE;
+	if (!rd) {
+		if (!ref || !valid_ymd(ref->year, ref->month, ref->day))
+			return DATE_NONE;
+		w->y = ref->year;
+		w->m = ref->month;
+		w->d = ref->day;
+	}
+	if (w->hh > 23 || w->mi > 59 || w->ss > 59)
+		return DATE_NONE;
+	if (w->next_day)
+		add_days(w, 1);
+	if (w->has_zone) {
+		long t = days_from_civil(w->y, w->m, w->d) * 1440 + w->hh * 60 +
+			 w->mi - w->zone + 8 * 60;
+		long day = t >= 0 ? t / 1440 : -((-t + 1439) / 1440);
+		long min = t - day * 1440;
+
+		civil_from_days(day, &w->y, &w->m, &w->d);
+		w->hh = (int)(min / 60);
+		w->mi = (int)(min % 60);
+	}
+	if (!valid_ymd(w->y, w->m, w->d))
+		return DATE_NONE;
+	return DATE_TIME;
+}
+
+enum date_precision date_parse(const char *s, const struct date_ref *ref, char out[32])
+{
+	struct canon c;
+	struct when w;
+	enum date_precision prec;
+
+	out[0] = '\0';
+	if (!s || strnlen(s, DATE_MAX_INPUT + 1) > DATE_MAX_INPUT)
+		return DATE_NONE;
+	if (canonicalise(s, &c) < 0)
+		return DATE_NONE;
+	memset(&w, 0, sizeof(w));
+	prec = parse(c.buf, ref, &w);
+	if (prec == DATE_NONE)
+		return prec;
+	/* The fields are in range here (1 <= y <= 9999 ...); the unsigned
+	 * casts let the compiler see the output fits. */
+	snprintf(out, 32, "%04u-%02u-%02u", (unsigned)w.y % 10000u,
+		 (unsigned)w.m % 100u, (unsigned)w.d % 100u);
+	if (prec == DATE_TIME)
+		snprintf(out + 10, 22, "T%02u:%02u:%02u+08:00", (unsigned)w.hh % 100u,
+			 (unsigned)w.mi % 100u, (unsigned)w.ss % 100u);
+	return prec;
+}
+
+void date_ref_from_iso(const char *iso, struct date_ref *ref)
+{
+	char out[32];
+
+	ref->year = ref->month = ref->day = 0;
+	if (date_parse(iso, NULL, out) == DATE_NONE)
+		return;
+	ref->year = (out[0] - '0') * 1000 + (out[1] - '0') * 100 +
+		    (out[2] - '0') * 10 + (out[3] - '0');
+	ref->month = (out[5] - '0') * 10 + (out[6] - '0');
+	ref->day = (out[8] - '0') * 10 + (out[9] - '0');
+}
