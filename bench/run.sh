@@ -1,0 +1,68 @@
+#!/bin/sh
+# run.sh BUILD: the benchmarks of `make bench`.  Prints figures; never
+# fails on timing.  For each size (SIZES, default "100000 1000000"
+# reports), generates a district, then times each stage of the nightly
+# job (wall seconds, records/s, MB/s, peak RSS), the database size, one
+# more night of 10,000 reports on top, and query latency.  Figures are
+# appended to bench/RESULTS.md by hand when they are worth keeping.
+set -u
+BUILD=${1:-build/release}
+L=$(pwd)/$BUILD/lookout
+M=$(pwd)/$BUILD/bench/measure
+GEN=$(pwd)/$BUILD/bench/gen
+SIZES=${SIZES:-"100000 1000000"}
+W=${BENCH_DIR:-$(mktemp -d /tmp/lookout-bench.XXXXXX)}
+NIGHT=2026-11-21
+
+echo "# lookout bench, $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m)"
+echo "# $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
+
+have() { "$L" help "$1" >/dev/null 2>&1; }
+
+stage() {
+	# stage LABEL RECORDS BYTES CMD...: time one stage, print one line
+	label=$1; n=$2; bytes=$3; shift 3
+	"$M" "$label" "$@" >"$W/$label.out" 2>"$W/$label.err"
+	line=$(tail -1 "$W/$label.err")
+	secs=$(echo "$line" | cut -f2)
+	rss=$(echo "$line" | cut -f3)
+	rc=$(echo "$line" | cut -f4)
+	awk -v l="$label" -v s="$secs" -v n="$n" -v b="$bytes" -v r="$rss" -v rc="$rc" 'BEGIN {
+		if (s <= 0) s = 0.001
+		printf "  %-14s %8.2f s %12.0f rec/s %8.1f MB/s %8.0f MB peak%s\n", l, s, n / s, b / s / 1048576, r, rc == 0 ? "" : "  (exit " rc ")"
+	}'
+}
+
+for n in $SIZES; do
+	days=100
+	per=$((n / days))
+	D=$W/d$n
+	rm -rf "$D"; mkdir -p "$D"
+	echo
+	echo "## $n reports ($days days x $per a day)"
+	"$M" generate "$GEN" --days $days --per-day $per --seed 7 --malformed-every 50000 "$D/district" 2>"$W/gen.err"
+	echo "  generate       $(cut -f2 "$W/gen.err") s"
+	bytes=$(cat "$D"/district/inbox/* | wc -c)
+	export LOOKOUT_DB="$D/lookout.db"
+	stage ingest "$n" "$bytes" "$L" ingest "$D"/district/inbox/*
+	have analyze && stage analyze "$n" "$bytes" "$L" analyze
+	have graph && stage graph "$n" "$bytes" "$L" graph --night $NIGHT
+	have watchlist && "$L" watchlist import "$D/district/watchlist.csv" >/dev/null 2>&1
+	have warn && stage warn "$n" "$bytes" "$L" warn --night $NIGHT
+	have report && stage report "$n" "$bytes" "$L" report --night $NIGHT --format html --out "$D/report.html"
+	echo "  database       $(du -m "$LOOKOUT_DB" | cut -f1) MB"
+
+	if [ "$n" -ge 1000000 ]; then
+		echo "  one more night: 10,000 reports"
+		"$GEN" --days 100 --per-day 100 --seed 99 --end 2026-11-22 "$D/next" >/dev/null 2>&1
+		next=$(cat "$D"/next/inbox/* | wc -c)
+		if have run; then
+			stage run-night 10000 "$next" "$L" run --night 2026-11-22 --out "$D/out-next" "$D"/next/inbox/*
+		fi
+	fi
+	if [ -x "$BUILD/bench/bench_query" ]; then
+		"$BUILD/bench/bench_query" "$LOOKOUT_DB" 1000
+	fi
+done
+echo
+echo "# work files in $W"
