@@ -38,11 +38,13 @@ LIB_SRC  = $(sort $(wildcard common/*.c ingest/*.c analyze/*.c graph/*.c output/
 CLI_SRC  = $(sort $(wildcard cli/*.c))
 TEST_SRC = $(sort $(wildcard tests/unit/test_*.c))
 BENCH_SRC = $(sort $(wildcard bench/*.c))
+FUZZ_SRC  = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/common/schema_sql.o
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN = $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+REPLAY_BIN = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/replay/%)
 
 .PHONY: all deps test check asan demo bench eval clean schema-golden fuzz valgrind
 .DEFAULT_GOAL := all
@@ -79,11 +81,16 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/liblookout.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -o $@ $< $(BUILD)/liblookout.a $(LIBS) $(LDFLAGS_ALL)
 
+# A fuzz target replayed over its stored inputs, with any compiler.
+$(BUILD)/replay/%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/liblookout.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< tests/fuzz/replay.c $(BUILD)/liblookout.a $(LIBS) $(LDFLAGS_ALL)
+
 deps:
 	@sh scripts/deps.sh
 
 # check: build and run everything, assuming the dependencies are there.
-check: $(BUILD)/lookout $(TEST_BIN) $(BENCH_BIN)
+check: $(BUILD)/lookout $(TEST_BIN) $(BENCH_BIN) $(REPLAY_BIN)
 	@sh tests/run.sh $(BUILD)
 
 test:
@@ -108,6 +115,30 @@ eval:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory lookout $(BENCH_BIN)
 	@sh bench/eval.sh $(BUILD)
+
+# Fuzz every target for FUZZ_SECONDS each (default 60) with ASan and
+# UBSan.  New interesting inputs stay in build/fuzz/work/; a crash is
+# written to tests/fuzz/crashes/TARGET/ so that `make test` replays it.
+# The library is built with clang, the sanitizers and coverage hooks in
+# build/fuzzlib; each target links it with libFuzzer's main.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+fuzz:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory BUILD=build/fuzzlib SAN=1 CC=clang \
+		CFLAGS=-fsanitize=fuzzer-no-link build/fuzzlib/liblookout.a
+	@mkdir -p build/fuzz
+	@for t in $(FUZZ_TARGETS); do \
+		f=build/fuzz/$$t; \
+		clang $(CFLAGS_ALL) -Ibuild/fuzzlib -fsanitize=fuzzer,address,undefined \
+			-o $$f tests/fuzz/fuzz_$$t.c build/fuzzlib/liblookout.a $(LIBS) || exit 1; \
+		mkdir -p build/fuzz/work/$$t tests/fuzz/corpus/$$t tests/fuzz/crashes/$$t; \
+		echo "fuzz $$t for $(FUZZ_SECONDS)s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1 \
+			-artifact_prefix=tests/fuzz/crashes/$$t/ \
+			build/fuzz/work/$$t tests/fuzz/corpus/$$t 2>&1 | \
+			grep -E '^(stat::number_of_executed_units|stat::new_units_added|==[0-9]+==ERROR|SUMMARY)' ; \
+	done
 
 # Rewrite the golden dump of a fresh database's schema after a migration.
 schema-golden: $(BUILD)/lookout

@@ -29,6 +29,21 @@ for t in "$BUILD"/tests/test_*; do
 	failed=$((failed + f))
 done
 
+for r in "$BUILD"/replay/*; do
+	[ -x "$r" ] || continue
+	t=$(basename "$r")
+	set -- tests/fuzz/corpus/"$t"
+	[ -d tests/fuzz/crashes/"$t" ] && set -- "$@" tests/fuzz/crashes/"$t"
+	if "$r" "$@" >"$log" 2>&1; then
+		passed=$((passed + 1))
+		echo "fuzz replay $t: $(tail -1 "$log" | sed 's/^ok fuzz-[^ ]* //')"
+	else
+		failed=$((failed + 1))
+		cat "$log"
+		echo "fuzz replay $t: FAILED"
+	fi
+done
+
 for s in tests/cli/t-*.sh; do
 	[ -f "$s" ] || continue
 	sh "$s" >"$log" 2>&1
