@@ -116,6 +116,15 @@ eval:
 	@$(MAKE) --no-print-directory lookout $(BENCH_BIN)
 	@sh bench/eval.sh $(BUILD)
 
+# The CLI tests again with every lookout run under valgrind memcheck;
+# any memory error or definite leak fails the case (exit 99).
+valgrind:
+	@sh scripts/deps.sh valgrind
+	@$(MAKE) --no-print-directory OPT=-O1 BUILD=build/valgrind build/valgrind/lookout
+	@LOOKOUT=$(CURDIR)/build/valgrind/lookout \
+	 LOOKOUT_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+	 sh tests/run.sh build/valgrind
+
 # Fuzz every target for FUZZ_SECONDS each (default 60) with ASan and
 # UBSan.  New interesting inputs stay in build/fuzz/work/; a crash is
 # written to tests/fuzz/crashes/TARGET/ so that `make test` replays it.

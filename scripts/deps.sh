@@ -2,11 +2,13 @@
 # deps.sh: install the Debian packages lookout needs that are missing.
 # Build: compilers and the libraries found with pkg-config (libcsv has
 # no .pc file and is linked by name).  Run: the OpenCC data files.
-# Tests: clang for the second compiler, chromium for the HTML check.
+# Tests: clang for the second compiler.  Arguments name more packages
+# (make valgrind asks for valgrind).
 set -e
 PKGS="build-essential pkg-config clang
 libsqlite3-dev libpcre2-dev libigraph-dev libcjson-dev libopencc-dev
-libutf8proc-dev libcsv-dev libcmocka-dev opencc sqlite3"
+libutf8proc-dev libcsv-dev libcmocka-dev opencc sqlite3
+$*"
 
 missing=""
 for p in $PKGS; do

@@ -22,7 +22,8 @@ export LOOKOUT_NOW="2026-11-22T02:10:04+08:00"
 export TZ=UTC
 unset LOOKOUT_DATA
 
-lookout() { "$LOOKOUT" "$@"; }
+# LOOKOUT_WRAP runs every lookout under a tool (make valgrind sets it).
+lookout() { ${LOOKOUT_WRAP:-} "$LOOKOUT" "$@"; }
 
 stabilise() { sed -e "s#$T#T#g" -e "s#$ROOT#R#g"; }
 
