@@ -131,18 +131,26 @@ static int is_dropped(int32_t c)
 }
 
 /*
- * 1 when the code point is its own NFKC form whatever surrounds it: it
- * has no compatibility mapping and nothing composes with it.  ASCII
- * letters do compose with a following combining mark, but such a mark is
- * not in this set, so the text takes the slow path anyway.
+ * 1 when a non-ASCII code point is its own NFKC form whatever surrounds
+ * it: it has no compatibility mapping and nothing composes with it.  The
+ * CJK ideographs and the common CJK punctuation are, which makes most
+ * Chinese text trivially NFKC.  (ASCII is NFKC too; an ASCII letter does
+ * compose with a following combining mark, but such a mark is not in
+ * this set, so that text takes the slow path anyway.)
  */
 static int is_nfkc_inert(int32_t c)
 {
-	return (c >= 0x21 && c <= 0x7E) || (c >= 0x4E00 && c <= 0x9FFF) ||
+	return (c >= 0x4E00 && c <= 0x9FFF) ||
 	       (c >= 0x3001 && c <= 0x3003) || (c >= 0x3008 && c <= 0x3011) ||
 	       (c >= 0x3014 && c <= 0x301B) || c == 0x2014 ||
 	       (c >= 0x2018 && c <= 0x2019) || (c >= 0x201C && c <= 0x201D) ||
 	       c == 0x00B7;
+}
+
+/* U+FF01..U+FF5E, whose NFKC form is the ASCII character 0xFEE0 below. */
+static int is_full_width(int32_t c)
+{
+	return c >= 0xFF01 && c <= 0xFF5E;
 }
 
 static int t2s_changes(const struct norm_state *st, int32_t c)
@@ -241,28 +249,48 @@ void norm_release(struct norm *n)
 /*
  * Append s[0..len) (valid UTF-8, NFKC already) to out with white space
  * folded and trimmed and invisible characters dropped.  Returns 1 when
- * the text holds a character t2s changes.  A plane-2 character scans
- * plane 2 first (once), so the common case never pays for it.
+ * the text holds a character t2s changes.  Runs of kept bytes are copied
+ * whole, and printable ASCII is passed over without decoding.  A plane-2
+ * character scans plane 2 first (once), so the common case never pays
+ * for it.
  */
 static int fold_space(struct norm_state *st, const char *s, size_t len,
 		      struct sbuf *out, struct err *err)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, start = out->len;
-	int pending = 0, t2s = 0;
+	size_t i = 0, run = 0, start = out->len;
+	int space = 0, t2s = 0;
 
 	while (i < len) {
 		size_t at = i;
-		int32_t c = utf8_next(u, len, &i);
+		int32_t c;
 
-		if (c < 0)
-			return err_set(err, "invalid utf-8 at byte %zu", at);
-		if (is_space(c)) {
-			pending = out->len > start;
+		if (u[i] > 0x20 && u[i] < 0x7F) {
+			i++;
 			continue;
 		}
-		if (is_dropped(c))
+		c = utf8_next(u, len, &i);
+		if (c < 0)
+			return err_set(err, "invalid utf-8 at byte %zu", at);
+		if (is_space(c) || is_dropped(c) || is_full_width(c)) {
+			if (at > run) {
+				if (space && out->len > start)
+					sbuf_addch(out, ' ');
+				sbuf_add(out, s + run, at - run);
+				space = 0;
+			}
+			run = i;
+			if (!is_full_width(c)) {
+				space |= is_space(c);
+				continue;
+			}
+			/* the NFKC of a full-width form, without utf8proc */
+			if (space && out->len > start)
+				sbuf_addch(out, ' ');
+			sbuf_addch(out, (char)(c - 0xFEE0));
+			space = 0;
 			continue;
+		}
 		if (c >= 0x20000 && c < T2S_LIMIT && !st->plane2_ready) {
 			if (t2s_scan(st, 0x20000, T2S_LIMIT - 1, err) < 0)
 				return -1;
@@ -270,24 +298,37 @@ static int fold_space(struct norm_state *st, const char *s, size_t len,
 		}
 		if (c >= 0x3400)
 			t2s |= t2s_changes(st, c);
-		if (pending)
+	}
+	if (len > run) {
+		if (space && out->len > start)
 			sbuf_addch(out, ' ');
-		pending = 0;
-		sbuf_add(out, s + at, i - at);
+		sbuf_add(out, s + run, len - run);
 	}
 	return t2s;
 }
 
-/* 1 when s[0..len) is valid UTF-8 and NFKC needs not touch it. */
+/*
+ * 1 when s[0..len) is valid UTF-8 whose NFKC form fold_space can make
+ * alone: inert characters, full-width ASCII forms (mapped one to one),
+ * and the spaces and invisibles that fold_space folds or drops anyway.
+ */
 static int nfkc_trivial(const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0;
 
 	while (i < len) {
-		int32_t c = utf8_next(u, len, &i);
+		int32_t c;
 
-		if (!is_nfkc_inert(c) && !(c >= 0 && is_space(c) && c < 0x80))
+		if (u[i] < 0x80) {
+			i++;    /* ASCII is NFKC, alone or before another inert */
+			continue;
+		}
+		c = utf8_next(u, len, &i);
+		if (c < 0)
+			return 0;
+		if (!is_nfkc_inert(c) && !is_full_width(c) && !is_space(c) &&
+		    !is_dropped(c))
 			return 0;
 	}
 	return 1;
