@@ -326,3 +326,18 @@ CREATE TABLE audit (
 	command TEXT NOT NULL,
 	args    TEXT NOT NULL
 );
+
+-- output (report): one row per morning report, so that the next one can
+-- say what changed and which batches arrived since.  counts is the JSON
+-- counts object of the report; warnings and clusters are JSON arrays of
+-- the ids it showed.
+CREATE TABLE report_run (
+	night        TEXT PRIMARY KEY,
+	generated_at TEXT NOT NULL,
+	max_batch_id INTEGER NOT NULL,         -- batches up to this id were counted
+	counts       TEXT NOT NULL,
+	warnings     TEXT NOT NULL,
+	clusters     TEXT NOT NULL
+);
+-- The report masks informants; this finds their sources without a scan.
+CREATE INDEX report_informant ON report(source) WHERE informant = 1;

@@ -11,6 +11,7 @@ CREATE INDEX mention_entity ON mention(entity_id);
 CREATE INDEX mention_report ON mention(report_id);
 CREATE INDEX report_batch ON report(batch_id);
 CREATE INDEX report_category_category ON report_category(category);
+CREATE INDEX report_informant ON report(source) WHERE informant = 1;
 CREATE INDEX report_received ON report(received_at);
 CREATE INDEX series_cluster ON series(cluster_id);
 CREATE INDEX series_report_report ON series_report(report_id);
@@ -185,6 +186,14 @@ CREATE TABLE 'report_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
 CREATE TABLE 'report_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
 CREATE TABLE 'report_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
 CREATE TABLE 'report_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
+CREATE TABLE report_run (
+	night        TEXT PRIMARY KEY,
+	generated_at TEXT NOT NULL,
+	max_batch_id INTEGER NOT NULL,         -- batches up to this id were counted
+	counts       TEXT NOT NULL,
+	warnings     TEXT NOT NULL,
+	clusters     TEXT NOT NULL
+);
 CREATE TABLE series (
 	id          INTEGER PRIMARY KEY,
 	key         TEXT NOT NULL UNIQUE,

@@ -1,0 +1,182 @@
+/*
+ * run: the nightly job in one command: ingest the night's files, then
+ * analyze, graph, warn and report, each through its stage's API, with a
+ * progress line per stage on stderr and a closing summary on stdout.
+ * The report goes to DIR as report.html, report.md and report.json;
+ * only those three names in DIR are ever written (see output/report.c).
+ *
+ * The stages are a table; a stage whose module has not landed in this
+ * tree yet is simply not listed (see the comments in stages[]).
+ */
+#include "cli/cli.h"
+#include "output/report.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+static int run(struct cli_ctx *ctx, int argc, char **argv);
+
+const struct cli_cmd cmd_run = {
+	"run", "the nightly job: ingest, analyze, graph, warn, report",
+	"usage: lookout run [--night YYYY-MM-DD] [--out DIR] [FILE...]\n"
+	"\n"
+	"Ingest FILEs, then analyze, graph, warn and report for the night, in\n"
+	"one command.  Writes report.html, report.md and report.json into DIR\n"
+	"(created if missing) and nothing else there.\n"
+	"\n"
+	"  --night D   the night to judge (default: yesterday, China time)\n"
+	"  --out DIR   where the reports go (default: ./out)\n",
+	run,
+};
+
+struct run_state {
+	struct cli_ctx *ctx;
+	struct db *db;
+	const char *night;
+	const char *out_dir;
+	char **files;
+	int n_files;
+	char summary[512];      /* what the stage did, one line */
+};
+
+static int stage_report(struct run_state *s, struct err *err)
+{
+	struct report_opts opts = { 0 };
+	int64_t warnings = 0, top = 0;
+
+	opts.night = s->night;
+	opts.data_dir = s->ctx->data_dir;
+	opts.record = 1;
+	if (report_write_dir(s->db, &opts, s->out_dir, err) < 0)
+		return -1;
+	if (db_int(s->db, err, &warnings,
+		   "SELECT count(*) FROM warning WHERE first_night <= ?1 AND last_night >= ?1",
+		   "s", s->night) < 0 ||
+	    db_int(s->db, err, &top,
+		   "SELECT coalesce(max(severity), 0) FROM warning"
+		   " WHERE first_night <= ?1 AND last_night >= ?1", "s", s->night) < 0)
+		return -1;
+	snprintf(s->summary, sizeof(s->summary),
+		 "%lld warnings (highest severity %lld); report in %s/report.html",
+		 (long long)warnings, (long long)top, s->out_dir);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*run)(struct run_state *s, struct err *err);
+} stages[] = {
+	/*
+	 * Wire each stage here as its API lands, in this order:
+	 *   { "ingest", stage_ingest },    ingest/ingest.h, over s->files
+	 *   { "analyze", stage_analyze },  analyze/analyze.h, incremental
+	 *   { "graph", stage_graph },      graph/graph.h, for s->night
+	 *   { "warn", stage_warn },        output/warn.h, for s->night
+	 */
+	{ "report", stage_report },
+};
+
+static int have_stage(const char *name)
+{
+	for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++)
+		if (!strcmp(stages[i].name, name))
+			return 1;
+	return 0;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Make dir if it does not exist; it must end up a directory. */
+static int make_out_dir(const char *dir, struct err *err)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+		return err_set(err, "cannot create '%s': %s", dir, strerror(errno));
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return err_set(err, "'%s' is not a directory", dir);
+	return 0;
+}
+
+static int run(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct run_state s = { 0 };
+	struct db db = { 0 };
+	struct err err;
+	char night[11];
+	struct timespec t0;
+	int rc = EXIT_OK, i;
+
+	s.ctx = ctx;
+	s.out_dir = "out";
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			i++;
+			break;
+		}
+		if (argv[i][0] != '-' || !argv[i][1])
+			break;
+		if (!strcmp(argv[i], "--night") || !strcmp(argv[i], "--out")) {
+			if (i + 1 >= argc)
+				return cli_usage_error(&cmd_run, "%s needs a value", argv[i]);
+			if (argv[i][2] == 'n')
+				s.night = argv[++i];
+			else
+				s.out_dir = argv[++i];
+		} else {
+			return cli_usage_error(&cmd_run, "unknown option '%s'", argv[i]);
+		}
+	}
+	s.files = argv + i;
+	s.n_files = argc - i;
+	if (s.night && !report_night_valid(s.night))
+		return cli_usage_error(&cmd_run, "--night '%s' is not a date YYYY-MM-DD", s.night);
+	if (!s.night) {
+		report_default_night(night);
+		s.night = night;
+	}
+	if (!*s.out_dir)
+		return cli_usage_error(&cmd_run, "--out needs a directory");
+	if (s.n_files && !have_stage("ingest")) {
+		err_set(&err, "this build has no ingest stage yet; ingest FILEs first");
+		return cli_fail(&err);
+	}
+	if (make_out_dir(s.out_dir, &err) < 0 || cli_open_db(ctx, &db, &err) < 0) {
+		rc = cli_fail(&err);
+		goto out;
+	}
+	s.db = &db;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (size_t k = 0; k < sizeof(stages) / sizeof(stages[0]); k++) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		if (!ctx->quiet)
+			fprintf(stderr, "run %s: [%zu/%zu] %s...\n", s.night, k + 1,
+				sizeof(stages) / sizeof(stages[0]), stages[k].name);
+		s.summary[0] = '\0';
+		if (stages[k].run(&s, &err) < 0) {
+			err_prefix(&err, "%s", stages[k].name);
+			rc = cli_fail(&err);
+			goto out;
+		}
+		if (!ctx->quiet)
+			fprintf(stderr, "run %s: %s done in %.1f s\n", s.night, stages[k].name,
+				seconds_since(&ts));
+		printf("%-8s %s\n", stages[k].name, s.summary);
+	}
+	if (!ctx->quiet)
+		fprintf(stderr, "run %s: all done in %.1f s\n", s.night, seconds_since(&t0));
+out:
+	db_close(&db);
+	return rc;
+}
