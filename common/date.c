@@ -36,6 +36,11 @@
 /* No date form is longer than this; longer input is not a date. */
 #define DATE_MAX_INPUT 200
 
+enum period {
+	P_NONE, P_DAWN, P_MORNING, P_NOON, P_AFTERNOON, P_EVENING, P_NIGHT,
+	P_AM, P_PM
+};
+
 struct when {
 	int y, m, d;
 	int hh, mi, ss;
@@ -43,6 +48,7 @@ struct when {
 	int zone;               /* minutes east of UTC when has_zone */
 	int has_zone;
 	int next_day;           /* 晚12点: the midnight that ends the day */
+	enum period period;     /* implied by the date word: 当晚, 昨晚 */
 };
 
 /* ---- calendar ---- */
@@ -339,21 +345,85 @@ static int eat_day_mark(const char **p)
 	return eat(p, "日") || eat(p, "号");
 }
 
-/* Relative day words, as an offset from the reference day. */
-static int relative_day(const char **p, int *off)
+/* Relative day words: an offset from the reference day, and for some
+ * (当晚 "that evening", 昨晚 "last night") a period of that day. */
+static int relative_day(const char **p, int *off, enum period *per)
 {
-	static const struct { const char *word; int off; } words[] = {
-		{ "大前天", -3 }, { "前天", -2 }, { "昨天", -1 }, { "昨日", -1 },
-		{ "今天", 0 }, { "今日", 0 }, { "当天", 0 }, { "当日", 0 },
-		{ "明天", 1 }, { "明日", 1 },
+	static const struct {
+		const char *word;
+		int off;
+		enum period per;
+	} words[] = {
+		{ "大前天", -3, P_NONE }, { "前天", -2, P_NONE },
+		{ "昨天", -1, P_NONE }, { "昨日", -1, P_NONE },
+		{ "昨晚", -1, P_NIGHT }, { "昨夜", -1, P_NIGHT },
+		{ "今天", 0, P_NONE }, { "今日", 0, P_NONE },
+		{ "当天", 0, P_NONE }, { "当日", 0, P_NONE },
+		{ "今晚", 0, P_NIGHT }, { "当晚", 0, P_NIGHT },
+		{ "当夜", 0, P_NIGHT }, { "今早", 0, P_MORNING },
+		{ "今晨", 0, P_MORNING }, { "明天", 1, P_NONE },
+		{ "明日", 1, P_NONE }, { "明晚", 1, P_NIGHT },
 	};
 
 	for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
 		if (eat(p, words[k].word)) {
 			*off = words[k].off;
+			*per = words[k].per;
 			return 1;
 		}
 	return 0;
+}
+
+/*
+ * An English month name, whole or cut to three letters (Nov, November,
+ * Sept), any case, with an optional full stop: 1..12, or 0 (p unchanged).
+ */
+static int month_name(const char **p)
+{
+	static const char *const names[12] = {
+		"january", "february", "march", "april", "may", "june", "july",
+		"august", "september", "october", "november", "december",
+	};
+	const char *s = *p;
+	char word[12];
+	size_t n = 0;
+
+	while ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')) {
+		if (n == sizeof(word) - 1)
+			return 0;
+		word[n++] = (char)(*s++ | 0x20);
+	}
+	word[n] = '\0';
+	if (*s == '.')
+		s++;
+	for (int m = 0; m < 12; m++)
+		if (!strcmp(word, names[m]) ||
+		    (n == 3 && !strncmp(word, names[m], 3)) ||
+		    (m == 8 && !strcmp(word, "sept"))) {
+			*p = s;
+			return m + 1;
+		}
+	return 0;
+}
+
+/* "Nov 21, 2026", "November 21 2026": the part after the month name. */
+static int english_day_year(const char **p, struct when *w)
+{
+	const char *s = *p;
+	long long d, y;
+
+	skip_spaces(&s);
+	if (number(&s, &d) < 1 || d > 31)
+		return -1;
+	if (*s == ',')
+		s++;
+	skip_spaces(&s);
+	if (number(&s, &y) != 4)
+		return -1;
+	w->d = (int)d;
+	w->y = (int)y;
+	*p = s;
+	return 1;
 }
 
 /*
@@ -402,7 +472,13 @@ static int parse_date(const char **p, const struct date_ref *ref, struct when *w
 	int n, n2, n3, off;
 	char sep;
 
-	if (relative_day(&s, &off)) {
+	if ((w->m = month_name(&s)) > 0) {
+		if (english_day_year(&s, w) < 0)
+			return -1;
+		*p = s;
+		return 1;
+	}
+	if (relative_day(&s, &off, &w->period)) {
 		if (!ref || !valid_ymd(ref->year, ref->month, ref->day))
 			return -1;
 		w->y = ref->year;
@@ -503,6 +579,20 @@ done:
 		*p = s;
 		return 1;
 	}
+	if (n <= 2 && (*s == ' ' || *s == '-')) {
+		/* 21 Nov 2026, 21-Nov-2026 */
+		const char *q = s + 1;
+
+		sep = *s;
+		if ((w->m = month_name(&q)) > 0) {
+			if (*q++ != sep || number(&q, &v3) != 4)
+				return -1;
+			w->d = (int)v;
+			w->y = (int)v3;
+			*p = q;
+			return 1;
+		}
+	}
 	if (n <= 2 && (*s == '/' || *s == '-' || *s == '.')) {
 		/* 21/11/2026 or 11/21/2026, only when the order is certain */
 		sep = *s++;
@@ -549,10 +639,6 @@ static void skip_weekday(const char **p)
 	*p = s;
 }
 
-enum period {
-	P_NONE, P_DAWN, P_MORNING, P_NOON, P_AFTERNOON, P_EVENING, P_NIGHT
-};
-
 static enum period parse_period(const char **p)
 {
 	static const struct { const char *word; enum period period; } words[] = {
@@ -590,6 +676,10 @@ static int apply_period(enum period per, int h)
 	case P_AFTERNOON:
 	case P_EVENING:
 		return h < 12 ? h + 12 : h <= 23 ? h : -1;
+	case P_AM:
+		return h == 12 ? 0 : h >= 1 && h < 12 ? h : -1;
+	case P_PM:
+		return h == 12 ? 12 : h >= 1 && h < 12 ? h + 12 : -1;
 	case P_NIGHT:
 		/* 晚8点 is 20:00, 夜里2点 still 2:00, 晚12点 the midnight
 		 * that ends the day. */
@@ -642,6 +732,37 @@ static int parse_zone(const char **p, struct when *w)
 }
 
 /*
+ * "am", "p.m." after an English time: 1 when read (per set), 0 when
+ * absent, -1 when it clashes with a Chinese period word.
+ */
+static int parse_ampm(const char **p, enum period *per)
+{
+	const char *s = *p;
+	enum period ap;
+
+	skip_spaces(&s);
+	if (*s == 'a' || *s == 'A')
+		ap = P_AM;
+	else if (*s == 'p' || *s == 'P')
+		ap = P_PM;
+	else
+		return 0;
+	s++;
+	if (*s == '.')
+		s++;
+	if (*s != 'm' && *s != 'M')
+		return 0;
+	s++;
+	if (*s == '.')
+		s++;
+	if (*per != P_NONE)
+		return -1;
+	*per = ap;
+	*p = s;
+	return 1;
+}
+
+/*
  * The time part: "20:15[:00[.123]]" (an ISO time, which may carry a zone)
  * or "[period] 20时[15分][00秒]", "8点半", "8点30", "8点一刻".  Returns
  * 1 when a time was read, 0 when there is none, -1 when it is broken.
@@ -654,6 +775,8 @@ static int parse_time(const char **p, struct when *w)
 	int n;
 
 	per = parse_period(&s);
+	if (per == P_NONE)
+		per = w->period;
 	skip_spaces(&s);
 	n = number(&s, &h);
 	if (n == 0) {
@@ -676,6 +799,8 @@ static int parse_time(const char **p, struct when *w)
 					s++;
 			}
 		}
+		if (parse_ampm(&s, &per) < 0)
+			return -1;
 		if (per == P_NONE && parse_zone(&s, w) < 0)
 			return -1;
 	} else if (eat(&s, "时") || eat(&s, "点")) {
@@ -696,11 +821,13 @@ static int parse_time(const char **p, struct when *w)
 					return -1;
 			}
 		}
-	} else {
-		return -1;
+	} else if (parse_ampm(&s, &per) <= 0) {
+		return -1;      /* a bare number is no time, but 8pm is */
 	}
 	h = apply_period(per, (int)h);
-	if (h < 0 || h > 24 || m > 59 || sec > 59 || (h == 24 && (per != P_NIGHT || m || sec)))
+	if (h < 0 || h > 24 || m > 59 || sec > 59)
+		return -1;
+	if (h == 24 && (per != P_NIGHT || m || sec))
 		return -1;
 	w->next_day = h == 24;
 	w->hh = h == 24 ? 0 : (int)h;
