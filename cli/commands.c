@@ -7,14 +7,18 @@
 #include <stddef.h>
 
 extern const struct cli_cmd cmd_audit;
+extern const struct cli_cmd cmd_ingest;
 extern const struct cli_cmd cmd_help;
 extern const struct cli_cmd cmd_init;
+extern const struct cli_cmd cmd_quarantine;
 extern const struct cli_cmd cmd_report;
 extern const struct cli_cmd cmd_run;
 extern const struct cli_cmd cmd_stats;
 
 const struct cli_cmd *const cli_commands[] = {
 	&cmd_init,
+	&cmd_ingest,
+	&cmd_quarantine,
 	&cmd_stats,
 	&cmd_report,
 	&cmd_run,

@@ -32,7 +32,7 @@ CREATE TABLE batch (
 	file          TEXT NOT NULL,
 	sha256        TEXT NOT NULL,
 	format        TEXT NOT NULL,         -- jsonl | csv | tsv | txt
-	encoding      TEXT NOT NULL,         -- utf-8 | gb18030
+	encoding      TEXT NOT NULL,         -- utf-8 | gb18030 | mixed (decided line by line)
 	status        TEXT NOT NULL,         -- done (a batch is written in one transaction)
 	ingested_at   TEXT NOT NULL,
 	n_read        INTEGER NOT NULL DEFAULT 0,
@@ -149,7 +149,7 @@ CREATE TABLE report (
 	ext_id         TEXT NOT NULL,
 	id_derived     INTEGER NOT NULL DEFAULT 0,   -- 1: ext_id made from the content
 	kind           TEXT NOT NULL,
-	category       TEXT,                         -- the given category, as written
+	category       TEXT,                         -- the given category, normalised
 	received_at    TEXT,                         -- ISO 8601, NULL when absent or unparsed
 	received_text  TEXT,                         -- the date as written
 	occurred_at    TEXT,
@@ -166,10 +166,10 @@ CREATE TABLE report (
 	fields         TEXT NOT NULL DEFAULT '{}',   -- JSON object
 	extra          TEXT NOT NULL DEFAULT '{}',   -- JSON object
 	raw            BLOB NOT NULL,
-	content_hash   TEXT NOT NULL UNIQUE,
-	simhash        INTEGER NOT NULL,
-	near_dup_of    INTEGER REFERENCES report(id),
-	near_sim       REAL,
+	content_hash   TEXT NOT NULL UNIQUE,         -- sha256 of the normalised content, id and grades left out
+	sketch         BLOB,                         -- MinHash of the text's 3-grams (16 x uint32 LE), NULL for short texts
+	near_dup_of    INTEGER REFERENCES report(id), -- the first report of a near-duplicate family
+	near_sim       REAL,                         -- Jaccard similarity of 3-grams to near_dup_of
 	batch_id       INTEGER NOT NULL REFERENCES batch(id),
 	line           INTEGER NOT NULL,
 	UNIQUE (source, ext_id)

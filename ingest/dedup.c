@@ -1,0 +1,303 @@
+/*
+ * dedup: MinHash LSH.
+ *
+ * A text's shingles are its overlapping 3-code-point windows, hashed to
+ * 64 bits.  The sketch keeps, for each of 16 hash functions, the least
+ * value over the shingles; two texts agree on one value with probability
+ * equal to their Jaccard similarity J.  The 16 values are cut into 8
+ * bands of 2, and two texts whose sketches agree on a whole band become
+ * candidates: probability 1 - (1 - J^2)^8, that is 0.995 at J = 0.7 and
+ * 0.08 at J = 0.1, so true near-duplicates are nearly always found and
+ * unrelated texts rarely looked at.  A candidate must first agree on at
+ * least half of the 16 values (cheap, in memory), then its text is
+ * fetched and the exact Jaccard computed; only that figure decides.
+ *
+ * A near-duplicate points at the first report of its family, so a tip
+ * re-sent three times gives one original and two copies of it.
+ */
+#include "ingest/dedup.h"
+#include "common/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct dedup_entry {
+	int64_t id, root;
+	struct dedup_sketch s;
+};
+
+static uint64_t mix(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return x;
+}
+
+/* Decode one code point; the text is valid UTF-8 (normalised). */
+static uint32_t next_cp(const unsigned char *s, size_t len, size_t *i)
+{
+	uint32_t c = s[*i];
+	int extra = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
+
+	if (extra)
+		c &= 0x3f >> extra;
+	(*i)++;
+	while (extra-- > 0 && *i < len)
+		c = (c << 6) | (s[(*i)++] & 0x3f);
+	return c;
+}
+
+/* The distinct shingle hashes of a text, sorted; returns how many. */
+static size_t shingles(const char *text, size_t len, uint64_t **out)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = 0, n = 0, cap = 0;
+	uint32_t w[3] = { 0, 0, 0 };
+	uint64_t *v = NULL;
+	size_t seen = 0;
+
+	while (i < len) {
+		w[0] = w[1];
+		w[1] = w[2];
+		w[2] = next_cp(s, len, &i);
+		if (++seen < 3)
+			continue;
+		v = xgrow(v, &cap, n + 1, sizeof(*v));
+		v[n++] = mix(((uint64_t)w[0] << 42) ^ ((uint64_t)w[1] << 21) ^ w[2]);
+	}
+	*out = v;
+	return n;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static size_t sorted_unique(uint64_t *v, size_t n)
+{
+	size_t j = 0;
+
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof(*v), cmp_u64);
+	for (size_t i = 0; i < n; i++)
+		if (j == 0 || v[i] != v[j - 1])
+			v[j++] = v[i];
+	return j;
+}
+
+double ingest_dedup_jaccard(const char *a, size_t alen, const char *b, size_t blen)
+{
+	uint64_t *x, *y;
+	size_t nx = shingles(a, alen, &x), ny = shingles(b, blen, &y);
+	size_t i = 0, j = 0, both = 0;
+	double sim;
+
+	nx = sorted_unique(x, nx);
+	ny = sorted_unique(y, ny);
+	while (i < nx && j < ny) {
+		if (x[i] == y[j]) {
+			both++;
+			i++;
+			j++;
+		} else if (x[i] < y[j]) {
+			i++;
+		} else {
+			j++;
+		}
+	}
+	sim = nx + ny - both ? (double)both / (double)(nx + ny - both) : 1.0;
+	free(x);
+	free(y);
+	return sim;
+}
+
+static size_t count_cps(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+int ingest_dedup_sketch(const char *text, size_t len, struct dedup_sketch *s)
+{
+	uint64_t *v;
+	size_t n;
+
+	memset(s, 0xff, sizeof(*s));
+	if (count_cps(text, len) < DEDUP_MIN_CHARS)
+		return 0;
+	n = shingles(text, len, &v);
+	for (size_t i = 0; i < n; i++)
+		for (int h = 0; h < DEDUP_NHASH; h++) {
+			uint32_t x = (uint32_t)mix(v[i] + 0x9e3779b97f4a7c15ULL * (uint64_t)(h + 1));
+
+			if (x < s->mh[h])
+				s->mh[h] = x;
+		}
+	free(v);
+	return 1;
+}
+
+void ingest_dedup_init(struct ingest_dedup *d)
+{
+	memset(d, 0, sizeof(*d));
+}
+
+void ingest_dedup_release(struct ingest_dedup *d)
+{
+	free(d->v);
+	free(d->slot_key);
+	free(d->slot_head);
+	free(d->next);
+	memset(d, 0, sizeof(*d));
+}
+
+static uint32_t band_key(const struct dedup_sketch *s, int band)
+{
+	const int rows = DEDUP_NHASH / DEDUP_BANDS;
+	uint64_t h = (uint64_t)band;
+
+	for (int r = 0; r < rows; r++)
+		h = mix(h ^ s->mh[band * rows + r]);
+	return (uint32_t)h | 1;   /* 0 marks an empty slot */
+}
+
+/* The slot of key: where it is, or the empty slot where it goes. */
+static size_t slot_of(const struct ingest_dedup *d, uint32_t key)
+{
+	size_t i = mix(key) & (d->nslots - 1);
+
+	while (d->slot_key[i] && d->slot_key[i] != key)
+		i = (i + 1) & (d->nslots - 1);
+	return i;
+}
+
+static void grow_slots(struct ingest_dedup *d)
+{
+	uint32_t *okey = d->slot_key, *ohead = d->slot_head;
+	size_t on = d->nslots;
+
+	d->nslots = on ? 2 * on : 1024;
+	d->slot_key = xcalloc(d->nslots, sizeof(uint32_t));
+	d->slot_head = xcalloc(d->nslots, sizeof(uint32_t));
+	for (size_t i = 0; i < on; i++) {
+		size_t j;
+
+		if (!okey[i])
+			continue;
+		j = slot_of(d, okey[i]);
+		d->slot_key[j] = okey[i];
+		d->slot_head[j] = ohead[i];
+	}
+	free(okey);
+	free(ohead);
+}
+
+void ingest_dedup_add(struct ingest_dedup *d, int64_t id, int64_t root,
+		      const struct dedup_sketch *s)
+{
+	size_t e = d->n;
+
+	d->v = xgrow(d->v, &d->cap, d->n + 1, sizeof(*d->v));
+	d->v[e].id = id;
+	d->v[e].root = root;
+	d->v[e].s = *s;
+	d->n++;
+	d->next = xgrow(d->next, &d->next_cap, d->n * DEDUP_BANDS, sizeof(uint32_t));
+	for (int b = 0; b < DEDUP_BANDS; b++) {
+		uint32_t key = band_key(s, b);
+		size_t i;
+
+		if (2 * (d->used + 1) > d->nslots)
+			grow_slots(d);
+		i = slot_of(d, key);
+		if (!d->slot_key[i]) {
+			d->slot_key[i] = key;
+			d->used++;
+		}
+		d->next[e * DEDUP_BANDS + b] = d->slot_head[i];
+		d->slot_head[i] = (uint32_t)e + 1;
+	}
+}
+
+static int agree(const struct dedup_sketch *a, const struct dedup_sketch *b)
+{
+	int n = 0;
+
+	for (int h = 0; h < DEDUP_NHASH; h++)
+		n += a->mh[h] == b->mh[h];
+	return n;
+}
+
+static const struct dedup_entry *find_entry(const struct ingest_dedup *d, int64_t id)
+{
+	size_t lo = 0, hi = d->n;
+
+	/* Entries are added in id order. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (d->v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < d->n && d->v[lo].id == id ? &d->v[lo] : NULL;
+}
+
+int ingest_dedup_find(struct ingest_dedup *d, const char *text, size_t len,
+		      const struct dedup_sketch *s, dedup_fetch_fn fetch, void *arg,
+		      int64_t *root, double *sim)
+{
+	int64_t best = -1;
+	double best_sim = 0;
+
+	if (!d->nslots)
+		return 0;
+	for (int b = 0; b < DEDUP_BANDS; b++) {
+		size_t i = slot_of(d, band_key(s, b));
+
+		if (!d->slot_key[i])
+			continue;
+		for (uint32_t e = d->slot_head[i]; e; e = d->next[(e - 1) * DEDUP_BANDS + b]) {
+			const struct dedup_entry *c = &d->v[e - 1];
+			const char *t;
+			size_t tlen;
+			double j;
+
+			if (c->id == best || agree(s, &c->s) < DEDUP_NHASH / 2)
+				continue;
+			t = fetch(arg, c->id, &tlen);
+			if (!t)
+				continue;
+			j = ingest_dedup_jaccard(text, len, t, tlen);
+			if (j > best_sim || (j == best_sim && c->id < best)) {
+				best_sim = j;
+				best = c->id;
+			}
+		}
+	}
+	if (best < 0 || best_sim < DEDUP_NEAR)
+		return 0;
+	*root = find_entry(d, best)->root;
+	*sim = best_sim;
+	if (*root != best) {
+		const char *t;
+		size_t tlen;
+
+		t = fetch(arg, *root, &tlen);
+		if (t)
+			*sim = ingest_dedup_jaccard(text, len, t, tlen);
+	}
+	return 1;
+}

@@ -1,0 +1,236 @@
+/*
+ * fields: alias matching.  A header is matched by a key made with
+ * norm_key (NFKC, lower case, no white space) with '_' and '-' dropped
+ * too, so "Received At", "received-at" and "ＲＥＣＥＩＶＥＤ＿ＡＴ" are
+ * one name.  Making the key costs an NFKC pass, and a CSV file repeats
+ * its headers on every row, so results are cached by the exact bytes
+ * written.  The maps are small open-addressing hash tables.
+ */
+#include "ingest/fields.h"
+#include "common/norm.h"
+#include "common/sbuf.h"
+#include "common/xalloc.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const ingest_canonical_fields[] = {
+	"id", "source", "kind", "category", "received_at", "occurred_at", "place",
+	"lat", "lon", "text", "reliability", "credibility", "name", "id_number",
+	"phone", "plate", "imei", "item", "venue", "case_no", "persons", NULL,
+};
+
+static const char *const canonical_kinds[] = {
+	"tip", "informant", "incident", "case", "patrol", "dispute", "lodging",
+	"netcafe", "pawn", "register", NULL,
+};
+
+struct fields_map {
+	char **key;
+	char **val;
+	size_t cap, n;          /* cap is a power of two */
+};
+
+static uint64_t hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h;
+}
+
+static struct fields_map *map_new(void)
+{
+	struct fields_map *m = xcalloc(1, sizeof(*m));
+
+	m->cap = 64;
+	m->key = xcalloc(m->cap, sizeof(char *));
+	m->val = xcalloc(m->cap, sizeof(char *));
+	return m;
+}
+
+static void map_free(struct fields_map *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->cap; i++) {
+		free(m->key[i]);
+		free(m->val[i]);
+	}
+	free(m->key);
+	free(m->val);
+	free(m);
+}
+
+static size_t map_slot(const struct fields_map *m, const char *k, size_t n)
+{
+	size_t i = (size_t)hash(k, n) & (m->cap - 1);
+
+	while (m->key[i] && (strlen(m->key[i]) != n || memcmp(m->key[i], k, n)))
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+static const char *map_get(const struct fields_map *m, const char *k, size_t n)
+{
+	size_t i = map_slot(m, k, n);
+
+	return m->key[i] ? m->val[i] : NULL;
+}
+
+/* Keeps the first value of a key, so the table's earlier lines win. */
+static void map_put(struct fields_map *m, const char *k, size_t n, const char *v)
+{
+	size_t i;
+
+	if (2 * (m->n + 1) > m->cap) {
+		struct fields_map old = *m;
+
+		m->cap *= 2;
+		m->n = 0;
+		m->key = xcalloc(m->cap, sizeof(char *));
+		m->val = xcalloc(m->cap, sizeof(char *));
+		for (size_t j = 0; j < old.cap; j++) {
+			if (!old.key[j])
+				continue;
+			i = map_slot(m, old.key[j], strlen(old.key[j]));
+			m->key[i] = old.key[j];
+			m->val[i] = old.val[j];
+			m->n++;
+		}
+		free(old.key);
+		free(old.val);
+	}
+	i = map_slot(m, k, n);
+	if (m->key[i])
+		return;
+	m->key[i] = xstrndup(k, n);
+	m->val[i] = xstrdup(v);
+	m->n++;
+}
+
+static void match_key(const char *s, size_t n, struct sbuf *out)
+{
+	size_t j = 0;
+
+	sbuf_reset(out);
+	norm_key(s, n, out);
+	for (size_t i = 0; i < out->len; i++)
+		if (out->buf[i] != '_' && out->buf[i] != '-')
+			out->buf[j++] = out->buf[i];
+	out->len = j;
+	if (out->buf)
+		out->buf[j] = '\0';
+}
+
+static void add(struct fields_map *m, const char *alias, const char *canon, struct sbuf *key)
+{
+	match_key(alias, strlen(alias), key);
+	map_put(m, key->buf ? key->buf : "", key->len, canon);
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
+		*--e = '\0';
+	return s;
+}
+
+int ingest_fields_load(struct ingest_fields *f, const char *path, struct err *err)
+{
+	struct sbuf key = SBUF_INIT;
+	char *line = NULL;
+	size_t cap = 0;
+	long lineno = 0;
+	int rc = -1;
+	FILE *fp;
+
+	f->names = map_new();
+	f->kinds = map_new();
+	f->cache = map_new();
+	fp = fopen(path, "r");
+	if (!fp) {
+		err_set(err, "cannot read alias table '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	for (int i = 0; ingest_canonical_fields[i]; i++)
+		add(f->names, ingest_canonical_fields[i], ingest_canonical_fields[i], &key);
+	for (int i = 0; canonical_kinds[i]; i++)
+		add(f->kinds, canonical_kinds[i], canonical_kinds[i], &key);
+	while (getline(&line, &cap, fp) > 0) {
+		char *tab, *alias, *canon;
+
+		lineno++;
+		alias = trim(line);
+		if (!*alias || *alias == '#')
+			continue;
+		tab = strchr(alias, '\t');
+		if (!tab) {
+			err_set(err, "%s:%ld: expected 'alias<TAB>canonical'", path, lineno);
+			goto out;
+		}
+		*tab = '\0';
+		alias = trim(alias);
+		canon = trim(tab + 1);
+		if (!*alias || !*canon || strchr(canon, '\t')) {
+			err_set(err, "%s:%ld: expected 'alias<TAB>canonical'", path, lineno);
+			goto out;
+		}
+		if (!strncmp(alias, "kind:", 5)) {
+			add(f->kinds, alias + 5, canon, &key);
+		} else {
+			add(f->names, alias, canon, &key);
+			add(f->names, canon, canon, &key);
+		}
+	}
+	rc = 0;
+out:
+	if (fp)
+		fclose(fp);
+	free(line);
+	sbuf_release(&key);
+	return rc;
+}
+
+void ingest_fields_release(struct ingest_fields *f)
+{
+	map_free(f->names);
+	map_free(f->kinds);
+	map_free(f->cache);
+	memset(f, 0, sizeof(*f));
+}
+
+const char *ingest_fields_lookup(struct ingest_fields *f, const char *name, size_t len)
+{
+	struct sbuf key = SBUF_INIT;
+	const char *canon = map_get(f->cache, name, len);
+
+	if (canon)
+		return *canon ? canon : NULL;
+	match_key(name, len, &key);
+	canon = map_get(f->names, key.buf ? key.buf : "", key.len);
+	map_put(f->cache, name, len, canon ? canon : "");
+	sbuf_release(&key);
+	canon = map_get(f->cache, name, len);   /* the copy f owns */
+	return *canon ? canon : NULL;
+}
+
+const char *ingest_fields_kind(struct ingest_fields *f, const char *value, size_t len)
+{
+	struct sbuf key = SBUF_INIT;
+	const char *kind;
+
+	match_key(value, len, &key);
+	kind = map_get(f->kinds, key.buf ? key.buf : "", key.len);
+	sbuf_release(&key);
+	return kind;
+}

@@ -1,0 +1,69 @@
+/*
+ * ingest: the ingest stage as `lookout ingest` and `lookout run` call
+ * it.  Reads input files (JSON Lines, CSV/TSV, plain text; UTF-8 or
+ * GB18030), normalises each record, quarantines what cannot be read,
+ * drops exact duplicates, marks near-duplicates, and writes one batch
+ * per file in one transaction.  Owns its tables (batch, report,
+ * quarantine, report_fts); depends on common/ only.
+ */
+#ifndef INGEST_INGEST_H
+#define INGEST_INGEST_H
+
+#include <stdint.h>
+
+#include "common/db.h"
+#include "common/err.h"
+#include "common/norm.h"
+#include "common/progress.h"
+#include "ingest/dedup.h"
+#include "ingest/fields.h"
+#include "ingest/grading.h"
+#include "ingest/store.h"
+
+/* What ingesting one file did (and, summed by the caller, a run). */
+struct ingest_summary {
+	long files;             /* files ingested as new batches */
+	long skipped;           /* files already ingested, untouched */
+	long read, new_, duplicates, near, quarantined;
+	int64_t batch;          /* the new batch, or the earlier one of a skipped file */
+};
+
+struct ingest {
+	struct db *db;          /* borrowed */
+	struct norm norm;
+	struct ingest_fields fields;
+	struct ingest_grading grading;
+	struct ingest_store store;
+	struct ingest_dedup dedup;
+	int dedup_loaded;
+	int64_t run;            /* stage_run row */
+	struct progress *progress;      /* borrowed, may be NULL */
+	uint64_t done_records;  /* for the progress line, over the run */
+};
+
+/*
+ * Load the tables of data_dir (aliases.tsv, grading.tsv), prepare the
+ * statements and log the run as started.  Release in also after an error.
+ */
+int ingest_init(struct ingest *in, struct db *db, const char *data_dir, struct err *err);
+/* Log the run as finished (status "ok" or "failed") with its rows. */
+int ingest_finish(struct ingest *in, const char *status, long rows, struct err *err);
+void ingest_release(struct ingest *in);
+
+/* The format of a path by its extension ("jsonl", "csv", "tsv", "txt"), or NULL. */
+const char *ingest_format_of(const char *path);
+/* 1 when name is a format ingest reads. */
+int ingest_format_valid(const char *name);
+
+/*
+ * Ingest one file ("-" is standard input) as one batch.  format may be
+ * NULL (by extension; for standard input, JSON Lines when it starts with
+ * '{').  source names the records that carry no source (NULL: the
+ * file's name without extension, "stdin" for "-").  A file whose
+ * checksum matches a done batch is not read again: sum->skipped = 1 and
+ * sum->batch is that batch.  Adds to sum.
+ */
+int ingest_file(struct ingest *in, const char *path, const char *format, const char *source,
+		struct ingest_summary *sum, struct err *err);
+
+#endif

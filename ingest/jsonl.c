@@ -1,0 +1,90 @@
+/*
+ * jsonl: JSON Lines, one object per line.  Each line is parsed on its
+ * own (cJSON), so a broken line is quarantined and the next one read.
+ * Every member becomes a field: strings as they are, numbers as written,
+ * lists and objects as their JSON text; record.c decides which types a
+ * field may have.  Blank lines are skipped, not quarantined.
+ */
+#include "ingest/reader.h"
+
+#include <cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return 0;
+	return 1;
+}
+
+static void add_member(struct ingest_record *r, const cJSON *m)
+{
+	const char *name = m->string ? m->string : "";
+	char *s;
+
+	if (cJSON_IsString(m)) {
+		ingest_record_add(r, name, strlen(name), m->valuestring,
+				  strlen(m->valuestring), IF_TEXT);
+	} else if (cJSON_IsNull(m)) {
+		ingest_record_add(r, name, strlen(name), "", 0, IF_NULL);
+	} else if (cJSON_IsBool(m)) {
+		s = cJSON_IsTrue(m) ? "true" : "false";
+		ingest_record_add(r, name, strlen(name), s, strlen(s), IF_BOOL);
+	} else {
+		enum ingest_ftype t = cJSON_IsNumber(m) ? IF_NUMBER :
+				      cJSON_IsArray(m) ? IF_LIST : IF_OBJECT;
+
+		s = cJSON_PrintUnformatted(m);
+		ingest_record_add(r, name, strlen(name), s, strlen(s), t);
+		free(s);
+	}
+}
+
+static void parse_line(struct ingest_record *r, const char *s, size_t n)
+{
+	const char *end = NULL;
+	cJSON *obj = cJSON_ParseWithLengthOpts(s, n, &end, 0);
+	const cJSON *m;
+
+	if (!obj) {
+		size_t at = end && end >= s ? (size_t)(end - s) : 0;
+
+		ingest_record_reject(r, "broken JSON near byte %zu", at + 1);
+		return;
+	}
+	/* Allow trailing white space, nothing else. */
+	if (end && !blank(end, n - (size_t)(end - s))) {
+		ingest_record_reject(r, "broken JSON: text after the object at byte %zu",
+				     (size_t)(end - s) + 1);
+	} else if (!cJSON_IsObject(obj)) {
+		ingest_record_reject(r, "JSON value is not an object");
+	} else {
+		cJSON_ArrayForEach(m, obj)
+			add_member(r, m);
+	}
+	cJSON_Delete(obj);
+}
+
+int ingest_jsonl_read(const struct ingest_input *in, ingest_sink_fn sink, void *arg,
+		      struct err *err)
+{
+	struct ingest_record r;
+	int rc = 0;
+
+	ingest_record_init(&r);
+	for (size_t i = 0; i < in->nlines && rc == 0; i++) {
+		size_t n;
+		const char *s = ingest_input_line(in, i, &n);
+
+		if (blank(s, n) && !in->bad[i])
+			continue;
+		ingest_record_start(&r, in, i, i);
+		if (!r.reject)
+			parse_line(&r, s, n);
+		rc = sink(arg, &r, err);
+	}
+	ingest_record_release(&r);
+	return rc;
+}

@@ -1,0 +1,191 @@
+/*
+ * store: SQL of the ingest stage.  Exact duplicates are found by the
+ * database itself: report has UNIQUE (source, ext_id) and UNIQUE
+ * content_hash, and the insert says ON CONFLICT DO NOTHING, so one
+ * indexed statement both checks and writes, and a duplicate costs no
+ * full-text indexing (the FTS trigger fires only on a real insert).
+ */
+#include "ingest/store.h"
+
+#include <string.h>
+
+static const char sql_add_report[] =
+	"INSERT INTO report(source, ext_id, id_derived, kind, category, received_at,"
+	" received_text, occurred_at, occurred_text, date_flags, place, lat, lon,"
+	" reliability, credibility, grading_default, informant, text, fields, extra, raw,"
+	" content_hash, sketch, batch_id, line)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? THEN ? END,"
+	" CASE WHEN ? THEN ? END, ?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, x''), ?, ?)"
+	" ON CONFLICT DO NOTHING";
+
+int ingest_store_open(struct ingest_store *s, struct db *db, struct err *err)
+{
+	memset(s, 0, sizeof(*s));
+	s->db = db;
+	if (db_prepare(db, &s->find_batch,
+		       "SELECT id FROM batch WHERE sha256 = ? AND status = 'done' ORDER BY id LIMIT 1",
+		       err) < 0 ||
+	    db_prepare(db, &s->add_batch,
+		       "INSERT INTO batch(file, sha256, format, encoding, status, ingested_at)"
+		       " VALUES (?, ?, ?, ?, 'done', ?)", err) < 0 ||
+	    db_prepare(db, &s->end_batch,
+		       "UPDATE batch SET n_read = ?, n_new = ?, n_duplicate = ?, n_near = ?,"
+		       " n_quarantined = ? WHERE id = ?", err) < 0 ||
+	    db_prepare(db, &s->add_report, sql_add_report, err) < 0 ||
+	    db_prepare(db, &s->set_near,
+		       "UPDATE report SET near_dup_of = ?, near_sim = ? WHERE id = ?", err) < 0 ||
+	    db_prepare(db, &s->add_quarantine,
+		       "INSERT INTO quarantine(batch_id, file, line, reason, raw)"
+		       " VALUES (?, ?, ?, ?, ?)", err) < 0 ||
+	    db_prepare(db, &s->get_text, "SELECT text FROM report WHERE id = ?", err) < 0)
+		return -1;
+	return 0;
+}
+
+void ingest_store_close(struct ingest_store *s)
+{
+	sqlite3_stmt *all[] = {
+		s->find_batch, s->add_batch, s->end_batch, s->add_report, s->set_near,
+		s->add_quarantine, s->get_text,
+	};
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		db_finalize(all[i]);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Bind, step once, reset. */
+static int step_once(sqlite3_stmt *st, struct err *err)
+{
+	int rc = db_step(st, err);
+
+	sqlite3_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int ingest_store_find_batch(struct ingest_store *s, const char *sha256, int64_t *id,
+			    struct err *err)
+{
+	int rc;
+
+	*id = 0;
+	if (db_bind(s->find_batch, err, "s", sha256) < 0)
+		return -1;
+	rc = db_step(s->find_batch, err);
+	if (rc == 1)
+		*id = sqlite3_column_int64(s->find_batch, 0);
+	sqlite3_reset(s->find_batch);
+	return rc < 0 ? -1 : 0;
+}
+
+int ingest_store_add_batch(struct ingest_store *s, const char *file, const char *sha256,
+			   const char *format, const char *encoding, int64_t *id,
+			   struct err *err)
+{
+	char now[32];
+
+	db_now(now);
+	if (db_bind(s->add_batch, err, "sssss", file, sha256, format, encoding, now) < 0 ||
+	    step_once(s->add_batch, err) < 0)
+		return -1;
+	*id = db_last_id(s->db);
+	return 0;
+}
+
+int ingest_store_end_batch(struct ingest_store *s, int64_t batch,
+			   const struct ingest_counts *c, struct err *err)
+{
+	if (db_bind(s->end_batch, err, "IIIIII", (int64_t)c->read, (int64_t)c->new_,
+		    (int64_t)c->duplicates, (int64_t)c->near, (int64_t)c->quarantined,
+		    batch) < 0)
+		return -1;
+	return step_once(s->end_batch, err);
+}
+
+void ingest_sketch_encode(const struct dedup_sketch *sk, unsigned char out[4 * DEDUP_NHASH])
+{
+	for (int i = 0; i < DEDUP_NHASH; i++)
+		for (int b = 0; b < 4; b++)
+			out[4 * i + b] = (unsigned char)(sk->mh[i] >> (8 * b));
+}
+
+void ingest_sketch_decode(const unsigned char *in, struct dedup_sketch *sk)
+{
+	for (int i = 0; i < DEDUP_NHASH; i++)
+		sk->mh[i] = (uint32_t)in[4 * i] | (uint32_t)in[4 * i + 1] << 8 |
+			    (uint32_t)in[4 * i + 2] << 16 | (uint32_t)in[4 * i + 3] << 24;
+}
+
+int ingest_store_add_report(struct ingest_store *s, const struct ingest_row *row,
+			    const char *raw, size_t raw_len, const struct dedup_sketch *sk,
+			    int64_t batch, long line, int64_t *id, struct err *err)
+{
+	unsigned char blob[4 * DEDUP_NHASH];
+
+	*id = 0;
+	if (sk)
+		ingest_sketch_encode(sk, blob);
+	if (db_bind(s->add_report, err, "ssissssssisididsiiisssbsbII",
+		    row->source, row->ext_id, row->id_derived, row->kind, row->category,
+		    row->received_at, row->received_text, row->occurred_at, row->occurred_text,
+		    row->date_flags, row->place, row->has_lat, row->lat, row->has_lon, row->lon,
+		    row->reliability, row->credibility, row->grading_default, row->informant,
+		    row->text, row->fields, row->extra, raw, (int)raw_len, row->content_hash,
+		    sk ? (const void *)blob : NULL, sk ? (int)sizeof(blob) : 0,
+		    batch, (int64_t)line) < 0 ||
+	    step_once(s->add_report, err) < 0)
+		return -1;
+	if (sqlite3_changes(s->db->h) > 0)
+		*id = db_last_id(s->db);
+	return 0;
+}
+
+int ingest_store_set_near(struct ingest_store *s, int64_t id, int64_t of, double sim,
+			  struct err *err)
+{
+	if (db_bind(s->set_near, err, "IdI", of, sim, id) < 0)
+		return -1;
+	return step_once(s->set_near, err);
+}
+
+int ingest_store_add_quarantine(struct ingest_store *s, int64_t batch, const char *file,
+				long line, const char *reason, const char *raw,
+				size_t raw_len, struct err *err)
+{
+	if (db_bind(s->add_quarantine, err, "IsIsb", batch, file, (int64_t)line, reason,
+		    raw, (int)raw_len) < 0)
+		return -1;
+	return step_once(s->add_quarantine, err);
+}
+
+const char *ingest_store_text(void *store, int64_t id, size_t *len)
+{
+	struct ingest_store *s = store;
+
+	if (db_bind(s->get_text, NULL, "I", id) < 0 || db_step(s->get_text, NULL) != 1)
+		return NULL;
+	*len = (size_t)sqlite3_column_bytes(s->get_text, 0);
+	return db_text(s->get_text, 0);
+}
+
+int ingest_store_load_sketches(struct ingest_store *s, struct ingest_dedup *d,
+			       struct err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db_prepare(s->db, &st,
+		       "SELECT id, coalesce(near_dup_of, id), sketch FROM report"
+		       " WHERE sketch IS NOT NULL ORDER BY id", err) < 0)
+		return -1;
+	while ((rc = db_step(st, err)) == 1) {
+		struct dedup_sketch sk;
+
+		if (sqlite3_column_bytes(st, 2) != 4 * DEDUP_NHASH)
+			continue;
+		ingest_sketch_decode(sqlite3_column_blob(st, 2), &sk);
+		ingest_dedup_add(d, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), &sk);
+	}
+	db_finalize(st);
+	return rc < 0 ? -1 : 0;
+}

@@ -1,0 +1,63 @@
+/*
+ * store: the ingest stage's writes and lookups (batch, report,
+ * quarantine, stage_run), each statement prepared once per run.
+ * Owns its statements; borrows the database.  Depends on common/db.
+ */
+#ifndef INGEST_STORE_H
+#define INGEST_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/db.h"
+#include "ingest/dedup.h"
+#include "ingest/record.h"
+
+struct ingest_store {
+	struct db *db;
+	sqlite3_stmt *find_batch, *add_batch, *end_batch, *add_report, *set_near,
+		     *add_quarantine, *get_text;
+};
+
+/* Counts of one batch. */
+struct ingest_counts {
+	long read, new_, duplicates, near, quarantined;
+};
+
+int ingest_store_open(struct ingest_store *s, struct db *db, struct err *err);
+void ingest_store_close(struct ingest_store *s);
+
+/* The id of a done batch with this checksum, or 0. */
+int ingest_store_find_batch(struct ingest_store *s, const char *sha256, int64_t *id,
+			    struct err *err);
+int ingest_store_add_batch(struct ingest_store *s, const char *file, const char *sha256,
+			   const char *format, const char *encoding, int64_t *id,
+			   struct err *err);
+int ingest_store_end_batch(struct ingest_store *s, int64_t batch,
+			   const struct ingest_counts *c, struct err *err);
+
+/*
+ * Insert a report unless one with its (source, ext_id) or content hash
+ * exists: *id is its new id, or 0 for such a duplicate.  sk may be NULL.
+ */
+int ingest_store_add_report(struct ingest_store *s, const struct ingest_row *row,
+			    const char *raw, size_t raw_len, const struct dedup_sketch *sk,
+			    int64_t batch, long line, int64_t *id, struct err *err);
+int ingest_store_set_near(struct ingest_store *s, int64_t id, int64_t of, double sim,
+			  struct err *err);
+int ingest_store_add_quarantine(struct ingest_store *s, int64_t batch, const char *file,
+				long line, const char *reason, const char *raw,
+				size_t raw_len, struct err *err);
+
+/* The stored text of a report, borrowed until the next call (a dedup_fetch_fn). */
+const char *ingest_store_text(void *store, int64_t id, size_t *len);
+
+/* Fill d with every stored report's sketch. */
+int ingest_store_load_sketches(struct ingest_store *s, struct ingest_dedup *d,
+			       struct err *err);
+
+/* Encode/decode a sketch as little-endian bytes (the BLOB in report.sketch). */
+void ingest_sketch_encode(const struct dedup_sketch *sk, unsigned char out[4 * DEDUP_NHASH]);
+void ingest_sketch_decode(const unsigned char *in, struct dedup_sketch *sk);
+
+#endif
