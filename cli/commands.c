@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+extern const struct cli_cmd cmd_detect;
 extern const struct cli_cmd cmd_audit;
 extern const struct cli_cmd cmd_ingest;
 extern const struct cli_cmd cmd_help;
@@ -20,6 +21,7 @@ const struct cli_cmd *const cli_commands[] = {
 	&cmd_ingest,
 	&cmd_quarantine,
 	&cmd_stats,
+	&cmd_detect,
 	&cmd_report,
 	&cmd_run,
 	&cmd_audit,
