@@ -461,6 +461,43 @@ static int complete_from_ref(struct when *w, const struct date_ref *ref, int no_
 }
 
 /*
+ * A compact date of n digits v, s just after them: 20261121,
+ * 202611212015, 20261121201500, or 20261121 followed by "T2015[00]" or
+ * " 2015[00]" (but "20261121 20:15" is left to the time grammar).
+ * Returns where parsing goes on.
+ */
+static const char *parse_compact(const char *s, long long v, int n, struct when *w)
+{
+	long long t = 0;
+	int nt = n - 8;
+
+	if (nt) {
+		t = v % (nt == 4 ? 10000 : 1000000);
+		v /= nt == 4 ? 10000 : 1000000;
+	} else if (*s == 'T' || *s == 't' || *s == ' ') {
+		const char *q = s + 1;
+
+		nt = number(&q, &t);
+		if ((nt == 4 || nt == 6) && *q != ':')
+			s = q;
+		else
+			nt = 0;
+	}
+	w->y = (int)(v / 10000);
+	w->m = (int)(v / 100 % 100);
+	w->d = (int)(v % 100);
+	if (nt) {
+		if (nt == 4)
+			t *= 100;       /* HHMM -> HHMM00 */
+		w->hh = (int)(t / 10000);
+		w->mi = (int)(t / 100 % 100);
+		w->ss = (int)(t % 100);
+		w->has_time = 1;
+	}
+	return s;
+}
+
+/*
  * The date part.  Returns 1 when a date was read, 0 when there is none
  * (p unchanged: the input may be a time alone), -1 when the input is a
  * broken date.  A compact date with its time sets the time too.
@@ -492,37 +529,7 @@ static int parse_date(const char **p, const struct date_ref *ref, struct when *w
 	if (n <= 0)
 		return n;
 	if (n == 8 || n == 12 || n == 14) {
-		/* 20261121, 202611212015, 20261121201500 */
-		w->y = (int)(v / 10000 % 10000);
-		w->m = (int)(v / 100 % 100);
-		w->d = (int)(v % 100);
-		if (n >= 12) {
-			long long t = v % (n == 12 ? 10000LL : 1000000LL);
-
-			w->y = (int)(v / (n == 12 ? 100000000LL : 10000000000LL));
-			w->m = (int)(v / (n == 12 ? 1000000LL : 100000000LL) % 100);
-			w->d = (int)(v / (n == 12 ? 10000LL : 1000000LL) % 100);
-			w->hh = (int)(n == 12 ? t / 100 : t / 10000);
-			w->mi = (int)(n == 12 ? t % 100 : t / 100 % 100);
-			w->ss = (int)(n == 12 ? 0 : t % 100);
-			w->has_time = 1;
-		} else if (*s == 'T' || *s == 't' || *s == ' ') {
-			/* 20261121T201500, 20261121 2015; 20261121 20:15
-			 * is left to the general time grammar */
-			const char *q = s + 1;
-			long long t;
-			int nt = number(&q, &t);
-
-			if ((nt != 4 && nt != 6) || *q == ':')
-				goto done;
-			w->hh = (int)(nt == 4 ? t / 100 : t / 10000);
-			w->mi = (int)(nt == 4 ? t % 100 : t / 100 % 100);
-			w->ss = (int)(nt == 4 ? 0 : t % 100);
-			w->has_time = 1;
-			s = q;
-		}
-done:
-		*p = s;
+		*p = parse_compact(s, v, n, w);
 		return 1;
 	}
 	if (n == 4 && (*s == '-' || *s == '/' || *s == '.')) {
