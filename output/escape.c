@@ -88,14 +88,15 @@ void escape_html(struct sbuf *out, const char *s)
 }
 
 /*
- * Inline Markdown: the characters that start emphasis, code, links,
- * images, raw HTML, entities, tables, strikethrough, and headings'
- * closing sequences.  A backslash before any ASCII punctuation is
- * always literal in CommonMark, so escaping one too many is harmless.
+ * Inline Markdown: the characters that start emphasis, code, links and
+ * images ([ is enough: without it a parenthesis is text), raw HTML,
+ * entities, tables, strikethrough, and headings' closing sequences.
+ * A backslash before any ASCII punctuation is always literal in
+ * CommonMark, so escaping one too many is harmless.
  */
 static int md_special(unsigned char c)
 {
-	return c && strchr("\\`*_{}[]()<>#!|~&^$", c) != NULL;
+	return c && strchr("\\`*_{}[]<>#!|~&^$", c) != NULL;
 }
 
 /*

@@ -261,7 +261,7 @@ static int guard_person(const struct guard *g, int64_t id)
 
 static int token_char(unsigned char c)
 {
-	return isalnum(c) || c == '_' || c == '-' || c == ':';
+	return isalnum(c);
 }
 
 /* Whether s[at..at+len) stands alone, not inside a longer ASCII token. */

@@ -56,6 +56,8 @@ static void md_num(struct sbuf *sb, double v)
 {
 	if (isnan(v))
 		sbuf_adds(sb, "—");
+	else if (v == floor(v))
+		sbuf_addf(sb, "%.0f", v);
 	else
 		sbuf_addf(sb, "%.2f", v);
 }
