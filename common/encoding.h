@@ -1,7 +1,8 @@
 /*
  * encoding: what a file's bytes are and how to make them UTF-8.  UTF-8
  * (with or without BOM) is taken as it is; otherwise GB18030 (a superset
- * of GBK and GB2312) is tried with iconv.  Depends on libc only.
+ * of GBK and GB2312) is tried with iconv.  Depends on libc and on norm's
+ * utf8_valid.
  */
 #ifndef COMMON_ENCODING_H
 #define COMMON_ENCODING_H
@@ -24,7 +25,12 @@ size_t enc_bom_len(const char *buf, size_t len);
 enum encoding enc_detect(const char *buf, size_t len);
 const char *enc_name(enum encoding e);   /* "utf-8", "gb18030", "unknown" */
 
-/* Convert GB18030 bytes to UTF-8, appending to out; -1 on bytes that are not GB18030. */
+/*
+ * Convert GB18030 bytes to UTF-8, appending to out.  On bytes that are
+ * not GB18030 returns -1 with the byte offset in the message ("invalid
+ * gb18030 byte 0xff at byte 4", "truncated gb18030 sequence at byte 2")
+ * and leaves out unchanged.  Borrows in.
+ */
 int enc_gb18030_to_utf8(const char *in, size_t len, struct sbuf *out, struct err *err);
 
 #endif
