@@ -287,6 +287,9 @@ CREATE TABLE companion_evidence (
 	PRIMARY KEY (companion_id, report_id)
 ) WITHOUT ROWID;
 
+-- The companion step reads the register rows by kind.
+CREATE INDEX report_kind ON report(kind);
+
 -- version 4
 -- output: watchlist, warnings with their evidence, and the audit trail.
 CREATE TABLE watchlist (

@@ -12,6 +12,7 @@ CREATE INDEX mention_report ON mention(report_id);
 CREATE INDEX report_batch ON report(batch_id);
 CREATE INDEX report_category_category ON report_category(category);
 CREATE INDEX report_informant ON report(source) WHERE informant = 1;
+CREATE INDEX report_kind ON report(kind);
 CREATE INDEX report_received ON report(received_at);
 CREATE INDEX series_cluster ON series(cluster_id);
 CREATE INDEX series_report_report ON series_report(report_id);
