@@ -1,0 +1,108 @@
+/*
+ * conf: "name = value" lines.  An unknown name or a value out of range is
+ * an error that names the line, so a typo in the file is not silently
+ * ignored.
+ */
+#include "analyze/conf.h"
+#include "analyze/datafile.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+void analyze_conf_defaults(struct analyze_conf *c)
+{
+	static const double grade[6] = { 1.0, 0.8, 0.6, 0.4, 0.2, 0.5 };
+
+	c->chunk_reports = 2000;
+	c->hub_min_reports = 8;
+	c->hub_min_persons = 5;
+	c->assoc_max_bytes = 60;
+	c->attr_max_bytes = 30;
+	c->co_mention_max_entities = 12;
+	c->age_tolerance_years = 2;
+	memcpy(c->reliability, grade, sizeof(grade));
+	memcpy(c->credibility, grade, sizeof(grade));
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		*--e = '\0';
+	return s;
+}
+
+static int conf_line(void *ctx, char **fields, int n_fields, struct err *err)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+		int lo, hi;
+	} ints[] = {
+		{ "chunk_reports", offsetof(struct analyze_conf, chunk_reports), 1, 1000000 },
+		{ "hub_min_reports", offsetof(struct analyze_conf, hub_min_reports), 1, 1000000 },
+		{ "hub_min_persons", offsetof(struct analyze_conf, hub_min_persons), 2, 1000000 },
+		{ "assoc_max_bytes", offsetof(struct analyze_conf, assoc_max_bytes), 0, 10000 },
+		{ "attr_max_bytes", offsetof(struct analyze_conf, attr_max_bytes), 0, 10000 },
+		{ "co_mention_max_entities", offsetof(struct analyze_conf, co_mention_max_entities), 0, 1000 },
+		{ "age_tolerance_years", offsetof(struct analyze_conf, age_tolerance_years), 0, 50 },
+	};
+	struct analyze_conf *c = ctx;
+	char *line = fields[0], *eq, *name, *val, *end;
+
+	/* A tab inside a line is only white space here. */
+	for (int i = 1; i < n_fields; i++)
+		fields[i][-1] = ' ';
+	eq = strchr(line, '=');
+	if (!eq)
+		return err_set(err, "expected 'name = value'");
+	*eq = '\0';
+	name = trim(line);
+	val = trim(eq + 1);
+	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+		if (strcmp(name, ints[i].name))
+			continue;
+		long v = strtol(val, &end, 10);
+
+		if (end == val || *end || v < ints[i].lo || v > ints[i].hi)
+			return err_set(err, "bad value '%s' for '%s'", val, name);
+		*(int *)((char *)c + ints[i].off) = (int)v;
+		return 0;
+	}
+	if (!strncmp(name, "reliability.", 12) || !strncmp(name, "credibility.", 12)) {
+		int rel = name[0] == 'r';
+		const char *g = name + 12;
+		int idx = rel ? g[0] - 'A' : g[0] - '1';
+		double v = strtod(val, &end);
+
+		if (g[0] == '\0' || g[1] != '\0' || idx < 0 || idx > 5)
+			return err_set(err, "unknown grade '%s'", name);
+		if (end == val || *end || v < 0 || v > 100)
+			return err_set(err, "bad value '%s' for '%s'", val, name);
+		(rel ? c->reliability : c->credibility)[idx] = v;
+		return 0;
+	}
+	return err_set(err, "unknown setting '%s'", name);
+}
+
+int analyze_conf_load(struct analyze_conf *c, const char *dir, struct err *err)
+{
+	analyze_conf_defaults(c);
+	return datafile_read(dir, "analyze.conf", conf_line, c, err);
+}
+
+double analyze_conf_weight(const struct analyze_conf *c, const char *reliability,
+			   int credibility)
+{
+	/* An ungraded report counts as "cannot be judged". */
+	int r = reliability && reliability[0] >= 'A' && reliability[0] <= 'F'
+		? reliability[0] - 'A' : 5;
+	int k = credibility >= 1 && credibility <= 6 ? credibility - 1 : 5;
+
+	return c->reliability[r] * c->credibility[k];
+}

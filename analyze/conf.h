@@ -1,0 +1,32 @@
+/*
+ * conf: the analyze stage's parameters from data/analyze.conf (chunk size,
+ * hub thresholds, association distances, the co-mention cap, the age
+ * tolerance, the Admiralty grading scores behind link weights).
+ * Plain values; depends on nothing but the data file.
+ */
+#ifndef ANALYZE_CONF_H
+#define ANALYZE_CONF_H
+
+#include "common/err.h"
+
+struct analyze_conf {
+	int chunk_reports;
+	int hub_min_reports;
+	int hub_min_persons;
+	int assoc_max_bytes;
+	int attr_max_bytes;
+	int co_mention_max_entities;
+	int age_tolerance_years;
+	double reliability[6];     /* A..F */
+	double credibility[6];     /* 1..6 */
+};
+
+/* Set the built-in defaults, then read dir/analyze.conf over them. */
+int analyze_conf_load(struct analyze_conf *c, const char *dir, struct err *err);
+void analyze_conf_defaults(struct analyze_conf *c);
+
+/* The weight one report adds to a link: reliability x credibility. */
+double analyze_conf_weight(const struct analyze_conf *c, const char *reliability,
+			   int credibility);
+
+#endif

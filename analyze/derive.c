@@ -1,0 +1,238 @@
+/*
+ * derive: ID numbers and phone prefixes.
+ *
+ * Both tables go into string maps.  Region strings repeat thousands of
+ * times in the phone table, so each distinct string is stored once (an
+ * interning map) and the prefix entries point at it.  A phone lookup tries
+ * the longest prefix first, separately for carrier and region, because
+ * libphonenumber gives carriers by 3-4 digits and regions by 7.
+ */
+#include "analyze/derive.h"
+#include "analyze/datafile.h"
+#include "analyze/strmap.h"
+#include "common/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct derive_prefix {
+	const char *carrier;   /* interned, or NULL */
+	const char *region;
+};
+
+struct derive {
+	struct strmap regions;    /* "320102" / "320100" / "320000" -> char * (owned) */
+	struct strmap prefixes;   /* "1390551", "0755" -> struct derive_prefix * (owned) */
+	struct strmap strings;    /* interned region and carrier strings (owned) */
+};
+
+static const char *intern(struct derive *d, const char *s)
+{
+	void **slot;
+
+	if (!*s)
+		return NULL;
+	slot = strmap_put(&d->strings, s);
+	if (!*slot)
+		*slot = xstrdup(s);
+	return *slot;
+}
+
+static void set_region(struct derive *d, const char *code, const char *region)
+{
+	void **slot = strmap_put(&d->regions, code);
+
+	if (!*slot)
+		*slot = xstrdup(region);
+}
+
+static int placeholder(const char *pref)
+{
+	return !*pref || !strcmp(pref, "市辖区") || !strcmp(pref, "县") || strstr(pref, "直辖");
+}
+
+/* code, province, prefecture, county, region */
+static int region_line(void *ctx, char **f, int n, struct err *err)
+{
+	struct derive *d = ctx;
+	char code[7];
+
+	if (n < 5 || strlen(f[0]) != 6)
+		return err_set(err, "expected code, province, prefecture, county, region");
+	set_region(d, f[0], f[4]);
+	/* Prefecture and province fallbacks for codes the table lacks. */
+	memcpy(code, f[0], 7);
+	code[4] = code[5] = '0';
+	if (!placeholder(f[2])) {
+		char *s = xasprintf("%s%s", f[1], f[2]);
+
+		set_region(d, code, s);
+		free(s);
+	}
+	code[2] = code[3] = '0';
+	set_region(d, code, f[1]);
+	return 0;
+}
+
+/* prefix, carrier, region */
+static int prefix_line(void *ctx, char **f, int n, struct err *err)
+{
+	struct derive *d = ctx;
+	struct derive_prefix *p;
+	void **slot;
+
+	if (n < 3 || !*f[0])
+		return err_set(err, "expected prefix, carrier, region");
+	slot = strmap_put(&d->prefixes, f[0]);
+	if (!*slot)
+		*slot = xcalloc(1, sizeof(*p));
+	p = *slot;
+	p->carrier = intern(d, f[1]);
+	p->region = intern(d, f[2]);
+	return 0;
+}
+
+static void free_values(struct strmap *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->v[i].key)
+			free(m->v[i].val);
+	strmap_release(m);
+}
+
+void derive_free(struct derive *d)
+{
+	if (!d)
+		return;
+	free_values(&d->regions);
+	free_values(&d->prefixes);
+	free_values(&d->strings);
+	free(d);
+}
+
+struct derive *derive_new(const char *dir, struct err *err)
+{
+	struct derive *d = xcalloc(1, sizeof(*d));
+
+	strmap_init(&d->regions);
+	strmap_init(&d->prefixes);
+	strmap_init(&d->strings);
+	if (datafile_read(dir, "id-regions.tsv", region_line, d, err) < 0 ||
+	    datafile_read(dir, "phone-prefixes.tsv", prefix_line, d, err) < 0) {
+		derive_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+static int leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int valid_date(int y, int m, int day)
+{
+	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (y < 1850 || y > 2100 || m < 1 || m > 12 || day < 1)
+		return 0;
+	return day <= mdays[m - 1] + (m == 2 && leap(y));
+}
+
+static int digits(const char *s, int n)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+int derive_idcard_valid(const char *id)
+{
+	static const int weight[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
+	static const char check[] = "10X98765432";
+	int sum = 0;
+
+	if (strlen(id) != 18)
+		return 0;
+	for (int i = 0; i < 17; i++) {
+		if (id[i] < '0' || id[i] > '9')
+			return 0;
+		sum += (id[i] - '0') * weight[i];
+	}
+	if (id[17] != check[sum % 11])
+		return 0;
+	return valid_date(digits(id + 6, 4), digits(id + 10, 2), digits(id + 12, 2));
+}
+
+int derive_idcard(const struct derive *d, const char *id, struct derive_id *out)
+{
+	char code[7];
+
+	memset(out, 0, sizeof(*out));
+	if (!derive_idcard_valid(id))
+		return -1;
+	memcpy(out->birth, id + 6, 4);
+	out->birth[4] = '-';
+	memcpy(out->birth + 5, id + 10, 2);
+	out->birth[7] = '-';
+	memcpy(out->birth + 8, id + 12, 2);
+	out->birth[10] = '\0';
+	/* The 17th digit, the sequence number's last, is odd for men. */
+	out->sex = (id[16] - '0') % 2 ? 'M' : 'F';
+	memcpy(out->code, id, 6);
+	out->code[6] = '\0';
+	if (!d)
+		return 0;
+	memcpy(code, id, 6);
+	code[6] = '\0';
+	out->region = strmap_get(&d->regions, code);
+	if (!out->region) {
+		code[4] = code[5] = '0';
+		out->region = strmap_get(&d->regions, code);
+	}
+	if (!out->region) {
+		code[2] = code[3] = '0';
+		out->region = strmap_get(&d->regions, code);
+	}
+	return 0;
+}
+
+int derive_phone(const struct derive *d, const char *phone, struct derive_phone *out)
+{
+	size_t len = strcspn(phone, "-");
+
+	out->carrier = NULL;
+	out->region = NULL;
+	if (!d || len < 3)
+		return -1;
+	if (phone[0] == '1' && len > 7)
+		len = 7;
+	/* Longest prefix first; an area code is matched whole or shorter. */
+	for (; len >= 3 && (!out->carrier || !out->region); len--) {
+		const struct derive_prefix *p = strmap_getn(&d->prefixes, phone, len);
+
+		if (!p)
+			continue;
+		if (!out->carrier)
+			out->carrier = p->carrier;
+		if (!out->region)
+			out->region = p->region;
+	}
+	return out->carrier || out->region ? 0 : -1;
+}
+
+char derive_sex(const char *s)
+{
+	if (!s)
+		return 0;
+	if (!strcmp(s, "男") || !strcasecmp(s, "male") || !strcasecmp(s, "m") ||
+	    !strcmp(s, "男性"))
+		return 'M';
+	if (!strcmp(s, "女") || !strcasecmp(s, "female") || !strcasecmp(s, "f") ||
+	    !strcmp(s, "女性"))
+		return 'F';
+	return 0;
+}

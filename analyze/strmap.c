@@ -1,0 +1,102 @@
+/*
+ * strmap: open addressing with linear probing, FNV-1a hashes, grown to
+ * keep the load under one half.  Keys are copied once on insert.
+ */
+#include "analyze/strmap.h"
+#include "common/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t hash_bytes(const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+void strmap_init(struct strmap *m)
+{
+	m->v = NULL;
+	m->n = 0;
+	m->cap = 0;
+}
+
+void strmap_release(struct strmap *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->v[i].key);
+	free(m->v);
+	strmap_init(m);
+}
+
+static struct strmap_slot *find(const struct strmap *m, const char *key,
+				size_t len, uint64_t h)
+{
+	size_t mask = m->cap - 1;
+
+	for (size_t i = h & mask;; i = (i + 1) & mask) {
+		struct strmap_slot *s = &m->v[i];
+
+		if (!s->key)
+			return s;
+		if (s->hash == h && !strncmp(s->key, key, len) && s->key[len] == '\0')
+			return s;
+	}
+}
+
+static void grow(struct strmap *m)
+{
+	struct strmap old = *m;
+
+	m->cap = old.cap ? old.cap * 2 : 64;
+	m->v = xcalloc(m->cap, sizeof(*m->v));
+	for (size_t i = 0; i < old.cap; i++) {
+		struct strmap_slot *s = &old.v[i];
+
+		if (s->key)
+			*find(m, s->key, strlen(s->key), s->hash) = *s;
+	}
+	free(old.v);
+}
+
+void *strmap_getn(const struct strmap *m, const char *key, size_t len)
+{
+	struct strmap_slot *s;
+
+	if (!m->cap)
+		return NULL;
+	s = find(m, key, len, hash_bytes(key, len));
+	return s->key ? s->val : NULL;
+}
+
+void *strmap_get(const struct strmap *m, const char *key)
+{
+	return strmap_getn(m, key, strlen(key));
+}
+
+void **strmap_putn(struct strmap *m, const char *key, size_t len)
+{
+	uint64_t h = hash_bytes(key, len);
+	struct strmap_slot *s;
+
+	if ((m->n + 1) * 2 > m->cap)
+		grow(m);
+	s = find(m, key, len, h);
+	if (!s->key) {
+		s->key = xstrndup(key, len);
+		s->hash = h;
+		s->val = NULL;
+		m->n++;
+	}
+	return &s->val;
+}
+
+void **strmap_put(struct strmap *m, const char *key)
+{
+	return strmap_putn(m, key, strlen(key));
+}

@@ -1,0 +1,38 @@
+/*
+ * strmap: a hash table from strings to pointers, for the analyze stage's
+ * in-memory indexes (entity keys, person keys, prefixes).  Owns copies of
+ * its keys; the values belong to the caller.  No deletion: the stage only
+ * ever adds and updates during a run.  Depends on nothing but xalloc.
+ */
+#ifndef ANALYZE_STRMAP_H
+#define ANALYZE_STRMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct strmap_slot {
+	char *key;          /* owned; NULL for an empty slot */
+	uint64_t hash;
+	void *val;
+};
+
+struct strmap {
+	struct strmap_slot *v;
+	size_t n, cap;      /* cap is 0 or a power of two */
+};
+
+void strmap_init(struct strmap *m);
+/* Free the keys (not the values). */
+void strmap_release(struct strmap *m);
+
+/* The value stored under key[0..len), or NULL.  Borrows key. */
+void *strmap_getn(const struct strmap *m, const char *key, size_t len);
+void *strmap_get(const struct strmap *m, const char *key);
+/*
+ * The value slot for key[0..len), inserted (with a copy of the key and a
+ * NULL value) when absent.  The pointer is valid until the next insert.
+ */
+void **strmap_putn(struct strmap *m, const char *key, size_t len);
+void **strmap_put(struct strmap *m, const char *key);
+
+#endif
