@@ -165,25 +165,26 @@ void escape_clip(struct sbuf *out, const char *s, size_t max_chars)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t chars = 0;
-	int space = 1;   /* drops leading white space */
+	int pending = 0;   /* a space is owed before the next character */
 
 	if (!s)
 		return;
 	while (*p) {
 		size_t n = utf8_char(p);
 
-		if (chars == max_chars) {
+		if (n == 1 && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) {
+			pending = chars > 0;
+			p++;
+			continue;
+		}
+		if (chars + (size_t)pending >= max_chars) {
 			sbuf_adds(out, "…");
 			return;
 		}
-		if (n == 1 && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) {
-			if (!space) {
-				sbuf_addch(out, ' ');
-				chars++;
-			}
-			space = 1;
-			p++;
-			continue;
+		if (pending) {
+			sbuf_addch(out, ' ');
+			chars++;
+			pending = 0;
 		}
 		if (n == 0) {
 			sbuf_adds(out, replacement);
@@ -193,6 +194,5 @@ void escape_clip(struct sbuf *out, const char *s, size_t max_chars)
 		}
 		p += n;
 		chars++;
-		space = 0;
 	}
 }
