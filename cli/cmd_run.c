@@ -9,6 +9,8 @@
  * tree yet is simply not listed (see the comments in stages[]).
  */
 #include "cli/cli.h"
+#include "common/progress.h"
+#include "ingest/ingest.h"
 #include "output/report.h"
 
 #include <errno.h>
@@ -40,7 +42,45 @@ struct run_state {
 	char **files;
 	int n_files;
 	char summary[512];      /* what the stage did, one line */
+	int failed_files;       /* files ingest could not read */
 };
+
+/* Ingest every file as its own batch; a file that cannot be read is
+ * reported and the others still go in (the run then exits 1). */
+static int stage_ingest(struct run_state *s, struct err *err)
+{
+	struct ingest_summary sum = { 0 };
+	struct ingest in;
+	struct progress prog;
+	int rc = 0;
+
+	memset(&in, 0, sizeof(in));
+	if (ingest_init(&in, s->db, s->ctx->data_dir, err) < 0) {
+		ingest_release(&in);
+		return -1;
+	}
+	progress_init(&prog, s->ctx->quiet ? NULL : stderr, 0);
+	in.progress = &prog;
+	for (int i = 0; i < s->n_files; i++) {
+		struct err ferr;
+
+		if (ingest_file(&in, s->files[i], NULL, NULL, &sum, &ferr) < 0) {
+			progress_done(&prog);
+			cli_fail(&ferr);
+			s->failed_files++;
+			continue;
+		}
+		progress_done(&prog);
+	}
+	snprintf(s->summary, sizeof(s->summary),
+		 "%ld files (%ld already ingested), %ld read, %ld new, %ld duplicates,"
+		 " %ld near-duplicates, %ld quarantined", sum.files, sum.skipped, sum.read,
+		 sum.new_, sum.duplicates, sum.near, sum.quarantined);
+	if (ingest_finish(&in, s->failed_files ? "failed" : "ok", sum.new_, err) < 0)
+		rc = -1;
+	ingest_release(&in);
+	return rc;
+}
 
 static int stage_report(struct run_state *s, struct err *err)
 {
@@ -69,9 +109,9 @@ static const struct {
 	const char *name;
 	int (*run)(struct run_state *s, struct err *err);
 } stages[] = {
+	{ "ingest", stage_ingest },
 	/*
 	 * Wire each stage here as its API lands, in this order:
-	 *   { "ingest", stage_ingest },    ingest/ingest.h, over s->files
 	 *   { "analyze", stage_analyze },  analyze/analyze.h, incremental
 	 *   { "graph", stage_graph },      graph/graph.h, for s->night
 	 *   { "warn", stage_warn },        output/warn.h, for s->night
@@ -176,6 +216,8 @@ static int run(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (!ctx->quiet)
 		fprintf(stderr, "run %s: all done in %.1f s\n", s.night, seconds_since(&t0));
+	if (s.failed_files)
+		rc = EXIT_FAIL;
 out:
 	db_close(&db);
 	return rc;
