@@ -11,6 +11,7 @@ extern const struct cli_cmd cmd_audit;
 extern const struct cli_cmd cmd_ingest;
 extern const struct cli_cmd cmd_help;
 extern const struct cli_cmd cmd_init;
+extern const struct cli_cmd cmd_graph;
 extern const struct cli_cmd cmd_quarantine;
 extern const struct cli_cmd cmd_report;
 extern const struct cli_cmd cmd_run;
@@ -21,6 +22,7 @@ const struct cli_cmd *const cli_commands[] = {
 	&cmd_ingest,
 	&cmd_quarantine,
 	&cmd_stats,
+	&cmd_graph,
 	&cmd_detect,
 	&cmd_report,
 	&cmd_run,

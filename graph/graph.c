@@ -1,0 +1,456 @@
+/*
+ * graph: the stage.  One transaction: load the model, add companions,
+ * compute communities and centrality, match clusters to last night's,
+ * write clusters, members, history and scores, then the series.  The
+ * members of the previous night computed are kept so that running the
+ * latest night again starts from the same state and ends in the same
+ * tables; older ones are dropped.
+ */
+#include "graph/graph.h"
+#include "graph/community.h"
+#include "graph/companion.h"
+#include "graph/conf.h"
+#include "graph/gtime.h"
+#include "graph/ig.h"
+#include "graph/match.h"
+#include "graph/model.h"
+#include "graph/series.h"
+#include "common/sbuf.h"
+#include "common/xalloc.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now_secs(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void graph_default_night(char out[11])
+{
+	char now[32];
+
+	db_now(now);
+	gtime_date(gtime_days(now) - 1, out);
+}
+
+int graph_night_valid(const char *s)
+{
+	char back[11];
+	long d;
+
+	if (strlen(s) != 10 || (d = gtime_days(s)) < 0)
+		return 0;
+	gtime_date(d, back);
+	return !strcmp(back, s);
+}
+
+/* Everything one run holds. */
+struct run {
+	struct db *db;
+	const char *night;
+	struct graph_conf conf;
+	struct gmodel gm;
+	struct gcomm gc;
+	struct gcrimes cr;
+	struct gmatch match;
+	long *n_reports, *n_crimes;     /* per cluster */
+	int64_t *cluster_id;            /* per cluster */
+	int32_t *order;                 /* clustered vertices by cluster, then rank */
+	long norder;
+	long *first;                    /* per cluster: its start in order */
+	/* last night's members */
+	long nold, nmem;
+	int64_t *old_id;
+	long *old_size;
+	int32_t *mem_old, *mem_vertex;
+	char prev[11];
+};
+
+struct cr_pair {
+	int32_t c;
+	int64_t rid;
+};
+
+static int cmp_cr_pair(const void *pa, const void *pb)
+{
+	const struct cr_pair *a = pa, *b = pb;
+
+	if (a->c != b->c)
+		return a->c < b->c ? -1 : 1;
+	return a->rid < b->rid ? -1 : a->rid > b->rid;
+}
+
+/* Reports mentioning a member, per cluster (one scan of the mentions), and crime reports. */
+static int count_reports(struct run *r, struct err *err)
+{
+	struct cr_pair *p = NULL;
+	size_t cap = 0;
+	long n = 0;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	r->n_reports = xcalloc(r->gc.nclu + 1, sizeof(long));
+	r->n_crimes = xcalloc(r->gc.nclu + 1, sizeof(long));
+	rc = db_prepare(r->db, &st, "SELECT report_id, entity_id FROM mention", err);
+	while (rc == 0 && (rc = db_step(st, err)) == 1) {
+		int32_t v = gmodel_vertex(&r->gm, sqlite3_column_int64(st, 1));
+
+		rc = 0;
+		if (v < 0 || r->gc.clu[v] < 0)
+			continue;
+		p = xgrow(p, &cap, (size_t)n + 1, sizeof(*p));
+		p[n].c = r->gc.clu[v];
+		p[n].rid = sqlite3_column_int64(st, 0);
+		n++;
+	}
+	db_finalize(st);
+	if (rc < 0) {
+		free(p);
+		return err_prefix(err, "counting reports per cluster");
+	}
+	qsort(p, n, sizeof(*p), cmp_cr_pair);
+	for (long i = 0; i < n; i++)
+		if (i == 0 || p[i].c != p[i - 1].c || p[i].rid != p[i - 1].rid)
+			r->n_reports[p[i].c]++;
+	/* Crime reports: each counts once per cluster it touches. */
+	n = 0;
+	for (long i = 0; i < r->cr.nr; i++) {
+		for (long k = r->cr.moff[i]; k < r->cr.moff[i + 1]; k++) {
+			int32_t c = r->gc.clu[r->cr.mv[k]];
+
+			if (c < 0)
+				continue;
+			p = xgrow(p, &cap, (size_t)n + 1, sizeof(*p));
+			p[n].c = c;
+			p[n].rid = r->cr.rid[i];
+			n++;
+		}
+	}
+	qsort(p, n, sizeof(*p), cmp_cr_pair);
+	for (long i = 0; i < n; i++)
+		if (i == 0 || p[i].c != p[i - 1].c || p[i].rid != p[i - 1].rid)
+			r->n_crimes[p[i].c]++;
+	free(p);
+	return 0;
+}
+
+/* Key players first: betweenness inside the cluster, then PageRank, then the older entity. */
+static int cmp_rank(const void *pa, const void *pb, void *arg)
+{
+	const struct run *r = arg;
+	int32_t a = *(const int32_t *)pa, b = *(const int32_t *)pb;
+	int32_t ca = r->gc.clu[a], cb = r->gc.clu[b];
+
+	if (ca != cb)
+		return ca < cb ? -1 : 1;
+	if (r->gc.betweenness[a] != r->gc.betweenness[b])
+		return r->gc.betweenness[a] > r->gc.betweenness[b] ? -1 : 1;
+	if (r->gc.pagerank[a] != r->gc.pagerank[b])
+		return r->gc.pagerank[a] > r->gc.pagerank[b] ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+static void rank_members(struct run *r)
+{
+	r->order = xmalloc((r->gm.nv + 1) * sizeof(*r->order));
+	r->first = xcalloc(r->gc.nclu + 1, sizeof(long));
+	for (long v = 0; v < r->gm.nv; v++)
+		if (r->gc.clu[v] >= 0)
+			r->order[r->norder++] = (int32_t)v;
+	qsort_r(r->order, r->norder, sizeof(*r->order), cmp_rank, r);
+	for (long i = r->norder - 1; i >= 0; i--)
+		r->first[r->gc.clu[r->order[i]]] = i;
+}
+
+/* Refuse an earlier night; clear what an earlier run of this night wrote. */
+static int prepare_night(struct run *r, struct err *err)
+{
+	struct db *db = r->db;
+	sqlite3_stmt *st = NULL;
+	int64_t later;
+	int rc;
+
+	if (db_int(db, err, &later, "SELECT count(*) FROM stage_run WHERE stage = 'graph' "
+		   "AND status = 'ok' AND night > ?", "s", r->night) < 0)
+		return -1;
+	if (later)
+		return err_set(err, "the graph was already computed for a night after %s; "
+			       "nights are computed in order", r->night);
+	r->prev[0] = '\0';
+	if (db_prepare(db, &st, "SELECT max(night) FROM cluster_member WHERE night < ?", err) < 0)
+		return -1;
+	rc = db_bind(st, err, "s", r->night);
+	if (rc == 0 && (rc = db_step(st, err)) == 1) {
+		snprintf(r->prev, sizeof(r->prev), "%s", db_text(st, 0));
+		rc = 0;
+	}
+	db_finalize(st);
+	if (rc < 0)
+		return -1;
+	if (db_run(db, err, "DELETE FROM series_pair", "") < 0 ||
+	    db_run(db, err, "DELETE FROM series_report", "") < 0 ||
+	    db_run(db, err, "DELETE FROM series", "") < 0 ||
+	    db_run(db, err, "DELETE FROM cluster_member WHERE night >= ?", "s", r->night) < 0 ||
+	    db_run(db, err, "DELETE FROM cluster_history WHERE night >= ?", "s", r->night) < 0 ||
+	    db_run(db, err, "DELETE FROM cluster WHERE first_night >= ?", "s", r->night) < 0)
+		return -1;
+	return 0;
+}
+
+static int load_previous(struct run *r, struct err *err)
+{
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0, cap2 = 0, cap3 = 0, cap4 = 0;
+	int64_t next;
+	int rc = 0;
+
+	if (db_int(r->db, err, &next, "SELECT coalesce(max(id), 0) + 1 FROM cluster", "") < 0)
+		return -1;
+	if (r->prev[0]) {
+		rc = db_prepare(r->db, &st, "SELECT cluster_id, entity_id FROM cluster_member "
+				"WHERE night = ? ORDER BY cluster_id, entity_id", err);
+		if (rc == 0)
+			rc = db_bind(st, err, "s", r->prev);
+	}
+	while (st && rc == 0 && (rc = db_step(st, err)) == 1) {
+		int64_t cid = sqlite3_column_int64(st, 0);
+
+		rc = 0;
+		if (r->nold == 0 || r->old_id[r->nold - 1] != cid) {
+			r->old_id = xgrow(r->old_id, &cap, (size_t)r->nold + 1, sizeof(*r->old_id));
+			r->old_size = xgrow(r->old_size, &cap2, (size_t)r->nold + 1, sizeof(*r->old_size));
+			r->old_id[r->nold] = cid;
+			r->old_size[r->nold++] = 0;
+		}
+		r->old_size[r->nold - 1]++;
+		r->mem_old = xgrow(r->mem_old, &cap3, (size_t)r->nmem + 1, sizeof(*r->mem_old));
+		r->mem_vertex = xgrow(r->mem_vertex, &cap4, (size_t)r->nmem + 1, sizeof(*r->mem_vertex));
+		r->mem_old[r->nmem] = (int32_t)(r->nold - 1);
+		r->mem_vertex[r->nmem++] = gmodel_vertex(&r->gm, sqlite3_column_int64(st, 1));
+	}
+	db_finalize(st);
+	if (rc < 0)
+		return -1;
+	{
+		struct gmatch_in in = {
+			r->gc.nclu, r->gc.clu_size, r->gc.clu,
+			r->nold, r->old_id, r->old_size,
+			r->nmem, r->mem_old, r->mem_vertex,
+			next, r->conf.match_min_members, r->conf.match_min_share,
+		};
+
+		gmatch_compute(&r->match, &in);
+	}
+	r->cluster_id = xmalloc((r->gc.nclu + 1) * sizeof(*r->cluster_id));
+	for (long c = 0; c < r->gc.nclu; c++)
+		r->cluster_id[c] = r->match.n[c].id;
+	return 0;
+}
+
+static void tally(struct graph_summary *sum, const char *status)
+{
+	if (!strcmp(status, "new"))
+		sum->cl_new++;
+	else if (!strcmp(status, "grown"))
+		sum->cl_grown++;
+	else if (!strcmp(status, "shrunk"))
+		sum->cl_shrunk++;
+	else if (!strcmp(status, "merged"))
+		sum->cl_merged++;
+	else if (!strcmp(status, "split"))
+		sum->cl_split++;
+	else if (!strcmp(status, "same"))
+		sum->cl_same++;
+	else
+		sum->cl_gone++;
+}
+
+static int write_clusters(struct run *r, struct graph_summary *sum, struct err *err)
+{
+	sqlite3_stmt *cl = NULL, *mem = NULL, *hist = NULL, *gone = NULL;
+	const struct graph_conf *conf = &r->conf;
+	int rc = -1;
+
+	if (db_prepare(r->db, &cl, "INSERT INTO cluster(id, label, first_night, night, status, score, "
+		       "size, n_reports, n_crimes, component) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+		       "ON CONFLICT(id) DO UPDATE SET night = excluded.night, status = excluded.status, "
+		       "score = excluded.score, size = excluded.size, n_reports = excluded.n_reports, "
+		       "n_crimes = excluded.n_crimes, component = excluded.component", err) < 0 ||
+	    db_prepare(r->db, &mem, "INSERT INTO cluster_member(cluster_id, night, entity_id, rank) "
+		       "VALUES (?, ?, ?, ?)", err) < 0 ||
+	    db_prepare(r->db, &hist, "INSERT INTO cluster_history(cluster_id, night, status, size, "
+		       "added, removed, related) VALUES (?, ?, ?, ?, ?, ?, ?)", err) < 0 ||
+	    db_prepare(r->db, &gone, "UPDATE cluster SET night = ?, status = 'gone', size = 0, "
+		       "score = 0 WHERE id = ?", err) < 0)
+		goto out;
+	for (long c = 0; c < r->gc.nclu; c++) {
+		const struct gmatch_new *m = &r->match.n[c];
+		double x = r->n_crimes[c] + conf->other_report_weight * (r->n_reports[c] - r->n_crimes[c]);
+		double score = 1 - exp(-x / (conf->score_scale > 0 ? conf->score_scale : 1));
+		int size = (int)r->gc.clu_size[c];
+		char label[24];
+
+		gmatch_label(m->id, label);
+		if (db_bind(cl, err, "Issssdiiii", m->id, label, r->night, r->night, m->status, score,
+			    size, (int)r->n_reports[c], (int)r->n_crimes[c],
+			    (int)r->gc.comp[r->order[r->first[c]]]) < 0 || db_step(cl, err) < 0)
+			goto out;
+		for (long i = r->first[c]; i < r->first[c] + size; i++)
+			if (db_bind(mem, err, "IsIi", m->id, r->night, r->gm.eid[r->order[i]],
+				    (int)(i - r->first[c] + 1)) < 0 || db_step(mem, err) < 0)
+				goto out;
+		if (strcmp(m->status, "same") &&
+		    (db_bind(hist, err, "Issiiis", m->id, r->night, m->status, size, (int)m->added,
+			     (int)m->removed, m->related) < 0 || db_step(hist, err) < 0))
+			goto out;
+		tally(sum, m->status);
+	}
+	for (long o = 0; o < r->nold; o++) {
+		if (!r->match.o[o].gone)
+			continue;
+		if (db_bind(gone, err, "sI", r->night, r->old_id[o]) < 0 || db_step(gone, err) < 0 ||
+		    db_bind(hist, err, "Issiiis", r->old_id[o], r->night, "gone", 0, 0,
+			    (int)r->old_size[o], r->match.o[o].related) < 0 || db_step(hist, err) < 0)
+			goto out;
+		tally(sum, "gone");
+	}
+	rc = 0;
+out:
+	db_finalize(cl);
+	db_finalize(mem);
+	db_finalize(hist);
+	db_finalize(gone);
+	return rc < 0 ? err_prefix(err, "writing clusters") : 0;
+}
+
+static int write_scores(struct run *r, struct err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (db_run(r->db, err, "DELETE FROM entity_score", "") < 0 ||
+	    db_prepare(r->db, &st, "INSERT INTO entity_score(entity_id, night, component, degree, "
+		       "strength, pagerank, betweenness) VALUES (?, ?, ?, ?, ?, ?, ?)", err) < 0)
+		goto out;
+	for (long v = 0; v < r->gm.nv; v++) {
+		if (r->gc.degree[v] == 0)
+			continue;
+		if (db_bind(st, err, "Isiiddd", r->gm.eid[v], r->night, (int)r->gc.comp[v],
+			    (int)r->gc.degree[v], r->gc.strength[v], r->gc.pagerank[v],
+			    r->gc.betweenness[v]) < 0 || db_step(st, err) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	db_finalize(st);
+	return rc < 0 ? err_prefix(err, "writing scores") : 0;
+}
+
+static void run_release(struct run *r)
+{
+	graph_conf_release(&r->conf);
+	gmodel_release(&r->gm);
+	gcomm_release(&r->gc);
+	gcrimes_release(&r->cr);
+	gmatch_release(&r->match);
+	free(r->n_reports);
+	free(r->n_crimes);
+	free(r->cluster_id);
+	free(r->order);
+	free(r->first);
+	free(r->old_id);
+	free(r->old_size);
+	free(r->mem_old);
+	free(r->mem_vertex);
+}
+
+static int log_run(struct run *r, const char *started, const struct graph_summary *sum,
+		   struct err *err)
+{
+	char now[32], *note;
+	int rc;
+
+	db_now(now);
+	note = xasprintf("%ld entities, %ld links, %ld hubs, %ld clusters (%ld new, %ld gone), "
+			 "%ld series, %ld companions, %s",
+			 sum->entities, sum->links, sum->hubs, sum->clusters, sum->cl_new,
+			 sum->cl_gone, sum->series, sum->companions, sum->method);
+	rc = db_run(r->db, err, "INSERT INTO stage_run(stage, night, started_at, finished_at, status, "
+		    "rows, note) VALUES ('graph', ?, ?, ?, 'ok', ?, ?)", "sssis",
+		    r->night, started, now, (int)sum->clusters, note);
+	free(note);
+	return rc;
+}
+
+int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary *sum,
+	      struct err *err)
+{
+	struct run r;
+	double t0 = now_secs(), t1;
+	char started[32];
+	int rc = -1;
+
+	memset(&r, 0, sizeof(r));
+	memset(sum, 0, sizeof(*sum));
+	sum->method = "none";
+	r.db = db;
+	r.night = opts->night;
+	db_now(started);
+	graph_conf_init(&r.conf);
+	if (!graph_night_valid(opts->night)) {
+		err_set(err, "night '%s' is not a date YYYY-MM-DD", opts->night);
+		goto out;
+	}
+	if (graph_conf_load(&r.conf, opts->data_dir, err) < 0)
+		goto out;
+	ig_setup((unsigned long)r.conf.seed);
+	if (db_begin(db, err) < 0)
+		goto out;
+	if (prepare_night(&r, err) < 0 ||
+	    gmodel_load(&r.gm, db, &r.conf, r.night, err) < 0 ||
+	    gcompanion_run(db, &r.gm, &r.conf, r.night, &sum->companions, err) < 0)
+		goto fail;
+	gmodel_finish(&r.gm, &r.conf);
+	t1 = now_secs();
+	sum->secs_load = t1 - t0;
+	if (gcomm_compute(&r.gc, &r.gm, &r.conf, err) < 0)
+		goto fail;
+	sum->secs_cluster = r.gc.secs_cluster;
+	sum->secs_centrality = r.gc.secs_centrality;
+	sum->method = r.gc.method;
+	rank_members(&r);
+	if (gcrimes_load(&r.cr, db, &r.gm, &r.conf, r.night, err) < 0 ||
+	    count_reports(&r, err) < 0 ||
+	    load_previous(&r, err) < 0 ||
+	    write_clusters(&r, sum, err) < 0 ||
+	    write_scores(&r, err) < 0 ||
+	    gseries_run(db, &r.cr, &r.gm, &r.gc, r.cluster_id, &r.conf, r.night, &sum->series, err) < 0)
+		goto fail;
+	/* Keep the previous night's members for a re-run of this one; drop older ones. */
+	if (r.prev[0] && db_run(db, err, "DELETE FROM cluster_member WHERE night < ?", "s", r.prev) < 0)
+		goto fail;
+	sum->entities = r.gm.nv;
+	sum->links = r.gm.ne;
+	for (long v = 0; v < r.gm.nv; v++)
+		sum->hubs += r.gm.out[v];
+	sum->components = r.gc.ncomp;
+	sum->clusters = r.gc.nclu;
+	if (log_run(&r, started, sum, err) < 0 || db_commit(db, err) < 0)
+		goto fail;
+	sum->secs_total = now_secs() - t0;
+	rc = 0;
+	goto out;
+fail:
+	db_rollback(db);
+out:
+	if (rc < 0)
+		err_prefix(err, "graph");
+	run_release(&r);
+	return rc;
+}

@@ -1,0 +1,55 @@
+/*
+ * graph: the graph stage.  Loads entities and links into igraph and
+ * computes components, Leiden communities (clusters with ids stable from
+ * night to night), centrality, series candidates and companions, written
+ * to the version 3 tables.  Reads the analyze tables, never writes them.
+ * Only graph/ includes igraph; this header does not.
+ */
+#ifndef GRAPH_GRAPH_H
+#define GRAPH_GRAPH_H
+
+#include <stdio.h>
+
+#include "common/db.h"
+#include "common/err.h"
+
+struct graph_opts {
+	const char *night;      /* "YYYY-MM-DD", borrowed; the night computed */
+	const char *data_dir;   /* borrowed; holds graph.conf */
+};
+
+struct graph_summary {
+	long entities;          /* vertices */
+	long links;             /* edges after merging parallel links */
+	long hubs;              /* vertices left out of clustering */
+	long components;        /* connected components of two or more */
+	long clusters;          /* clusters tonight */
+	long cl_new, cl_grown, cl_shrunk, cl_merged, cl_split, cl_same, cl_gone;
+	long series;
+	long companions;
+	const char *method;     /* static: "leiden" or "multilevel" */
+	double secs_load, secs_cluster, secs_centrality, secs_total;
+};
+
+/*
+ * Run the stage for opts->night in one transaction: re-running the same
+ * night gives the same result; a night earlier than one already
+ * computed is refused.  Fills sum (caller-owned).
+ */
+int graph_run(struct db *db, const struct graph_opts *opts,
+	      struct graph_summary *sum, struct err *err);
+
+/* The default night: the day before today in China time (LOOKOUT_NOW honoured). */
+void graph_default_night(char out[11]);
+
+/* 1 when s is a valid "YYYY-MM-DD", else 0. */
+int graph_night_valid(const char *s);
+
+/*
+ * Write entities, links and companions as GraphML (for Gephi and
+ * link-chart tools): node id = entity key, with type, name, hub, cluster
+ * and scores; edges with type, weight and evidence count.  Borrows out.
+ */
+int graph_export_graphml(struct db *db, FILE *out, struct err *err);
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * ig: igraph calls its error handler before returning an error code.
+ * Ours keeps the reason (igraph's own message is better than the bare
+ * code) and lets igraph_error_handler_ignore free what igraph had
+ * allocated for the failed call, then the caller sees the code.  The
+ * library is single-threaded here, so one static buffer is enough.
+ */
+#include "graph/ig.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static char last_reason[256];
+
+static void on_error(const char *reason, const char *file, int line, igraph_error_t rc)
+{
+	snprintf(last_reason, sizeof(last_reason), "%s", reason ? reason : "");
+	igraph_error_handler_ignore(reason, file, line, rc);
+}
+
+/* Warnings (for example "Leiden did not converge") are not failures. */
+static void on_warning(const char *reason, const char *file, int line)
+{
+	(void)reason;
+	(void)file;
+	(void)line;
+}
+
+void ig_setup(unsigned long seed)
+{
+	igraph_set_error_handler(on_error);
+	igraph_set_warning_handler(on_warning);
+	igraph_rng_seed(igraph_rng_default(), seed);
+}
+
+int ig_check(igraph_error_t rc, const char *what, struct err *err)
+{
+	if (rc == IGRAPH_SUCCESS)
+		return 0;
+	if (last_reason[0])
+		err_set(err, "igraph: %s: %s (%s)", what, igraph_strerror(rc), last_reason);
+	else
+		err_set(err, "igraph: %s: %s", what, igraph_strerror(rc));
+	last_reason[0] = '\0';
+	return -1;
+}

@@ -1,0 +1,252 @@
+/*
+ * model: loading.  Entity ids are looked up by binary search in the
+ * ascending id array (ids are close to dense, but a search costs nothing
+ * next to SQLite and needs no size guess).  Evidence counts come from a
+ * merge of two scans in link id order, which is much cheaper than a
+ * correlated count per link.
+ */
+#include "graph/model.h"
+#include "graph/gtime.h"
+#include "common/xalloc.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int intern_type(struct gmodel *gm, const char *t, struct err *err)
+{
+	for (int i = 0; i < gm->ntypes; i++)
+		if (!strcmp(gm->types[i], t))
+			return i;
+	if (gm->ntypes == GMODEL_MAX_TYPES)
+		return err_set(err, "more than %d entity types (at '%s')", GMODEL_MAX_TYPES, t);
+	gm->types[gm->ntypes] = xstrdup(t);
+	return gm->ntypes++;
+}
+
+int gmodel_type_index(const struct gmodel *gm, const char *type)
+{
+	for (int i = 0; i < gm->ntypes; i++)
+		if (!strcmp(gm->types[i], type))
+			return i;
+	return -1;
+}
+
+const char *gmodel_type(const struct gmodel *gm, int32_t i)
+{
+	return gm->types[gm->type[i]];
+}
+
+int32_t gmodel_vertex(const struct gmodel *gm, int64_t eid)
+{
+	long lo = 0, hi = gm->nv - 1;
+
+	while (lo <= hi) {
+		long mid = lo + (hi - lo) / 2;
+
+		if (gm->eid[mid] == eid)
+			return (int32_t)mid;
+		if (gm->eid[mid] < eid)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+void gmodel_add_edge(struct gmodel *gm, int32_t u, int32_t v, double w)
+{
+	if ((size_t)gm->ne == gm->cap)
+		gm->e = xgrow(gm->e, &gm->cap, (size_t)gm->ne + 1, sizeof(*gm->e));
+	gm->e[gm->ne].u = u < v ? u : v;
+	gm->e[gm->ne].v = u < v ? v : u;
+	gm->e[gm->ne].w = w;
+	gm->ne++;
+}
+
+static int load_entities(struct gmodel *gm, struct db *db, struct err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t n;
+	long cap;
+	int rc;
+
+	if (db_int(db, err, &n, "SELECT count(*) FROM entity", "") < 0)
+		return -1;
+	cap = (long)n + 1;
+	gm->eid = xmalloc(cap * sizeof(*gm->eid));
+	gm->type = xmalloc(cap);
+	gm->hub = xmalloc(cap);
+	if (db_prepare(db, &st, "SELECT id, type, hub FROM entity ORDER BY id", err) < 0)
+		return -1;
+	while ((rc = db_step(st, err)) == 1 && gm->nv < cap) {
+		int t = intern_type(gm, db_text(st, 1), err);
+
+		if (t < 0) {
+			rc = -1;
+			break;
+		}
+		gm->eid[gm->nv] = sqlite3_column_int64(st, 0);
+		gm->type[gm->nv] = (unsigned char)t;
+		gm->hub[gm->nv] = sqlite3_column_int(st, 2) != 0;
+		gm->nv++;
+	}
+	db_finalize(st);
+	gm->out = xcalloc(cap, 1);
+	return rc < 0 ? -1 : 0;
+}
+
+/* The weight of one link tonight: see data/graph.conf. */
+static double edge_weight(const struct graph_conf *conf, double w, long n_evidence,
+			  long last_day, long night_end)
+{
+	double age;
+
+	if (n_evidence > 1)
+		w *= 1 + conf->evidence_boost * log((double)n_evidence);
+	if (last_day >= 0) {
+		age = (double)(night_end - last_day);
+		if (age > 0)
+			w *= pow(0.5, age / conf->half_life_days);
+	}
+	return w;
+}
+
+static int load_links(struct gmodel *gm, struct db *db, const struct graph_conf *conf,
+		      const char *night, struct err *err)
+{
+	sqlite3_stmt *ln = NULL, *ev = NULL;
+	long night_end = gtime_days(night);
+	char next[11];
+	int64_t ev_link = -1;
+	int rc, erc = 0;
+
+	gtime_date(night_end + 1, next);
+	if (db_prepare(db, &ln, "SELECT id, a, b, weight, last_seen FROM link "
+		       "WHERE first_seen IS NULL OR first_seen < ? ORDER BY id", err) < 0 ||
+	    db_bind(ln, err, "s", next) < 0)
+		goto fail;
+	if (conf->evidence_boost != 0 &&
+	    db_prepare(db, &ev, "SELECT link_id, count(*) FROM link_evidence "
+		       "GROUP BY link_id ORDER BY link_id", err) < 0)
+		goto fail;
+	if (ev && (erc = db_step(ev, err)) < 0)
+		goto fail;
+	while ((rc = db_step(ln, err)) == 1) {
+		int64_t id = sqlite3_column_int64(ln, 0);
+		int32_t u = gmodel_vertex(gm, sqlite3_column_int64(ln, 1));
+		int32_t v = gmodel_vertex(gm, sqlite3_column_int64(ln, 2));
+		long n = 1;
+
+		/* Advance the evidence scan to this link. */
+		while (erc == 1 && (ev_link = sqlite3_column_int64(ev, 0)) < id)
+			if ((erc = db_step(ev, err)) < 0)
+				goto fail;
+		if (erc == 1 && ev_link == id)
+			n = (long)sqlite3_column_int64(ev, 1);
+		if (u < 0 || v < 0 || u == v)
+			continue;
+		gmodel_add_edge(gm, u, v, edge_weight(conf, sqlite3_column_double(ln, 3), n,
+						      gtime_days(db_text(ln, 4)), night_end));
+	}
+	if (rc < 0)
+		goto fail;
+	db_finalize(ln);
+	db_finalize(ev);
+	return 0;
+fail:
+	db_finalize(ln);
+	db_finalize(ev);
+	return -1;
+}
+
+int gmodel_load(struct gmodel *gm, struct db *db, const struct graph_conf *conf,
+		const char *night, struct err *err)
+{
+	memset(gm, 0, sizeof(*gm));
+	if (load_entities(gm, db, err) < 0)
+		return err_prefix(err, "loading entities");
+	if (load_links(gm, db, conf, night, err) < 0)
+		return err_prefix(err, "loading links");
+	return 0;
+}
+
+static int cmp_edge(const void *pa, const void *pb)
+{
+	const struct gedge *a = pa, *b = pb;
+
+	if (a->u != b->u)
+		return a->u < b->u ? -1 : 1;
+	if (a->v != b->v)
+		return a->v < b->v ? -1 : 1;
+	return 0;
+}
+
+void gmodel_finish(struct gmodel *gm, const struct graph_conf *conf)
+{
+	long n = 0;
+	long *fill;
+	unsigned char skip[GMODEL_MAX_TYPES];
+
+	qsort(gm->e, gm->ne, sizeof(*gm->e), cmp_edge);
+	for (long i = 0; i < gm->ne; i++) {
+		if (gm->e[i].u == gm->e[i].v)
+			continue;
+		if (n > 0 && gm->e[n - 1].u == gm->e[i].u && gm->e[n - 1].v == gm->e[i].v)
+			gm->e[n - 1].w += gm->e[i].w;
+		else
+			gm->e[n++] = gm->e[i];
+	}
+	gm->ne = n;
+
+	gm->off = xcalloc(gm->nv + 1, sizeof(*gm->off));
+	for (long i = 0; i < gm->ne; i++) {
+		gm->off[gm->e[i].u + 1]++;
+		gm->off[gm->e[i].v + 1]++;
+	}
+	for (long i = 0; i < gm->nv; i++)
+		gm->off[i + 1] += gm->off[i];
+	gm->adj = xmalloc((2 * gm->ne + 1) * sizeof(*gm->adj));
+	gm->adj_edge = xmalloc((2 * gm->ne + 1) * sizeof(*gm->adj_edge));
+	fill = xmalloc((gm->nv + 1) * sizeof(*fill));
+	memcpy(fill, gm->off, gm->nv * sizeof(*fill));
+	for (long i = 0; i < gm->ne; i++) {
+		int32_t u = gm->e[i].u, v = gm->e[i].v;
+
+		gm->adj[fill[u]] = v;
+		gm->adj_edge[fill[u]++] = (int32_t)i;
+		gm->adj[fill[v]] = u;
+		gm->adj_edge[fill[v]++] = (int32_t)i;
+	}
+	free(fill);
+
+	for (int t = 0; t < gm->ntypes; t++)
+		skip[t] = (unsigned char)graph_conf_in(conf->skip_types, gm->types[t]);
+	for (long i = 0; i < gm->nv; i++) {
+		long deg = gm->off[i + 1] - gm->off[i];
+
+		gm->out[i] = gm->hub[i] || skip[gm->type[i]] ||
+			     (conf->hub_degree > 0 && deg > conf->hub_degree);
+	}
+}
+
+int gmodel_edge_clustered(const struct gmodel *gm, const struct gedge *e,
+			  const struct graph_conf *conf)
+{
+	return !gm->out[e->u] && !gm->out[e->v] && e->w >= conf->min_weight;
+}
+
+void gmodel_release(struct gmodel *gm)
+{
+	free(gm->eid);
+	free(gm->type);
+	free(gm->hub);
+	free(gm->out);
+	for (int i = 0; i < gm->ntypes; i++)
+		free(gm->types[i]);
+	free(gm->e);
+	free(gm->off);
+	free(gm->adj);
+	free(gm->adj_edge);
+	memset(gm, 0, sizeof(*gm));
+}

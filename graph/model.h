@@ -1,0 +1,68 @@
+/*
+ * model: the graph in memory, without igraph: one vertex per entity (in
+ * entity id order), one edge per linked pair with the weights of its
+ * links summed, and an adjacency index.  Loaded from the analyze tables;
+ * the companion step adds its edges before gmodel_finish().  Owns all
+ * its arrays.
+ */
+#ifndef GRAPH_MODEL_H
+#define GRAPH_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/db.h"
+#include "common/err.h"
+#include "graph/conf.h"
+
+#define GMODEL_MAX_TYPES 64
+
+struct gedge {
+	int32_t u, v;           /* u < v after gmodel_finish */
+	double w;
+};
+
+struct gmodel {
+	long nv;
+	int64_t *eid;           /* entity id of each vertex, ascending */
+	unsigned char *type;    /* index into types */
+	unsigned char *hub;     /* entity.hub */
+	unsigned char *out;     /* 1: left out of clustering (hub, skipped type, too many neighbours) */
+	char *types[GMODEL_MAX_TYPES];
+	int ntypes;
+	long ne;
+	size_t cap;
+	struct gedge *e;
+	long *off;              /* adjacency: the neighbours of i are adj[off[i]..off[i+1]) */
+	int32_t *adj;
+	int32_t *adj_edge;      /* the edge of each adjacency entry */
+};
+
+/*
+ * Load every entity and every link first seen by the end of night, with
+ * its decayed weight (see data/graph.conf).  gm is caller-owned; release
+ * it with gmodel_release also after an error.
+ */
+int gmodel_load(struct gmodel *gm, struct db *db, const struct graph_conf *conf,
+		const char *night, struct err *err);
+void gmodel_release(struct gmodel *gm);
+
+/* Add an edge between vertices u and v (before gmodel_finish). */
+void gmodel_add_edge(struct gmodel *gm, int32_t u, int32_t v, double w);
+/*
+ * Merge parallel edges (summing weights), drop self-loops, build the
+ * adjacency and mark the vertices left out of clustering.
+ */
+void gmodel_finish(struct gmodel *gm, const struct graph_conf *conf);
+
+/* The vertex of an entity id, or -1. */
+int32_t gmodel_vertex(const struct gmodel *gm, int64_t eid);
+/* The type name of vertex i (borrowed). */
+const char *gmodel_type(const struct gmodel *gm, int32_t i);
+/* The type index of a type name, or -1 when no entity has it. */
+int gmodel_type_index(const struct gmodel *gm, const char *type);
+/* Whether an edge may be used for clustering. */
+int gmodel_edge_clustered(const struct gmodel *gm, const struct gedge *e,
+			  const struct graph_conf *conf);
+
+#endif
