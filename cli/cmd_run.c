@@ -10,6 +10,7 @@
  */
 #include "cli/cli.h"
 #include "common/progress.h"
+#include "graph/graph.h"
 #include "ingest/ingest.h"
 #include "output/report.h"
 
@@ -82,6 +83,21 @@ static int stage_ingest(struct run_state *s, struct err *err)
 	return rc;
 }
 
+static int stage_graph(struct run_state *s, struct err *err)
+{
+	struct graph_opts opts = { s->night, s->ctx->data_dir };
+	struct graph_summary sum;
+
+	memset(&sum, 0, sizeof(sum));
+	if (graph_run(s->db, &opts, &sum, err) < 0)
+		return -1;
+	snprintf(s->summary, sizeof(s->summary),
+		 "%ld entities, %ld links, %ld clusters (%ld new, %ld grown, %ld merged, %ld split),"
+		 " %ld series, %ld companions", sum.entities, sum.links, sum.clusters, sum.cl_new,
+		 sum.cl_grown, sum.cl_merged, sum.cl_split, sum.series, sum.companions);
+	return 0;
+}
+
 static int stage_report(struct run_state *s, struct err *err)
 {
 	struct report_opts opts = { 0 };
@@ -110,12 +126,9 @@ static const struct {
 	int (*run)(struct run_state *s, struct err *err);
 } stages[] = {
 	{ "ingest", stage_ingest },
-	/*
-	 * Wire each stage here as its API lands, in this order:
-	 *   { "analyze", stage_analyze },  analyze/analyze.h, incremental
-	 *   { "graph", stage_graph },      graph/graph.h, for s->night
-	 *   { "warn", stage_warn },        output/warn.h, for s->night
-	 */
+	/* { "analyze", stage_analyze },  when analyze/analyze.h lands: incremental */
+	{ "graph", stage_graph },
+	/* { "warn", stage_warn },        when output/warn.h lands: warn_run for s->night */
 	{ "report", stage_report },
 };
 
