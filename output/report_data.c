@@ -489,11 +489,11 @@ out:
 }
 
 static int load_warning_evidence(struct loader *L, sqlite3_stmt *ev, int64_t wrow,
-				 struct report_warning *w, struct err *err)
+				 const char *night, struct report_warning *w, struct err *err)
 {
 	int r, shown = 0;
 
-	if (db_bind(ev, err, "I", wrow) < 0)
+	if (db_bind(ev, err, "Is", wrow, night) < 0)
 		return -1;
 	while ((r = db_step(ev, err)) == 1) {
 		const char *key = db_text(ev, 1);
@@ -527,6 +527,35 @@ static int load_warning_evidence(struct loader *L, sqlite3_stmt *ev, int64_t wro
 	return r;
 }
 
+/*
+ * The warnings of the night.  With the warn stage's warning_night table,
+ * each as it was raised that night (so an old night's report stays what
+ * it was); without it, those whose span covers the night.  Evidence is
+ * what was cited up to the night, the latest report first.
+ */
+static const char sql_count_nightly[] =
+	"SELECT count(*) FROM warning_night WHERE night = ?1";
+static const char sql_count[] =
+	"SELECT count(*) FROM warning WHERE first_night <= ?1 AND last_night >= ?1";
+static const char sql_list_nightly[] =
+	"SELECT w.id, w.wid, w.kind, w.subject, w.first_night, w.last_night, n.severity,"
+	" n.title, n.explanation, n.data FROM warning_night n JOIN warning w ON w.id = n.warning_id"
+	" WHERE n.night = ?1 ORDER BY n.severity DESC, w.wid LIMIT ?2";
+static const char sql_list[] =
+	"SELECT id, wid, kind, subject, first_night, last_night, severity,"
+	" title, explanation, data FROM warning WHERE first_night <= ?1 AND last_night >= ?1"
+	" ORDER BY severity DESC, wid LIMIT ?2";
+static const char sql_evidence_nightly[] =
+	"SELECT e.report_id, coalesce(e.entity_key, '') FROM warning_evidence e"
+	" LEFT JOIN report r ON r.id = e.report_id"
+	" WHERE e.warning_id = ?1 AND e.night <= ?2"
+	" ORDER BY r.received_at IS NULL, r.received_at DESC, e.rowid";
+static const char sql_evidence[] =
+	"SELECT e.report_id, coalesce(e.entity_key, '') FROM warning_evidence e"
+	" LEFT JOIN report r ON r.id = e.report_id"
+	" WHERE e.warning_id = ?1 AND ?2 IS NOT NULL"
+	" ORDER BY r.received_at IS NULL, r.received_at DESC, e.rowid";
+
 static int load_warnings(struct loader *L, struct err *err)
 {
 	struct report_data *d = L->d;
@@ -534,22 +563,13 @@ static int load_warnings(struct loader *L, struct err *err)
 	size_t cap = 0;
 	int64_t total;
 	int r, rc = -1;
+	int nightly = db_has_table(L->db, "warning_night");
 
-	if (db_int(L->db, err, &total,
-		   "SELECT count(*) FROM warning WHERE first_night <= ?1 AND last_night >= ?1",
-		   "s", d->night) < 0)
+	if (db_int(L->db, err, &total, nightly ? sql_count_nightly : sql_count, "s", d->night) < 0)
 		goto out;
 	d->warnings_total = (long)total;
-	if (db_prepare(L->db, &st,
-		       "SELECT id, wid, kind, subject, first_night, last_night, severity,"
-		       " title, explanation, data FROM warning"
-		       " WHERE first_night <= ?1 AND last_night >= ?1"
-		       " ORDER BY severity DESC, wid LIMIT ?2", err) < 0 ||
-	    db_prepare(L->db, &ev,
-		       "SELECT e.report_id, coalesce(e.entity_key, '') FROM warning_evidence e"
-		       " LEFT JOIN report r ON r.id = e.report_id"
-		       " WHERE e.warning_id = ?"
-		       " ORDER BY r.received_at IS NULL, r.received_at DESC, e.rowid", err) < 0 ||
+	if (db_prepare(L->db, &st, nightly ? sql_list_nightly : sql_list, err) < 0 ||
+	    db_prepare(L->db, &ev, nightly ? sql_evidence_nightly : sql_evidence, err) < 0 ||
 	    db_bind(st, err, "si", d->night, d->params.top_warnings) < 0)
 		goto out;
 	while ((r = db_step(st, err)) == 1) {
@@ -568,7 +588,7 @@ static int load_warnings(struct loader *L, struct err *err)
 		w->title = guard_scrub(&L->guard, db_text(st, 7));
 		w->explanation = guard_scrub(&L->guard, db_text(st, 8));
 		parse_series(db_text(st, 9), w);
-		if (load_warning_evidence(L, ev, sqlite3_column_int64(st, 0), w, err) < 0)
+		if (load_warning_evidence(L, ev, sqlite3_column_int64(st, 0), d->night, w, err) < 0)
 			goto out;
 	}
 	if (r < 0)
