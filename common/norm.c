@@ -155,7 +155,7 @@ static int is_full_width(int32_t c)
 
 static int t2s_changes(const struct norm_state *st, int32_t c)
 {
-	return c < T2S_LIMIT && (st->changes[c >> 3] >> (c & 7) & 1);
+	return c >= 0 && c < T2S_LIMIT && (st->changes[c >> 3] >> (c & 7) & 1);
 }
 
 static void t2s_mark(struct norm_state *st, int32_t c)
@@ -308,6 +308,46 @@ static int fold_space(struct norm_state *st, const char *s, size_t len,
 }
 
 /*
+ * Convert out[start..] with t2s in place: 1 when that changed it, 0 when
+ * not, -1 on an OpenCC error.
+ */
+static int t2s_convert(struct norm_state *st, struct sbuf *out, size_t start,
+		       struct err *err)
+{
+	char *conv = opencc_convert_utf8(st->cc, out->buf + start, out->len - start);
+	size_t n;
+	int changed;
+
+	if (!conv)
+		return err_set(err, "cannot convert with opencc: %s", opencc_error());
+	n = strlen(conv);
+	changed = n != out->len - start || memcmp(conv, out->buf + start, n);
+	if (changed) {
+		out->len = start;
+		sbuf_add(out, conv, n);
+	}
+	opencc_convert_utf8_free(conv);
+	return changed;
+}
+
+/* 1 when valid UTF-8 s[0..len) holds a character t2s changes. */
+static int t2s_holds(const struct norm_state *st, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		if (u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (t2s_changes(st, utf8_next(u, len, &i)))
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * 1 when s[0..len) is valid UTF-8 whose NFKC form fold_space can make
  * alone: inert characters, full-width ASCII forms (mapped one to one),
  * and the spaces and invisibles that fold_space folds or drops anyway.
@@ -341,7 +381,6 @@ int norm_text(struct norm *n, const char *s, size_t len, struct sbuf *out,
 	utf8proc_uint8_t *nfkc = NULL;
 	const char *text = s;
 	size_t start = out->len;
-	char *conv = NULL;
 	int rc = -1, t2s;
 
 	if (!nfkc_trivial(s, len)) {
@@ -359,17 +398,14 @@ int norm_text(struct norm *n, const char *s, size_t len, struct sbuf *out,
 		len = (size_t)m;
 	}
 	t2s = fold_space(st, text, len, out, err);
+	/* A second pass only where t2s is not idempotent (薴 -> 苧 -> 苎). */
+	for (int pass = 0; t2s > 0 && pass < 2; pass++) {
+		t2s = t2s_convert(st, out, start, err);
+		if (t2s > 0)
+			t2s = t2s_holds(st, out->buf + start, out->len - start);
+	}
 	if (t2s < 0)
 		goto out;
-	if (t2s) {
-		conv = opencc_convert_utf8(st->cc, out->buf + start, out->len - start);
-		if (!conv) {
-			err_set(err, "cannot convert with opencc: %s", opencc_error());
-			goto out;
-		}
-		out->len = start;
-		sbuf_adds(out, conv);
-	}
 	rc = 0;
 out:
 	if (rc < 0) {
@@ -377,8 +413,6 @@ out:
 		if (out->buf)
 			out->buf[start] = '\0';
 	}
-	if (conv)
-		opencc_convert_utf8_free(conv);
 	free(nfkc);
 	return rc;
 }
