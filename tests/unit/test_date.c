@@ -192,6 +192,15 @@ static void test_table(void **state)
 			print_error("case %zu '%s': got %d '%s', want %d '%s'\n",
 				    i, c->in, p, out, c->prec, c->want);
 			failed++;
+		} else if (p != DATE_NONE) {
+			/* the output is itself a date, and parses to itself */
+			char again[32];
+
+			if (date_parse(out, NULL, again) != p || strcmp(again, out)) {
+				print_error("case %zu: '%s' re-parses as '%s'\n",
+					    i, out, again);
+				failed++;
+			}
 		}
 	}
 	assert_int_equal(failed, 0);
