@@ -30,8 +30,10 @@
  */
 #include "common/date.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <utf8proc.h>
 
 /* No date form is longer than this; longer input is not a date. */
 #define DATE_MAX_INPUT 200
@@ -107,41 +109,8 @@ static void add_days(struct when *w, long n)
 
 /* ---- pass 1: the canonical string ---- */
 
-/* Decode one UTF-8 code point (leniently: the canonical pass only needs
- * to recognise what it maps; anything malformed fails the parse). */
-static long next_cp(const unsigned char *s, size_t *i)
-{
-	unsigned char c = s[*i];
-	long cp;
-	int n;
-
-	if (c < 0x80) {
-		(*i)++;
-		return c;
-	}
-	if ((c & 0xE0) == 0xC0) {
-		n = 1;
-		cp = c & 0x1F;
-	} else if ((c & 0xF0) == 0xE0) {
-		n = 2;
-		cp = c & 0x0F;
-	} else if ((c & 0xF8) == 0xF0) {
-		n = 3;
-		cp = c & 0x07;
-	} else {
-		return -1;
-	}
-	for (int k = 1; k <= n; k++) {
-		if ((s[*i + k] & 0xC0) != 0x80)   /* also stops at the NUL */
-			return -1;
-		cp = (cp << 6) | (s[*i + k] & 0x3F);
-	}
-	*i += (size_t)n + 1;
-	return cp;
-}
-
 /* The value of a Chinese numeral character, 10 for 十, else -1. */
-static int cn_digit(long cp)
+static int cn_digit(int32_t cp)
 {
 	switch (cp) {
 	case 0x3007: case 0x96F6: case 0x25CB: return 0;   /* 〇 零 ○ */
@@ -160,7 +129,7 @@ static int cn_digit(long cp)
 }
 
 /* Traditional forms of the marker characters, to their Simplified ones. */
-static long simplify(long cp)
+static int32_t simplify(int32_t cp)
 {
 	switch (cp) {
 	case 0x6642: return 0x65F6;   /* 時 时 */
@@ -196,31 +165,12 @@ static void canon_put(struct canon *c, const char *s, size_t n)
 	}
 }
 
-static void canon_cp(struct canon *c, long cp)
+static void canon_cp(struct canon *c, int32_t cp)
 {
-	char b[4];
-	size_t n;
+	utf8proc_uint8_t b[4];
+	utf8proc_ssize_t n = utf8proc_encode_char(cp, b);
 
-	if (cp < 0x80) {
-		b[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		b[0] = (char)(0xC0 | cp >> 6);
-		b[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		b[0] = (char)(0xE0 | cp >> 12);
-		b[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-		b[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		b[0] = (char)(0xF0 | cp >> 18);
-		b[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-		b[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-		b[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
-	canon_put(c, b, n);
+	canon_put(c, (const char *)b, (size_t)n);
 }
 
 /*
@@ -256,20 +206,27 @@ static int canon_numeral(struct canon *c, const int *v, size_t n)
 	return 0;
 }
 
-static int canonicalise(const char *s, struct canon *c)
+static int canonicalise(const char *s, size_t len, struct canon *c)
 {
-	const unsigned char *u = (const unsigned char *)s;
+	const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)s;
 	size_t i = 0;
 	int run[DATE_MAX_INPUT];
 	size_t nrun = 0;
 
 	c->len = 0;
 	for (;;) {
-		long cp = u[i] ? next_cp(u, &i) : 0;
-		int dv = cp > 0 ? cn_digit(cp) : -1;
+		int32_t cp = 0;
+		int dv;
 
-		if (cp < 0)
-			return -1;
+		if (i < len) {
+			utf8proc_ssize_t n = utf8proc_iterate(u + i,
+							      (utf8proc_ssize_t)(len - i), &cp);
+
+			if (n < 0)
+				return -1;
+			i += (size_t)n;
+		}
+		dv = cp > 0 ? cn_digit(cp) : -1;
 		if (dv >= 0 && nrun < DATE_MAX_INPUT) {
 			run[nrun++] = dv;
 			continue;
@@ -920,11 +877,12 @@ enum date_precision date_parse(const char *s, const struct date_ref *ref, char o
 	struct canon c;
 	struct when w;
 	enum date_precision prec;
+	size_t len;
 
 	out[0] = '\0';
-	if (!s || strnlen(s, DATE_MAX_INPUT + 1) > DATE_MAX_INPUT)
+	if (!s || (len = strnlen(s, DATE_MAX_INPUT + 1)) > DATE_MAX_INPUT)
 		return DATE_NONE;
-	if (canonicalise(s, &c) < 0)
+	if (canonicalise(s, len, &c) < 0)
 		return DATE_NONE;
 	memset(&w, 0, sizeof(w));
 	prec = parse(c.buf, ref, &w);
