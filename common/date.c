@@ -9,14 +9,17 @@
  *
  *   [约|大约] DATE? [weekday] [T| ] TIME? [zone] [许|左右|前后|多|钟|整]*
  *
+ * A range (至, 到, ~) gives its start, if its end parses too.
+ *
  * DATE is ISO-like (2026-11-21, 2026/11/21, 2026.11.21), compact
  * (20261121, and 202611212015 or 20261121201500 which also carry the
  * time), Chinese (2026年11月21日, 11月21日, 21日, with 日 or 号), an
  * unambiguous day-first or month-first date with the year last
- * (21/11/2026, 11/21/2026), or a relative word (今天, 昨天, 前天, 明天).
+ * (21/11/2026, 11/21/2026), English (Nov 21, 2026; 21 November 2026),
+ * or a relative word (今天, 昨天, 前天, 明天; 当晚, 昨晚 also set a period).
  * TIME is 20:15[:00] or 20时[15分][00秒], 8点半, 8点一刻, each with an
  * optional period word before it (凌晨, 上午, 中午, 下午, 傍晚, 晚上, 夜里
- * ...) that moves a 12-hour clock to 24 hours.  Anything else makes the
+ * ...) or am/pm after it that moves a 12-hour clock to 24 hours.  Anything else makes the
  * whole input DATE_NONE: a date that is not sure is not a date.
  *
  * Missing parts come from the reference date (a record's received_at):
@@ -51,6 +54,7 @@ struct when {
 	int has_zone;
 	int next_day;           /* 晚12点: the midnight that ends the day */
 	enum period period;     /* implied by the date word: 当晚, 昨晚 */
+	int range_end;          /* the end of a range: 次日 is allowed */
 };
 
 /* ---- calendar ---- */
@@ -302,9 +306,13 @@ static int eat_day_mark(const char **p)
 	return eat(p, "日") || eat(p, "号");
 }
 
-/* Relative day words: an offset from the reference day, and for some
- * (当晚 "that evening", 昨晚 "last night") a period of that day. */
-static int relative_day(const char **p, int *off, enum period *per)
+/*
+ * Relative day words: an offset from the reference day, and for some
+ * (当晚 "that evening", 昨晚 "last night") a period of that day.  次日
+ * ("the next day") only ends a range, where the reference is its start;
+ * elsewhere the day it follows is not known.
+ */
+static int relative_day(const char **p, int range_end, int *off, enum period *per)
 {
 	static const struct {
 		const char *word;
@@ -322,6 +330,11 @@ static int relative_day(const char **p, int *off, enum period *per)
 		{ "明日", 1, P_NONE }, { "明晚", 1, P_NIGHT },
 	};
 
+	if (range_end && (eat(p, "次日") || eat(p, "翌日") || eat(p, "第二天"))) {
+		*off = 1;
+		*per = P_NONE;
+		return 1;
+	}
 	for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
 		if (eat(p, words[k].word)) {
 			*off = words[k].off;
@@ -472,7 +485,7 @@ static int parse_date(const char **p, const struct date_ref *ref, struct when *w
 		*p = s;
 		return 1;
 	}
-	if (relative_day(&s, &off, &w->period)) {
+	if (relative_day(&s, w->range_end, &off, &w->period)) {
 		if (!ref || !valid_ymd(ref->year, ref->month, ref->day))
 			return -1;
 		w->y = ref->year;
@@ -816,8 +829,12 @@ static void skip_approx(const char **p)
 	*p = s;
 }
 
-static enum date_precision parse(const char *s, const struct date_ref *ref,
-				 struct when *w)
+/*
+ * One date or time at s, completed from ref.  *rest is set to what
+ * follows it, which the caller judges.
+ */
+static enum date_precision parse_one(const char *s, const struct date_ref *ref,
+				     struct when *w, const char **rest)
 {
 	int rd, rt;
 
@@ -842,8 +859,7 @@ static enum date_precision parse(const char *s, const struct date_ref *ref,
 		return DATE_NONE;
 	}
 	skip_approx(&s);
-	if (*s)
-		return DATE_NONE;
+	*rest = s;
 	if (!w->has_time)
 		return rd ? DATE_DAY : DATE_NONE;
 	if (!rd) {
@@ -870,6 +886,31 @@ static enum date_precision parse(const char *s, const struct date_ref *ref,
 	if (!valid_ymd(w->y, w->m, w->d))
 		return DATE_NONE;
 	return DATE_TIME;
+}
+
+/*
+ * The whole input: one date, or a range whose start is taken
+ * ("2026年11月20日22时至21日6时许", the span a burglary victim can
+ * give).  The end must parse too, completed from the start, so that a
+ * range is a range and not a date followed by noise.
+ */
+static enum date_precision parse(const char *s, const struct date_ref *ref,
+				 struct when *w)
+{
+	enum date_precision prec = parse_one(s, ref, w, &s);
+	struct date_ref start = { w->y, w->m, w->d };
+	struct when end;
+
+	if (prec == DATE_NONE || !*s)
+		return prec;
+	if (!eat(&s, "至") && !eat(&s, "到") && !eat(&s, "~") && !eat(&s, "〜") &&
+	    !eat(&s, "—"))
+		return DATE_NONE;
+	memset(&end, 0, sizeof(end));
+	end.range_end = 1;
+	if (parse_one(s, &start, &end, &s) == DATE_NONE || *s)
+		return DATE_NONE;
+	return prec;
 }
 
 enum date_precision date_parse(const char *s, const struct date_ref *ref, char out[32])

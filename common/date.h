@@ -26,7 +26,8 @@ enum date_precision {
  * "20时许", "晚8点", "8点半" (day from ref), Chinese numerals
  * ("二〇二六年十一月二十一日"), 凌晨/早上/上午/中午/下午/傍晚/晚上/夜间
  * and 许/左右/前后/多, 今天/昨天/前天/当晚 (from ref), "21/11/2026" only
- * when the order is certain, English "Nov 21, 2026 8:15 pm".
+ * when the order is certain, English "Nov 21, 2026 8:15 pm".  A range
+ * ("11月20日22时至次日6时", 至/到/~) gives its start when its end parses.
  * A time with a zone is converted to +08:00; without one it is China
  * Standard Time.  A year taken from ref is the year before when the
  * date would otherwise fall more than half a year after ref (12月31日

@@ -134,6 +134,15 @@ static const struct date_case cases[] = {
 	{ "Mayor 21 2026", NOREF, "", DATE_NONE },
 	{ "21 Nov", NOREF, "", DATE_NONE },
 	{ "Feb 30, 2026", NOREF, "", DATE_NONE },
+	/* a range gives its start, when its end parses too */
+	{ "2026年11月20日22时至21日6时许", NOREF, T("20T22:00:00"), DATE_TIME },
+	{ "11月20日22时许至次日6时", REF, T("20T22:00:00"), DATE_TIME },
+	{ "11月20日晚10时至次日凌晨", REF, T("20T22:00:00"), DATE_TIME },
+	{ "2026-11-20 22:00 ~ 2026-11-21 06:00", NOREF, T("20T22:00:00"), DATE_TIME },
+	{ "2026年11月20日至21日", NOREF, "2026-11-20", DATE_DAY },
+	{ "2026-11-20 至 garbage", NOREF, "", DATE_NONE },
+	{ "2026-11-20至", NOREF, "", DATE_NONE },
+	{ "次日6时", REF, "", DATE_NONE },
 	/* calendar */
 	{ "2024-02-29", NOREF, "2024-02-29", DATE_DAY },
 	{ "2000-02-29", NOREF, "2000-02-29", DATE_DAY },
