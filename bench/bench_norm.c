@@ -50,13 +50,16 @@ int main(void)
 		const char *label, *text;
 	} texts[] = {
 		{ "simplified", "11月21日晚8时许,报警人张某(男,32岁)称其停放在幸福路12号"
-		  "小区内的电动车被盗,价值约3000元,车主电话13912345678,民警已到场处置。" },
+		  "小区内的电动车被盗,价值约3000元,车主电话13912345678,民警已到场处置,"
+		  "调取监控。" },
 		{ "simplified+full-width", "１１月２１日晚８时许，报警人张某（男，３２岁）称其停放在"
-		  "幸福路１２号小区内的电动车被盗，价值约３０００元。" },
+		  "幸福路１２号小区内的电动车被盗，价值约３０００元，民警已到场。" },
 		{ "traditional", "11月21日晚8時許,報警人張某(男,32歲)稱其停放在幸福路12號"
-		  "小區內的電動車被盜,價值約3000元,車主電話13912345678,民警已到場處置。" },
+		  "小區內的電動車被盜,價值約3000元,車主電話13912345678,民警已到場處置,"
+		  "調取監控。" },
 		{ "ascii", "Reporter says a grey van with plate A12345 was parked outside "
-		  "the pawn shop on Station Road from 8 pm until midnight, two men." },
+		  "the pawn shop on Station Road from 8 pm until midnight, two men "
+		  "got out and walked off." },
 	};
 	struct norm n;
 	struct err err;
