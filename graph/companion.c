@@ -262,7 +262,8 @@ static void count_occasions(struct ev *ev, long n, const struct graph_conf *conf
 	*npv = 0;
 	*slots = xcalloc(2 * nvenue + 1, sizeof(long));
 	*cand = xcalloc(nv + 1, 1);
-	qsort(ev, n, sizeof(*ev), cmp_venue_person);
+	if (n > 1)
+		qsort(ev, n, sizeof(*ev), cmp_venue_person);
 	for (long i = 0; i < n;) {
 		struct occ_counter oc = { 0, 0 };
 		long j = i;
@@ -282,7 +283,8 @@ static void count_occasions(struct ev *ev, long n, const struct graph_conf *conf
 	for (long v = 0; v < nv; v++)
 		(*cand)[v] = total[v] >= conf->companion_min_occasions;
 	/* Active slots per venue and kind. */
-	qsort(ev, n, sizeof(*ev), cmp_venue_time);
+	if (n > 1)
+		qsort(ev, n, sizeof(*ev), cmp_venue_time);
 	for (long i = 0; i < n; i++) {
 		int64_t s = slot_of(&ev[i], conf);
 
@@ -353,7 +355,8 @@ static void pair_up(const struct ev *ev, long n, const unsigned char *cand,
 		}
 		i = j;
 	}
-	qsort(*cos, *nco, sizeof(**cos), cmp_co);
+	if (*nco > 1)
+		qsort(*cos, *nco, sizeof(**cos), cmp_co);
 }
 
 static long pv_find(const struct pv *pvs, long npv, int kind, int32_t venue, int32_t person)

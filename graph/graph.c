@@ -114,7 +114,8 @@ static int count_reports(struct run *r, struct err *err)
 		free(p);
 		return err_prefix(err, "counting reports per cluster");
 	}
-	qsort(p, n, sizeof(*p), cmp_cr_pair);
+	if (n > 1)
+		qsort(p, n, sizeof(*p), cmp_cr_pair);
 	for (long i = 0; i < n; i++)
 		if (i == 0 || p[i].c != p[i - 1].c || p[i].rid != p[i - 1].rid)
 			r->n_reports[p[i].c]++;
@@ -132,7 +133,8 @@ static int count_reports(struct run *r, struct err *err)
 			n++;
 		}
 	}
-	qsort(p, n, sizeof(*p), cmp_cr_pair);
+	if (n > 1)
+		qsort(p, n, sizeof(*p), cmp_cr_pair);
 	for (long i = 0; i < n; i++)
 		if (i == 0 || p[i].c != p[i - 1].c || p[i].rid != p[i - 1].rid)
 			r->n_crimes[p[i].c]++;
@@ -163,7 +165,8 @@ static void rank_members(struct run *r)
 	for (long v = 0; v < r->gm.nv; v++)
 		if (r->gc.clu[v] >= 0)
 			r->order[r->norder++] = (int32_t)v;
-	qsort_r(r->order, r->norder, sizeof(*r->order), cmp_rank, r);
+	if (r->norder > 1)
+		qsort_r(r->order, r->norder, sizeof(*r->order), cmp_rank, r);
 	for (long i = r->norder - 1; i >= 0; i--)
 		r->first[r->gc.clu[r->order[i]]] = i;
 }

@@ -94,7 +94,8 @@ void gmatch_compute(struct gmatch *m, const struct gmatch_in *in)
 		p[np].n = 1;
 		np++;
 	}
-	qsort(p, np, sizeof(*p), cmp_key);
+	if (np > 1)
+		qsort(p, np, sizeof(*p), cmp_key);
 	for (long i = 0; i < np; i++) {
 		if (ns > 0 && p[ns - 1].c == p[i].c && p[ns - 1].o == p[i].o)
 			p[ns - 1].n++;
@@ -117,7 +118,8 @@ void gmatch_compute(struct gmatch *m, const struct gmatch_in *in)
 		nparents[p[i].c]++;
 		nchildren[p[i].o]++;
 	}
-	qsort(p, np, sizeof(*p), cmp_greedy);
+	if (np > 1)
+		qsort(p, np, sizeof(*p), cmp_greedy);
 	for (long i = 0; i < np; i++) {
 		if (owner[p[i].o] >= 0 || from[p[i].c] >= 0)
 			continue;
@@ -131,7 +133,8 @@ void gmatch_compute(struct gmatch *m, const struct gmatch_in *in)
 		m->n[c].id = from[c] >= 0 ? in->old_id[from[c]] : next++;
 
 	/* Status and what each is related to; p is sorted by overlap, so walk it per cluster. */
-	qsort(p, np, sizeof(*p), cmp_key);
+	if (np > 1)
+		qsort(p, np, sizeof(*p), cmp_key);
 	for (long c = 0, i = 0; c < in->nnew; c++) {
 		struct gmatch_new *r = &m->n[c];
 		struct sbuf rel = SBUF_INIT;

@@ -188,7 +188,8 @@ void gmodel_finish(struct gmodel *gm, const struct graph_conf *conf)
 	long *fill;
 	unsigned char skip[GMODEL_MAX_TYPES];
 
-	qsort(gm->e, gm->ne, sizeof(*gm->e), cmp_edge);
+	if (gm->ne > 1)
+		qsort(gm->e, gm->ne, sizeof(*gm->e), cmp_edge);
 	for (long i = 0; i < gm->ne; i++) {
 		if (gm->e[i].u == gm->e[i].v)
 			continue;

@@ -28,7 +28,7 @@ int gcrimes_load(struct gcrimes *cr, struct db *db, const struct gmodel *gm,
 	sqlite3_stmt *rep = NULL, *men = NULL;
 	char *cats = graph_conf_json_list(conf->crime_categories);
 	char next[11];
-	size_t cap = 0, mcap = 0;
+	size_t cap[4] = { 0, 0, 0, 1 }, mcap = 0;
 	long nm = 0;
 	int rc;
 
@@ -52,14 +52,10 @@ int gcrimes_load(struct gcrimes *cr, struct db *db, const struct gmodel *gm,
 	cr->moff[0] = 0;
 	while (rc == 0 && (rc = db_step(rep, err)) == 1) {
 		long i = cr->nr;
-		size_t c2 = cap;
-
-		cr->rid = xgrow(cr->rid, &cap, (size_t)i + 1, sizeof(*cr->rid));
-		cr->day = xgrow(cr->day, &c2, (size_t)i + 1, sizeof(*cr->day));
-		c2 = cap;
-		cr->cats = xgrow(cr->cats, &c2, (size_t)i + 1, sizeof(*cr->cats));
-		c2 = cap;
-		cr->moff = xgrow(cr->moff, &c2, (size_t)i + 2, sizeof(*cr->moff));
+		cr->rid = xgrow(cr->rid, &cap[0], (size_t)i + 1, sizeof(*cr->rid));
+		cr->day = xgrow(cr->day, &cap[1], (size_t)i + 1, sizeof(*cr->day));
+		cr->cats = xgrow(cr->cats, &cap[2], (size_t)i + 1, sizeof(*cr->cats));
+		cr->moff = xgrow(cr->moff, &cap[3], (size_t)i + 2, sizeof(*cr->moff));
 		cr->rid[i] = sqlite3_column_int64(rep, 0);
 		cr->day[i] = gtime_days(db_text(rep, 1));
 		cr->cats[i] = xstrdup(db_text(rep, 2));
@@ -379,7 +375,8 @@ static void series_categories(const struct ser *s, const struct member *m, long 
 			c += len + (c[len] == ',');
 		}
 	}
-	qsort(all, na, sizeof(*all), cmp_str);
+	if (na > 1)
+		qsort(all, na, sizeof(*all), cmp_str);
 	*common = 0;
 	sbuf_reset(out);
 	for (size_t i = 0; i < na; i++) {
@@ -521,7 +518,8 @@ int gseries_run(struct db *db, const struct gcrimes *cr, const struct gmodel *gm
 		m[k].day = cr->day[s.rn_rep[k]];
 		m[k].rid = cr->rid[s.rn_rep[k]];
 	}
-	qsort(m, s.nrn, sizeof(*m), cmp_member);
+	if (s.nrn > 1)
+		qsort(m, s.nrn, sizeof(*m), cmp_member);
 	for (long i = 0; i < s.nrn;) {
 		long j = i;
 		int w;

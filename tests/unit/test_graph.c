@@ -1,0 +1,520 @@
+/*
+ * test_graph: the graph stage on small hand-built graphs with known
+ * answers.  Each test builds a fresh database through common/db.h with
+ * hand-written report, entity, mention and link rows (what analyze would
+ * write), runs graph_run and reads the graph tables back.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/db.h"
+#include "graph/companion.h"
+#include "graph/graph.h"
+
+struct fx {
+	struct db db;
+	char path[64];
+	int nreports;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	struct err err;
+	int fd;
+
+	snprintf(f->path, sizeof(f->path), "/tmp/test_graph.XXXXXX");
+	fd = mkstemp(f->path);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	unlink(f->path);
+	if (db_open(&f->db, f->path, &err) < 0) {
+		fprintf(stderr, "%s\n", err.msg);
+		return -1;
+	}
+	if (db_run(&f->db, &err, "INSERT INTO batch(id, file, sha256, format, encoding, status, "
+		   "ingested_at) VALUES (1, 't', 'x', 'jsonl', 'utf-8', 'done', '2026-11-01')", "") < 0)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	char wal[80];
+
+	db_close(&f->db);
+	unlink(f->path);
+	snprintf(wal, sizeof(wal), "%s-wal", f->path);
+	unlink(wal);
+	snprintf(wal, sizeof(wal), "%s-shm", f->path);
+	unlink(wal);
+	free(f);
+	return 0;
+}
+
+static void sql(struct fx *f, const char *q)
+{
+	struct err err;
+
+	if (db_exec(&f->db, q, &err) < 0)
+		fail_msg("%s", err.msg);
+}
+
+static int64_t num(struct fx *f, const char *q, const char *arg)
+{
+	struct err err;
+	int64_t v;
+
+	if (db_int(&f->db, &err, &v, q, arg ? "s" : "", arg) < 0)
+		fail_msg("%s", err.msg);
+	return v;
+}
+
+static char *text(struct fx *f, const char *q, const char *arg)
+{
+	sqlite3_stmt *st;
+	struct err err;
+	char *s;
+
+	if (db_prepare(&f->db, &st, q, &err) < 0 || db_bind(st, &err, arg ? "s" : "", arg) < 0)
+		fail_msg("%s", err.msg);
+	s = strdup(db_step(st, &err) == 1 ? db_text(st, 0) : "");
+	db_finalize(st);
+	return s;
+}
+
+/* A report "src/id" received at `when` ("2026-11-03" or with a time), of a kind and category. */
+static int64_t report(struct fx *f, const char *src, const char *id, const char *kind,
+		      const char *when, const char *category, const char *venue)
+{
+	struct err err;
+	char at[40], hash[32], fields[200];
+
+	snprintf(at, sizeof(at), strlen(when) > 10 ? "%s:00+08:00" : "%sT10:00:00+08:00", when);
+	snprintf(hash, sizeof(hash), "h%d", ++f->nreports);
+	snprintf(fields, sizeof(fields), venue ? "{\"venue\":\"%s\"}" : "{}", venue);
+	if (db_run(&f->db, &err, "INSERT INTO report(source, ext_id, kind, received_at, occurred_at, "
+		   "reliability, credibility, text, fields, raw, content_hash, batch_id, line) "
+		   "VALUES (?, ?, ?, ?, ?, 'B', 2, 'text', ?, x'00', ?, 1, 1)",
+		   "sssssss", src, id, kind, at, at, fields, hash) < 0)
+		fail_msg("%s", err.msg);
+	if (category && db_run(&f->db, &err, "INSERT INTO report_category(report_id, category, is_primary) "
+			       "VALUES (?, ?, 1)", "Is", db_last_id(&f->db), category) < 0)
+		fail_msg("%s", err.msg);
+	return num(f, "SELECT id FROM report WHERE content_hash = ?", hash);
+}
+
+static int64_t entity(struct fx *f, const char *key, int hub)
+{
+	struct err err;
+	char type[32];
+	size_t n = strcspn(key, ":");
+
+	snprintf(type, sizeof(type), "%.*s", (int)n, key);
+	if (db_run(&f->db, &err, "INSERT INTO entity(type, key, display, hub) VALUES (?, ?, ?, ?)",
+		   "sssi", type, key, key + n + 1, hub) < 0)
+		fail_msg("%s", err.msg);
+	return db_last_id(&f->db);
+}
+
+static void mention(struct fx *f, int64_t rep, int64_t ent)
+{
+	struct err err;
+
+	if (db_run(&f->db, &err, "INSERT INTO mention(report_id, entity_id, surface, rule, confidence) "
+		   "VALUES (?, ?, 's', 'test', 1)", "II", rep, ent) < 0)
+		fail_msg("%s", err.msg);
+}
+
+/* A link a-b seen on `day`, evidenced by report rep (0: none). */
+static void add_link(struct fx *f, int64_t a, int64_t b, const char *type, const char *day, int64_t rep)
+{
+	struct err err;
+
+	if (db_run(&f->db, &err, "INSERT INTO link(a, b, type, weight, first_seen, last_seen) "
+		   "VALUES (?, ?, ?, 1.0, ?, ?)", "IIsss", a < b ? a : b, a < b ? b : a, type, day, day) < 0)
+		fail_msg("%s", err.msg);
+	if (rep && db_run(&f->db, &err, "INSERT INTO link_evidence(link_id, report_id) VALUES (?, ?)",
+			  "II", db_last_id(&f->db), rep) < 0)
+		fail_msg("%s", err.msg);
+}
+
+/* Link every pair of the n entities (a clique). */
+static void clique(struct fx *f, const int64_t *e, int n, const char *day)
+{
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			add_link(f, e[i], e[j], "co_mention", day, 0);
+}
+
+static void run(struct fx *f, const char *night, struct graph_summary *sum)
+{
+	struct graph_opts opts = { night, LOOKOUT_DATADIR };
+	struct err err;
+
+	if (graph_run(&f->db, &opts, sum, &err) < 0)
+		fail_msg("%s", err.msg);
+}
+
+/* The label of the cluster an entity is in tonight, or "". */
+static char *cluster_of(struct fx *f, const char *key)
+{
+	return text(f, "SELECT c.label FROM entity e JOIN cluster_member m ON m.entity_id = e.id "
+		    "JOIN cluster c ON c.id = m.cluster_id AND m.night = c.night "
+		    "WHERE e.key = ? AND c.status <> 'gone'", key);
+}
+
+static void test_components(void **state)
+{
+	struct fx *f = *state;
+	struct graph_summary sum;
+	int64_t a[3], b[4];
+	char *ca, *cb;
+
+	a[0] = entity(f, "person:1", 0);
+	a[1] = entity(f, "phone:13800000001", 0);
+	a[2] = entity(f, "plate:苏A00001", 0);
+	for (int i = 0; i < 4; i++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "phone:1390000000%d", i);
+		b[i] = entity(f, key, 0);
+	}
+	entity(f, "person:99", 0);      /* alone */
+	clique(f, a, 3, "2026-11-01");
+	for (int i = 1; i < 4; i++)
+		add_link(f, b[0], b[i], "co_mention", "2026-11-01", 0);
+	run(f, "2026-11-02", &sum);
+	assert_int_equal(sum.entities, 8);
+	assert_int_equal(sum.links, 6);
+	assert_int_equal(sum.components, 2);
+	assert_int_equal(sum.clusters, 2);
+	assert_int_equal(sum.cl_new, 2);
+	/* The larger component is number 1, the star of four. */
+	assert_int_equal(num(f, "SELECT component FROM entity_score s JOIN entity e ON e.id = s.entity_id "
+			     "WHERE e.key = ?", "phone:13900000000"), 1);
+	assert_int_equal(num(f, "SELECT component FROM entity_score s JOIN entity e ON e.id = s.entity_id "
+			     "WHERE e.key = ?", "person:1"), 2);
+	assert_int_equal(num(f, "SELECT count(*) FROM entity_score s JOIN entity e ON e.id = s.entity_id "
+			     "WHERE e.key = ?", "person:99"), 0);
+	ca = cluster_of(f, "person:1");
+	cb = cluster_of(f, "phone:13900000003");
+	assert_string_equal(ca, "C-0001");
+	assert_string_equal(cb, "C-0002");
+	free(ca);
+	free(cb);
+	/* The centre of the star is the key player; the last leaf comes last. */
+	assert_int_equal(num(f, "SELECT rank FROM cluster_member m JOIN entity e ON e.id = m.entity_id "
+			     "WHERE e.key = ?", "phone:13900000000"), 1);
+	assert_int_equal(num(f, "SELECT rank FROM cluster_member m JOIN entity e ON e.id = m.entity_id "
+			     "WHERE e.key = ?", "phone:13900000003"), 4);
+	assert_true(num(f, "SELECT betweenness * 10 FROM entity_score s JOIN entity e ON e.id = s.entity_id "
+			"WHERE e.key = ?", "phone:13900000000") == 30);
+}
+
+static void test_hub_does_not_glue(void **state)
+{
+	struct fx *f = *state;
+	struct graph_summary sum;
+	int64_t a[3], b[3], hub;
+	char *ca, *cb, *ch;
+
+	a[0] = entity(f, "person:1", 0);
+	a[1] = entity(f, "phone:13800000001", 0);
+	a[2] = entity(f, "plate:苏A00001", 0);
+	b[0] = entity(f, "person:2", 0);
+	b[1] = entity(f, "phone:13800000002", 0);
+	b[2] = entity(f, "plate:苏A00002", 0);
+	hub = entity(f, "phone:110", 1);
+	clique(f, a, 3, "2026-11-01");
+	clique(f, b, 3, "2026-11-01");
+	for (int i = 0; i < 3; i++) {
+		add_link(f, a[i], hub, "co_mention", "2026-11-01", 0);
+		add_link(f, b[i], hub, "co_mention", "2026-11-01", 0);
+	}
+	run(f, "2026-11-02", &sum);
+	assert_int_equal(sum.hubs, 1);
+	assert_int_equal(sum.components, 2);
+	assert_int_equal(sum.clusters, 2);
+	ca = cluster_of(f, "person:1");
+	cb = cluster_of(f, "person:2");
+	ch = cluster_of(f, "phone:110");
+	assert_string_not_equal(ca, cb);
+	assert_string_equal(ch, "");
+	/* Still queryable: the hub has its degree, and no PageRank. */
+	assert_int_equal(num(f, "SELECT degree FROM entity_score s JOIN entity e ON e.id = s.entity_id "
+			     "WHERE e.key = ?", "phone:110"), 6);
+	assert_int_equal(num(f, "SELECT component FROM entity_score s JOIN entity e ON e.id = s.entity_id "
+			     "WHERE e.key = ?", "phone:110"), 0);
+	free(ca);
+	free(cb);
+	free(ch);
+}
+
+/*
+ * A planted series: burglary R1 names phone X, burglary R2 four days later
+ * names person P, and P uses X (a hotel register row says so).  R3, a
+ * theft at the same street as R1, shares only the place and stays out;
+ * R4 and R5 share only a hub number and make no series.  The register row
+ * also names a plate, so that person, phone and plate make a cluster.
+ */
+static void test_series(void **state)
+{
+	struct fx *f = *state;
+	struct graph_summary sum;
+	int64_t r1, r2, r3, r4, r5, reg, x, p, w, plc, plc2, hub, y1, y2;
+	char *chain, *key;
+
+	r1 = report(f, "110", "J1", "incident", "2026-11-01", "burglary", NULL);
+	r2 = report(f, "110", "J2", "incident", "2026-11-05", "burglary", NULL);
+	r3 = report(f, "110", "J3", "incident", "2026-11-06", "theft", NULL);
+	r4 = report(f, "hotline", "T4", "tip", "2026-11-02", "fraud", NULL);
+	r5 = report(f, "hotline", "T5", "tip", "2026-11-03", "fraud", NULL);
+	reg = report(f, "hotel-register", "H1", "lodging", "2026-11-03 22:00", NULL, "如家酒店");
+	x = entity(f, "phone:13912345678", 0);
+	p = entity(f, "person:7", 0);
+	plc = entity(f, "place:幸福路12号", 0);
+	plc2 = entity(f, "place:幸福路14号", 0);
+	hub = entity(f, "phone:96110", 1);
+	w = entity(f, "plate:苏A99999", 0);
+	y1 = entity(f, "person:8", 0);
+	y2 = entity(f, "person:9", 0);
+	mention(f, r1, x);
+	mention(f, r1, plc);
+	mention(f, r2, p);
+	mention(f, r2, plc2);
+	mention(f, r3, plc);
+	mention(f, reg, p);
+	mention(f, reg, x);
+	mention(f, reg, w);
+	mention(f, r4, hub);
+	mention(f, r4, y1);
+	mention(f, r5, hub);
+	mention(f, r5, y2);
+	add_link(f, x, plc, "co_mention", "2026-11-01", r1);
+	add_link(f, p, plc2, "co_mention", "2026-11-05", r2);
+	add_link(f, p, x, "uses", "2026-11-03", reg);
+	add_link(f, p, w, "co_mention", "2026-11-03", reg);
+	add_link(f, x, w, "co_mention", "2026-11-03", reg);
+	add_link(f, plc, plc2, "co_mention", "2026-11-06", 0);
+	add_link(f, hub, y1, "co_mention", "2026-11-02", r4);
+	add_link(f, hub, y2, "co_mention", "2026-11-03", r5);
+	run(f, "2026-11-06", &sum);
+	assert_int_equal(sum.series, 1);
+	assert_int_equal(num(f, "SELECT n_reports FROM series", NULL), 2);
+	assert_int_equal(num(f, "SELECT n_days FROM series", NULL), 2);
+	key = text(f, "SELECT key || ' ' || categories || ' ' || first_night FROM series", NULL);
+	assert_string_equal(key, "110/J1 burglary 2026-11-06");
+	assert_int_equal(num(f, "SELECT count(*) FROM series_report WHERE report_id = "
+			     "(SELECT id FROM report WHERE ext_id = ?)", "J3"), 0);
+	chain = text(f, "SELECT chain FROM series_pair", NULL);
+	assert_string_equal(chain,
+		"[{\"from\":\"110/J1\",\"to\":\"phone:13912345678\",\"type\":\"mention\",\"reports\":[\"110/J1\"]},"
+		"{\"from\":\"phone:13912345678\",\"to\":\"person:7\",\"type\":\"uses\",\"weight\":1,"
+		"\"reports\":[\"hotel-register/H1\"]},"
+		"{\"from\":\"person:7\",\"to\":\"110/J2\",\"type\":\"mention\",\"reports\":[\"110/J2\"]}]");
+	assert_int_equal(num(f, "SELECT hops FROM series_pair", NULL), 3);
+	/* strength = phone 0.8 * person 0.7 * hop_decay 0.8 */
+	assert_int_equal(num(f, "SELECT round(strength * 1000) FROM series_pair", NULL), 448);
+	assert_true(num(f, "SELECT score > 0 AND score < 1 FROM series", NULL));
+	free(chain);
+	free(key);
+}
+
+/* Persons a and b check in together on three nights; c and d on two only. */
+static void test_companions(void **state)
+{
+	struct fx *f = *state;
+	struct graph_summary sum;
+	int64_t a = entity(f, "person:1", 0), b = entity(f, "person:2", 0);
+	int64_t c = entity(f, "person:3", 0), d = entity(f, "person:4", 0);
+	int64_t e = entity(f, "person:5", 0), g = entity(f, "person:6", 0);
+	static const char *const nights[] = { "2026-11-01 23:10", "2026-11-05 21:00", "2026-11-09 22:30" };
+	char id[16], when[32];
+	char *s;
+
+	for (int i = 0; i < 3; i++) {
+		snprintf(id, sizeof(id), "A%d", i);
+		mention(f, report(f, "hotel-register", id, "lodging", nights[i], NULL, "如家酒店"), a);
+		/* b arrives after midnight: still the same hotel night */
+		snprintf(id, sizeof(id), "B%d", i);
+		snprintf(when, sizeof(when), "%.10s 23:59", nights[i]);
+		if (i == 1)
+			snprintf(when, sizeof(when), "2026-11-06 01:30");
+		mention(f, report(f, "hotel-register", id, "lodging", when, NULL, "如家酒店"), b);
+		snprintf(id, sizeof(id), "C%d", i);
+		mention(f, report(f, "hotel-register", id, "lodging", nights[i], NULL, "七天酒店"), c);
+		snprintf(id, sizeof(id), "D%d", i);
+		/* d is there on the first two nights only */
+		mention(f, report(f, "hotel-register", id, "lodging", i < 2 ? nights[i] : "2026-11-12 20:00",
+				  NULL, "七天酒店"), d);
+		/* e and f at a café: 20 minutes apart is together, 45 is not */
+		snprintf(id, sizeof(id), "E%d", i);
+		snprintf(when, sizeof(when), "2026-11-0%d 14:00", i + 1);
+		mention(f, report(f, "netcafe-register", id, "netcafe", when, NULL, "星空网吧"), e);
+		snprintf(id, sizeof(id), "F%d", i);
+		snprintf(when, sizeof(when), "2026-11-0%d 14:%d", i + 1, i == 2 ? 45 : 20);
+		mention(f, report(f, "netcafe-register", id, "netcafe", when, NULL, "星空网吧"), g);
+	}
+	run(f, "2026-11-12", &sum);
+	assert_int_equal(sum.companions, 1);
+	s = text(f, "SELECT ea.key || ' ' || eb.key || ' ' || occasions || ' ' || kinds || ' ' || venues "
+		 "FROM companion JOIN entity ea ON ea.id = a JOIN entity eb ON eb.id = b", NULL);
+	assert_string_equal(s, "person:1 person:2 3 hotel 如家酒店");
+	free(s);
+	assert_int_equal(num(f, "SELECT count(*) FROM companion_evidence", NULL), 6);
+	/* Each used the hotel on 3 of its 3 active nights: expected 3, so no surprise at all. */
+	assert_int_equal(num(f, "SELECT round(expected * 100) FROM companion", NULL), 300);
+	assert_int_equal(num(f, "SELECT round(chance * 1000) FROM companion", NULL), 577);
+	/* The pair is linked in the graph now: one cluster is too small, but they are a component. */
+	assert_int_equal(sum.components, 1);
+	(void)c;
+	(void)d;
+}
+
+static void test_poisson_tail(void **state)
+{
+	(void)state;
+	assert_true(gcompanion_poisson_tail(0, 3) == 0);
+	assert_true(gcompanion_poisson_tail(5, 0) == 1);
+	/* P(X >= 1) = 1 - e^-lambda */
+	assert_true(fabs(gcompanion_poisson_tail(0.5, 1) - (1 - exp(-0.5))) < 1e-12);
+	/* a tiny tail keeps its precision */
+	assert_true(gcompanion_poisson_tail(0.01, 5) > 0 && gcompanion_poisson_tail(0.01, 5) < 1e-11);
+}
+
+/* Night 1: K1, K2 (4-cliques) and K3 (a 6-clique).  Night 2: K1 and K2 joined, K3 cut in two. */
+static void test_stable_ids(void **state)
+{
+	struct fx *f = *state;
+	struct graph_summary sum;
+	int64_t k1[4], k2[4], k3[6];
+	char key[32], *s;
+
+	for (int i = 0; i < 4; i++) {
+		snprintf(key, sizeof(key), "person:%d", 10 + i);
+		k1[i] = entity(f, key, 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		snprintf(key, sizeof(key), "person:%d", 20 + i);
+		k2[i] = entity(f, key, 0);
+	}
+	for (int i = 0; i < 6; i++) {
+		snprintf(key, sizeof(key), "person:%d", 30 + i);
+		k3[i] = entity(f, key, 0);
+	}
+	clique(f, k1, 4, "2026-11-01");
+	clique(f, k2, 4, "2026-11-01");
+	clique(f, k3, 6, "2026-11-01");
+	run(f, "2026-11-01", &sum);
+	assert_int_equal(sum.clusters, 3);
+	assert_int_equal(sum.cl_new, 3);
+	s = cluster_of(f, "person:10"), assert_string_equal(s, "C-0001"), free(s);
+	s = cluster_of(f, "person:20"), assert_string_equal(s, "C-0002"), free(s);
+	s = cluster_of(f, "person:30"), assert_string_equal(s, "C-0003"), free(s);
+
+	/* The same night again changes nothing. */
+	run(f, "2026-11-01", &sum);
+	assert_int_equal(sum.cl_new, 3);
+	assert_int_equal(num(f, "SELECT count(*) FROM cluster", NULL), 3);
+
+	/* Night 2: every member of K1 linked to every member of K2; K3's halves unlinked. */
+	for (int i = 0; i < 4; i++)
+		for (int j = 0; j < 4; j++)
+			add_link(f, k1[i], k2[j], "co_mention", "2026-11-02", 0);
+	sql(f, "DELETE FROM link WHERE a IN (SELECT id FROM entity WHERE key IN "
+	       "('person:30','person:31','person:32')) AND b IN (SELECT id FROM entity WHERE key IN "
+	       "('person:33','person:34','person:35'))");
+	for (int pass = 0; pass < 2; pass++) {
+		/* the second pass re-runs night 2: the same answer */
+		run(f, "2026-11-02", &sum);
+		assert_int_equal(sum.clusters, 3);
+		assert_int_equal(sum.cl_merged, 1);
+		assert_int_equal(sum.cl_split, 2);
+		assert_int_equal(sum.cl_gone, 1);
+		s = cluster_of(f, "person:20"), assert_string_equal(s, "C-0001"), free(s);
+		s = cluster_of(f, "person:30"), assert_string_equal(s, "C-0003"), free(s);
+		s = cluster_of(f, "person:35"), assert_string_equal(s, "C-0004"), free(s);
+		s = text(f, "SELECT group_concat(label || ':' || status || ':' || size, ' ') FROM "
+			 "(SELECT * FROM cluster ORDER BY id)", NULL);
+		assert_string_equal(s, "C-0001:merged:8 C-0002:gone:0 C-0003:split:3 C-0004:split:3");
+		free(s);
+		s = text(f, "SELECT group_concat(cluster_id || ':' || status || ':' || added || '/' || removed "
+			 "|| ':' || related, ' ') FROM (SELECT * FROM cluster_history WHERE night = ? "
+			 "ORDER BY cluster_id)", "2026-11-02");
+		assert_string_equal(s, "1:merged:4/0:C-0002 2:gone:0/4:C-0001 3:split:0/3:C-0004 "
+				       "4:split:3/0:C-0003");
+		free(s);
+	}
+	/* An earlier night is refused. */
+	{
+		struct graph_opts opts = { "2026-11-01", LOOKOUT_DATADIR };
+		struct err err;
+
+		assert_int_equal(graph_run(&f->db, &opts, &sum, &err), -1);
+		assert_non_null(strstr(err.msg, "already computed"));
+	}
+}
+
+static void test_graphml(void **state)
+{
+	struct fx *f = *state;
+	struct graph_summary sum;
+	struct err err;
+	int64_t a = entity(f, "person:1", 0), b = entity(f, "org:A&B<公司>", 0);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	add_link(f, a, b, "co_mention", "2026-11-01", 0);
+	run(f, "2026-11-01", &sum);
+	assert_int_equal(graph_export_graphml(&f->db, out, &err), 0);
+	fclose(out);
+	assert_non_null(strstr(buf, "<node id=\"person:1\"><data key=\"type\">person</data>"));
+	assert_non_null(strstr(buf, "<node id=\"org:A&amp;B&lt;公司&gt;\">"));
+	assert_non_null(strstr(buf, "source=\"person:1\" target=\"org:A&amp;B&lt;公司&gt;\">"
+			       "<data key=\"ltype\">co_mention</data>"));
+	assert_non_null(strstr(buf, "</graphml>\n"));
+	free(buf);
+}
+
+static void test_night(void **state)
+{
+	char night[11];
+
+	(void)state;
+	setenv("LOOKOUT_NOW", "2026-03-01T01:10:00+08:00", 1);
+	graph_default_night(night);
+	assert_string_equal(night, "2026-02-28");
+	unsetenv("LOOKOUT_NOW");
+	assert_true(graph_night_valid("2024-02-29"));
+	assert_false(graph_night_valid("2026-02-29"));
+	assert_false(graph_night_valid("2026-1-01"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_components, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hub_does_not_glue, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_series, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_companions, setup, teardown),
+		cmocka_unit_test(test_poisson_tail),
+		cmocka_unit_test_setup_teardown(test_stable_ids, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_graphml, setup, teardown),
+		cmocka_unit_test(test_night),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
