@@ -302,6 +302,9 @@ static size_t dict_ending(const struct dict *d, const struct text *t, size_t i)
 
 /* ------------------------------------------------------------- loading */
 
+/* Classes of data/given-chars.tsv: where friso saw a given-name character. */
+enum { GIVEN_SINGLE = 1, GIVEN_FIRST = 2, GIVEN_SECOND = 4 };
+
 struct cue {
 	const char *role;   /* static or NULL */
 	char sex[4];        /* "男", "女" or "" */
@@ -449,9 +452,14 @@ static int load_given(struct names *x, char *line, struct err *err)
 {
 	char *f[2];
 
+	int cls = 0;
+
 	if (split_tabs(line, f, 2) != 2)
 		return err_set(err, "want char<TAB>classes");
-	dict_add_word(&x->given, f[0], 1);
+	for (const char *c = f[1]; *c; c++)
+		cls |= *c == 's' ? GIVEN_SINGLE : *c == '1' ? GIVEN_FIRST :
+		       *c == '2' ? GIVEN_SECOND : 0;
+	dict_add_word(&x->given, f[0], cls);
 	return 0;
 }
 
@@ -965,10 +973,38 @@ static int mou_is_a_certain(const struct names *x, size_t i)
 	return 0;
 }
 
+static int is_numeral(uint32_t c)
+{
+	static const uint32_t num[] = {
+		0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94, 0x516D, 0x4E03, 0x516B,
+		0x4E5D, 0x5341, 0x4E24, 0x51E0   /* 一二三四五六七八九十两几 */
+	};
+
+	for (size_t i = 0; i < sizeof(num) / sizeof(num[0]); i++)
+		if (c == num[i])
+			return 1;
+	return 0;
+}
+
 /* A given-name character at i: Han and not a word that ends a name. */
 static int given_ok(const struct names *x, size_t i)
 {
 	return !name_boundary(x, i) && !x->busy[i];
+}
+
+/*
+ * Whether the character at k after 某 is a given name's (王某俊) rather
+ * than the next word's (张某发生, 刘某酒后): it must be able to end a
+ * name, and unless it is a usual one-character name, a boundary must
+ * follow it.
+ */
+static int redacted_given(const struct names *x, size_t k)
+{
+	int *cls = dict_at(&x->given, &x->t, k, 1);
+
+	if (!cls || !(*cls & (GIVEN_SINGLE | GIVEN_SECOND)))
+		return 0;
+	return (*cls & GIVEN_SINGLE) || name_boundary(x, k + 1);
 }
 
 /*
@@ -1000,8 +1036,8 @@ static int person_at(struct names *x, size_t i, int strong, struct pname *p)
 		if (text_cp(t, (long)k) == 0x67D0)
 			k++;
 		else if (given_ok(x, k) && !anchor_or_suffix_at(x, k) &&
-			 (dict_at(&x->given, t, k, 1) || name_boundary(x, k + 1)))
-			k++;
+			 !is_numeral(t->cp[k]) && redacted_given(x, k))
+			k++;                                  /* 王某俊 */
 		if (mou_is_a_certain(x, k - 1) || any_busy(x, i, k))
 			return 0;
 		p->e = k;
@@ -1032,7 +1068,7 @@ static int person_at(struct names *x, size_t i, int strong, struct pname *p)
 		    (!fn_surname || dict_at(&x->given, t, k, 1)))
 			k++;
 		if (dict_at(&x->notp, t, i, k - i) || dict_at(&x->cue_before, t, i, k - i) ||
-		    anchor_or_suffix_at(x, k - 1))
+		    dict_at(&x->place_stop, t, i, 2) || anchor_or_suffix_at(x, k - 1))
 			return 0;
 		(void)strong;
 		p->e = k;
@@ -1324,8 +1360,7 @@ static void persons_en(struct names *x, struct mention_list *out)
 static void orgs(struct names *x, struct mention_list *out)
 {
 	const struct text *t = &x->t;
-	struct mention *prev = NULL;
-	size_t prev_e = 0, prev_s = 0;
+	size_t prev_s = 0, prev_e = 0, prev_k = (size_t)-1;
 
 	for (size_t i = 0; i < t->n; i++) {
 		size_t k, s;
@@ -1336,16 +1371,17 @@ static void orgs(struct names *x, struct mention_list *out)
 		if (!k || any_busy(x, i, i + k) || text_cp(t, (long)(i + k)) == 0x5361)
 			continue;                                     /* 银行卡 */
 		s = name_start(x, i, 8, 4);
-		if (prev && s == i && prev_e == i) {              /* 宾馆 + 有限公司 */
+		if (out->n && prev_k == out->n - 1 && s == prev_e) {
+			/* 工商银行 + 玄武支行, 宾馆 + 有限公司: one org */
 			s = prev_s;
+			free(out->v[prev_k].value);
+			free(out->v[prev_k].surface);
 			out->n--;
-			free(prev->value);
-			free(prev->surface);
 		} else if (i - s < 2) {
 			continue;
 		}
-		prev = emit(x, out, "org", span_str(x, s, i + k), s, i + k, "org.suffix",
-			    0.8);
+		emit(x, out, "org", span_str(x, s, i + k), s, i + k, "org.suffix", 0.8);
+		prev_k = out->n - 1;
 		prev_s = s;
 		prev_e = i + k;
 		i += k - 1;
@@ -1829,7 +1865,7 @@ static void items(struct names *x, struct mention_list *out)
 
 	for (size_t i = 0; i < t->n; i++) {
 		struct sbuf attrs = SBUF_INIT, val = SBUF_INIT;
-		size_t k, s, ms, me, b;
+		size_t k, s, ms, me, b, cs, ce, bs, be;
 		struct mention *m;
 
 		if (x->busy[i] || !dict_may_start(&x->item, t->cp[i]))
@@ -1848,18 +1884,26 @@ static void items(struct names *x, struct mention_list *out)
 		       !dict_ending(&x->brand, t, s))
 			s++;                  /* a count (2部) is no model */
 		ms = s;
+		cs = ce = bs = be = 0;
 		for (int round = 0; round < 2; round++) {
-			if ((b = dict_ending(&x->colour, t, ms)) && !any_busy(x, ms - b, ms)) {
-				json_field(&attrs, "colour", t->s + t->off[ms - b],
-					   t->off[ms] - t->off[ms - b]);
-				ms -= b;
+			if (!ce && (b = dict_ending(&x->colour, t, ms)) &&
+			    !any_busy(x, ms - b, ms)) {
+				cs = ms - b;
+				ce = ms;
+				ms = cs;
 			}
-			if ((b = dict_ending(&x->brand, t, ms)) && !any_busy(x, ms - b, ms)) {
-				json_field(&attrs, "brand", t->s + t->off[ms - b],
-					   t->off[ms] - t->off[ms - b]);
-				sbuf_add(&val, t->s + t->off[ms - b], t->off[ms] - t->off[ms - b]);
-				ms -= b;
+			if (!be && (b = dict_ending(&x->brand, t, ms)) &&
+			    !any_busy(x, ms - b, ms)) {
+				bs = ms - b;
+				be = ms;
+				ms = bs;
 			}
+		}
+		if (ce)
+			json_field(&attrs, "colour", t->s + t->off[cs], t->off[ce] - t->off[cs]);
+		if (be) {
+			json_field(&attrs, "brand", t->s + t->off[bs], t->off[be] - t->off[bs]);
+			sbuf_add(&val, t->s + t->off[bs], t->off[be] - t->off[bs]);
 		}
 		if (s < i) {
 			json_field(&attrs, "model", t->s + t->off[s], t->off[i] - t->off[s]);

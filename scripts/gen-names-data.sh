@@ -69,10 +69,10 @@ JS
 
 {
 	echo "# surnames, most frequent first; single then compound"
-	echo "# source: Debian friso-dict lex-lname.lex (Apache-2.0); compound surnames after the marker line added by hand"
+	echo "# source: Debian friso-dict lex-lname.lex (Apache-2.0); the surnames after the '# added' line added by hand"
 	grep -v '^#' "$friso/lex-lname.lex" | sed 's/[[:space:]]*$//' | grep -v '^$'
 	echo "# added"
-	for s in 司马 东方 独孤 慕容 尉迟 公孙 夏侯 端木 宇文 澹台 万俟 南宫 西门 轩辕 呼延 百里 东郭 闻人 申屠 公冶 太史 钟离 完颜 拓跋 赫连 第五 左丘 乐正 濮阳; do
+	for s in 肖 金 阎 柴 司马 东方 独孤 慕容 尉迟 公孙 夏侯 端木 宇文 澹台 万俟 南宫 西门 轩辕 呼延 百里 东郭 闻人 申屠 公冶 太史 钟离 完颜 拓跋 赫连 第五 左丘 乐正 濮阳; do
 		grep -qx "$s" "$friso/lex-lname.lex" || echo "$s"
 	done
 } > "$top/data/surnames.txt"
