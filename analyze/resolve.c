@@ -324,11 +324,11 @@ static size_t obs_keys(const struct resolve_obs *o, const struct profile *f, cha
 	int named = o->name && *o->name;
 
 	if (o->idcard)
-		keys[n++] = xasprintf("id:%s", o->idcard);
+		keys[n++] = xasprintf("idcard:%s", o->idcard);
 	for (size_t i = 0; named && i < o->n_phones; i++)
-		keys[n++] = xasprintf("np:%s|%s", o->name, o->phones[i]);
+		keys[n++] = xasprintf("name+phone:%s|%s", o->name, o->phones[i]);
 	if (named && f->birth && !resolve_name_redacted(o->name))
-		keys[n++] = xasprintf("nb:%s|%s", o->name, f->birth);
+		keys[n++] = xasprintf("name+birth:%s|%s", o->name, f->birth);
 	return n;
 }
 
@@ -368,6 +368,7 @@ static void record_merge(struct resolve *r, const struct resolve_person *k,
 	memset(m, 0, sizeof(*m));
 	m->kept = k->n;
 	m->merged = c->n;
+	m->report_id = report_id;
 	m->keys = xmalloc((n_keys ? n_keys : 1) * sizeof(*m->keys));
 	m->reports = xmalloc((2 * n_keys + 1) * sizeof(*m->reports));
 	m->reports[m->n_reports++] = report_id;

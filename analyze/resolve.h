@@ -32,7 +32,7 @@ struct resolve_obs {
 };
 
 struct resolve_key {
-	char *key;                  /* owned: "id:...", "np:name|phone", "nb:name|date" */
+	char *key;                  /* owned: "idcard:ID", "name+phone:N|P", "name+birth:N|D" */
 	int64_t report_id;          /* the report that first gave it */
 };
 
@@ -54,6 +54,7 @@ struct resolve_person {
 
 struct resolve_merge {
 	int64_t kept, merged;       /* person numbers */
+	int64_t report_id;          /* the report that joined them */
 	char **keys;                /* owned: the keys that joined them */
 	size_t n_keys;
 	int64_t *reports;           /* owned: reports that gave those keys, sorted */

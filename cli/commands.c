@@ -10,6 +10,9 @@ extern const struct cli_cmd cmd_detect;
 extern const struct cli_cmd cmd_audit;
 extern const struct cli_cmd cmd_ingest;
 extern const struct cli_cmd cmd_help;
+extern const struct cli_cmd cmd_analyze;
+extern const struct cli_cmd cmd_export;
+extern const struct cli_cmd cmd_resolve;
 extern const struct cli_cmd cmd_init;
 extern const struct cli_cmd cmd_graph;
 extern const struct cli_cmd cmd_quarantine;
@@ -22,6 +25,9 @@ const struct cli_cmd *const cli_commands[] = {
 	&cmd_ingest,
 	&cmd_quarantine,
 	&cmd_stats,
+	&cmd_analyze,
+	&cmd_resolve,
+	&cmd_export,
 	&cmd_graph,
 	&cmd_detect,
 	&cmd_report,

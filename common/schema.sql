@@ -101,19 +101,28 @@ CREATE TRIGGER report_fts_au AFTER UPDATE OF text ON report BEGIN
 END;
 
 -- version 2
--- analyze: entities, mentions, links and their evidence.
+-- analyze: entities, mentions, links and their evidence, categories,
+-- places with their parents, and person resolution with its merge log.
+-- All of it is derived from the reports and rebuilt by 'analyze --all',
+-- except resolve_never and resolve_split, an analyst's corrections.
+-- entity rows are kept by key across a rebuild (later stages refer to
+-- them); one that nothing mentions any more has n_reports = 0.
 CREATE TABLE entity (
-	id         INTEGER PRIMARY KEY,
-	type       TEXT NOT NULL,              -- phone, idcard, plate, person, place, ...
-	key        TEXT NOT NULL UNIQUE,       -- "type:value", see FORMAT.md
-	display    TEXT,                       -- a name for people, the value otherwise
-	attrs      TEXT NOT NULL DEFAULT '{}', -- JSON object
-	first_seen TEXT,
-	last_seen  TEXT,
-	hub        INTEGER NOT NULL DEFAULT 0  -- 1: a service number or over-linked identifier
+	id          INTEGER PRIMARY KEY,
+	type        TEXT NOT NULL,              -- phone, idcard, plate, person, place, ...
+	key         TEXT NOT NULL UNIQUE,       -- "type:value", see FORMAT.md
+	display     TEXT,                       -- a name for people, the value otherwise
+	attrs       TEXT NOT NULL DEFAULT '{}', -- JSON object
+	first_seen  TEXT,                       -- earliest and latest report date
+	last_seen   TEXT,
+	hub         INTEGER NOT NULL DEFAULT 0, -- 1: a service number or a shared identifier
+	n_reports   INTEGER NOT NULL DEFAULT 0, -- reports that mention it
+	merged_into INTEGER REFERENCES entity(id)   -- a person merged into another
 );
 CREATE INDEX entity_type ON entity(type);
 
+-- ids are given in report order, so a fresh database and a rebuild
+-- number mentions, and so persons, alike.
 CREATE TABLE mention (
 	id         INTEGER PRIMARY KEY,
 	report_id  INTEGER NOT NULL REFERENCES report(id),
@@ -124,16 +133,20 @@ CREATE TABLE mention (
 	surface    TEXT NOT NULL,
 	role       TEXT,                       -- suspect, victim, witness, reporter, party
 	rule       TEXT NOT NULL,
-	confidence REAL NOT NULL
+	confidence REAL NOT NULL,
+	attrs      TEXT                        -- JSON: age, sex ... stated beside it
 );
 CREATE INDEX mention_report ON mention(report_id);
 CREATE INDEX mention_entity ON mention(entity_id);
 
+-- Links: holds (person, idcard), uses (person, phone/wechat/qq/bankcard/
+-- imei/email), drives (person, plate), co_mention (a < b).  weight is
+-- the sum over the evidence of reliability x credibility (analyze.conf).
 CREATE TABLE link (
 	id         INTEGER PRIMARY KEY,
 	a          INTEGER NOT NULL REFERENCES entity(id),
 	b          INTEGER NOT NULL REFERENCES entity(id),
-	type       TEXT NOT NULL,              -- holds, uses, drives, co_mention, ...
+	type       TEXT NOT NULL,
 	weight     REAL NOT NULL,
 	first_seen TEXT,
 	last_seen  TEXT,
@@ -150,16 +163,108 @@ CREATE INDEX link_evidence_report ON link_evidence(report_id);
 
 CREATE TABLE report_category (
 	report_id  INTEGER NOT NULL REFERENCES report(id),
-	category   TEXT NOT NULL,
+	category   TEXT NOT NULL,              -- a key of data/categories.tsv
 	is_primary INTEGER NOT NULL DEFAULT 0,
+	score      INTEGER NOT NULL DEFAULT 0, -- keyword score; the given field adds 100
 	PRIMARY KEY (report_id, category)
 ) WITHOUT ROWID;
 CREATE INDEX report_category_category ON report_category(category);
 
+-- Values found in the text that are not entities: amount, age, sex, datetime.
+CREATE TABLE report_value (
+	report_id INTEGER NOT NULL REFERENCES report(id),
+	type      TEXT NOT NULL,
+	value     TEXT NOT NULL,               -- "128000", "32", "男", ISO date
+	surface   TEXT NOT NULL,
+	start     INTEGER NOT NULL,
+	end       INTEGER NOT NULL,
+	attrs     TEXT                         -- JSON: currency, approx
+);
+CREATE INDEX report_value_report ON report_value(report_id);
+
+-- Every place entity with its administrative parent, so warnings can
+-- count at any level (district, street, community, building).
+CREATE TABLE place (
+	entity_id INTEGER PRIMARY KEY REFERENCES entity(id),
+	parent_id INTEGER REFERENCES entity(id),
+	level     TEXT NOT NULL                -- province, city, county, township, community, road, building, ...
+);
+CREATE INDEX place_parent ON place(parent_id);
+
 -- A report is analyzed once; --all clears this and the tables above.
+-- weight is what the report adds to each link it evidences.
 CREATE TABLE analyzed (
 	report_id   INTEGER PRIMARY KEY REFERENCES report(id),
-	analyzed_at TEXT NOT NULL
+	analyzed_at TEXT NOT NULL,
+	weight      REAL NOT NULL DEFAULT 0
+);
+
+-- Person resolution state: what is known of each person, the strong
+-- keys that find it ("idcard:ID", "name+phone:NAME|PHONE",
+-- "name+birth:NAME|YYYY-MM-DD")
+-- with the report that first gave each, and the founding mentions of
+-- the persons merged into it ("REPORT:START" or "REPORT:FIELD").
+CREATE TABLE person (
+	entity_id INTEGER PRIMARY KEY REFERENCES entity(id),
+	idcard    TEXT,
+	sex       TEXT,                        -- M, F
+	birth     TEXT,                        -- YYYY-MM-DD when known exactly
+	birth_lo  INTEGER,                     -- the birth years the evidence allows
+	birth_hi  INTEGER
+);
+
+CREATE TABLE person_key (
+	key       TEXT NOT NULL,
+	entity_id INTEGER NOT NULL REFERENCES entity(id),
+	report_id INTEGER NOT NULL REFERENCES report(id),
+	PRIMARY KEY (key, entity_id)
+) WITHOUT ROWID;
+CREATE INDEX person_key_entity ON person_key(entity_id);
+
+CREATE TABLE person_founder (
+	sig       TEXT PRIMARY KEY,
+	entity_id INTEGER NOT NULL REFERENCES entity(id)
+) WITHOUT ROWID;
+CREATE INDEX person_founder_entity ON person_founder(entity_id);
+
+-- Every merge of two persons.  id is the number of the person merged
+-- away (person:N), which stays the same across rebuilds; kept is the
+-- number of the person it joined.  keys and founders are JSON arrays.
+CREATE TABLE merge_log (
+	id              INTEGER PRIMARY KEY,
+	kept            INTEGER NOT NULL,
+	report_id       INTEGER NOT NULL REFERENCES report(id),   -- the report that joined them
+	keys            TEXT NOT NULL,
+	kept_founders   TEXT NOT NULL,
+	merged_founders TEXT NOT NULL
+);
+CREATE INDEX merge_log_kept ON merge_log(kept);
+
+CREATE TABLE merge_evidence (
+	merge_id  INTEGER NOT NULL REFERENCES merge_log(id),
+	report_id INTEGER NOT NULL REFERENCES report(id),
+	PRIMARY KEY (merge_id, report_id)
+) WITHOUT ROWID;
+
+-- An analyst's corrections, kept through every rebuild: the founding
+-- mentions of persons that must never be merged (a < b), and a record of
+-- each undone merge as it was listed when it was undone.
+CREATE TABLE resolve_never (
+	a        TEXT NOT NULL,
+	b        TEXT NOT NULL,
+	split_id INTEGER NOT NULL,
+	PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+
+CREATE TABLE resolve_split (
+	id       INTEGER PRIMARY KEY,
+	merge_id INTEGER NOT NULL,
+	kept     TEXT NOT NULL,                -- "person:12"
+	merged   TEXT NOT NULL,
+	keys     TEXT NOT NULL,
+	reports  TEXT NOT NULL,                -- "SOURCE/ID" list, comma-separated
+	split_at TEXT NOT NULL,
+	os_user  TEXT NOT NULL
 );
 
 -- version 3

@@ -9,17 +9,23 @@ CREATE INDEX link_b ON link(b);
 CREATE INDEX link_evidence_report ON link_evidence(report_id);
 CREATE INDEX mention_entity ON mention(entity_id);
 CREATE INDEX mention_report ON mention(report_id);
+CREATE INDEX merge_log_kept ON merge_log(kept);
+CREATE INDEX person_founder_entity ON person_founder(entity_id);
+CREATE INDEX person_key_entity ON person_key(entity_id);
+CREATE INDEX place_parent ON place(parent_id);
 CREATE INDEX report_batch ON report(batch_id);
 CREATE INDEX report_category_category ON report_category(category);
 CREATE INDEX report_informant ON report(source) WHERE informant = 1;
 CREATE INDEX report_kind ON report(kind);
 CREATE INDEX report_received ON report(received_at);
+CREATE INDEX report_value_report ON report_value(report_id);
 CREATE INDEX series_cluster ON series(cluster_id);
 CREATE INDEX series_report_report ON series_report(report_id);
 CREATE INDEX warning_evidence_warning ON warning_evidence(warning_id);
 CREATE TABLE analyzed (
 	report_id   INTEGER PRIMARY KEY REFERENCES report(id),
-	analyzed_at TEXT NOT NULL
+	analyzed_at TEXT NOT NULL,
+	weight      REAL NOT NULL DEFAULT 0
 );
 CREATE TABLE audit (
 	id      INTEGER PRIMARY KEY,
@@ -91,14 +97,16 @@ CREATE TABLE companion_evidence (
 	PRIMARY KEY (companion_id, report_id)
 ) WITHOUT ROWID;
 CREATE TABLE entity (
-	id         INTEGER PRIMARY KEY,
-	type       TEXT NOT NULL,              -- phone, idcard, plate, person, place, ...
-	key        TEXT NOT NULL UNIQUE,       -- "type:value", see FORMAT.md
-	display    TEXT,                       -- a name for people, the value otherwise
-	attrs      TEXT NOT NULL DEFAULT '{}', -- JSON object
-	first_seen TEXT,
-	last_seen  TEXT,
-	hub        INTEGER NOT NULL DEFAULT 0  -- 1: a service number or over-linked identifier
+	id          INTEGER PRIMARY KEY,
+	type        TEXT NOT NULL,              -- phone, idcard, plate, person, place, ...
+	key         TEXT NOT NULL UNIQUE,       -- "type:value", see FORMAT.md
+	display     TEXT,                       -- a name for people, the value otherwise
+	attrs       TEXT NOT NULL DEFAULT '{}', -- JSON object
+	first_seen  TEXT,                       -- earliest and latest report date
+	last_seen   TEXT,
+	hub         INTEGER NOT NULL DEFAULT 0, -- 1: a service number or a shared identifier
+	n_reports   INTEGER NOT NULL DEFAULT 0, -- reports that mention it
+	merged_into INTEGER REFERENCES entity(id)   -- a person merged into another
 );
 CREATE TABLE entity_score (
 	entity_id   INTEGER PRIMARY KEY REFERENCES entity(id),
@@ -113,7 +121,7 @@ CREATE TABLE link (
 	id         INTEGER PRIMARY KEY,
 	a          INTEGER NOT NULL REFERENCES entity(id),
 	b          INTEGER NOT NULL REFERENCES entity(id),
-	type       TEXT NOT NULL,              -- holds, uses, drives, co_mention, ...
+	type       TEXT NOT NULL,
 	weight     REAL NOT NULL,
 	first_seen TEXT,
 	last_seen  TEXT,
@@ -134,7 +142,44 @@ CREATE TABLE mention (
 	surface    TEXT NOT NULL,
 	role       TEXT,                       -- suspect, victim, witness, reporter, party
 	rule       TEXT NOT NULL,
-	confidence REAL NOT NULL
+	confidence REAL NOT NULL,
+	attrs      TEXT                        -- JSON: age, sex ... stated beside it
+);
+CREATE TABLE merge_evidence (
+	merge_id  INTEGER NOT NULL REFERENCES merge_log(id),
+	report_id INTEGER NOT NULL REFERENCES report(id),
+	PRIMARY KEY (merge_id, report_id)
+) WITHOUT ROWID;
+CREATE TABLE merge_log (
+	id              INTEGER PRIMARY KEY,
+	kept            INTEGER NOT NULL,
+	report_id       INTEGER NOT NULL REFERENCES report(id),   -- the report that joined them
+	keys            TEXT NOT NULL,
+	kept_founders   TEXT NOT NULL,
+	merged_founders TEXT NOT NULL
+);
+CREATE TABLE person (
+	entity_id INTEGER PRIMARY KEY REFERENCES entity(id),
+	idcard    TEXT,
+	sex       TEXT,                        -- M, F
+	birth     TEXT,                        -- YYYY-MM-DD when known exactly
+	birth_lo  INTEGER,                     -- the birth years the evidence allows
+	birth_hi  INTEGER
+);
+CREATE TABLE person_founder (
+	sig       TEXT PRIMARY KEY,
+	entity_id INTEGER NOT NULL REFERENCES entity(id)
+) WITHOUT ROWID;
+CREATE TABLE person_key (
+	key       TEXT NOT NULL,
+	entity_id INTEGER NOT NULL REFERENCES entity(id),
+	report_id INTEGER NOT NULL REFERENCES report(id),
+	PRIMARY KEY (key, entity_id)
+) WITHOUT ROWID;
+CREATE TABLE place (
+	entity_id INTEGER PRIMARY KEY REFERENCES entity(id),
+	parent_id INTEGER REFERENCES entity(id),
+	level     TEXT NOT NULL                -- province, city, county, township, community, road, building, ...
 );
 CREATE TABLE quarantine (
 	id       INTEGER PRIMARY KEY,
@@ -177,8 +222,9 @@ CREATE TABLE report (
 );
 CREATE TABLE report_category (
 	report_id  INTEGER NOT NULL REFERENCES report(id),
-	category   TEXT NOT NULL,
+	category   TEXT NOT NULL,              -- a key of data/categories.tsv
 	is_primary INTEGER NOT NULL DEFAULT 0,
+	score      INTEGER NOT NULL DEFAULT 0, -- keyword score; the given field adds 100
 	PRIMARY KEY (report_id, category)
 ) WITHOUT ROWID;
 CREATE VIRTUAL TABLE report_fts USING fts5(
@@ -194,6 +240,31 @@ CREATE TABLE report_run (
 	counts       TEXT NOT NULL,
 	warnings     TEXT NOT NULL,
 	clusters     TEXT NOT NULL
+);
+CREATE TABLE report_value (
+	report_id INTEGER NOT NULL REFERENCES report(id),
+	type      TEXT NOT NULL,
+	value     TEXT NOT NULL,               -- "128000", "32", "男", ISO date
+	surface   TEXT NOT NULL,
+	start     INTEGER NOT NULL,
+	end       INTEGER NOT NULL,
+	attrs     TEXT                         -- JSON: currency, approx
+);
+CREATE TABLE resolve_never (
+	a        TEXT NOT NULL,
+	b        TEXT NOT NULL,
+	split_id INTEGER NOT NULL,
+	PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+CREATE TABLE resolve_split (
+	id       INTEGER PRIMARY KEY,
+	merge_id INTEGER NOT NULL,
+	kept     TEXT NOT NULL,                -- "person:12"
+	merged   TEXT NOT NULL,
+	keys     TEXT NOT NULL,
+	reports  TEXT NOT NULL,                -- "SOURCE/ID" list, comma-separated
+	split_at TEXT NOT NULL,
+	os_user  TEXT NOT NULL
 );
 CREATE TABLE series (
 	id          INTEGER PRIMARY KEY,

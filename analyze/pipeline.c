@@ -1,0 +1,1396 @@
+/*
+ * pipeline: the analyze stage, one report after another in report order.
+ *
+ * For each report: the register fields become mentions (a register row's
+ * name, ID number and phone are one person; so is each entry of the
+ * persons list); the extractors add the mentions of the text; each
+ * identifier in the text is given to the nearest person named before it
+ * in the same sentence, and so are ages, sexes and birth dates; the
+ * persons are resolved (resolve.c), merges applied; then mentions,
+ * values, links with this report as evidence, and categories are written.
+ *
+ * Everything that decides an outcome depends only on the reports before
+ * this one, taken in order: entities are numbered in the order they are
+ * met, mentions get their ids in report order, persons are numbered by
+ * their founding mention and hubs are flagged the moment they cross the
+ * threshold.  So analyzing in many runs, in one, or again with --all
+ * gives the same keys.  The in-memory indexes (entity keys, persons) are
+ * loaded at the start and kept in step with every write.
+ */
+#include "analyze/analyze.h"
+#include "analyze/category.h"
+#include "analyze/conf.h"
+#include "analyze/derive.h"
+#include "analyze/extract_ids.h"
+#include "analyze/extract_names.h"
+#include "analyze/hub.h"
+#include "analyze/mention.h"
+#include "analyze/resolve.h"
+#include "analyze/store.h"
+#include "analyze/strmap.h"
+#include "common/date.h"
+#include "common/progress.h"
+#include "common/sbuf.h"
+#include "common/xalloc.h"
+
+#include <cJSON.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* An entity as the run knows it. */
+struct ent {
+	int64_t id;
+	char *type;             /* owned */
+	char *first, *last;     /* owned or NULL: report dates */
+	int n_reports;
+	int64_t seen_report;    /* the report that last counted it */
+	int hub;
+	int live;               /* 0: a row kept from before a rebuild, not met yet */
+	int placed;             /* a place whose place row is written */
+	int dirty;              /* seen fields to write at the chunk's end */
+};
+
+/* One entity mention of the report being analyzed. */
+struct item {
+	struct mention *m;      /* borrowed from fields or text */
+	int group;              /* the person group a person mention is of, or -1 */
+	int owner;              /* the group an identifier belongs to, or -1 */
+	struct ent *e;
+	int64_t mention_id;
+};
+
+/* One person of the report: all mentions of one name, or one register row. */
+struct group {
+	const char *name;       /* borrowed: a mention's value */
+	const char *role;       /* borrowed or NULL */
+	int first;              /* its first item */
+	const char *idcard;     /* borrowed values of its identifiers */
+	const char **phones;
+	size_t n_phones, cap_phones;
+	char birth[11];
+	char sex;
+	int age;
+	struct ent *e;
+	char *attrs;            /* owned JSON of what was stated beside it, or NULL */
+};
+
+struct rep {
+	int64_t id;
+	const char *source, *ext_id, *kind, *category, *text, *fields;
+	const char *received, *occurred, *reliability, *place;
+	size_t len;
+	int credibility;
+	const char *seen;       /* the report's date: occurred, else received */
+	int year;               /* the year ages were stated in */
+	double weight;
+};
+
+struct az {
+	struct db *db;
+	const struct analyze_opts *opts;
+	struct analyze_summary *sum;
+	struct analyze_conf conf;
+	struct derive *derive;
+	struct category *cat;
+	struct hub *hub;
+	struct ids *ids;
+	struct names *names;
+	struct store store;
+	int store_open;
+	struct resolve res;
+	struct strmap ents;     /* key -> struct ent * (owned) */
+	struct ent **dirty;
+	size_t n_dirty, cap_dirty;
+	struct mention_list fields, text;
+	int *field_rows;        /* per field mention: 0 the register row, 1+i persons[i], -1 none */
+	size_t cap_rows;
+	struct item *items;
+	size_t n_items, cap_items;
+	struct group *groups;
+	size_t n_groups, cap_groups;
+	struct ent **within;    /* the places that hold the report's places */
+	size_t n_within, cap_within;
+	size_t *order;          /* scratch: text mentions in span order */
+	size_t cap_order;
+	char now[32];
+};
+
+/* Identifier types, and the link a person has to each. */
+static const struct {
+	const char *type, *link;
+} ident_types[] = {
+	{ "idcard", "holds" }, { "phone", "uses" }, { "wechat", "uses" }, { "qq", "uses" },
+	{ "bankcard", "uses" }, { "imei", "uses" }, { "email", "uses" }, { "plate", "drives" },
+	{ "vin", "drives" }, { "case", NULL },
+};
+
+static const char *const value_types[] = { "amount", "age", "sex", "datetime", NULL };
+
+static int is_ident(const char *type)
+{
+	for (size_t i = 0; i < sizeof(ident_types) / sizeof(ident_types[0]); i++)
+		if (!strcmp(type, ident_types[i].type))
+			return 1;
+	return 0;
+}
+
+static const char *link_type(const char *type)
+{
+	for (size_t i = 0; i < sizeof(ident_types) / sizeof(ident_types[0]); i++)
+		if (!strcmp(type, ident_types[i].type))
+			return ident_types[i].link;
+	return NULL;
+}
+
+static int is_value(const char *type)
+{
+	for (int i = 0; value_types[i]; i++)
+		if (!strcmp(type, value_types[i]))
+			return 1;
+	return 0;
+}
+
+static int is_person(const struct mention *m)
+{
+	return !strcmp(m->type, "person");
+}
+
+/* ---- entities ---- */
+
+static void set_text(char **dst, const char *s)
+{
+	free(*dst);
+	*dst = s ? xstrdup(s) : NULL;
+}
+
+static void ent_mark(struct az *az, struct ent *e)
+{
+	if (e->dirty)
+		return;
+	e->dirty = 1;
+	az->dirty = xgrow(az->dirty, &az->cap_dirty, az->n_dirty + 1, sizeof(*az->dirty));
+	az->dirty[az->n_dirty++] = e;
+}
+
+static void add_str(cJSON *o, const char *k, const char *v)
+{
+	if (v && *v)
+		cJSON_AddStringToObject(o, k, v);
+}
+
+static const char *sex_word(char sex)
+{
+	return sex == 'M' ? "male" : sex == 'F' ? "female" : NULL;
+}
+
+/* What an identifier says about itself (derive.c), as an owned JSON text. */
+static char *ident_attrs(struct az *az, const char *type, const char *value,
+			 const char *service, int shared)
+{
+	cJSON *o = cJSON_CreateObject();
+	char *s;
+
+	if (!strcmp(type, "idcard")) {
+		struct derive_id id;
+
+		if (derive_idcard(az->derive, value, &id) == 0) {
+			add_str(o, "birth_date", id.birth);
+			add_str(o, "sex", sex_word(id.sex));
+			add_str(o, "region", id.region);
+			add_str(o, "region_code", id.code);
+		}
+	} else if (!strcmp(type, "phone")) {
+		struct derive_phone ph;
+
+		if (derive_phone(az->derive, value, &ph) == 0) {
+			add_str(o, "carrier", ph.carrier);
+			add_str(o, "region", ph.region);
+		}
+	}
+	if (strchr(value, '*'))
+		cJSON_AddTrueToObject(o, "partial");
+	add_str(o, "service", service);
+	if (shared)
+		cJSON_AddStringToObject(o, "hub", "shared");
+	s = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return s;
+}
+
+/*
+ * The entity of key type:value, created (or set up again after a
+ * rebuild) when the run first meets it.  display may be NULL for value.
+ */
+static struct ent *ent_get(struct az *az, const char *type, const char *value,
+			   const char *display, struct err *err)
+{
+	char *key = xasprintf("%s:%s", type, value);
+	void **slot = strmap_put(&az->ents, key);
+	struct ent *e = *slot;
+	const char *service = NULL;
+	char *attrs = NULL;
+	int rc = 0;
+
+	if (e && e->live)
+		goto out;
+	if (!strcmp(type, "phone"))
+		service = hub_service(az->hub, value);
+	attrs = strcmp(type, "person") ? ident_attrs(az, type, value, service, 0) : xstrdup("{}");
+	if (!display)
+		display = value;
+	if (!e) {
+		e = xcalloc(1, sizeof(*e));
+		e->type = xstrdup(type);
+		*slot = e;
+		rc = store_entity_insert(&az->store, type, key, display, attrs, service != NULL,
+					 &e->id, err);
+	} else {
+		rc = store_entity_reset(&az->store, e->id, display, attrs, service != NULL, err);
+	}
+	e->hub = service != NULL;
+	e->live = 1;
+	az->sum->entities++;
+out:
+	free(attrs);
+	free(key);
+	return rc < 0 ? NULL : e;
+}
+
+/* Count the report for an entity once, and widen its first/last seen. */
+static void ent_touch(struct az *az, struct ent *e, const struct rep *r)
+{
+	if (e->seen_report == r->id)
+		return;
+	e->seen_report = r->id;
+	e->n_reports++;
+	if (r->seen && (!e->first || strcmp(r->seen, e->first) < 0))
+		set_text(&e->first, r->seen);
+	if (r->seen && (!e->last || strcmp(r->seen, e->last) > 0))
+		set_text(&e->last, r->seen);
+	ent_mark(az, e);
+}
+
+static struct ent *person_ent(struct az *az, int64_t n)
+{
+	char key[40];
+
+	snprintf(key, sizeof(key), "person:%lld", (long long)n);
+	return strmap_get(&az->ents, key);
+}
+
+/* ---- loading the state of earlier runs ---- */
+
+static int load_entities(struct az *az, struct err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db_prepare(az->db, &st, "SELECT id, type, key, first_seen, last_seen, n_reports, hub,"
+		       " merged_into IS NOT NULL FROM entity ORDER BY id", err) < 0)
+		return -1;
+	while ((rc = db_step(st, err)) == 1) {
+		struct ent *e = xcalloc(1, sizeof(*e));
+
+		e->id = sqlite3_column_int64(st, 0);
+		e->type = xstrdup(db_text(st, 1));
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+			e->first = xstrdup(db_text(st, 3));
+		if (sqlite3_column_type(st, 4) != SQLITE_NULL)
+			e->last = xstrdup(db_text(st, 4));
+		e->n_reports = sqlite3_column_int(st, 5);
+		e->hub = sqlite3_column_int(st, 6);
+		e->live = e->n_reports > 0 || sqlite3_column_int(st, 7);
+		e->placed = e->live;
+		*strmap_put(&az->ents, db_text(st, 2)) = e;
+	}
+	db_finalize(st);
+	return rc;
+}
+
+static int load_persons(struct az *az, struct err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	rc = db_prepare(az->db, &st, "SELECT substr(e.key, 8), p.idcard, p.sex, p.birth,"
+			" p.birth_lo, p.birth_hi, e.display FROM person p"
+			" JOIN entity e ON e.id = p.entity_id ORDER BY 1", err);
+	while (rc == 0 && (rc = db_step(st, err)) == 1) {
+		resolve_load_person(&az->res, sqlite3_column_int64(st, 0), db_text(st, 1),
+				    db_text(st, 2)[0], db_text(st, 3), sqlite3_column_int(st, 4),
+				    sqlite3_column_int(st, 5), db_text(st, 6));
+		rc = 0;
+	}
+	db_finalize(st);
+	if (rc < 0)
+		return -1;
+	rc = db_prepare(az->db, &st, "SELECT substr(e.key, 8), k.key, k.report_id FROM person_key k"
+			" JOIN entity e ON e.id = k.entity_id ORDER BY k.report_id, k.key", err);
+	while (rc == 0 && (rc = db_step(st, err)) == 1) {
+		struct resolve_person *p = resolve_get(&az->res, sqlite3_column_int64(st, 0));
+
+		if (p)
+			resolve_load_key(&az->res, p, db_text(st, 1), sqlite3_column_int64(st, 2));
+		rc = 0;
+	}
+	db_finalize(st);
+	if (rc < 0)
+		return -1;
+	rc = db_prepare(az->db, &st, "SELECT substr(e.key, 8), f.sig FROM person_founder f"
+			" JOIN entity e ON e.id = f.entity_id ORDER BY 1, 2", err);
+	while (rc == 0 && (rc = db_step(st, err)) == 1) {
+		struct resolve_person *p = resolve_get(&az->res, sqlite3_column_int64(st, 0));
+
+		if (p)
+			resolve_load_founder(&az->res, p, db_text(st, 1));
+		rc = 0;
+	}
+	db_finalize(st);
+	if (rc < 0)
+		return -1;
+	rc = db_prepare(az->db, &st, "SELECT a, b FROM resolve_never", err);
+	while (rc == 0 && (rc = db_step(st, err)) == 1) {
+		resolve_add_never(&az->res, db_text(st, 0), db_text(st, 1));
+		rc = 0;
+	}
+	db_finalize(st);
+	/* Loading is not a change. */
+	for (size_t i = 0; i < az->res.n; i++)
+		az->res.v[i]->dirty = 0;
+	return rc < 0 ? -1 : 0;
+}
+
+/* ---- the report's mentions ---- */
+
+/* A register field's value as a mention of type, normalised; invalid ones are dropped. */
+static void field_mention(struct az *az, const char *type, const char *value,
+			  const char *field, const char *role, int row)
+{
+	char *canon = NULL;
+	struct mention *m;
+
+	if (!value || !*value)
+		return;
+	az->field_rows = xgrow(az->field_rows, &az->cap_rows, az->fields.n + 1,
+			       sizeof(*az->field_rows));
+	az->field_rows[az->fields.n] = row;
+	if (is_ident(type)) {
+		if (ids_normalize(az->ids, type, value, &canon) < 0)
+			return;
+	} else if (!strcmp(type, "place")) {
+		canon = names_place(az->names, value, strlen(value), NULL);
+	} else {
+		canon = xstrdup(value);
+	}
+	m = mention_add(&az->fields, type, canon, value, -1, -1, "field", 1.0);
+	m->field = field;
+	m->partial = strchr(canon, '*') != NULL;
+	if (role && *role)
+		m->role = xstrdup(role);
+	free(canon);
+}
+
+static const char *json_str(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/*
+ * The register fields.  A row's name, id_number, phone, plate and imei
+ * describe one person (row 0), and each persons[] entry another (row
+ * 1 + i); az->field_rows says which, so build_items can group them.
+ */
+static void register_fields(struct az *az, const struct rep *r)
+{
+	static const struct {
+		const char *field, *type;
+	} row[] = {
+		{ "name", "person" }, { "id_number", "idcard" }, { "phone", "phone" },
+		{ "plate", "plate" }, { "imei", "imei" },
+	}, other[] = {
+		{ "case_no", "case" }, { "venue", "org" }, { "item", "item" },
+	}, person[] = {
+		{ "persons.name", "person" }, { "persons.id_number", "idcard" },
+		{ "persons.phone", "phone" },
+	};
+	cJSON *f = cJSON_Parse(r->fields ? r->fields : "{}");
+	const cJSON *p;
+	int entry = 0;
+
+	for (size_t i = 0; i < sizeof(row) / sizeof(row[0]); i++)
+		field_mention(az, row[i].type, json_str(f, row[i].field), row[i].field, NULL, 0);
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(f, "persons")) {
+		entry++;
+		for (size_t i = 0; i < sizeof(person) / sizeof(person[0]); i++)
+			field_mention(az, person[i].type, json_str(p, person[i].field + 8),
+				      person[i].field, json_str(p, "role"), entry);
+	}
+	for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++)
+		field_mention(az, other[i].type, json_str(f, other[i].field), other[i].field,
+			      NULL, -1);
+	if (r->place && *r->place)
+		field_mention(az, "place", r->place, "place", NULL, -1);
+	cJSON_Delete(f);
+}
+
+static const struct mention_list *sort_list;
+
+static int cmp_span(const void *a, const void *b)
+{
+	const struct mention *x = &sort_list->v[*(const size_t *)a];
+	const struct mention *y = &sort_list->v[*(const size_t *)b];
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	return (*(const size_t *)a > *(const size_t *)b) - (*(const size_t *)a < *(const size_t *)b);
+}
+
+static struct item *add_item(struct az *az, struct mention *m)
+{
+	struct item *it;
+
+	az->items = xgrow(az->items, &az->cap_items, az->n_items + 1, sizeof(*az->items));
+	it = &az->items[az->n_items++];
+	memset(it, 0, sizeof(*it));
+	it->m = m;
+	it->group = -1;
+	it->owner = -1;
+	return it;
+}
+
+static struct group *add_group(struct az *az, const struct mention *m, size_t item)
+{
+	struct group *g;
+
+	az->groups = xgrow(az->groups, &az->cap_groups, az->n_groups + 1, sizeof(*az->groups));
+	g = &az->groups[az->n_groups++];
+	memset(g, 0, sizeof(*g));
+	g->name = m->value;
+	g->role = m->role;
+	g->first = (int)item;
+	g->age = -1;
+	return g;
+}
+
+/*
+ * Items in the order mentions are numbered: fields as read, then the
+ * text's mentions by span.  Register persons become groups here: a
+ * person field starts one, and the identifiers of the same row (the
+ * person's name comes first in it) belong to it.
+ */
+static void build_items(struct az *az)
+{
+	int group = -1, group_row = -1;
+
+	az->n_items = 0;
+	az->n_groups = 0;
+	for (size_t i = 0; i < az->fields.n; i++) {
+		struct mention *m = &az->fields.v[i];
+		struct item *it = add_item(az, m);
+		int row = az->field_rows[i];
+
+		if (is_person(m)) {
+			add_group(az, m, az->n_items - 1);
+			group = (int)az->n_groups - 1;
+			group_row = row;
+			it->group = group;
+		} else if (row >= 0 && row == group_row) {
+			it->owner = group;
+		}
+	}
+	az->order = xgrow(az->order, &az->cap_order, az->text.n + 1, sizeof(*az->order));
+	for (size_t i = 0; i < az->text.n; i++)
+		az->order[i] = i;
+	sort_list = &az->text;
+	qsort(az->order, az->text.n, sizeof(*az->order), cmp_span);
+	for (size_t i = 0; i < az->text.n; i++) {
+		struct mention *m = &az->text.v[az->order[i]];
+
+		if (!is_value(m->type))
+			add_item(az, m);
+	}
+}
+
+/* Whether text[from..to) crosses a sentence end. */
+static int crosses_sentence(const char *text, long from, long to)
+{
+	static const char *const ends[] = { "。", "!", "?", ";", "\n", NULL };
+
+	for (long p = from; p < to; p++)
+		for (int i = 0; ends[i]; i++)
+			if (!strncmp(text + p, ends[i], strlen(ends[i])) &&
+			    p + (long)strlen(ends[i]) <= to)
+				return 1;
+	return 0;
+}
+
+/*
+ * The text person (item index) a span at [start,end) belongs to: the
+ * nearest person mention ending before it in the same sentence, at most
+ * max bytes away; failing that (when after is set) the nearest one
+ * starting after it.  -1 when none.
+ */
+static int nearest_person(struct az *az, const char *text, long start, long end, int max,
+			  int after)
+{
+	int best = -1;
+
+	for (size_t i = 0; i < az->n_items; i++) {
+		const struct mention *m = az->items[i].m;
+
+		if (!is_person(m) || m->start < 0 || m->end > start)
+			continue;
+		if (start - m->end <= max && !crosses_sentence(text, m->end, start))
+			best = (int)i;
+	}
+	if (best >= 0 || !after)
+		return best;
+	for (size_t i = 0; i < az->n_items; i++) {
+		const struct mention *m = az->items[i].m;
+
+		if (is_person(m) && m->start >= end && m->start - end <= max &&
+		    !crosses_sentence(text, end, m->start))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Sex and age the names extractor read beside a name ("张某(男,44岁)"). */
+static void stated_attrs(struct group *g, const char *attrs)
+{
+	cJSON *o;
+	const cJSON *v;
+
+	if (!attrs)
+		return;
+	o = cJSON_Parse(attrs);
+	v = cJSON_GetObjectItemCaseSensitive(o, "sex");
+	if (!g->sex && cJSON_IsString(v))
+		g->sex = derive_sex(v->valuestring);
+	v = cJSON_GetObjectItemCaseSensitive(o, "age");
+	if (g->age < 0 && cJSON_IsNumber(v))
+		g->age = v->valueint;
+	cJSON_Delete(o);
+}
+
+/*
+ * Text persons: one group per distinct name (a report that names 张三
+ * twice means one 张三); identifiers, ages, sexes and birth dates go to
+ * the nearest person before them.
+ */
+static void text_groups(struct az *az, const struct rep *r)
+{
+	for (size_t i = 0; i < az->n_items; i++) {
+		struct item *it = &az->items[i];
+
+		if (!is_person(it->m) || it->m->start < 0)
+			continue;
+		/* The text's 张三 is the register row's or persons list's 张三. */
+		for (size_t g = 0; g < az->n_groups && it->group < 0; g++)
+			if (!strcmp(az->groups[g].name, it->m->value))
+				it->group = (int)g;
+		if (it->group < 0) {
+			add_group(az, it->m, i);
+			it->group = (int)az->n_groups - 1;
+		}
+		if (!az->groups[it->group].role && it->m->role)
+			az->groups[it->group].role = it->m->role;
+		stated_attrs(&az->groups[it->group], it->m->attrs);
+	}
+	for (size_t i = 0; i < az->n_items; i++) {
+		struct item *it = &az->items[i];
+		int p;
+
+		if (!is_ident(it->m->type) || it->m->start < 0)
+			continue;
+		p = nearest_person(az, r->text, it->m->start, it->m->end, az->conf.assoc_max_bytes, 0);
+		if (p >= 0)
+			it->owner = az->items[p].group;
+	}
+	for (size_t i = 0; i < az->text.n; i++) {
+		const struct mention *m = &az->text.v[i];
+		struct group *g;
+		int p, birth;
+
+		if (!is_value(m->type) || !strcmp(m->type, "amount"))
+			continue;
+		/* A date is a birth date when 出生 or 生 follows it. */
+		birth = !strcmp(m->type, "datetime") &&
+			(!strncmp(r->text + m->end, "出生", 6) || !strncmp(r->text + m->end, "生", 3));
+		if (!strcmp(m->type, "datetime") && !birth)
+			continue;
+		p = nearest_person(az, r->text, m->start, m->end, az->conf.attr_max_bytes, 1);
+		if (p < 0)
+			continue;
+		g = &az->groups[az->items[p].group];
+		if (!strcmp(m->type, "age") && g->age < 0)
+			g->age = atoi(m->value);
+		else if (!strcmp(m->type, "sex") && !g->sex)
+			g->sex = derive_sex(m->value);
+		else if (birth && !g->birth[0] && strlen(m->value) >= 10)
+			memcpy(g->birth, m->value, 10);
+	}
+}
+
+/* ---- places ---- */
+
+/*
+ * A place's administrative chain (names_place): an entity for each level
+ * that holds it, each with a place row naming its parent, written once.
+ * The enclosing places count the report too, so a warning can count at
+ * any level; only the place itself has the mention.
+ */
+static int place_chain(struct az *az, struct item *it, struct err *err)
+{
+	struct names_place pl;
+	struct ent *parent = NULL;
+	char *canon;
+	int rc = 0;
+
+	names_place_init(&pl);
+	canon = names_place(az->names, it->m->value, strlen(it->m->value), &pl);
+	for (int l = 0; l < NAMES_NLEVELS && rc == 0; l++) {
+		struct ent *e;
+
+		if (!pl.level[l])
+			continue;
+		e = strcmp(pl.level[l], it->m->value) ? ent_get(az, "place", pl.level[l], NULL, err)
+						      : it->e;
+		if (!e) {
+			rc = -1;
+			break;
+		}
+		if (!e->placed) {
+			rc = store_place(&az->store, e->id, parent ? parent->id : 0,
+					 names_level_name((enum names_level)l), err);
+			e->placed = 1;
+		}
+		if (e != it->e) {
+			az->within = xgrow(az->within, &az->cap_within, az->n_within + 1,
+					   sizeof(*az->within));
+			az->within[az->n_within++] = e;
+		}
+		parent = e;
+	}
+	if (rc == 0 && !it->e->placed) {
+		rc = store_place(&az->store, it->e->id, parent ? parent->id : 0, "address", err);
+		it->e->placed = 1;
+	}
+	free(canon);
+	names_place_release(&pl);
+	return rc;
+}
+
+/* ---- resolution ---- */
+
+static void group_add_phone(struct group *g, const char *phone)
+{
+	for (size_t i = 0; i < g->n_phones; i++)
+		if (!strcmp(g->phones[i], phone))
+			return;
+	g->phones = xgrow(g->phones, &g->cap_phones, g->n_phones + 1, sizeof(*g->phones));
+	g->phones[g->n_phones++] = phone;
+}
+
+/* Entities for every identifier and other non-person item. */
+static int item_entities(struct az *az, struct err *err)
+{
+	for (size_t i = 0; i < az->n_items; i++) {
+		struct item *it = &az->items[i];
+
+		if (is_person(it->m))
+			continue;
+		it->e = ent_get(az, it->m->type, it->m->value, NULL, err);
+		if (!it->e)
+			return -1;
+		if (!strcmp(it->m->type, "place") && place_chain(az, it, err) < 0)
+			return -1;
+		if (it->owner < 0 || it->e->hub || it->m->partial)
+			continue;
+		if (!strcmp(it->m->type, "idcard") && !az->groups[it->owner].idcard)
+			az->groups[it->owner].idcard = it->m->value;
+		else if (!strcmp(it->m->type, "phone"))
+			group_add_phone(&az->groups[it->owner], it->m->value);
+	}
+	return 0;
+}
+
+static char *person_attrs(struct az *az, const struct resolve_person *p)
+{
+	cJSON *o = cJSON_CreateObject();
+	char *s;
+
+	add_str(o, "birth_date", p->birth);
+	if (!p->birth[0] && p->birth_lo) {
+		cJSON *a = cJSON_AddArrayToObject(o, "birth_years");
+
+		cJSON_AddItemToArray(a, cJSON_CreateNumber(p->birth_lo));
+		cJSON_AddItemToArray(a, cJSON_CreateNumber(p->birth_hi));
+	}
+	add_str(o, "sex", sex_word(p->sex));
+	if (p->idcard) {
+		struct derive_id id;
+
+		if (derive_idcard(az->derive, p->idcard, &id) == 0)
+			add_str(o, "region", id.region);
+	}
+	s = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return s;
+}
+
+/* After a merge the kept person's counts come from its moved mentions. */
+static int recount(struct az *az, struct ent *k, const struct ent *m, struct err *err)
+{
+	int64_t n;
+
+	if (db_int(az->db, err, &n, "SELECT count(DISTINCT report_id) FROM mention WHERE entity_id = ?",
+		   "I", k->id) < 0)
+		return -1;
+	k->n_reports = (int)n;
+	k->seen_report = 0;
+	if (m->first && (!k->first || strcmp(m->first, k->first) < 0))
+		set_text(&k->first, m->first);
+	if (m->last && (!k->last || strcmp(m->last, k->last) > 0))
+		set_text(&k->last, m->last);
+	ent_mark(az, k);
+	return 0;
+}
+
+static int resolve_groups(struct az *az, const struct rep *r, struct err *err)
+{
+	for (size_t gi = 0; gi < az->n_groups; gi++) {
+		struct group *g = &az->groups[gi];
+		const struct item *first = &az->items[g->first];
+		char sig[96], value[24];
+		struct resolve_obs o;
+		int64_t n;
+
+		if (first->m->start >= 0)
+			snprintf(sig, sizeof(sig), "%lld@%ld", (long long)r->id, first->m->start);
+		else
+			snprintf(sig, sizeof(sig), "%lld#%s.%zu", (long long)r->id, first->m->field,
+				 (size_t)g->first);
+		memset(&o, 0, sizeof(o));
+		o.name = g->name;
+		o.idcard = g->idcard;
+		o.phones = g->phones;
+		o.n_phones = g->n_phones;
+		o.birth = g->birth[0] ? g->birth : NULL;
+		o.sex = g->sex;
+		o.age = g->age;
+		o.report_year = r->year;
+		o.sig = sig;
+		o.n = first->mention_id;
+		o.report_id = r->id;
+		n = resolve_observe(&az->res, &o);
+		if (n == o.n)
+			az->sum->persons++;
+		snprintf(value, sizeof(value), "%lld", (long long)n);
+		g->e = ent_get(az, "person", value, g->name, err);
+		if (!g->e)
+			return -1;
+		for (size_t i = 0; i < az->res.n_merges; i++) {
+			const struct resolve_merge *mg = &az->res.merges[i];
+			struct ent *k = person_ent(az, mg->kept), *m = person_ent(az, mg->merged);
+
+			if (store_merge(&az->store, k->id, m->id, mg, err) < 0 ||
+			    recount(az, k, m, err) < 0)
+				return -1;
+			m->n_reports = 0;
+			ent_mark(az, m);
+			az->sum->merges++;
+		}
+	}
+	return 0;
+}
+
+/* ---- writing ---- */
+
+static char *group_attrs(const struct group *g)
+{
+	cJSON *o;
+	char *s;
+
+	if (g->age < 0 && !g->sex && !g->birth[0])
+		return NULL;
+	o = cJSON_CreateObject();
+	if (g->age >= 0)
+		cJSON_AddNumberToObject(o, "age", g->age);
+	add_str(o, "sex", sex_word(g->sex));
+	add_str(o, "birth_date", g->birth);
+	s = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return s;
+}
+
+static int write_mentions(struct az *az, const struct rep *r, struct err *err)
+{
+	for (size_t g = 0; g < az->n_groups; g++)
+		az->groups[g].attrs = group_attrs(&az->groups[g]);
+	for (size_t i = 0; i < az->n_items; i++) {
+		const struct item *it = &az->items[i];
+		const struct group *g = it->group >= 0 ? &az->groups[it->group] : NULL;
+		struct store_mention sm = {
+			.id = it->mention_id, .report_id = r->id, .entity_id = it->e->id,
+			.start = it->m->start, .end = it->m->end, .field = it->m->field,
+			.surface = it->m->surface, .role = it->m->role, .rule = it->m->rule,
+			.attrs = g && g->attrs ? g->attrs : it->m->attrs,
+			.confidence = it->m->confidence,
+		};
+
+		if (store_mention(&az->store, &sm, err) < 0)
+			return -1;
+		ent_touch(az, it->e, r);
+	}
+	for (size_t i = 0; i < az->n_within; i++)
+		ent_touch(az, az->within[i], r);
+	az->sum->mentions += (int64_t)az->n_items;
+	for (size_t i = 0; i < az->text.n; i++) {
+		const struct mention *m = &az->text.v[i];
+
+		if (!is_value(m->type))
+			continue;
+		if (store_value(&az->store, r->id, m->type, m->value, m->surface, m->start,
+				m->end, m->attrs, err) < 0)
+			return -1;
+		az->sum->values++;
+	}
+	return 0;
+}
+
+struct pair {
+	int64_t a, b;
+	const char *type;
+};
+
+static int has_pair(const struct pair *v, size_t n, int64_t a, int64_t b, int any_type,
+		    const char *type)
+{
+	for (size_t i = 0; i < n; i++)
+		if (((v[i].a == a && v[i].b == b) || (any_type && v[i].a == b && v[i].b == a)) &&
+		    (any_type || !strcmp(v[i].type, type)))
+			return 1;
+	return 0;
+}
+
+static void add_pair(struct pair **v, size_t *n, size_t *cap, int64_t a, int64_t b,
+		     const char *type)
+{
+	if (a == b || has_pair(*v, *n, a, b, 0, type))
+		return;
+	*v = xgrow(*v, cap, *n + 1, sizeof(**v));
+	(*v)[*n].a = a;
+	(*v)[*n].b = b;
+	(*v)[*n].type = type;
+	(*n)++;
+}
+
+static void add_ent(struct ent ***v, size_t *n, size_t *cap, struct ent *e)
+{
+	for (size_t i = 0; i < *n; i++)
+		if ((*v)[i] == e)
+			return;
+	*v = xgrow(*v, cap, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = e;
+}
+
+/*
+ * A person's links to the identifiers that are theirs, then co-mention
+ * links between the report's entities: persons first, then identifiers,
+ * then the rest, at most co_mention_max_entities of them, hubs left out,
+ * and no co-mention where a typed link already joins the pair.
+ */
+static int write_links(struct az *az, const struct rep *r, struct err *err)
+{
+	struct pair *v = NULL;
+	struct ent **ents = NULL;
+	size_t n = 0, cap = 0, n_typed, n_ents = 0, cap_ents = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < az->n_items; i++) {
+		const struct item *it = &az->items[i];
+		const char *type = link_type(it->m->type);
+
+		if (it->owner >= 0 && type && !it->e->hub && !it->m->partial)
+			add_pair(&v, &n, &cap, az->groups[it->owner].e->id, it->e->id, type);
+	}
+	n_typed = n;
+	for (size_t g = 0; g < az->n_groups; g++)
+		add_ent(&ents, &n_ents, &cap_ents, az->groups[g].e);
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < az->n_items; i++)
+			if (!is_person(az->items[i].m) && is_ident(az->items[i].m->type) == !pass)
+				add_ent(&ents, &n_ents, &cap_ents, az->items[i].e);
+	{
+		size_t w = 0;
+
+		for (size_t i = 0; i < n_ents; i++)
+			if (!ents[i]->hub && w < (size_t)az->conf.co_mention_max_entities)
+				ents[w++] = ents[i];
+		n_ents = w;
+	}
+	for (size_t i = 0; i < n_ents; i++) {
+		for (size_t j = i + 1; j < n_ents; j++) {
+			int64_t a = ents[i]->id, b = ents[j]->id;
+
+			if (has_pair(v, n_typed, a, b, 1, NULL))
+				continue;
+			add_pair(&v, &n, &cap, a < b ? a : b, a < b ? b : a, "co_mention");
+		}
+	}
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = store_link(&az->store, v[i].a, v[i].b, v[i].type, r->weight, r->seen, r->id, err);
+	az->sum->links += (int64_t)n;
+	free(v);
+	free(ents);
+	return rc;
+}
+
+/* An identifier used by many different persons across many reports is shared. */
+static int check_hubs(struct az *az, struct err *err)
+{
+	for (size_t i = 0; i < az->n_items; i++) {
+		struct ent *e = az->items[i].e;
+		const struct mention *m = az->items[i].m;
+		int64_t users;
+		char *attrs;
+		int rc;
+
+		if (!is_ident(m->type) || e->hub || e->n_reports < az->conf.hub_min_reports)
+			continue;
+		if (store_person_users(&az->store, e->id, &users, err) < 0)
+			return -1;
+		if (users < az->conf.hub_min_persons)
+			continue;
+		e->hub = 1;
+		ent_mark(az, e);
+		attrs = ident_attrs(az, m->type, m->value, NULL, 1);
+		rc = store_unlink_hub(&az->store, e->id, err);
+		if (rc == 0)
+			rc = store_entity_attrs(&az->store, e->id, m->value, attrs, err);
+		free(attrs);
+		if (rc < 0)
+			return -1;
+		az->sum->hubs++;
+	}
+	return 0;
+}
+
+static int write_categories(struct az *az, const struct rep *r, struct err *err)
+{
+	struct category_result res;
+
+	category_classify(az->cat, r->text, r->len, r->category, r->kind, &res);
+	for (int i = 0; i < res.n; i++)
+		if (store_category(&az->store, r->id, res.v[i].key, res.v[i].primary,
+				   res.v[i].score, err) < 0)
+			return -1;
+	if (res.n)
+		az->sum->categorized++;
+	return 0;
+}
+
+static void clear_report(struct az *az)
+{
+	for (size_t g = 0; g < az->n_groups; g++) {
+		free(az->groups[g].phones);
+		free(az->groups[g].attrs);
+	}
+	az->n_groups = 0;
+	az->n_items = 0;
+	az->n_within = 0;
+	mention_list_clear(&az->fields);
+	mention_list_clear(&az->text);
+}
+
+static int analyze_report(struct az *az, const struct rep *r, struct err *err)
+{
+	struct date_ref ref;
+	int rc = -1;
+
+	register_fields(az, r);
+	date_ref_from_iso(r->received ? r->received : r->occurred, &ref);
+	ids_set_date_ref(az->ids, &ref);
+	if (ids_extract(az->ids, r->text, r->len, &az->text) < 0)
+		/* Ingest stores valid UTF-8 only; text that is not is left unread. */
+		mention_list_clear(&az->text);
+	else
+		names_extract(az->names, r->text, r->len, &az->text);
+	build_items(az);
+	text_groups(az, r);
+	for (size_t i = 0; i < az->n_items; i++)
+		az->items[i].mention_id = az->store.next_mention++;
+	if (item_entities(az, err) < 0 || resolve_groups(az, r, err) < 0)
+		goto out;
+	for (size_t i = 0; i < az->n_items; i++)
+		if (az->items[i].group >= 0)
+			az->items[i].e = az->groups[az->items[i].group].e;
+	if (write_mentions(az, r, err) < 0 || write_links(az, r, err) < 0 ||
+	    check_hubs(az, err) < 0 || write_categories(az, r, err) < 0 ||
+	    store_analyzed(&az->store, r->id, az->now, r->weight, err) < 0)
+		goto out;
+	az->sum->reports++;
+	rc = 0;
+out:
+	clear_report(az);
+	if (rc < 0)
+		err_prefix(err, "analyzing report %s/%s", r->source, r->ext_id);
+	return rc;
+}
+
+/* ---- chunks and runs ---- */
+
+/* Write what the chunk changed in persons and entity counts. */
+static int flush(struct az *az, struct err *err)
+{
+	for (size_t i = 0; i < az->res.n; i++) {
+		struct resolve_person *p = az->res.v[i];
+		struct ent *e;
+		char *attrs;
+		int rc;
+
+		if (!p->dirty)
+			continue;
+		e = person_ent(az, p->n);
+		if (store_person(&az->store, e->id, p, err) < 0)
+			return -1;
+		p->dirty = 0;
+		if (p->merged_into)
+			continue;
+		attrs = person_attrs(az, p);
+		rc = store_entity_attrs(&az->store, e->id, p->display, attrs, err);
+		free(attrs);
+		if (rc < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < az->n_dirty; i++) {
+		struct ent *e = az->dirty[i];
+
+		if (store_entity_seen(&az->store, e->id, e->first, e->last, e->n_reports,
+				      e->hub, err) < 0)
+			return -1;
+		e->dirty = 0;
+	}
+	az->n_dirty = 0;
+	return 0;
+}
+
+struct chunk {
+	struct rep *v;
+	size_t n, cap;
+};
+
+static char *col(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : xstrdup(db_text(st, i));
+}
+
+static void chunk_clear(struct chunk *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		struct rep *r = &c->v[i];
+
+		free((char *)r->source);
+		free((char *)r->ext_id);
+		free((char *)r->kind);
+		free((char *)r->category);
+		free((char *)r->text);
+		free((char *)r->fields);
+		free((char *)r->received);
+		free((char *)r->occurred);
+		free((char *)r->reliability);
+		free((char *)r->place);
+	}
+	c->n = 0;
+}
+
+/* The next chunk of reports not analyzed yet, after report id *after. */
+static int read_chunk(struct az *az, sqlite3_stmt *st, int64_t after, struct chunk *c,
+		      struct err *err)
+{
+	int rc;
+
+	chunk_clear(c);
+	if (db_bind(st, err, "Ii", after, az->conf.chunk_reports) < 0)
+		return -1;
+	while ((rc = db_step(st, err)) == 1) {
+		struct rep *r;
+
+		c->v = xgrow(c->v, &c->cap, c->n + 1, sizeof(*c->v));
+		r = &c->v[c->n++];
+		memset(r, 0, sizeof(*r));
+		r->id = sqlite3_column_int64(st, 0);
+		r->source = col(st, 1);
+		r->ext_id = col(st, 2);
+		r->kind = col(st, 3);
+		r->category = col(st, 4);
+		r->text = col(st, 5);
+		r->len = (size_t)sqlite3_column_bytes(st, 5);
+		r->fields = col(st, 6);
+		r->received = col(st, 7);
+		r->occurred = col(st, 8);
+		r->reliability = col(st, 9);
+		r->credibility = sqlite3_column_int(st, 10);
+		r->place = col(st, 11);
+		if (!r->text)
+			r->text = xstrdup("");
+		r->seen = r->occurred ? r->occurred : r->received;
+		r->year = r->received ? atoi(r->received) : r->occurred ? atoi(r->occurred) : 0;
+		r->weight = analyze_conf_weight(&az->conf, r->reliability, r->credibility);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void az_release(struct az *az)
+{
+	if (az->store_open)
+		store_close(&az->store);
+	for (size_t i = 0; i < az->ents.cap; i++) {
+		struct ent *e = az->ents.v[i].val;
+
+		if (!az->ents.v[i].key)
+			continue;
+		free(e->type);
+		free(e->first);
+		free(e->last);
+		free(e);
+	}
+	strmap_release(&az->ents);
+	resolve_release(&az->res);
+	mention_list_release(&az->fields);
+	mention_list_release(&az->text);
+	free(az->dirty);
+	free(az->field_rows);
+	free(az->within);
+	free(az->items);
+	free(az->groups);
+	free(az->order);
+	derive_free(az->derive);
+	category_free(az->cat);
+	hub_free(az->hub);
+	ids_free(az->ids);
+	names_free(az->names);
+}
+
+static int az_open(struct az *az, struct err *err)
+{
+	const char *dir = az->opts->data_dir;
+
+	strmap_init(&az->ents);
+	resolve_init(&az->res, 2);
+	mention_list_init(&az->fields);
+	mention_list_init(&az->text);
+	if (analyze_conf_load(&az->conf, dir, err) < 0)
+		return -1;
+	az->res.age_tolerance = az->conf.age_tolerance_years;
+	if (!(az->derive = derive_new(dir, err)) || !(az->cat = category_new(dir, err)) ||
+	    !(az->hub = hub_new(dir, err)) || !(az->ids = ids_new(dir, err)) ||
+	    !(az->names = names_new(dir, err)))
+		return -1;
+	db_now(az->now);
+	return 0;
+}
+
+static int run_chunks(struct az *az, struct err *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct chunk c = { 0 };
+	struct progress pr;
+	int64_t after = 0;
+	int rc;
+
+	progress_init(&pr, az->opts->progress, 0);
+	rc = db_prepare(az->db, &st,
+		"SELECT r.id, r.source, r.ext_id, r.kind, r.category, r.text, r.fields,"
+		" r.received_at, r.occurred_at, r.reliability, r.credibility, r.place"
+		" FROM report r WHERE r.id > ? AND NOT EXISTS"
+		" (SELECT 1 FROM analyzed a WHERE a.report_id = r.id) ORDER BY r.id LIMIT ?", err);
+	while (rc == 0 && (rc = read_chunk(az, st, after, &c, err)) == 0 && c.n) {
+		if (db_begin(az->db, err) < 0) {
+			rc = -1;
+			break;
+		}
+		for (size_t i = 0; i < c.n && rc == 0; i++)
+			rc = analyze_report(az, &c.v[i], err);
+		if (rc == 0)
+			rc = flush(az, err);
+		if (rc == 0)
+			rc = db_commit(az->db, err);
+		if (rc < 0) {
+			db_rollback(az->db);
+			break;
+		}
+		after = c.v[c.n - 1].id;
+		progress_update(&pr, "reports", (uint64_t)az->sum->reports, 0);
+	}
+	progress_done(&pr);
+	chunk_clear(&c);
+	free(c.v);
+	db_finalize(st);
+	return rc;
+}
+
+static int stage_start(struct db *db, int64_t *run_id, struct err *err)
+{
+	char now[32];
+
+	db_now(now);
+	if (db_run(db, err, "INSERT INTO stage_run(stage, started_at, status) VALUES ('analyze', ?, 'running')",
+		   "s", now) < 0)
+		return -1;
+	*run_id = db_last_id(db);
+	return 0;
+}
+
+static void stage_end(struct db *db, int64_t run_id, int ok, const struct analyze_summary *sum,
+		      const struct err *err)
+{
+	char now[32];
+
+	db_now(now);
+	/* Best effort: the run's outcome is already decided and reported. */
+	db_run(db, NULL, "UPDATE stage_run SET finished_at = ?, status = ?, rows = ?, note = ? WHERE id = ?",
+	       "ssIsI", now, ok ? "ok" : "failed", sum->reports, ok ? NULL : err->msg, run_id);
+}
+
+int analyze_run(struct db *db, const struct analyze_opts *opts,
+		struct analyze_summary *sum, struct err *err)
+{
+	struct az az;
+	double t0 = now_seconds();
+	int64_t run_id = 0;
+	int rc = -1;
+
+	memset(sum, 0, sizeof(*sum));
+	memset(&az, 0, sizeof(az));
+	az.db = db;
+	az.opts = opts;
+	az.sum = sum;
+	if (az_open(&az, err) < 0 || stage_start(db, &run_id, err) < 0)
+		goto out;
+	if (opts->all && (db_begin(db, err) < 0 || store_clear(db, err) < 0 ||
+			  db_commit(db, err) < 0)) {
+		db_rollback(db);
+		goto out;
+	}
+	if (store_open(&az.store, db, err) < 0)
+		goto out;
+	az.store_open = 1;
+	if (load_entities(&az, err) < 0 || load_persons(&az, err) < 0 ||
+	    run_chunks(&az, err) < 0)
+		goto out;
+	if (opts->all && (db_begin(db, err) < 0 || store_drop_orphans(db, err) < 0 ||
+			  db_commit(db, err) < 0)) {
+		db_rollback(db);
+		goto out;
+	}
+	rc = 0;
+out:
+	az_release(&az);
+	sum->seconds = now_seconds() - t0;
+	if (run_id)
+		stage_end(db, run_id, rc == 0, sum, err);
+	return rc;
+}
+
+/* A JSON array of strings from the merge log, as an owned cJSON. */
+static cJSON *parse_array(const char *s)
+{
+	cJSON *a = cJSON_Parse(s);
+
+	if (!cJSON_IsArray(a)) {
+		cJSON_Delete(a);
+		a = cJSON_CreateArray();
+	}
+	return a;
+}
+
+/* Record the split and the never pairs it makes, in one transaction. */
+static int record_split(struct db *db, int64_t merge_id, const char *os_user, struct err *err)
+{
+	sqlite3_stmt *st = NULL;
+	cJSON *kf = NULL, *mf = NULL;
+	const cJSON *a, *b;
+	char now[32];
+	int64_t split_id;
+	int rc;
+
+	db_now(now);
+	if (db_begin(db, err) < 0)
+		return -1;
+	rc = db_prepare(db, &st,
+		"SELECT 'person:' || m.kept, 'person:' || m.id, m.keys, m.kept_founders, m.merged_founders,"
+		" (SELECT group_concat(x, ', ') FROM (SELECT r.source || '/' || r.ext_id AS x"
+		"   FROM merge_evidence e JOIN report r ON r.id = e.report_id"
+		"   WHERE e.merge_id = m.id ORDER BY x))"
+		" FROM merge_log m WHERE m.id = ?", err);
+	if (rc == 0 && db_bind(st, err, "I", merge_id) < 0)
+		rc = -1;
+	if (rc == 0 && (rc = db_step(st, err)) == 0)
+		rc = err_set(err, "no merge %lld (see 'lookout resolve list')", (long long)merge_id);
+	if (rc == 1)
+		rc = db_run(db, err, "INSERT INTO resolve_split(merge_id, kept, merged, keys, reports,"
+			    " split_at, os_user) VALUES (?, ?, ?, ?, ?, ?, ?)", "Issssss",
+			    merge_id, db_text(st, 0), db_text(st, 1), db_text(st, 2),
+			    db_text(st, 5), now, os_user);
+	if (rc == 0) {
+		split_id = db_last_id(db);
+		kf = parse_array(db_text(st, 3));
+		mf = parse_array(db_text(st, 4));
+		/* Every founder of one side against every founder of the other. */
+		cJSON_ArrayForEach(a, kf) {
+			cJSON_ArrayForEach(b, mf) {
+				const char *x = cJSON_GetStringValue(a), *y = cJSON_GetStringValue(b);
+
+				if (rc < 0 || !x || !y)
+					continue;
+				if (strcmp(x, y) > 0) {
+					const char *t = x;
+
+					x = y;
+					y = t;
+				}
+				rc = db_run(db, err, "INSERT OR IGNORE INTO resolve_never(a, b, split_id)"
+					    " VALUES (?, ?, ?)", "ssI", x, y, split_id);
+			}
+		}
+	}
+	db_finalize(st);
+	cJSON_Delete(kf);
+	cJSON_Delete(mf);
+	if (rc == 0)
+		rc = db_commit(db, err);
+	if (rc < 0)
+		db_rollback(db);
+	return rc;
+}
+
+int analyze_split(struct db *db, const struct analyze_opts *opts, int64_t merge_id,
+		  const char *os_user, struct analyze_summary *sum, struct err *err)
+{
+	struct analyze_opts all = *opts;
+
+	memset(sum, 0, sizeof(*sum));
+	if (record_split(db, merge_id, os_user, err) < 0)
+		return -1;
+	/* Replaying every report with the new pair gives exactly the persons
+	 * a fresh analysis with that correction would. */
+	all.all = 1;
+	return analyze_run(db, &all, sum, err);
+}

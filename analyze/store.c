@@ -1,0 +1,426 @@
+/*
+ * store: the stage's SQL, one table of statements prepared by
+ * store_open and finalised by store_close.
+ *
+ * Links are upserted with their evidence, one report at a time; a
+ * report's weight is also kept in 'analyzed', so that when a merge joins
+ * two persons' links the weight is summed again from the evidence rather
+ * than added twice for a report that evidenced both.
+ */
+#include "analyze/store.h"
+#include "common/xalloc.h"
+
+#include <cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	ENT_INS, ENT_RESET, ENT_SEEN, ENT_ATTRS, ENT_MERGED,
+	MEN_INS, MEN_MOVE,
+	LINK_UPSERT, EVID_INS, LINK_OF, EVID_COPY, EVID_DEL, LINK_DEL, LINK_REWEIGH,
+	HUB_EVID_DEL, HUB_LINK_DEL, PERSON_USERS,
+	CAT_INS, VAL_INS, ANALYZED_INS, PLACE_INS,
+	PERSON_UPSERT, PKEY_DEL, PKEY_INS, FOUND_DEL, FOUND_INS,
+	MLOG_INS, MEV_DEL, MEV_INS,
+	N_STMT
+};
+
+static const char *const sql[N_STMT] = {
+	[ENT_INS] = "INSERT INTO entity(type, key, display, attrs, hub) VALUES (?, ?, ?, ?, ?)",
+	[ENT_RESET] = "UPDATE entity SET display = ?, attrs = ?, hub = ?, merged_into = NULL WHERE id = ?",
+	[ENT_SEEN] = "UPDATE entity SET first_seen = ?, last_seen = ?, n_reports = ?, hub = ? WHERE id = ?",
+	[ENT_ATTRS] = "UPDATE entity SET display = ?, attrs = ? WHERE id = ?",
+	[ENT_MERGED] = "UPDATE entity SET merged_into = ?, n_reports = 0 WHERE id = ?",
+	[MEN_INS] = "INSERT INTO mention(id, report_id, entity_id, start, end, field, surface,"
+		    " role, rule, confidence, attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[MEN_MOVE] = "UPDATE mention SET entity_id = ? WHERE entity_id = ?",
+	[LINK_UPSERT] =
+		"INSERT INTO link(a, b, type, weight, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)"
+		" ON CONFLICT(a, b, type) DO UPDATE SET weight = weight + excluded.weight,"
+		" first_seen = CASE WHEN first_seen IS NULL OR excluded.first_seen < first_seen"
+		"   THEN coalesce(excluded.first_seen, first_seen) ELSE first_seen END,"
+		" last_seen = CASE WHEN last_seen IS NULL OR excluded.last_seen > last_seen"
+		"   THEN coalesce(excluded.last_seen, last_seen) ELSE last_seen END"
+		" RETURNING id",
+	[EVID_INS] = "INSERT OR IGNORE INTO link_evidence(link_id, report_id) VALUES (?, ?)",
+	[LINK_OF] = "SELECT id, a, b, type, first_seen, last_seen FROM link"
+		    " WHERE a = ?1 UNION SELECT id, a, b, type, first_seen, last_seen FROM link"
+		    " WHERE b = ?1 ORDER BY 1",
+	[EVID_COPY] = "INSERT OR IGNORE INTO link_evidence(link_id, report_id)"
+		      " SELECT ?, report_id FROM link_evidence WHERE link_id = ?",
+	[EVID_DEL] = "DELETE FROM link_evidence WHERE link_id = ?",
+	[LINK_DEL] = "DELETE FROM link WHERE id = ?",
+	[LINK_REWEIGH] = "UPDATE link SET weight = (SELECT coalesce(sum(an.weight), 0)"
+			 " FROM link_evidence e JOIN analyzed an ON an.report_id = e.report_id"
+			 " WHERE e.link_id = ?1) WHERE id = ?1",
+	[HUB_EVID_DEL] = "DELETE FROM link_evidence WHERE link_id IN"
+			 " (SELECT id FROM link WHERE a = ?1 UNION SELECT id FROM link WHERE b = ?1)",
+	[HUB_LINK_DEL] = "DELETE FROM link WHERE id IN"
+			 " (SELECT id FROM link WHERE a = ?1 UNION SELECT id FROM link WHERE b = ?1)",
+	[PERSON_USERS] = "SELECT count(DISTINCT a) FROM link WHERE b = ?"
+			 " AND type IN ('holds', 'uses', 'drives')",
+	[CAT_INS] = "INSERT OR IGNORE INTO report_category(report_id, category, is_primary, score)"
+		    " VALUES (?, ?, ?, ?)",
+	[VAL_INS] = "INSERT INTO report_value(report_id, type, value, surface, start, end, attrs)"
+		    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+	[ANALYZED_INS] = "INSERT INTO analyzed(report_id, analyzed_at, weight) VALUES (?, ?, ?)",
+	[PLACE_INS] = "INSERT OR IGNORE INTO place(entity_id, parent_id, level) VALUES (?, ?, ?)",
+	[PERSON_UPSERT] = "INSERT INTO person(entity_id, idcard, sex, birth, birth_lo, birth_hi)"
+			  " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(entity_id) DO UPDATE SET"
+			  " idcard = excluded.idcard, sex = excluded.sex, birth = excluded.birth,"
+			  " birth_lo = excluded.birth_lo, birth_hi = excluded.birth_hi",
+	[PKEY_DEL] = "DELETE FROM person_key WHERE entity_id = ?",
+	[PKEY_INS] = "INSERT OR IGNORE INTO person_key(key, entity_id, report_id) VALUES (?, ?, ?)",
+	[FOUND_DEL] = "DELETE FROM person_founder WHERE entity_id = ?",
+	[FOUND_INS] = "INSERT OR REPLACE INTO person_founder(sig, entity_id) VALUES (?, ?)",
+	[MLOG_INS] = "INSERT OR REPLACE INTO merge_log(id, kept, report_id, keys, kept_founders,"
+		     " merged_founders) VALUES (?, ?, ?, ?, ?, ?)",
+	[MEV_DEL] = "DELETE FROM merge_evidence WHERE merge_id = ?",
+	[MEV_INS] = "INSERT OR IGNORE INTO merge_evidence(merge_id, report_id) VALUES (?, ?)",
+};
+
+int store_open(struct store *s, struct db *db, struct err *err)
+{
+	memset(s, 0, sizeof(*s));
+	s->db = db;
+	for (int i = 0; i < N_STMT; i++)
+		if (db_prepare(db, &s->st[i], sql[i], err) < 0)
+			return -1;
+	if (db_int(db, err, &s->next_mention, "SELECT coalesce(max(id), 0) + 1 FROM mention", "") < 0)
+		return -1;
+	return 0;
+}
+
+void store_close(struct store *s)
+{
+	for (int i = 0; i < N_STMT; i++)
+		db_finalize(s->st[i]);
+	memset(s->st, 0, sizeof(s->st));
+}
+
+/* Step a bound statement to completion. */
+static int run(sqlite3_stmt *st, struct err *err)
+{
+	int rc;
+
+	while ((rc = db_step(st, err)) == 1)
+		;
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Step a bound statement whose first row's first column is an id. */
+static int run_id(sqlite3_stmt *st, int64_t *id, struct err *err)
+{
+	int rc = db_step(st, err);
+
+	if (rc == 1)
+		*id = sqlite3_column_int64(st, 0);
+	while (rc == 1)
+		rc = db_step(st, err);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_clear(struct db *db, struct err *err)
+{
+	return db_exec(db,
+		"DELETE FROM link_evidence; DELETE FROM link; DELETE FROM mention;"
+		" DELETE FROM report_category; DELETE FROM report_value; DELETE FROM place;"
+		" DELETE FROM merge_evidence; DELETE FROM merge_log;"
+		" DELETE FROM person_key; DELETE FROM person_founder; DELETE FROM person;"
+		" DELETE FROM analyzed;"
+		" UPDATE entity SET display = NULL, attrs = '{}', first_seen = NULL,"
+		"  last_seen = NULL, hub = 0, n_reports = 0, merged_into = NULL;", err);
+}
+
+int store_drop_orphans(struct db *db, struct err *err)
+{
+	sqlite3_stmt *sel = NULL, *del = NULL;
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	rc = db_prepare(db, &sel, "SELECT id FROM entity WHERE n_reports = 0 AND merged_into IS NULL"
+			" AND id NOT IN (SELECT merged_into FROM entity WHERE merged_into IS NOT NULL)", err);
+	if (rc == 0)
+		rc = db_prepare(db, &del, "DELETE FROM entity WHERE id = ?", err);
+	while (rc == 0 && (rc = db_step(sel, err)) == 1) {
+		ids = xgrow(ids, &cap, n + 1, sizeof(*ids));
+		ids[n++] = sqlite3_column_int64(sel, 0);
+		rc = 0;
+	}
+	/* A later stage may still refer to one (its foreign key says no):
+	 * that row stays, with n_reports = 0, until that stage lets go. */
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (db_bind(del, err, "I", ids[i]) < 0)
+			rc = -1;
+		else
+			run(del, NULL);
+	}
+	db_finalize(sel);
+	db_finalize(del);
+	free(ids);
+	return rc < 0 ? -1 : 0;
+}
+
+int store_entity_insert(struct store *s, const char *type, const char *key,
+			const char *display, const char *attrs, int hub, int64_t *id,
+			struct err *err)
+{
+	if (db_bind(s->st[ENT_INS], err, "ssssi", type, key, display, attrs, hub) < 0 ||
+	    run(s->st[ENT_INS], err) < 0)
+		return -1;
+	*id = db_last_id(s->db);
+	return 0;
+}
+
+int store_entity_reset(struct store *s, int64_t id, const char *display,
+		       const char *attrs, int hub, struct err *err)
+{
+	if (db_bind(s->st[ENT_RESET], err, "ssiI", display, attrs, hub, id) < 0)
+		return -1;
+	return run(s->st[ENT_RESET], err);
+}
+
+int store_entity_seen(struct store *s, int64_t id, const char *first, const char *last,
+		      int n_reports, int hub, struct err *err)
+{
+	if (db_bind(s->st[ENT_SEEN], err, "ssiiI", first, last, n_reports, hub, id) < 0)
+		return -1;
+	return run(s->st[ENT_SEEN], err);
+}
+
+int store_entity_attrs(struct store *s, int64_t id, const char *display,
+		       const char *attrs, struct err *err)
+{
+	if (db_bind(s->st[ENT_ATTRS], err, "ssI", display, attrs, id) < 0)
+		return -1;
+	return run(s->st[ENT_ATTRS], err);
+}
+
+int store_mention(struct store *s, const struct store_mention *m, struct err *err)
+{
+	sqlite3_stmt *st = s->st[MEN_INS];
+
+	if (db_bind(st, err, "III", m->id, m->report_id, m->entity_id) < 0)
+		return -1;
+	/* Offsets or the field: one or the other is NULL. */
+	if (m->start >= 0) {
+		sqlite3_bind_int64(st, 4, m->start);
+		sqlite3_bind_int64(st, 5, m->end);
+	}
+	if (m->field)
+		sqlite3_bind_text(st, 6, m->field, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, m->surface, -1, SQLITE_STATIC);
+	if (m->role)
+		sqlite3_bind_text(st, 8, m->role, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, m->rule ? m->rule : "", -1, SQLITE_STATIC);
+	sqlite3_bind_double(st, 10, m->confidence);
+	if (m->attrs)
+		sqlite3_bind_text(st, 11, m->attrs, -1, SQLITE_STATIC);
+	return run(st, err);
+}
+
+static int upsert_link(struct store *s, int64_t a, int64_t b, const char *type,
+		       double weight, const char *first, const char *last, int64_t *id,
+		       struct err *err)
+{
+	if (db_bind(s->st[LINK_UPSERT], err, "IIsdss", a, b, type, weight, first, last) < 0)
+		return -1;
+	return run_id(s->st[LINK_UPSERT], id, err);
+}
+
+int store_link(struct store *s, int64_t a, int64_t b, const char *type, double weight,
+	       const char *seen, int64_t report_id, struct err *err)
+{
+	int64_t id = 0;
+
+	if (upsert_link(s, a, b, type, weight, seen, seen, &id, err) < 0 ||
+	    db_bind(s->st[EVID_INS], err, "II", id, report_id) < 0)
+		return -1;
+	return run(s->st[EVID_INS], err);
+}
+
+int store_unlink_hub(struct store *s, int64_t entity_id, struct err *err)
+{
+	if (db_bind(s->st[HUB_EVID_DEL], err, "I", entity_id) < 0 ||
+	    run(s->st[HUB_EVID_DEL], err) < 0 ||
+	    db_bind(s->st[HUB_LINK_DEL], err, "I", entity_id) < 0)
+		return -1;
+	return run(s->st[HUB_LINK_DEL], err);
+}
+
+int store_person_users(struct store *s, int64_t entity_id, int64_t *n, struct err *err)
+{
+	*n = 0;
+	if (db_bind(s->st[PERSON_USERS], err, "I", entity_id) < 0)
+		return -1;
+	return run_id(s->st[PERSON_USERS], n, err);
+}
+
+int store_category(struct store *s, int64_t report_id, const char *key, int primary,
+		   int score, struct err *err)
+{
+	if (db_bind(s->st[CAT_INS], err, "Isii", report_id, key, primary, score) < 0)
+		return -1;
+	return run(s->st[CAT_INS], err);
+}
+
+int store_value(struct store *s, int64_t report_id, const char *type, const char *value,
+		const char *surface, long start, long end, const char *attrs,
+		struct err *err)
+{
+	if (db_bind(s->st[VAL_INS], err, "IsssIIs", report_id, type, value, surface,
+		    (int64_t)start, (int64_t)end, attrs) < 0)
+		return -1;
+	return run(s->st[VAL_INS], err);
+}
+
+int store_place(struct store *s, int64_t entity_id, int64_t parent_id, const char *level,
+		struct err *err)
+{
+	int rc = parent_id ? db_bind(s->st[PLACE_INS], err, "IIs", entity_id, parent_id, level)
+			   : db_bind(s->st[PLACE_INS], err, "Ins", entity_id, level);
+
+	return rc < 0 ? -1 : run(s->st[PLACE_INS], err);
+}
+
+int store_analyzed(struct store *s, int64_t report_id, const char *now, double weight,
+		   struct err *err)
+{
+	if (db_bind(s->st[ANALYZED_INS], err, "Isd", report_id, now, weight) < 0)
+		return -1;
+	return run(s->st[ANALYZED_INS], err);
+}
+
+int store_person(struct store *s, int64_t entity_id, const struct resolve_person *p,
+		 struct err *err)
+{
+	char sex[2] = { p->sex, '\0' };
+
+	if (db_bind(s->st[PKEY_DEL], err, "I", entity_id) < 0 || run(s->st[PKEY_DEL], err) < 0 ||
+	    db_bind(s->st[FOUND_DEL], err, "I", entity_id) < 0 || run(s->st[FOUND_DEL], err) < 0)
+		return -1;
+	if (p->merged_into)
+		return 0;
+	if (db_bind(s->st[PERSON_UPSERT], err, "Isssii", entity_id, p->idcard,
+		    p->sex ? sex : NULL, p->birth[0] ? p->birth : NULL,
+		    p->birth_lo, p->birth_hi) < 0 ||
+	    run(s->st[PERSON_UPSERT], err) < 0)
+		return -1;
+	for (size_t i = 0; i < p->n_keys; i++)
+		if (db_bind(s->st[PKEY_INS], err, "sII", p->keys[i].key, entity_id,
+			    p->keys[i].report_id) < 0 ||
+		    run(s->st[PKEY_INS], err) < 0)
+			return -1;
+	for (size_t i = 0; i < p->n_founders; i++)
+		if (db_bind(s->st[FOUND_INS], err, "sI", p->founders[i], entity_id) < 0 ||
+		    run(s->st[FOUND_INS], err) < 0)
+			return -1;
+	return 0;
+}
+
+static char *json_strings(char *const *v, size_t n)
+{
+	cJSON *a = cJSON_CreateArray();
+	char *s;
+
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
+	s = cJSON_PrintUnformatted(a);
+	cJSON_Delete(a);
+	return s;
+}
+
+struct old_link {
+	int64_t id, a, b;
+	char *type, *first, *last;
+};
+
+/* Re-point every link of merged at kept, joining it with kept's own. */
+static int move_links(struct store *s, int64_t kept, int64_t merged, struct err *err)
+{
+	sqlite3_stmt *of = s->st[LINK_OF];
+	struct old_link *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	if (db_bind(of, err, "I", merged) < 0)
+		return -1;
+	while ((rc = db_step(of, err)) == 1) {
+		v = xgrow(v, &cap, n + 1, sizeof(*v));
+		v[n].id = sqlite3_column_int64(of, 0);
+		v[n].a = sqlite3_column_int64(of, 1);
+		v[n].b = sqlite3_column_int64(of, 2);
+		v[n].type = xstrdup(db_text(of, 3));
+		v[n].first = sqlite3_column_type(of, 4) == SQLITE_NULL ? NULL : xstrdup(db_text(of, 4));
+		v[n].last = sqlite3_column_type(of, 5) == SQLITE_NULL ? NULL : xstrdup(db_text(of, 5));
+		n++;
+	}
+	sqlite3_reset(of);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		int64_t a = v[i].a == merged ? kept : v[i].a;
+		int64_t b = v[i].b == merged ? kept : v[i].b;
+		int64_t id = 0;
+
+		/* Co-mentions are stored a < b; typed links keep the person first. */
+		if (!strcmp(v[i].type, "co_mention") && a > b) {
+			int64_t t = a;
+
+			a = b;
+			b = t;
+		}
+		if (a != b) {
+			rc = upsert_link(s, a, b, v[i].type, 0, v[i].first, v[i].last, &id, err);
+			if (rc == 0 && (db_bind(s->st[EVID_COPY], err, "II", id, v[i].id) < 0 ||
+					run(s->st[EVID_COPY], err) < 0))
+				rc = -1;
+		}
+		if (rc == 0 && (db_bind(s->st[EVID_DEL], err, "I", v[i].id) < 0 ||
+				run(s->st[EVID_DEL], err) < 0 ||
+				db_bind(s->st[LINK_DEL], err, "I", v[i].id) < 0 ||
+				run(s->st[LINK_DEL], err) < 0))
+			rc = -1;
+		if (rc == 0 && a != b && (db_bind(s->st[LINK_REWEIGH], err, "I", id) < 0 ||
+					  run(s->st[LINK_REWEIGH], err) < 0))
+			rc = -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].type);
+		free(v[i].first);
+		free(v[i].last);
+	}
+	free(v);
+	return rc < 0 ? -1 : 0;
+}
+
+int store_merge(struct store *s, int64_t kept, int64_t merged,
+		const struct resolve_merge *m, struct err *err)
+{
+	char *keys = json_strings(m->keys, m->n_keys);
+	char *kf = json_strings(m->kept_founders, m->n_kept_founders);
+	char *mf = json_strings(m->merged_founders, m->n_merged_founders);
+	int rc = -1;
+
+	if (db_bind(s->st[MEN_MOVE], err, "II", kept, merged) < 0 || run(s->st[MEN_MOVE], err) < 0 ||
+	    move_links(s, kept, merged, err) < 0 ||
+	    db_bind(s->st[ENT_MERGED], err, "II", kept, merged) < 0 ||
+	    run(s->st[ENT_MERGED], err) < 0)
+		goto out;
+	if (db_bind(s->st[MLOG_INS], err, "IIIsss", m->merged, m->kept, m->report_id,
+		    keys, kf, mf) < 0 ||
+	    run(s->st[MLOG_INS], err) < 0 ||
+	    db_bind(s->st[MEV_DEL], err, "I", m->merged) < 0 || run(s->st[MEV_DEL], err) < 0)
+		goto out;
+	for (size_t i = 0; i < m->n_reports; i++)
+		if (db_bind(s->st[MEV_INS], err, "II", m->merged, m->reports[i]) < 0 ||
+		    run(s->st[MEV_INS], err) < 0)
+			goto out;
+	rc = 0;
+out:
+	free(keys);
+	free(kf);
+	free(mf);
+	return rc;
+}

@@ -1,0 +1,86 @@
+/*
+ * store: every write of the analyze stage, through statements prepared
+ * once a run: entities, mentions, links with their evidence, categories,
+ * values, person state and merges, and the clearing that --all needs.
+ * The caller holds the transaction.  Depends on common/db and on the
+ * stage's resolve types; knows nothing of extraction.
+ */
+#ifndef ANALYZE_STORE_H
+#define ANALYZE_STORE_H
+
+#include <stdint.h>
+
+#include "analyze/resolve.h"
+#include "common/db.h"
+#include "common/err.h"
+
+struct store {
+	struct db *db;
+	sqlite3_stmt *st[32];
+	int64_t next_mention;     /* the id the next mention gets */
+};
+
+/* A mention row.  Strings are borrowed. */
+struct store_mention {
+	int64_t id, report_id, entity_id;
+	long start, end;          /* -1 for a field */
+	const char *field;        /* NULL for text */
+	const char *surface, *role, *rule, *attrs;
+	double confidence;
+};
+
+int store_open(struct store *s, struct db *db, struct err *err);
+void store_close(struct store *s);
+
+/*
+ * Empty the derived tables for a rebuild (--all); entity rows stay, reset,
+ * so that later stages' references keep pointing at the same keys.
+ */
+int store_clear(struct db *db, struct err *err);
+/* Delete entities nothing mentions any more, where no later stage still refers to them. */
+int store_drop_orphans(struct db *db, struct err *err);
+
+int store_entity_insert(struct store *s, const char *type, const char *key,
+			const char *display, const char *attrs, int hub, int64_t *id,
+			struct err *err);
+/* Set up an entity row kept from before a rebuild as if new. */
+int store_entity_reset(struct store *s, int64_t id, const char *display,
+		       const char *attrs, int hub, struct err *err);
+int store_entity_seen(struct store *s, int64_t id, const char *first, const char *last,
+		      int n_reports, int hub, struct err *err);
+int store_entity_attrs(struct store *s, int64_t id, const char *display,
+		       const char *attrs, struct err *err);
+
+int store_mention(struct store *s, const struct store_mention *m, struct err *err);
+/* Add one report's evidence to the link (a, b, type), creating it. */
+int store_link(struct store *s, int64_t a, int64_t b, const char *type, double weight,
+	       const char *seen, int64_t report_id, struct err *err);
+/* Remove every link of a hub. */
+int store_unlink_hub(struct store *s, int64_t entity_id, struct err *err);
+/* How many distinct persons hold, use or drive an identifier. */
+int store_person_users(struct store *s, int64_t entity_id, int64_t *n, struct err *err);
+
+/* Where a place lies: its administrative parent (0 for none) and level. */
+int store_place(struct store *s, int64_t entity_id, int64_t parent_id, const char *level,
+		struct err *err);
+
+int store_category(struct store *s, int64_t report_id, const char *key, int primary,
+		   int score, struct err *err);
+int store_value(struct store *s, int64_t report_id, const char *type, const char *value,
+		const char *surface, long start, long end, const char *attrs,
+		struct err *err);
+int store_analyzed(struct store *s, int64_t report_id, const char *now, double weight,
+		   struct err *err);
+
+/* Write a person's resolution state (row, keys, founders). */
+int store_person(struct store *s, int64_t entity_id, const struct resolve_person *p,
+		 struct err *err);
+/*
+ * Record merge m and move everything of entity merged into kept:
+ * mentions, links (their evidence joined, weights summed again), and
+ * mark the merged row.  Person state is written by store_person.
+ */
+int store_merge(struct store *s, int64_t kept, int64_t merged,
+		const struct resolve_merge *m, struct err *err);
+
+#endif
