@@ -55,36 +55,44 @@ lookout: $(BUILD)/lookout
 	cp $< $@
 
 $(BUILD)/lookout: $(CLI_OBJ) $(BUILD)/liblookout.a
-	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(BUILD)/liblookout.a $(LIBS)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(BUILD)/liblookout.a $(LIBS)
 
 $(BUILD)/liblookout.a: $(LIB_OBJ)
-	rm -f $@
-	ar rcs $@ $^
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
+
+# V=1 shows the full commands.
+Q = $(if $(V),,@)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
 
 # The schema is one SQL file of append-only migrations, compiled in.
 $(BUILD)/common/schema_sql.c: common/schema.sql scripts/sql2c.awk
 	@mkdir -p $(dir $@)
-	awk -f scripts/sql2c.awk common/schema.sql > $@
+	$(Q)awk -f scripts/sql2c.awk common/schema.sql > $@
 
 $(BUILD)/common/schema_sql.o: $(BUILD)/common/schema_sql.c
-	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liblookout.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -MMD -MP -o $@ $< $(BUILD)/liblookout.a $(LIBS) $(LDFLAGS_ALL)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -MMD -MP -o $@ $< $(BUILD)/liblookout.a $(LIBS) $(LDFLAGS_ALL)
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/liblookout.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -MMD -MP -o $@ $< $(BUILD)/liblookout.a $(LIBS) $(LDFLAGS_ALL)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -MMD -MP -o $@ $< $(BUILD)/liblookout.a $(LIBS) $(LDFLAGS_ALL)
 
 # A fuzz target replayed over its stored inputs, with any compiler.
 $(BUILD)/replay/%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/liblookout.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -o $@ $< tests/fuzz/replay.c $(BUILD)/liblookout.a $(LIBS) $(LDFLAGS_ALL)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $< tests/fuzz/replay.c $(BUILD)/liblookout.a $(LIBS) $(LDFLAGS_ALL)
 
 deps:
 	@sh scripts/deps.sh
