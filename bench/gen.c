@@ -455,7 +455,7 @@ static void fmt_stamp(char *out, size_t n, time_t t, int style)
 static void fmt_occurred(char *out, size_t n, time_t t)
 {
 	struct tm tm;
-	char y[4][8], mo[8], d[8];
+	char y[4][8], mo[16], d[16];
 	int h;
 
 	tm_of(t, &tm);
@@ -727,7 +727,7 @@ static void vary_text(struct rec *r, int allow_traditional)
 static void write_jsonl(struct out *o, struct rec *r, const char *case_no, const char *persons_json)
 {
 	struct sbuf sb = SBUF_INIT;
-	char recv[48], occ[64];
+	char recv[48], occ[96];
 	long line = o->line + 1;
 
 	fmt_stamp(recv, sizeof(recv), r->received, rnd(5));
