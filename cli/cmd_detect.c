@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "common/sbuf.h"
 #include "common/xalloc.h"
+#include "output/day.h"
 #include "output/detect.h"
 
 #include <cJSON.h>
@@ -74,40 +75,6 @@ static void series_add(struct series *s, const char *t, double x)
 	s->t[s->n] = xstrdup(t);
 	s->x[s->n] = x;
 	s->n++;
-}
-
-/* Days since 1970-01-01 of "YYYY-MM-DD", or -1 when it is not one. */
-static long day_number(const char *s)
-{
-	int y, m, d, len = 0;
-	long era, yoe, doy, doe;
-
-	if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &len) != 3 || len != 10 || s[len] ||
-	    m < 1 || m > 12 || d < 1 || d > 31)
-		return -1;
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void day_string(long z, char out[11])
-{
-	long era, doe, yoe, y, doy, mp, d, m;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	y = yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	d = doy - (153 * mp + 2) / 5 + 1;
-	m = mp < 10 ? mp + 3 : mp - 9;
-	y += m <= 2;
-	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(y % 10000), (unsigned)(m % 13), (unsigned)(d % 32));
 }
 
 /* Trim spaces, quotes and a carriage return in place. */

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 extern const struct cli_cmd cmd_detect;
+extern const struct cli_cmd cmd_warn;
 extern const struct cli_cmd cmd_audit;
 extern const struct cli_cmd cmd_ingest;
 extern const struct cli_cmd cmd_help;
@@ -30,6 +31,7 @@ const struct cli_cmd *const cli_commands[] = {
 	&cmd_export,
 	&cmd_graph,
 	&cmd_detect,
+	&cmd_warn,
 	&cmd_report,
 	&cmd_run,
 	&cmd_audit,

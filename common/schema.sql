@@ -397,35 +397,71 @@ CREATE INDEX report_kind ON report(kind);
 
 -- version 4
 -- output: watchlist, warnings with their evidence, and the audit trail.
+-- A watchlist entry watches one normalised entity key ("plate:苏A12345",
+-- "idcard:...", "phone:...", "imei:...", "item:..."), matched against
+-- the entity keys analyze stores; name is the watched person's name
+-- where the list gave one.
 CREATE TABLE watchlist (
 	id       INTEGER PRIMARY KEY,
-	list     TEXT NOT NULL,
-	key      TEXT NOT NULL,               -- the normalised entity key it watches
+	list     TEXT NOT NULL,               -- wanted, key_person, stolen, missing, or any name
+	key      TEXT NOT NULL,
+	name     TEXT,
 	note     TEXT,
 	added_at TEXT NOT NULL,
 	UNIQUE (list, key)
 );
+CREATE INDEX watchlist_key ON watchlist(key);
 
+-- One row per warning episode.  wid comes from the night it was first
+-- raised and stays while the same kind and subject keep being raised
+-- within the kind's carry days (an ongoing spike is one warning); after
+-- a longer pause the same subject starts a new warning.  subject is a
+-- JSON array of keys ("place:...", "category:burglary"); title,
+-- explanation, severity and data are those of the last night raised.
+-- data is a JSON object of the detector's figures; a spike's holds
+-- "series": [{"date", "observed", "expected", "threshold"}, ...].
+-- Titles and explanations never name an informant.
 CREATE TABLE warning (
 	id          INTEGER PRIMARY KEY,
-	wid         TEXT NOT NULL UNIQUE,      -- "W-2026-11-21-0001", stable
-	kind        TEXT NOT NULL,
-	subject     TEXT NOT NULL,             -- what makes two nights' warnings the same one
+	wid         TEXT NOT NULL UNIQUE,      -- "W-2026-11-21-0001"
+	kind        TEXT NOT NULL,             -- spike, series, dispute, burst, watchlist, near_repeat
+	subject     TEXT NOT NULL,
 	first_night TEXT NOT NULL,
 	last_night  TEXT NOT NULL,
+	n_nights    INTEGER NOT NULL DEFAULT 1, -- nights it was raised
+	severity    INTEGER NOT NULL,          -- 0-100
+	title       TEXT NOT NULL,
+	explanation TEXT NOT NULL,
+	data        TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX warning_subject ON warning(kind, subject, last_night);
+CREATE INDEX warning_last_night ON warning(last_night);
+
+-- Each night a warning was raised, as it was that night, so that
+-- re-running a night replaces exactly what that night wrote.
+CREATE TABLE warning_night (
+	warning_id  INTEGER NOT NULL REFERENCES warning(id),
+	night       TEXT NOT NULL,
 	severity    INTEGER NOT NULL,
 	title       TEXT NOT NULL,
 	explanation TEXT NOT NULL,
 	data        TEXT NOT NULL DEFAULT '{}',
-	UNIQUE (kind, subject)
-);
+	PRIMARY KEY (warning_id, night)
+) WITHOUT ROWID;
+CREATE INDEX warning_night_night ON warning_night(night);
 
+-- What supports a warning: a report (report_id, entity_key NULL) or an
+-- entity (entity_key, report_id NULL), with the night that first cited
+-- it.  Informant reports may be evidence; the report masks their source.
 CREATE TABLE warning_evidence (
 	warning_id INTEGER NOT NULL REFERENCES warning(id),
 	report_id  INTEGER REFERENCES report(id),
-	entity_key TEXT
+	entity_key TEXT,
+	night      TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX warning_evidence_warning ON warning_evidence(warning_id);
+CREATE UNIQUE INDEX warning_evidence_once
+	ON warning_evidence(warning_id, coalesce(report_id, 0), coalesce(entity_key, ''));
 
 CREATE TABLE audit (
 	id      INTEGER PRIMARY KEY,

@@ -21,7 +21,13 @@ CREATE INDEX report_received ON report(received_at);
 CREATE INDEX report_value_report ON report_value(report_id);
 CREATE INDEX series_cluster ON series(cluster_id);
 CREATE INDEX series_report_report ON series_report(report_id);
+CREATE UNIQUE INDEX warning_evidence_once
+	ON warning_evidence(warning_id, coalesce(report_id, 0), coalesce(entity_key, ''));
 CREATE INDEX warning_evidence_warning ON warning_evidence(warning_id);
+CREATE INDEX warning_last_night ON warning(last_night);
+CREATE INDEX warning_night_night ON warning_night(night);
+CREATE INDEX warning_subject ON warning(kind, subject, last_night);
+CREATE INDEX watchlist_key ON watchlist(key);
 CREATE TABLE analyzed (
 	report_id   INTEGER PRIMARY KEY REFERENCES report(id),
 	analyzed_at TEXT NOT NULL,
@@ -309,26 +315,37 @@ CREATE TABLE stage_run (
 );
 CREATE TABLE warning (
 	id          INTEGER PRIMARY KEY,
-	wid         TEXT NOT NULL UNIQUE,      -- "W-2026-11-21-0001", stable
-	kind        TEXT NOT NULL,
-	subject     TEXT NOT NULL,             -- what makes two nights' warnings the same one
+	wid         TEXT NOT NULL UNIQUE,      -- "W-2026-11-21-0001"
+	kind        TEXT NOT NULL,             -- spike, series, dispute, burst, watchlist, near_repeat
+	subject     TEXT NOT NULL,
 	first_night TEXT NOT NULL,
 	last_night  TEXT NOT NULL,
-	severity    INTEGER NOT NULL,
+	n_nights    INTEGER NOT NULL DEFAULT 1, -- nights it was raised
+	severity    INTEGER NOT NULL,          -- 0-100
 	title       TEXT NOT NULL,
 	explanation TEXT NOT NULL,
-	data        TEXT NOT NULL DEFAULT '{}',
-	UNIQUE (kind, subject)
+	data        TEXT NOT NULL DEFAULT '{}'
 );
 CREATE TABLE warning_evidence (
 	warning_id INTEGER NOT NULL REFERENCES warning(id),
 	report_id  INTEGER REFERENCES report(id),
-	entity_key TEXT
+	entity_key TEXT,
+	night      TEXT NOT NULL DEFAULT ''
 );
+CREATE TABLE warning_night (
+	warning_id  INTEGER NOT NULL REFERENCES warning(id),
+	night       TEXT NOT NULL,
+	severity    INTEGER NOT NULL,
+	title       TEXT NOT NULL,
+	explanation TEXT NOT NULL,
+	data        TEXT NOT NULL DEFAULT '{}',
+	PRIMARY KEY (warning_id, night)
+) WITHOUT ROWID;
 CREATE TABLE watchlist (
 	id       INTEGER PRIMARY KEY,
-	list     TEXT NOT NULL,
-	key      TEXT NOT NULL,               -- the normalised entity key it watches
+	list     TEXT NOT NULL,               -- wanted, key_person, stolen, missing, or any name
+	key      TEXT NOT NULL,
+	name     TEXT,
 	note     TEXT,
 	added_at TEXT NOT NULL,
 	UNIQUE (list, key)

@@ -1,0 +1,711 @@
+/*
+ * warn: the stage driver.  One night is one transaction: forget what an
+ * earlier run of the same night wrote, build warn_rep (the reports the
+ * detectors look at), run each detector into a list of candidates, then
+ * store them in a fixed order (severity, kind, subject) so that the
+ * numbers of the night's new warnings do not depend on the order the
+ * detectors ran in.
+ *
+ * Carrying: a candidate is the same warning as one of an earlier night
+ * when kind and subject are equal and that warning was last raised
+ * within the kind's carry_days (warn.conf).  It keeps its id; its title,
+ * explanation and severity become tonight's, and its evidence grows.
+ *
+ * Informants: the detectors build titles and explanations from places,
+ * categories, counts and identifiers, never from a report's source; as a
+ * last guard every informant code and every name an informant report
+ * gives for its reporter is masked out of them before they are stored.
+ */
+#include "output/warn_int.h"
+#include "output/day.h"
+#include "common/xalloc.h"
+
+#include <cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const kind_names[WARN_NKINDS] = {
+	[WARN_SPIKE] = "spike",
+	[WARN_SERIES] = "series",
+	[WARN_DISPUTE] = "dispute",
+	[WARN_BURST] = "burst",
+	[WARN_WATCHLIST] = "watchlist",
+	[WARN_NEAR_REPEAT] = "near_repeat",
+};
+
+const char *warn_kind_name(enum warn_kind k)
+{
+	return kind_names[k];
+}
+
+void warn_default_night(char out[11])
+{
+	char now[32];
+
+	db_now(now);
+	now[10] = '\0';
+	day_add(now, -1, out);
+}
+
+/* ---- candidates ------------------------------------------------------ */
+
+struct warn_cand *warn_cand_add(struct warn_ctx *w, enum warn_kind kind)
+{
+	struct warn_cand *c;
+
+	w->cand = xgrow(w->cand, &w->cap_cand, w->n_cand + 1, sizeof(*w->cand));
+	c = &w->cand[w->n_cand++];
+	memset(c, 0, sizeof(*c));
+	c->kind = kind;
+	return c;
+}
+
+void warn_cand_subject(struct warn_cand *c, const char *const *keys, size_t n)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(keys[i]));
+	free(c->subject);
+	c->subject = cJSON_PrintUnformatted(a);
+	cJSON_Delete(a);
+}
+
+void warn_cand_report(struct warn_cand *c, int64_t report_id)
+{
+	for (size_t i = 0; i < c->n_reports; i++)
+		if (c->reports[i] == report_id)
+			return;
+	c->reports = xgrow(c->reports, &c->cap_reports, c->n_reports + 1, sizeof(*c->reports));
+	c->reports[c->n_reports++] = report_id;
+}
+
+void warn_cand_entity(struct warn_cand *c, const char *key)
+{
+	for (size_t i = 0; i < c->n_entities; i++)
+		if (!strcmp(c->entities[i], key))
+			return;
+	c->entities = xgrow(c->entities, &c->cap_entities, c->n_entities + 1,
+			    sizeof(*c->entities));
+	c->entities[c->n_entities++] = xstrdup(key);
+}
+
+void warn_cand_text(struct warn_cand *c, char *title, char *explanation, char *data)
+{
+	free(c->title);
+	free(c->explanation);
+	free(c->data);
+	c->title = title;
+	c->explanation = explanation;
+	c->data = data ? data : xstrdup("{}");
+}
+
+static void cand_release(struct warn_cand *c)
+{
+	free(c->subject);
+	free(c->title);
+	free(c->explanation);
+	free(c->data);
+	free(c->reports);
+	for (size_t i = 0; i < c->n_entities; i++)
+		free(c->entities[i]);
+	free(c->entities);
+}
+
+/* Most severe first; then kind and subject, so the order is total. */
+static int cand_cmp(const void *a, const void *b)
+{
+	const struct warn_cand *x = a, *y = b;
+	int r;
+
+	if (x->severity != y->severity)
+		return y->severity - x->severity;
+	if (x->kind != y->kind)
+		return (int)x->kind - (int)y->kind;
+	r = strcmp(x->subject, y->subject);
+	return r ? r : strcmp(x->title, y->title);
+}
+
+/* ---- parameters and names -------------------------------------------- */
+
+double warn_param(const struct warn_ctx *w, enum warn_kind k, const char *name, double def)
+{
+	char key[128];
+
+	snprintf(key, sizeof(key), "%s.%s", kind_names[k], name);
+	return warn_conf_num(&w->conf, key, def);
+}
+
+int warn_param_has(const struct warn_ctx *w, enum warn_kind k, const char *name,
+		   const char *word)
+{
+	char key[128];
+
+	snprintf(key, sizeof(key), "%s.%s", kind_names[k], name);
+	return warn_conf_has(&w->conf, key, word);
+}
+
+int warn_severity(double s)
+{
+	if (!(s > 0))
+		return 0;
+	return s > 100 ? 100 : (int)(s + 0.5);
+}
+
+const char *warn_category_name(const struct warn_ctx *w, const char *key)
+{
+	for (size_t i = 0; i < w->n_cat; i++)
+		if (!strcmp(w->cat_key[i], key))
+			return w->cat_name[i];
+	return key;
+}
+
+const char *warn_kind_label(const struct warn_ctx *w, const char *report_kind)
+{
+	char key[96];
+
+	snprintf(key, sizeof(key), "kind_name.%s", report_kind);
+	return warn_conf_str(&w->conf, key, warn_conf_str(&w->conf, "kind_name.default", "记录"));
+}
+
+const char *warn_key_value(const char *key)
+{
+	const char *colon = strchr(key, ':');
+
+	return colon ? colon + 1 : key;
+}
+
+/*
+ * Category names from analyze's data file (categories.tsv: "category
+ * KEY PARENT NAMES KEYWORDS", the first name shown).  A missing file
+ * leaves the keys as names.
+ */
+static void load_categories(struct warn_ctx *w)
+{
+	char *path = warn_conf_path(&w->conf, "categories_file", "categories.tsv");
+	FILE *f = path ? fopen(path, "r") : NULL;
+	char *line = NULL;
+	size_t cap = 0;
+
+	while (f && getline(&line, &cap, f) > 0) {
+		char *field[4], *save = NULL, *p = line;
+		int n = 0;
+		size_t kcap = w->cap_cat;
+
+		if (strncmp(line, "category\t", 9))
+			continue;
+		line[strcspn(line, "\r\n")] = '\0';
+		while (n < 4 && (field[n] = strtok_r(p, "\t", &save))) {
+			p = NULL;
+			n++;
+		}
+		if (n < 4)
+			continue;
+		field[3][strcspn(field[3], ",")] = '\0';
+		w->cat_key = xgrow(w->cat_key, &kcap, w->n_cat + 1, sizeof(*w->cat_key));
+		w->cat_name = xgrow(w->cat_name, &w->cap_cat, w->n_cat + 1, sizeof(*w->cat_name));
+		w->cat_key[w->n_cat] = xstrdup(field[1]);
+		w->cat_name[w->n_cat] = xstrdup(field[3]);
+		w->n_cat++;
+	}
+	free(line);
+	if (f)
+		fclose(f);
+	free(path);
+}
+
+static void mask_add(struct warn_ctx *w, const char *s)
+{
+	/* One character would mask too much; informant codes are longer. */
+	if (strlen(s) < 2)
+		return;
+	for (size_t i = 0; i < w->n_mask; i++)
+		if (!strcmp(w->mask[i], s))
+			return;
+	w->mask = xgrow(w->mask, &w->cap_mask, w->n_mask + 1, sizeof(*w->mask));
+	w->mask[w->n_mask++] = xstrdup(s);
+}
+
+/* Informant codes (the part after "informant:") and reporters' names. */
+static int load_mask(struct warn_ctx *w, struct err *err)
+{
+	static const char *const sql[] = {
+		"SELECT DISTINCT source FROM report WHERE source LIKE 'informant:%'",
+		"SELECT DISTINCT substr(source, 11) FROM report WHERE source LIKE 'informant:%'",
+		"SELECT DISTINCT e.display FROM report r JOIN mention m ON m.report_id = r.id"
+		" JOIN entity e ON e.id = m.entity_id"
+		" WHERE (r.informant = 1 OR r.source LIKE 'informant:%')"
+		" AND e.type = 'person' AND m.role = 'reporter' AND e.display IS NOT NULL",
+		"SELECT DISTINCT json_extract(fields, '$.name') FROM report"
+		" WHERE (informant = 1 OR source LIKE 'informant:%')"
+		" AND json_extract(fields, '$.name') IS NOT NULL",
+	};
+
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		sqlite3_stmt *st;
+		int r;
+
+		if (db_prepare(w->db, &st, sql[i], err) < 0)
+			return -1;
+		while ((r = db_step(st, err)) == 1)
+			mask_add(w, db_text(st, 0));
+		db_finalize(st);
+		if (r < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Returns an owned copy of s with every masked string replaced by ***. */
+static char *mask_text(const struct warn_ctx *w, const char *s)
+{
+	char *out = xstrdup(s);
+
+	for (size_t i = 0; i < w->n_mask; i++) {
+		struct sbuf b = SBUF_INIT;
+		const char *p = out, *hit;
+		size_t n = strlen(w->mask[i]);
+
+		if (!strstr(out, w->mask[i]))
+			continue;
+		while ((hit = strstr(p, w->mask[i]))) {
+			sbuf_add(&b, p, (size_t)(hit - p));
+			sbuf_adds(&b, "***");
+			p = hit + n;
+		}
+		sbuf_adds(&b, p);
+		free(out);
+		out = sbuf_detach(&b);
+	}
+	return out;
+}
+
+/* ---- small shared helpers -------------------------------------------- */
+
+void warn_strs_add(struct warn_strs *s, const char *str)
+{
+	if (warn_strs_has(s, str))
+		return;
+	s->v = xgrow(s->v, &s->cap, s->n + 1, sizeof(*s->v));
+	s->v[s->n++] = xstrdup(str);
+}
+
+int warn_strs_has(const struct warn_strs *s, const char *str)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!strcmp(s->v[i], str))
+			return 1;
+	return 0;
+}
+
+void warn_strs_release(struct warn_strs *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+int warn_report_places(struct warn_ctx *w, int64_t report_id, struct warn_strs *out,
+		       struct err *err)
+{
+	struct warn_strs all = { 0 };
+	int r;
+
+	/* Areas (a community, a district) are not where something happened. */
+	if (!w->places &&
+	    db_prepare(w->db, &w->places, db_has_table(w->db, "place") ?
+		       "SELECT DISTINCT e.key FROM mention m JOIN entity e ON e.id = m.entity_id"
+		       " LEFT JOIN place p ON p.entity_id = e.id"
+		       " WHERE m.report_id = ?1 AND e.type = 'place'"
+		       " AND instr(?2, ' ' || coalesce(p.level, json_extract(e.attrs, '$.level'), '-') || ' ') = 0"
+		       " ORDER BY e.key" :
+		       "SELECT DISTINCT e.key FROM mention m JOIN entity e ON e.id = m.entity_id"
+		       " WHERE m.report_id = ?1 AND e.type = 'place'"
+		       " AND instr(?2, ' ' || coalesce(json_extract(e.attrs, '$.level'), '-') || ' ') = 0"
+		       " ORDER BY e.key", err) < 0)
+		return -1;
+	if (db_bind(w->places, err, "Is", report_id, w->areas) < 0)
+		return -1;
+	while ((r = db_step(w->places, err)) == 1)
+		warn_strs_add(&all, db_text(w->places, 0));
+	for (size_t i = 0; r == 0 && i < all.n; i++) {
+		size_t n = strlen(all.v[i]);
+		int finest = 1;
+
+		for (size_t j = 0; j < all.n && finest; j++)
+			if (j != i && strlen(all.v[j]) > n && !strncmp(all.v[j], all.v[i], n))
+				finest = 0;
+		if (finest)
+			warn_strs_add(out, all.v[i]);
+	}
+	warn_strs_release(&all);
+	return r;
+}
+
+char *warn_display(struct warn_ctx *w, const char *key)
+{
+	char *out = NULL;
+
+	if (!w->display)
+		db_prepare(w->db, &w->display,
+			   "SELECT display FROM entity WHERE key = ? AND display <> ''", NULL);
+	if (w->display && db_bind(w->display, NULL, "s", key) == 0 &&
+	    db_step(w->display, NULL) == 1)
+		out = xstrdup(db_text(w->display, 0));
+	if (w->display)
+		sqlite3_reset(w->display);
+	return out ? out : xstrdup(warn_key_value(key));
+}
+
+char *warn_snippet(const char *text, size_t max)
+{
+	size_t i = 0, chars = 0;
+
+	while (text[i] && chars < max) {
+		i++;
+		while (((unsigned char)text[i] & 0xC0) == 0x80)
+			i++;
+		chars++;
+	}
+	if (!text[i])
+		return xstrdup(text);
+	return xasprintf("%.*s…", (int)i, text);
+}
+
+char *warn_list(const struct warn_ctx *w, enum warn_kind k, const char *name)
+{
+	char key[128], *s;
+
+	snprintf(key, sizeof(key), "%s.%s", kind_names[k], name);
+	s = xasprintf(" %s ", warn_conf_str(&w->conf, key, ""));
+	for (char *p = s; *p; p++)
+		if (*p == ',' || *p == '\t')
+			*p = ' ';
+	return s;
+}
+
+/* ---- the night's state ----------------------------------------------- */
+
+/*
+ * Forget what an earlier run of this night wrote: its evidence and night
+ * rows, the warnings it created that no other night raised, and put the
+ * latest-night fields of the rest back to their last other night.
+ */
+static int reset_night(struct warn_ctx *w, struct err *err)
+{
+	const char *n = w->night;
+
+	/* The ids this night gave, so a re-run gives the same subject the same id. */
+	if (db_exec(w->db, "DROP TABLE IF EXISTS temp.warn_old;"
+		    "CREATE TEMP TABLE warn_old (kind TEXT, subject TEXT, wid TEXT)", err) < 0 ||
+	    db_run(w->db, err,
+		   "INSERT INTO warn_old SELECT kind, subject, wid FROM warning w"
+		   " WHERE first_night = ?1 AND NOT EXISTS (SELECT 1 FROM warning_night n"
+		   "  WHERE n.warning_id = w.id AND n.night <> ?1)", "s", n) < 0)
+		return -1;
+	if (db_run(w->db, err, "DELETE FROM warning_evidence WHERE night = ?", "s", n) < 0 ||
+	    db_run(w->db, err, "DELETE FROM warning_night WHERE night = ?", "s", n) < 0 ||
+	    db_run(w->db, err,
+		   "DELETE FROM warning_evidence WHERE warning_id IN (SELECT id FROM warning w"
+		   " WHERE NOT EXISTS (SELECT 1 FROM warning_night n WHERE n.warning_id = w.id))",
+		   "") < 0 ||
+	    db_run(w->db, err,
+		   "DELETE FROM warning WHERE NOT EXISTS"
+		   " (SELECT 1 FROM warning_night n WHERE n.warning_id = warning.id)", "") < 0)
+		return -1;
+	return db_run(w->db, err,
+		      "UPDATE warning SET (last_night, severity, title, explanation, data) ="
+		      " (SELECT night, severity, title, explanation, data FROM warning_night n"
+		      "  WHERE n.warning_id = warning.id ORDER BY night DESC LIMIT 1),"
+		      " n_nights = (SELECT count(*) FROM warning_night n WHERE n.warning_id = warning.id)"
+		      " WHERE last_night >= ?", "s", n);
+}
+
+static int build_reports(struct warn_ctx *w, struct err *err)
+{
+	char start[11], end[11];
+	long horizon = (long)warn_conf_num(&w->conf, "horizon_days", 60);
+
+	day_add(w->night, -horizon, start);
+	day_add(w->night, 1, end);
+	if (db_exec(w->db,
+		    "DROP TABLE IF EXISTS temp.warn_rep;"
+		    "CREATE TEMP TABLE warn_rep (report_id INTEGER PRIMARY KEY, day TEXT NOT NULL,"
+		    " occ_day TEXT NOT NULL, kind TEXT NOT NULL, informant INTEGER NOT NULL);", err) < 0)
+		return -1;
+	if (db_run(w->db, err,
+		   "INSERT INTO warn_rep SELECT id, substr(coalesce(received_at, occurred_at), 1, 10),"
+		   " substr(coalesce(occurred_at, received_at), 1, 10), kind,"
+		   " informant = 1 OR source LIKE 'informant:%'"
+		   " FROM report WHERE near_dup_of IS NULL"
+		   " AND ((received_at >= ?1 AND received_at < ?2)"
+		   "  OR (received_at IS NULL AND occurred_at >= ?1 AND occurred_at < ?2))",
+		   "ss", start, end) < 0)
+		return -1;
+	return db_exec(w->db, "CREATE INDEX temp.warn_rep_day ON warn_rep(day)", err);
+}
+
+/* ---- storing --------------------------------------------------------- */
+
+struct store {
+	sqlite3_stmt *find, *next, *insert, *night, *update, *evidence;
+};
+
+static int store_prepare(struct warn_ctx *w, struct store *s, struct err *err)
+{
+	if (db_prepare(w->db, &s->find,
+		       "SELECT id, wid, first_night FROM warning WHERE kind = ?1 AND subject = ?2"
+		       " AND last_night >= ?3 AND first_night <= ?4"
+		       " ORDER BY last_night DESC LIMIT 1", err) < 0 ||
+	    db_prepare(w->db, &s->next,
+		       "SELECT coalesce((SELECT wid FROM warn_old WHERE kind = ?2 AND subject = ?3),"
+		       " printf('W-%s-%04d', ?1, 1 + max("
+		       "  (SELECT coalesce(max(CAST(substr(wid, 14) AS INTEGER)), 0) FROM warning"
+		       "   WHERE wid LIKE 'W-' || ?1 || '-%'),"
+		       "  (SELECT coalesce(max(CAST(substr(wid, 14) AS INTEGER)), 0) FROM warn_old))))",
+		       err) < 0 ||
+	    db_prepare(w->db, &s->insert,
+		       "INSERT INTO warning(wid, kind, subject, first_night, last_night, n_nights,"
+		       " severity, title, explanation, data) VALUES (?1, ?2, ?3, ?4, ?4, 0, 0, '', '', '{}')",
+		       err) < 0 ||
+	    db_prepare(w->db, &s->night,
+		       "INSERT OR IGNORE INTO warning_night(warning_id, night, severity, title,"
+		       " explanation, data) VALUES (?, ?, ?, ?, ?, ?)", err) < 0 ||
+	    db_prepare(w->db, &s->update,
+		       "UPDATE warning SET (last_night, severity, title, explanation, data) ="
+		       " (SELECT night, severity, title, explanation, data FROM warning_night n"
+		       "  WHERE n.warning_id = warning.id ORDER BY night DESC LIMIT 1),"
+		       " n_nights = (SELECT count(*) FROM warning_night n WHERE n.warning_id = warning.id)"
+		       " WHERE id = ?", err) < 0 ||
+	    db_prepare(w->db, &s->evidence,
+		       "INSERT OR IGNORE INTO warning_evidence(warning_id, report_id, entity_key, night)"
+		       " VALUES (?, ?, ?, ?)", err) < 0)
+		return -1;
+	return 0;
+}
+
+static void store_release(struct store *s)
+{
+	db_finalize(s->find);
+	db_finalize(s->next);
+	db_finalize(s->insert);
+	db_finalize(s->night);
+	db_finalize(s->update);
+	db_finalize(s->evidence);
+}
+
+static int step_done(sqlite3_stmt *st, struct err *err)
+{
+	int r;
+
+	while ((r = db_step(st, err)) == 1)
+		;
+	return r;
+}
+
+/*
+ * Find the warning this candidate continues, or create one with the next
+ * number of the night.  *id and *carried out; first[11] gets its first night.
+ */
+static int store_find(struct warn_ctx *w, struct store *s, const struct warn_cand *c,
+		      int64_t *id, int *carried, char first[11], struct err *err)
+{
+	char since[11];
+	long carry = (long)warn_param(w, c->kind, "carry_days", 1);
+	int r;
+
+	day_add(w->night, -carry, since);
+	if (db_bind(s->find, err, "ssss", kind_names[c->kind], c->subject, since, w->night) < 0 ||
+	    (r = db_step(s->find, err)) < 0)
+		return -1;
+	if (r == 1) {
+		*id = sqlite3_column_int64(s->find, 0);
+		snprintf(first, 11, "%s", db_text(s->find, 2));
+		*carried = strcmp(first, w->night) < 0;
+		sqlite3_reset(s->find);
+		return 0;
+	}
+	sqlite3_reset(s->find);
+	if (db_bind(s->next, err, "sss", w->night, kind_names[c->kind], c->subject) < 0 ||
+	    db_step(s->next, err) < 0)
+		return -1;
+	{
+		char wid[32];
+
+		snprintf(wid, sizeof(wid), "%s", db_text(s->next, 0));
+		sqlite3_reset(s->next);
+		if (db_bind(s->insert, err, "ssss", wid, kind_names[c->kind], c->subject,
+			    w->night) < 0 || step_done(s->insert, err) < 0)
+			return -1;
+	}
+	*id = db_last_id(w->db);
+	snprintf(first, 11, "%s", w->night);
+	*carried = 0;
+	return 0;
+}
+
+static int store_one(struct warn_ctx *w, struct store *s, const struct warn_cand *c,
+		     struct warn_summary *sum, struct err *err)
+{
+	int64_t id;
+	int carried, added, rc = -1;
+	char first[11];
+	char *title = mask_text(w, c->title), *expl = NULL;
+
+	if (store_find(w, s, c, &id, &carried, first, err) < 0)
+		goto out;
+	if (carried)
+		expl = xasprintf("%s（该预警自%s起持续。）", c->explanation, first);
+	else
+		expl = xstrdup(c->explanation);
+	{
+		char *masked = mask_text(w, expl);
+
+		free(expl);
+		expl = masked;
+	}
+	/* Two candidates of one subject (rare) make one warning: the first,
+	 * more severe, gives the text; both give evidence. */
+	if (db_bind(s->night, err, "Isisss", id, w->night, c->severity, title, expl, c->data) < 0 ||
+	    step_done(s->night, err) < 0)
+		goto out;
+	added = sqlite3_changes(w->db->h) > 0;
+	if (db_bind(s->update, err, "I", id) < 0 || step_done(s->update, err) < 0)
+		goto out;
+	for (size_t i = 0; i < c->n_reports; i++)
+		if (db_bind(s->evidence, err, "IIns", id, c->reports[i], w->night) < 0 ||
+		    step_done(s->evidence, err) < 0)
+			goto out;
+	for (size_t i = 0; i < c->n_entities; i++)
+		if (db_bind(s->evidence, err, "Inss", id, c->entities[i], w->night) < 0 ||
+		    step_done(s->evidence, err) < 0)
+			goto out;
+	if (added) {
+		sum->raised++;
+		sum->by_kind[c->kind]++;
+		if (carried)
+			sum->carried++;
+		else
+			sum->fresh++;
+	}
+	rc = 0;
+out:
+	free(title);
+	free(expl);
+	return rc;
+}
+
+static int store_all(struct warn_ctx *w, struct warn_summary *sum, struct err *err)
+{
+	struct store s = { 0 };
+	int rc = -1;
+
+	qsort(w->cand, w->n_cand, sizeof(*w->cand), cand_cmp);
+	if (store_prepare(w, &s, err) < 0)
+		goto out;
+	for (size_t i = 0; i < w->n_cand; i++)
+		if (store_one(w, &s, &w->cand[i], sum, err) < 0)
+			goto out;
+	rc = 0;
+out:
+	store_release(&s);
+	return rc;
+}
+
+/* ---- the run --------------------------------------------------------- */
+
+static void ctx_release(struct warn_ctx *w)
+{
+	warn_conf_release(&w->conf);
+	for (size_t i = 0; i < w->n_cat; i++) {
+		free(w->cat_key[i]);
+		free(w->cat_name[i]);
+	}
+	free(w->cat_key);
+	free(w->cat_name);
+	for (size_t i = 0; i < w->n_mask; i++)
+		free(w->mask[i]);
+	free(w->mask);
+	for (size_t i = 0; i < w->n_cand; i++)
+		cand_release(&w->cand[i]);
+	free(w->cand);
+	db_finalize(w->places);
+	db_finalize(w->display);
+	free(w->areas);
+}
+
+static int log_run(struct warn_ctx *w, const char *started, const struct warn_summary *sum,
+		   struct err *err)
+{
+	char now[32];
+
+	db_now(now);
+	return db_run(w->db, err,
+		      "INSERT INTO stage_run(stage, night, started_at, finished_at, status, rows, note)"
+		      " VALUES ('warn', ?, ?, ?, 'ok', ?, ?)",
+		      "sssis", w->night, started, now, sum->raised,
+		      sum->fresh ? "new warnings" : "no new warnings");
+}
+
+int warn_run(struct db *db, const struct warn_opts *opts, struct warn_summary *sum,
+	     struct err *err)
+{
+	static int (*const detectors[WARN_NKINDS])(struct warn_ctx *, struct err *) = {
+		[WARN_SPIKE] = warn_spike,
+		[WARN_SERIES] = warn_series,
+		[WARN_DISPUTE] = warn_dispute,
+		[WARN_BURST] = warn_burst,
+		[WARN_WATCHLIST] = warn_watchlist,
+		[WARN_NEAR_REPEAT] = warn_near_repeat,
+	};
+	struct warn_ctx w = { 0 };
+	char *conf_path = NULL, started[32];
+	int rc = -1;
+
+	memset(sum, 0, sizeof(*sum));
+	db_now(started);
+	w.db = db;
+	if (opts->night) {
+		if (day_number(opts->night) < 0)
+			return err_set(err, "night '%s' is not a date YYYY-MM-DD", opts->night);
+		snprintf(w.night, sizeof(w.night), "%s", opts->night);
+	} else {
+		warn_default_night(w.night);
+	}
+	snprintf(sum->night, sizeof(sum->night), "%s", w.night);
+	conf_path = opts->conf_path ? xstrdup(opts->conf_path)
+				    : xasprintf("%s/warn.conf", opts->data_dir);
+	if (warn_conf_load(&w.conf, conf_path, err) < 0)
+		goto out;
+	load_categories(&w);
+	w.areas = xasprintf(" %s ", warn_conf_str(&w.conf, "area_levels",
+						 "province city county township community"));
+	if (db_begin(db, err) < 0)
+		goto out;
+	if (load_mask(&w, err) < 0 || reset_night(&w, err) < 0 || build_reports(&w, err) < 0)
+		goto fail;
+	for (int k = 0; k < WARN_NKINDS; k++) {
+		if (!warn_param(&w, (enum warn_kind)k, "enabled", 1))
+			continue;
+		if (detectors[k](&w, err) < 0) {
+			err_prefix(err, "%s detector", kind_names[k]);
+			goto fail;
+		}
+	}
+	if (store_all(&w, sum, err) < 0 || log_run(&w, started, sum, err) < 0 ||
+	    db_exec(db, "DROP TABLE IF EXISTS temp.warn_rep; DROP TABLE IF EXISTS temp.warn_old",
+		    err) < 0 ||
+	    db_commit(db, err) < 0)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	db_rollback(db);
+out:
+	free(conf_path);
+	ctx_release(&w);
+	return rc;
+}

@@ -1,0 +1,358 @@
+/*
+ * warn_dispute: a dispute that keeps coming back, or turns dangerous.
+ *
+ * The dispute reports of the window (dispute.window_days, 30) are grouped
+ * by each resolved person they mention and by their most specific place.
+ * A group is raised on a night that brings one of its reports when it
+ * holds dispute.min_reports (3) or more, or dispute.escalation_min_reports
+ * (2) when one of them escalates: a threat category, or an escalation
+ * word (analyze's escalation-words.txt plus dispute.extra_words: 聚集,
+ * 上访, 轻生 ...).  Two groups with the same reports (the two parties of
+ * one quarrel, or a party and their address) are one warning: a group
+ * whose reports all lie in a larger (or earlier) kept group is dropped.
+ * The latest report is cited in the explanation.
+ */
+#include "output/warn_int.h"
+#include "output/day.h"
+#include "common/sbuf.h"
+#include "common/xalloc.h"
+
+#include <cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct drep {
+	int64_t id;
+	char day[11];
+	char *text;
+	int informant;
+	int threat;
+	struct warn_strs words;   /* escalation words found */
+	struct warn_strs persons; /* person keys */
+};
+
+struct member {
+	size_t key;               /* index into keys */
+	size_t rep;               /* index into the reports */
+};
+
+struct group {
+	size_t from, to;          /* members[from..to) share the key */
+	size_t n;                 /* reports */
+	int tonight, escalated;
+	size_t latest;
+	int kept;
+};
+
+struct dispute {
+	struct warn_ctx *w;
+	struct drep *r;
+	size_t n, cap;
+	struct member *m;
+	size_t nm, capm;
+	struct warn_strs words;   /* escalation words */
+	struct warn_strs keys;    /* every person and place key, once */
+	char **display;           /* beside keys: a person's name, or "" */
+	size_t cap_display;
+};
+
+/* The index of key in d->keys, added (with its display name) when new. */
+static size_t key_index(struct dispute *d, const char *key, const char *display)
+{
+	for (size_t i = 0; i < d->keys.n; i++)
+		if (!strcmp(d->keys.v[i], key))
+			return i;
+	warn_strs_add(&d->keys, key);
+	d->display = xgrow(d->display, &d->cap_display, d->keys.n, sizeof(*d->display));
+	d->display[d->keys.n - 1] = xstrdup(display);
+	return d->keys.n - 1;
+}
+
+/* Escalation words: the file named in warn.conf and the extra words. */
+static int load_words(struct dispute *d, struct err *err)
+{
+	char *path = warn_conf_path(&d->w->conf, "dispute.escalation_words", "escalation-words.txt");
+	char *extra = warn_list(d->w, WARN_DISPUTE, "extra_words"), *save = NULL;
+	FILE *f = path ? fopen(path, "r") : NULL;
+	char *line = NULL;
+	size_t cap = 0;
+
+	if (path && !f) {
+		free(extra);
+		err_set(err, "cannot read escalation words '%s'", path);
+		free(path);
+		return -1;
+	}
+	while (f && getline(&line, &cap, f) > 0) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] && line[0] != '#')
+			warn_strs_add(&d->words, line);
+	}
+	for (char *p = strtok_r(extra, " ", &save); p; p = strtok_r(NULL, " ", &save))
+		warn_strs_add(&d->words, p);
+	free(line);
+	free(extra);
+	free(path);
+	if (f)
+		fclose(f);
+	return 0;
+}
+
+static int load_reports(struct dispute *d, struct err *err)
+{
+	struct warn_ctx *w = d->w;
+	sqlite3_stmt *st = NULL, *who = NULL;
+	char from[11];
+	char *cats = warn_list(w, WARN_DISPUTE, "categories");
+	char *threats = warn_list(w, WARN_DISPUTE, "threat_categories");
+	int r, rc = -1;
+
+	day_add(w->night, -((long)warn_param(w, WARN_DISPUTE, "window_days", 30) - 1), from);
+	if (db_prepare(w->db, &st,
+		       "SELECT w.report_id, w.day, r.text, w.informant,"
+		       " EXISTS (SELECT 1 FROM report_category c WHERE c.report_id = w.report_id"
+		       "  AND instr(?4, ' ' || c.category || ' ') > 0)"
+		       " FROM warn_rep w JOIN report r ON r.id = w.report_id"
+		       " WHERE w.day BETWEEN ?1 AND ?2 AND (w.kind = 'dispute' OR EXISTS"
+		       "  (SELECT 1 FROM report_category c WHERE c.report_id = w.report_id"
+		       "   AND instr(?3, ' ' || c.category || ' ') > 0))"
+		       " ORDER BY w.day, w.report_id", err) < 0 ||
+	    db_prepare(w->db, &who,
+		       "SELECT DISTINCT e.key, coalesce(e.display, '') FROM mention m"
+		       " JOIN entity e ON e.id = m.entity_id"
+		       " WHERE m.report_id = ? AND e.type = 'person' AND e.hub = 0 ORDER BY e.key",
+		       err) < 0 ||
+	    db_bind(st, err, "ssss", from, w->night, cats, threats) < 0)
+		goto out;
+	while ((r = db_step(st, err)) == 1) {
+		struct drep *p;
+		int rr;
+
+		d->r = xgrow(d->r, &d->cap, d->n + 1, sizeof(*d->r));
+		p = &d->r[d->n++];
+		memset(p, 0, sizeof(*p));
+		p->id = sqlite3_column_int64(st, 0);
+		snprintf(p->day, sizeof(p->day), "%s", db_text(st, 1));
+		p->text = xstrdup(db_text(st, 2));
+		p->informant = sqlite3_column_int(st, 3);
+		p->threat = sqlite3_column_int(st, 4);
+		for (size_t i = 0; i < d->words.n; i++)
+			if (strstr(p->text, d->words.v[i]))
+				warn_strs_add(&p->words, d->words.v[i]);
+		if (db_bind(who, err, "I", p->id) < 0)
+			goto out;
+		while ((rr = db_step(who, err)) == 1) {
+			warn_strs_add(&p->persons, db_text(who, 0));
+			key_index(d, db_text(who, 0), db_text(who, 1));
+		}
+		if (rr < 0)
+			goto out;
+	}
+	rc = r;
+out:
+	db_finalize(st);
+	db_finalize(who);
+	free(cats);
+	free(threats);
+	return rc;
+}
+
+static void add_member(struct dispute *d, size_t key, size_t rep)
+{
+	d->m = xgrow(d->m, &d->capm, d->nm + 1, sizeof(*d->m));
+	d->m[d->nm].key = key;
+	d->m[d->nm].rep = rep;
+	d->nm++;
+}
+
+/* qsort has no context argument; the sort of one run is not re-entered. */
+static struct dispute *sort_ctx;
+
+static int member_cmp(const void *a, const void *b)
+{
+	const struct member *x = a, *y = b;
+	int r = strcmp(sort_ctx->keys.v[x->key], sort_ctx->keys.v[y->key]);
+
+	return r ? r : (x->rep > y->rep) - (x->rep < y->rep);
+}
+
+/* Larger groups first, then persons before places, then by key. */
+static int group_cmp_ctx(const struct dispute *d, const struct group *x, const struct group *y)
+{
+	const char *kx = d->keys.v[d->m[x->from].key], *ky = d->keys.v[d->m[y->from].key];
+	int px = !strncmp(kx, "person:", 7), py = !strncmp(ky, "person:", 7);
+
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	if (px != py)
+		return py - px;
+	return strcmp(kx, ky);
+}
+
+/* Whether every report of g is in k. */
+static int group_within(const struct dispute *d, const struct group *g, const struct group *k)
+{
+	for (size_t i = g->from; i < g->to; i++) {
+		int found = 0;
+
+		for (size_t j = k->from; j < k->to && !found; j++)
+			found = d->m[j].rep == d->m[i].rep;
+		if (!found)
+			return 0;
+	}
+	return 1;
+}
+
+static void dispute_raise(struct dispute *d, const struct group *g)
+{
+	struct warn_ctx *w = d->w;
+	struct warn_cand *c = warn_cand_add(w, WARN_DISPUTE);
+	const char *key = d->keys.v[d->m[g->from].key];
+	const char *name = d->display[d->m[g->from].key];
+	const struct drep *latest = &d->r[g->latest];
+	struct sbuf words = SBUF_INIT, who = SBUF_INIT;
+	int window = (int)warn_param(w, WARN_DISPUTE, "window_days", 30);
+	int min = (int)warn_param(w, WARN_DISPUTE, "min_reports", 3);
+	double sev;
+	char *snippet;
+	cJSON *data = cJSON_CreateObject();
+
+	warn_cand_subject(c, &key, 1);
+	warn_cand_entity(c, key);
+	for (size_t i = g->from; i < g->to; i++) {
+		const struct drep *p = &d->r[d->m[i].rep];
+
+		warn_cand_report(c, p->id);
+		for (size_t k = 0; k < p->words.n; k++)
+			if (!strstr(sbuf_str(&words), p->words.v[k])) {
+				sbuf_addf(&words, "%s“%s”", words.len ? "、" : "", p->words.v[k]);
+			}
+		/* The other party: persons in at least two of the reports. */
+		for (size_t k = 0; k < p->persons.n; k++) {
+			int seen = 0;
+
+			for (size_t j = g->from; j < g->to; j++)
+				seen += warn_strs_has(&d->r[d->m[j].rep].persons, p->persons.v[k]);
+			if (seen >= 2)
+				warn_cand_entity(c, p->persons.v[k]);
+		}
+	}
+	if (!strncmp(key, "person:", 7)) {
+		sbuf_addf(&who, "%s等人", *name ? name : warn_key_value(key));
+	} else {
+		char *place = warn_display(w, key);
+
+		sbuf_adds(&who, place);
+		free(place);
+	}
+	sev = warn_param(w, WARN_DISPUTE, "severity_base", 45) +
+	      warn_param(w, WARN_DISPUTE, "severity_per_report", 5) * ((double)g->n - min) +
+	      (g->escalated ? warn_param(w, WARN_DISPUTE, "severity_escalation", 30) : 0);
+	if (sev > warn_param(w, WARN_DISPUTE, "severity_max", 95))
+		sev = warn_param(w, WARN_DISPUTE, "severity_max", 95);
+	c->severity = warn_severity(sev);
+	/* An informant's words are not quoted, even as a snippet. */
+	snippet = latest->informant ? xstrdup("（线索内容从略）")
+				    : warn_snippet(latest->text, 60);
+	cJSON_AddNumberToObject(data, "reports", (double)g->n);
+	cJSON_AddBoolToObject(data, "escalated", g->escalated);
+	cJSON_AddStringToObject(data, "latest", latest->day);
+	warn_cand_text(c,
+		xasprintf("%s 纠纷反复%s：%d天内%zu起", sbuf_str(&who),
+			  g->escalated ? "并出现升级迹象" : "", window, g->n),
+		xasprintf("%d天内，%s涉及的纠纷警情共%zu起（%d起即预警）。%s%s%s"
+			  "最近一次（%s）：%s。建议社区民警尽快上门化解矛盾，落实稳控措施，"
+			  "防止“民转刑”或个人极端事件。",
+			  window, sbuf_str(&who), g->n, min,
+			  g->escalated ? "其中出现" : "",
+			  g->escalated ? (words.len ? sbuf_str(&words) : "威胁类警情") : "",
+			  g->escalated ? "等升级迹象，风险明显上升。" : "",
+			  latest->day, snippet),
+		cJSON_PrintUnformatted(data));
+	cJSON_Delete(data);
+	free(snippet);
+	sbuf_release(&words);
+	sbuf_release(&who);
+}
+
+static void dispute_release(struct dispute *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		free(d->r[i].text);
+		warn_strs_release(&d->r[i].words);
+		warn_strs_release(&d->r[i].persons);
+	}
+	free(d->r);
+	free(d->m);
+	warn_strs_release(&d->words);
+	for (size_t i = 0; i < d->keys.n; i++)
+		free(d->display[i]);
+	free(d->display);
+	warn_strs_release(&d->keys);
+}
+
+static int group_cmp(const void *a, const void *b)
+{
+	return group_cmp_ctx(sort_ctx, a, b);
+}
+
+int warn_dispute(struct warn_ctx *w, struct err *err)
+{
+	struct dispute d = { .w = w };
+	struct warn_strs places = { 0 };
+	struct group *g = NULL;
+	size_t ng = 0, capg = 0;
+	int min = (int)warn_param(w, WARN_DISPUTE, "min_reports", 3);
+	int esc_min = (int)warn_param(w, WARN_DISPUTE, "escalation_min_reports", 2);
+	int rc = -1;
+
+	if (load_words(&d, err) < 0 || load_reports(&d, err) < 0)
+		goto out;
+	for (size_t i = 0; i < d.n; i++) {
+		warn_strs_release(&places);
+		if (warn_report_places(w, d.r[i].id, &places, err) < 0)
+			goto out;
+		for (size_t k = 0; k < d.r[i].persons.n; k++)
+			add_member(&d, key_index(&d, d.r[i].persons.v[k], ""), i);
+		for (size_t k = 0; k < places.n; k++)
+			add_member(&d, key_index(&d, places.v[k], ""), i);
+	}
+	sort_ctx = &d;
+	qsort(d.m, d.nm, sizeof(*d.m), member_cmp);
+	for (size_t i = 0; i < d.nm;) {
+		struct group gr = { i, i, 0, 0, 0, i, 0 };
+
+		while (gr.to < d.nm && d.m[gr.to].key == d.m[i].key) {
+			const struct drep *p = &d.r[d.m[gr.to].rep];
+
+			gr.n++;
+			gr.tonight |= !strcmp(p->day, w->night);
+			gr.escalated |= p->threat || p->words.n > 0;
+			gr.latest = d.m[gr.to].rep;     /* reports are in day order */
+			gr.to++;
+		}
+		i = gr.to;
+		if (gr.tonight && ((int)gr.n >= min || (gr.escalated && (int)gr.n >= esc_min))) {
+			g = xgrow(g, &capg, ng + 1, sizeof(*g));
+			g[ng++] = gr;
+		}
+	}
+	qsort(g, ng, sizeof(*g), group_cmp);
+	for (size_t i = 0; i < ng; i++) {
+		int within = 0;
+
+		for (size_t k = 0; k < i && !within; k++)
+			within = g[k].kept && group_within(&d, &g[i], &g[k]);
+		if (within)
+			continue;
+		g[i].kept = 1;
+		dispute_raise(&d, &g[i]);
+	}
+	rc = 0;
+out:
+	free(g);
+	warn_strs_release(&places);
+	dispute_release(&d);
+	return rc;
+}

@@ -1,0 +1,114 @@
+/*
+ * warn_int: what the warn stage's detectors share, inside output/ only:
+ * the run's context (database, night, parameters, names), candidate
+ * warnings that the detectors add and warn.c stores, and the temporary
+ * table warn_rep of the reports in the detectors' horizon.
+ */
+#ifndef OUTPUT_WARN_INT_H
+#define OUTPUT_WARN_INT_H
+
+#include <stdint.h>
+
+#include "common/sbuf.h"
+#include "output/warn.h"
+#include "output/warn_conf.h"
+
+/*
+ * A warning a detector wants raised tonight.  Owns its strings; the
+ * subject is a JSON array of keys, data a JSON object.
+ */
+struct warn_cand {
+	enum warn_kind kind;
+	char *subject;
+	int severity;
+	char *title;
+	char *explanation;
+	char *data;
+	int64_t *reports;
+	size_t n_reports, cap_reports;
+	char **entities;
+	size_t n_entities, cap_entities;
+};
+
+struct warn_ctx {
+	struct db *db;
+	char night[11];
+	struct warn_conf conf;
+	char **cat_key, **cat_name;   /* category names from categories.tsv */
+	size_t n_cat, cap_cat;
+	char **mask;                  /* informant codes and names, never shown */
+	size_t n_mask, cap_mask;
+	struct warn_cand *cand;
+	size_t n_cand, cap_cand;
+	sqlite3_stmt *places;         /* for warn_report_places */
+	sqlite3_stmt *display;        /* for warn_display */
+	char *areas;                  /* " county township community ": not places of events */
+};
+
+/*
+ * warn_rep, built before the detectors run: every report that is not a
+ * near-duplicate, received in the horizon up to the end of the night.
+ *   report_id, day (received, else occurred), occ_day (occurred, else
+ *   received), kind, informant (1 for informant reports)
+ */
+
+/* Add a candidate; returns it, borrowed until the next add. */
+struct warn_cand *warn_cand_add(struct warn_ctx *w, enum warn_kind kind);
+/* Set the subject from n keys (copied). */
+void warn_cand_subject(struct warn_cand *c, const char *const *keys, size_t n);
+void warn_cand_report(struct warn_cand *c, int64_t report_id);
+void warn_cand_entity(struct warn_cand *c, const char *key);
+/* Takes title, explanation and data (data may be NULL for "{}"). */
+void warn_cand_text(struct warn_cand *c, char *title, char *explanation, char *data);
+
+/* A parameter "<kind>.<name>" of warn.conf, or def. */
+double warn_param(const struct warn_ctx *w, enum warn_kind k, const char *name, double def);
+/* Whether word is listed in "<kind>.<name>". */
+int warn_param_has(const struct warn_ctx *w, enum warn_kind k, const char *name,
+		   const char *word);
+/* Clamp to the 0-100 severity scale. */
+int warn_severity(double s);
+
+/* The Chinese name of a category key, borrowed (the key when unknown). */
+const char *warn_category_name(const struct warn_ctx *w, const char *key);
+/* The name of a report kind for a chief ("旅馆登记"), from warn.conf; borrowed. */
+const char *warn_kind_label(const struct warn_ctx *w, const char *report_kind);
+/* The display form of an entity key: the part after "type:". */
+const char *warn_key_value(const char *key);
+
+/* A small list of owned strings. */
+struct warn_strs {
+	char **v;
+	size_t n, cap;
+};
+
+void warn_strs_add(struct warn_strs *s, const char *str);   /* copies; no duplicates */
+int warn_strs_has(const struct warn_strs *s, const char *str);
+void warn_strs_release(struct warn_strs *s);
+
+/*
+ * The most specific place keys a report mentions (a place whose key is a
+ * prefix of another of the same report is left out, and so is an area
+ * of warn.conf's area_levels), into out.
+ */
+int warn_report_places(struct warn_ctx *w, int64_t report_id, struct warn_strs *out,
+		       struct err *err);
+/*
+ * Returns the owned display name of an entity key (analyze's display,
+ * else the part after "type:").  A failed lookup only costs the name.
+ */
+char *warn_display(struct warn_ctx *w, const char *key);
+/* Returns an owned copy of text cut to at most max characters, with "…". */
+char *warn_snippet(const char *text, size_t max);
+/* Returns an owned " a b c " form of "<kind>.<name>", for SQL instr(). */
+char *warn_list(const struct warn_ctx *w, enum warn_kind k, const char *name);
+
+/* The detectors: each adds its candidates for w->night. */
+int warn_spike(struct warn_ctx *w, struct err *err);
+int warn_series(struct warn_ctx *w, struct err *err);
+int warn_dispute(struct warn_ctx *w, struct err *err);
+int warn_burst(struct warn_ctx *w, struct err *err);
+int warn_watchlist(struct warn_ctx *w, struct err *err);
+int warn_near_repeat(struct warn_ctx *w, struct err *err);
+
+#endif

@@ -1,0 +1,272 @@
+/*
+ * warn_near_repeat: a burglary or theft close in space and time to an
+ * earlier one (the near-repeat effect: a place that was just hit is at
+ * higher risk for a few days, and so are its neighbours).  Tonight's
+ * crimes (near_repeat.categories) are compared with the earlier ones of
+ * the window by occurrence date:
+ *
+ *   building  the same most specific place, within building_days;
+ *   street    the same road (the place key cut after its last 路, 街, 巷
+ *             or 道 that is not 街道), within street_days;
+ *   distance  both with coordinates, at most distance_m metres apart,
+ *             within distance_days.
+ *
+ * The subject is the shared building or road (or tonight's place for a
+ * distance match), so repeats at one place are one warning.
+ */
+#include "output/warn_int.h"
+#include "output/day.h"
+#include "common/xalloc.h"
+
+#include <cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum nr_level { NR_BUILDING, NR_STREET, NR_DISTANCE };
+
+static const char *const level_names[] = { "building", "street", "distance" };
+
+struct crime {
+	int64_t id;
+	long occ;                 /* day number of the occurrence */
+	int tonight;
+	double lat, lon;          /* NAN when absent */
+	char *category;
+	struct warn_strs places;
+	struct warn_strs roads;
+};
+
+struct nr_group {
+	char *subject;
+	enum nr_level level;
+	struct warn_strs tonight_ids, earlier_ids;   /* report ids as text */
+	long last_earlier;
+	const char *category;
+};
+
+/* The road part of a place key, or NULL: cut after the last 路/街/巷/道. */
+static char *road_of(const char *key)
+{
+	static const char *const ends[] = { "路", "街", "巷", "道" };
+	size_t best = 0, len = strlen(key);
+
+	for (size_t i = 0; i + 3 <= len; i++) {
+		for (size_t k = 0; k < 4; k++) {
+			if (strncmp(key + i, ends[k], 3))
+				continue;
+			/* 街道 is a township, not a road. */
+			if ((k == 1 && !strncmp(key + i + 3, "道", 3)) ||
+			    (k == 3 && i >= 3 && !strncmp(key + i - 3, "街", 3)))
+				continue;
+			best = i + 3;
+		}
+	}
+	return best && best < len ? xstrndup(key, best) : NULL;
+}
+
+static double metres(double lat1, double lon1, double lat2, double lon2)
+{
+	double r = 6371000, p = M_PI / 180;
+	double a = sin((lat2 - lat1) * p / 2) * sin((lat2 - lat1) * p / 2) +
+		   cos(lat1 * p) * cos(lat2 * p) * sin((lon2 - lon1) * p / 2) *
+		   sin((lon2 - lon1) * p / 2);
+
+	return 2 * r * asin(sqrt(a));
+}
+
+static int load_crimes(struct warn_ctx *w, struct crime **out, size_t *n, struct err *err)
+{
+	sqlite3_stmt *st = NULL;
+	char from[11], *cats = warn_list(w, WARN_NEAR_REPEAT, "categories");
+	long span = (long)fmax(fmax(warn_param(w, WARN_NEAR_REPEAT, "building_days", 14),
+				    warn_param(w, WARN_NEAR_REPEAT, "street_days", 7)),
+			       warn_param(w, WARN_NEAR_REPEAT, "distance_days", 7));
+	size_t cap = 0;
+	int r, rc = -1;
+
+	day_add(w->night, -span, from);
+	if (db_prepare(w->db, &st,
+		       "SELECT w.report_id, w.occ_day, w.day = ?2, r.lat, r.lon,"
+		       " (SELECT c.category FROM report_category c WHERE c.report_id = w.report_id"
+		       "  AND instr(?3, ' ' || c.category || ' ') > 0"
+		       "  ORDER BY c.is_primary DESC, c.category LIMIT 1)"
+		       " FROM warn_rep w JOIN report r ON r.id = w.report_id"
+		       " WHERE w.day BETWEEN ?1 AND ?2 AND EXISTS (SELECT 1 FROM report_category c"
+		       "  WHERE c.report_id = w.report_id AND instr(?3, ' ' || c.category || ' ') > 0)"
+		       " ORDER BY w.occ_day, w.report_id", err) < 0 ||
+	    db_bind(st, err, "sss", from, w->night, cats) < 0)
+		goto out;
+	while ((r = db_step(st, err)) == 1) {
+		struct crime *c;
+
+		*out = xgrow(*out, &cap, *n + 1, sizeof(**out));
+		c = &(*out)[(*n)++];
+		memset(c, 0, sizeof(*c));
+		c->id = sqlite3_column_int64(st, 0);
+		c->occ = day_number(db_text(st, 1));
+		c->tonight = sqlite3_column_int(st, 2);
+		c->lat = sqlite3_column_type(st, 3) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 3);
+		c->lon = sqlite3_column_type(st, 4) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 4);
+		c->category = xstrdup(db_text(st, 5));
+		if (warn_report_places(w, c->id, &c->places, err) < 0)
+			goto out;
+		for (size_t k = 0; k < c->places.n; k++) {
+			char *road = road_of(c->places.v[k]);
+
+			if (road)
+				warn_strs_add(&c->roads, road);
+			free(road);
+		}
+	}
+	rc = r;
+out:
+	db_finalize(st);
+	free(cats);
+	return rc;
+}
+
+/* The match of an earlier crime e with tonight's t, or -1; *subject borrowed. */
+static int nr_match(struct warn_ctx *w, const struct crime *t, const struct crime *e,
+		    const char **subject)
+{
+	long gap = t->occ - e->occ;
+
+	if (gap < 0 || e->occ < 0)
+		return -1;
+	for (size_t i = 0; i < t->places.n; i++)
+		if (gap <= warn_param(w, WARN_NEAR_REPEAT, "building_days", 14) &&
+		    warn_strs_has(&e->places, t->places.v[i])) {
+			*subject = t->places.v[i];
+			return NR_BUILDING;
+		}
+	for (size_t i = 0; i < t->roads.n; i++)
+		if (gap <= warn_param(w, WARN_NEAR_REPEAT, "street_days", 7) &&
+		    warn_strs_has(&e->roads, t->roads.v[i])) {
+			*subject = t->roads.v[i];
+			return NR_STREET;
+		}
+	if (!isnan(t->lat) && !isnan(e->lat) && !isnan(t->lon) && !isnan(e->lon) &&
+	    gap <= warn_param(w, WARN_NEAR_REPEAT, "distance_days", 7) &&
+	    metres(t->lat, t->lon, e->lat, e->lon) <= warn_param(w, WARN_NEAR_REPEAT, "distance_m", 200) &&
+	    t->places.n) {
+		*subject = t->places.v[0];
+		return NR_DISTANCE;
+	}
+	return -1;
+}
+
+static void nr_raise(struct warn_ctx *w, const struct nr_group *g)
+{
+	struct warn_cand *c = warn_cand_add(w, WARN_NEAR_REPEAT);
+	const char *cat = warn_category_name(w, g->category);
+	char skey[64], last[11], dkey[64];
+	size_t earlier = g->earlier_ids.n;
+	int days;
+	char *place = warn_display(w, g->subject);
+	cJSON *data = cJSON_CreateObject();
+	static const char *const where[] = { "同一地点", "同一道路", "附近" };
+
+	snprintf(skey, sizeof(skey), "severity.%s", level_names[g->level]);
+	snprintf(dkey, sizeof(dkey), "%s_days", g->level == NR_BUILDING ? "building" :
+		 g->level == NR_STREET ? "street" : "distance");
+	days = (int)warn_param(w, WARN_NEAR_REPEAT, dkey, 7);
+	c->severity = warn_severity(warn_param(w, WARN_NEAR_REPEAT, skey, 55) +
+				    warn_param(w, WARN_NEAR_REPEAT, "severity_per_report", 5) *
+				    ((double)earlier - 1));
+	warn_cand_subject(c, (const char *const *)&g->subject, 1);
+	warn_cand_entity(c, g->subject);
+	for (size_t i = 0; i < g->tonight_ids.n; i++)
+		warn_cand_report(c, strtoll(g->tonight_ids.v[i], NULL, 10));
+	for (size_t i = 0; i < earlier; i++)
+		warn_cand_report(c, strtoll(g->earlier_ids.v[i], NULL, 10));
+	day_string(g->last_earlier, last);
+	cJSON_AddStringToObject(data, "level", level_names[g->level]);
+	cJSON_AddNumberToObject(data, "earlier", (double)earlier);
+	cJSON_AddStringToObject(data, "category", g->category);
+	warn_cand_text(c,
+		xasprintf("%s 近重复%s：%d天内%s第%zu起", place, cat, days,
+			  where[g->level], earlier + g->tonight_ids.n),
+		xasprintf("%s，%s发生%s；此前%d天内，%s已发生%zu起（最近一次%s）%s。"
+			  "刚被侵害的地点及其周边在短期内再次发案的风险明显升高（近重复现象），"
+			  "建议在该处及周边加强巡逻守候，提醒住户和商户加强防范。",
+			  w->night, place, cat, days,
+			  g->level == NR_DISTANCE ? "附近" : where[g->level], earlier, last,
+			  g->level == NR_DISTANCE ? "，相距不远" : ""),
+		cJSON_PrintUnformatted(data));
+	cJSON_Delete(data);
+	free(place);
+}
+
+int warn_near_repeat(struct warn_ctx *w, struct err *err)
+{
+	struct crime *cr = NULL;
+	struct nr_group *g = NULL;
+	size_t n = 0, ng = 0, capg = 0;
+	int rc = -1;
+
+	if (load_crimes(w, &cr, &n, err) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if (!cr[i].tonight)
+			continue;
+		for (size_t j = 0; j < n; j++) {
+			const char *subject = NULL;
+			char id[32];
+			int level;
+			size_t k;
+
+			/* An earlier crime: before it, or the same day with a smaller id. */
+			if (j == i || cr[j].occ > cr[i].occ ||
+			    (cr[j].occ == cr[i].occ && cr[j].id > cr[i].id))
+				continue;
+			level = nr_match(w, &cr[i], &cr[j], &subject);
+			if (level < 0)
+				continue;
+			for (k = 0; k < ng && strcmp(g[k].subject, subject); k++)
+				;
+			if (k == ng) {
+				g = xgrow(g, &capg, ng + 1, sizeof(*g));
+				memset(&g[ng], 0, sizeof(*g));
+				g[ng].subject = xstrdup(subject);
+				g[ng].level = (enum nr_level)level;
+				g[ng].category = cr[i].category;
+				ng++;
+			}
+			snprintf(id, sizeof(id), "%lld", (long long)cr[i].id);
+			warn_strs_add(&g[k].tonight_ids, id);
+			snprintf(id, sizeof(id), "%lld", (long long)cr[j].id);
+			warn_strs_add(&g[k].earlier_ids, id);
+			if (cr[j].occ > g[k].last_earlier)
+				g[k].last_earlier = cr[j].occ;
+		}
+	}
+	for (size_t k = 0; k < ng; k++) {
+		/* A report of tonight that was also an "earlier" one is tonight's. */
+		struct warn_strs only = { 0 };
+
+		for (size_t i = 0; i < g[k].earlier_ids.n; i++)
+			if (!warn_strs_has(&g[k].tonight_ids, g[k].earlier_ids.v[i]))
+				warn_strs_add(&only, g[k].earlier_ids.v[i]);
+		warn_strs_release(&g[k].earlier_ids);
+		g[k].earlier_ids = only;
+		if (g[k].earlier_ids.n)
+			nr_raise(w, &g[k]);
+	}
+	rc = 0;
+out:
+	for (size_t k = 0; k < ng; k++) {
+		free(g[k].subject);
+		warn_strs_release(&g[k].tonight_ids);
+		warn_strs_release(&g[k].earlier_ids);
+	}
+	free(g);
+	for (size_t i = 0; i < n; i++) {
+		free(cr[i].category);
+		warn_strs_release(&cr[i].places);
+		warn_strs_release(&cr[i].roads);
+	}
+	free(cr);
+	return rc;
+}

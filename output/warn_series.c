@@ -1,0 +1,130 @@
+/*
+ * warn_series: the graph stage's series candidates (串并案) as warnings.
+ * A series is raised the night it first becomes a candidate and every
+ * night a new report joins it; in between it stays as it was, so the
+ * chief is not told the same thing every morning.  Its subject is the
+ * series key (its earliest report), which the graph stage keeps as the
+ * series grows, so one series is one warning.
+ */
+#include "output/warn_int.h"
+#include "common/sbuf.h"
+#include "common/xalloc.h"
+
+#include <cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The names of the categories "burglary,theft" for a chief. */
+static char *category_names(struct warn_ctx *w, const char *list)
+{
+	struct sbuf b = SBUF_INIT;
+	char *copy = xstrdup(list), *save = NULL;
+
+	for (char *p = strtok_r(copy, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		if (b.len)
+			sbuf_adds(&b, "、");
+		sbuf_adds(&b, warn_category_name(w, p));
+	}
+	free(copy);
+	return sbuf_detach(&b);
+}
+
+/* The key members of the cluster tonight, into the candidate and text. */
+static int series_members(struct warn_ctx *w, sqlite3_stmt *st, int64_t cluster,
+			  struct warn_cand *c, struct sbuf *names, struct err *err)
+{
+	int r, shown = 0;
+
+	if (db_bind(st, err, "Is", cluster, w->night) < 0)
+		return -1;
+	while ((r = db_step(st, err)) == 1) {
+		const char *key = db_text(st, 0), *display = db_text(st, 1);
+
+		warn_cand_entity(c, key);
+		if (shown++ < 4) {
+			if (names->len)
+				sbuf_adds(names, "、");
+			sbuf_adds(names, *display && !strncmp(key, "person:", 7) ? display
+										: warn_key_value(key));
+		}
+	}
+	return r;
+}
+
+int warn_series(struct warn_ctx *w, struct err *err)
+{
+	sqlite3_stmt *st = NULL, *members = NULL, *reports = NULL;
+	int r, rc = -1;
+
+	if (!db_has_table(w->db, "series") || !db_has_table(w->db, "cluster"))
+		return 0;
+	if (db_prepare(w->db, &st,
+		       "SELECT s.id, s.key, s.score, s.n_reports, s.n_days, s.categories,"
+		       " coalesce(substr(s.first_at, 1, 10), ''), coalesce(substr(s.last_at, 1, 10), ''),"
+		       " c.label, c.id, s.first_night = ?1 FROM series s JOIN cluster c ON c.id = s.cluster_id"
+		       " WHERE s.night = ?1 AND s.score >= ?2 AND s.n_reports >= ?3"
+		       " AND (s.first_night = ?1 OR EXISTS (SELECT 1 FROM series_report sr"
+		       "  JOIN warn_rep r ON r.report_id = sr.report_id"
+		       "  WHERE sr.series_id = s.id AND r.day = ?1))"
+		       " ORDER BY s.key", err) < 0 ||
+	    db_prepare(w->db, &members,
+		       "SELECT e.key, coalesce(e.display, '') FROM cluster_member m"
+		       " JOIN entity e ON e.id = m.entity_id"
+		       " WHERE m.cluster_id = ? AND m.night = ? AND e.type <> 'place'"
+		       " ORDER BY m.rank LIMIT 8", err) < 0 ||
+	    db_prepare(w->db, &reports,
+		       "SELECT report_id FROM series_report WHERE series_id = ? ORDER BY report_id",
+		       err) < 0 ||
+	    db_bind(st, err, "sdi", w->night, warn_param(w, WARN_SERIES, "min_score", 0),
+		    (int)warn_param(w, WARN_SERIES, "min_reports", 2)) < 0)
+		goto out;
+	while ((r = db_step(st, err)) == 1) {
+		struct warn_cand *c = warn_cand_add(w, WARN_SERIES);
+		struct sbuf names = SBUF_INIT;
+		double score = sqlite3_column_double(st, 2);
+		int n = sqlite3_column_int(st, 3), days = sqlite3_column_int(st, 4);
+		char *subject = xasprintf("series:%s", db_text(st, 1));
+		char *cats = category_names(w, db_text(st, 5));
+		cJSON *data = cJSON_CreateObject();
+		int rr;
+
+		warn_cand_subject(c, (const char *const *)&subject, 1);
+		c->severity = warn_severity(warn_param(w, WARN_SERIES, "severity_base", 55) +
+			warn_param(w, WARN_SERIES, "severity_per_report", 5) * (n - 2) +
+			warn_param(w, WARN_SERIES, "severity_per_score", 20) * score);
+		if (c->severity > warn_param(w, WARN_SERIES, "severity_max", 90))
+			c->severity = (int)warn_param(w, WARN_SERIES, "severity_max", 90);
+		rr = series_members(w, members, sqlite3_column_int64(st, 9), c, &names, err);
+		if (rr == 0)
+			rr = db_bind(reports, err, "I", sqlite3_column_int64(st, 0));
+		while (rr == 0 && (rr = db_step(reports, err)) == 1) {
+			warn_cand_report(c, sqlite3_column_int64(reports, 0));
+			rr = 0;
+		}
+		cJSON_AddStringToObject(data, "cluster", db_text(st, 8));
+		cJSON_AddNumberToObject(data, "score", score);
+		cJSON_AddNumberToObject(data, "reports", n);
+		cJSON_AddBoolToObject(data, "new", sqlite3_column_int(st, 10));
+		warn_cand_text(c,
+			xasprintf("串并案线索：%d起%s警情相互关联（%s）", n, cats, db_text(st, 8)),
+			xasprintf("%s至%s，%d起%s警情（分布在%d个不同日期）通过共同的人员、号码、"
+				  "车辆等标识关联在一起，关联评分%.2f。关键关联：%s。"
+				  "这些警情可能是同一人员或团伙所为，建议并案研判、统一侦查。",
+				  db_text(st, 6), db_text(st, 7), n, cats, days, score,
+				  names.len ? sbuf_str(&names) : "见证据"),
+			cJSON_PrintUnformatted(data));
+		cJSON_Delete(data);
+		sbuf_release(&names);
+		free(subject);
+		free(cats);
+		if (rr < 0)
+			goto out;
+	}
+	rc = r;
+out:
+	db_finalize(st);
+	db_finalize(members);
+	db_finalize(reports);
+	return rc;
+}

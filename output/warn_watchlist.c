@@ -1,0 +1,146 @@
+/*
+ * warn_watchlist: every record of the night that matches a watchlist
+ * entry — the automatic comparison of hotel, internet-café and pawn
+ * registers (and every other record) against the wanted, stolen,
+ * missing and key-person lists.  Matching goes through the database:
+ * watchlist keys are normalised entity keys, so they meet the keys
+ * analyze gave the record's identifiers; an item entry ("item:金色
+ * iPhone 13") also matches a record whose text or item field holds it.
+ * One warning per entry, carried while it keeps being seen.
+ */
+#include "output/warn_int.h"
+#include "common/sbuf.h"
+#include "common/xalloc.h"
+
+#include <cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HITS \
+	"SELECT wl.id, wl.list, wl.key, coalesce(wl.name, ''), coalesce(wl.note, '')," \
+	" w.report_id, w.kind, coalesce(json_extract(r.fields, '$.venue'), ''), w.informant" \
+	" FROM watchlist wl JOIN entity e ON e.key = wl.key" \
+	" JOIN mention m ON m.entity_id = e.id" \
+	" JOIN warn_rep w ON w.report_id = m.report_id AND w.day = ?1" \
+	" JOIN report r ON r.id = w.report_id" \
+	" UNION SELECT wl.id, wl.list, wl.key, coalesce(wl.name, ''), coalesce(wl.note, '')," \
+	" w.report_id, w.kind, coalesce(json_extract(r.fields, '$.venue'), ''), w.informant" \
+	" FROM watchlist wl JOIN warn_rep w ON w.day = ?1 JOIN report r ON r.id = w.report_id" \
+	" WHERE wl.key LIKE 'item:%' AND length(wl.key) > 6" \
+	" AND (instr(r.text, substr(wl.key, 6)) > 0" \
+	"  OR instr(coalesce(json_extract(r.fields, '$.item'), ''), substr(wl.key, 6)) > 0)" \
+	" ORDER BY 1, 6"
+
+struct entry {
+	int64_t id;
+	char *list, *key, *name, *note;
+	struct sbuf where;          /* "旅馆登记（某宾馆）、..." */
+	int64_t *reports;
+	size_t n, cap;
+};
+
+static void entry_raise(struct warn_ctx *w, struct entry *e)
+{
+	struct warn_cand *c = warn_cand_add(w, WARN_WATCHLIST);
+	char lkey[96], skey[96], tkey[96], *list_key = xasprintf("list:%s", e->list);
+	const char *subject[2] = { e->key, list_key };
+	const char *lname, *tname, *colon = strchr(e->key, ':');
+	char type[32];
+	cJSON *data = cJSON_CreateObject();
+
+	snprintf(type, sizeof(type), "%.*s", colon ? (int)(colon - e->key) : 0, e->key);
+	snprintf(lkey, sizeof(lkey), "list_name.%s", e->list);
+	snprintf(skey, sizeof(skey), "severity.%s", e->list);
+	snprintf(tkey, sizeof(tkey), "type_name.%s", type);
+	lname = warn_conf_str(&w->conf, lkey, e->list);
+	tname = warn_conf_str(&w->conf, tkey, type);
+	c->severity = warn_severity(warn_param(w, WARN_WATCHLIST, skey,
+					       warn_param(w, WARN_WATCHLIST, "severity.default", 60)));
+	warn_cand_subject(c, subject, 2);
+	warn_cand_entity(c, e->key);
+	for (size_t i = 0; i < e->n; i++)
+		warn_cand_report(c, e->reports[i]);
+	cJSON_AddStringToObject(data, "list", e->list);
+	cJSON_AddStringToObject(data, "key", e->key);
+	cJSON_AddNumberToObject(data, "records", (double)e->n);
+	warn_cand_text(c,
+		xasprintf("布控比中：%s %s%s%s 出现在%s", lname, *e->name ? e->name : "",
+			  *e->name ? " " : "", warn_key_value(e->key), sbuf_str(&e->where)),
+		xasprintf("%s，%s名单中的%s %s%s%s%s在当晚%zu条新记录中出现：%s。%s%s%s"
+			  "请立即核查其行踪和相关人员，依规处置。",
+			  w->night, lname, tname, warn_key_value(e->key),
+			  *e->name ? "（" : "", *e->name ? e->name : "", *e->name ? "）" : "",
+			  e->n, sbuf_str(&e->where),
+			  *e->note ? "布控备注：" : "", *e->note ? e->note : "", *e->note ? "。" : ""),
+		cJSON_PrintUnformatted(data));
+	cJSON_Delete(data);
+	free(list_key);
+}
+
+static void entry_release(struct entry *e)
+{
+	free(e->list);
+	free(e->key);
+	free(e->name);
+	free(e->note);
+	sbuf_release(&e->where);
+	free(e->reports);
+	memset(e, 0, sizeof(*e));
+}
+
+/* Where a record was seen, for the chief: its kind and venue, no source. */
+static void entry_where(struct warn_ctx *w, struct entry *e, const char *kind,
+			const char *venue, int informant)
+{
+	struct sbuf one = SBUF_INIT;
+
+	if (informant)
+		sbuf_adds(&one, warn_conf_str(&w->conf, "kind_name.informant", "线索"));
+	else if (*venue)
+		sbuf_addf(&one, "%s（%s）", warn_kind_label(w, kind), venue);
+	else
+		sbuf_adds(&one, warn_kind_label(w, kind));
+	if (!strstr(sbuf_str(&e->where), sbuf_str(&one)))
+		sbuf_addf(&e->where, "%s%s", e->where.len ? "、" : "", sbuf_str(&one));
+	sbuf_release(&one);
+}
+
+int warn_watchlist(struct warn_ctx *w, struct err *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct entry e = { 0 };
+	int r, rc = -1;
+
+	if (db_prepare(w->db, &st, HITS, err) < 0 || db_bind(st, err, "s", w->night) < 0)
+		goto out;
+	while ((r = db_step(st, err)) == 1) {
+		int64_t id = sqlite3_column_int64(st, 0), rep = sqlite3_column_int64(st, 5);
+
+		if (e.key && e.id != id) {
+			entry_raise(w, &e);
+			entry_release(&e);
+		}
+		if (!e.key) {
+			e.id = id;
+			e.list = xstrdup(db_text(st, 1));
+			e.key = xstrdup(db_text(st, 2));
+			e.name = xstrdup(db_text(st, 3));
+			e.note = xstrdup(db_text(st, 4));
+		}
+		if (e.n && e.reports[e.n - 1] == rep)
+			continue;
+		e.reports = xgrow(e.reports, &e.cap, e.n + 1, sizeof(*e.reports));
+		e.reports[e.n++] = rep;
+		entry_where(w, &e, db_text(st, 6), db_text(st, 7), sqlite3_column_int(st, 8));
+	}
+	if (r < 0)
+		goto out;
+	if (e.key)
+		entry_raise(w, &e);
+	rc = 0;
+out:
+	entry_release(&e);
+	db_finalize(st);
+	return rc;
+}
