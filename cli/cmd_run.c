@@ -9,6 +9,7 @@
  * tree yet is simply not listed (see the comments in stages[]).
  */
 #include "cli/cli.h"
+#include "analyze/analyze.h"
 #include "common/progress.h"
 #include "graph/graph.h"
 #include "ingest/ingest.h"
@@ -83,6 +84,22 @@ static int stage_ingest(struct run_state *s, struct err *err)
 	return rc;
 }
 
+static int stage_analyze(struct run_state *s, struct err *err)
+{
+	struct analyze_opts opts = { s->ctx->data_dir, 0, s->ctx->quiet ? NULL : stderr };
+	struct analyze_summary sum;
+
+	memset(&sum, 0, sizeof(sum));
+	if (analyze_run(s->db, &opts, &sum, err) < 0)
+		return -1;
+	snprintf(s->summary, sizeof(s->summary),
+		 "%lld reports, %lld mentions, %lld new entities, %lld persons, %lld merges,"
+		 " %lld link evidence, %lld hubs", (long long)sum.reports, (long long)sum.mentions,
+		 (long long)sum.entities, (long long)sum.persons, (long long)sum.merges,
+		 (long long)sum.links, (long long)sum.hubs);
+	return 0;
+}
+
 static int stage_graph(struct run_state *s, struct err *err)
 {
 	struct graph_opts opts = { s->night, s->ctx->data_dir };
@@ -126,7 +143,7 @@ static const struct {
 	int (*run)(struct run_state *s, struct err *err);
 } stages[] = {
 	{ "ingest", stage_ingest },
-	/* { "analyze", stage_analyze },  when analyze/analyze.h lands: incremental */
+	{ "analyze", stage_analyze },
 	{ "graph", stage_graph },
 	/* { "warn", stage_warn },        when output/warn.h lands: warn_run for s->night */
 	{ "report", stage_report },
