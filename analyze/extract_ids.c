@@ -32,6 +32,7 @@
 #include "analyze/datafile.h"
 #include "analyze/validate.h"
 #include "analyze/values.h"
+#include "common/norm.h"
 #include "common/sbuf.h"
 #include "common/xalloc.h"
 
@@ -47,6 +48,8 @@
 #define LABEL_WINDOW 30
 /* How much a label of the candidate's own kind adds to its confidence. */
 #define LABEL_BOOST 0.04
+/* Slots of the label words' first-character hash (a power of two, above the number of first characters). */
+#define LABEL_SLOTS 512
 
 enum ids_kind {
 	KIND_PHONE, KIND_IDCARD, KIND_PLATE, KIND_IMEI, KIND_BANKCARD, KIND_EMAIL,
@@ -62,11 +65,34 @@ static const char *const kind_names[KIND_COUNT] = {
 	"amount", "age", "sex", "datetime",
 };
 
+/* One line of ids.tsv. */
 struct ids_rule {
 	enum ids_kind kind;
 	char *name;             /* owned */
 	double confidence;
+	char *pattern;          /* owned, {name} expanded; freed once compiled */
+	char *needs;            /* owned or NULL: words, one of which the text must hold */
+};
+
+/*
+ * One pass over the text: the consecutive rules of one type joined into
+ * one pattern, each alternative marked with its rule's index, so that
+ * the number of passes is the number of types, not of rules.  A pass
+ * is skipped when the text holds none of the words its rules need.
+ */
+struct ids_pass {
 	pcre2_code *code;       /* owned */
+	char **needs;           /* owned, each owned; n_needs == 0: always run */
+	int *need_context;      /* owned: per need, a context list ("{qq}") or -1 for a literal */
+	size_t n_needs;
+};
+
+/* A context word, indexed by its first character for the label scanner. */
+struct ids_word {
+	const char *w;          /* borrowed from its context list */
+	size_t len;
+	int context;
+	uint32_t first;         /* first code point, ASCII lower-cased */
 };
 
 /* A context list of context.tsv: a name and its words. */
@@ -97,9 +123,14 @@ struct ids_cand {
 struct ids {
 	struct ids_rule *rules;
 	size_t n_rules, cap_rules;
+	struct ids_pass *passes;
+	size_t n_passes;
 	struct ids_context *contexts;
 	size_t n_contexts, cap_contexts;
-	pcre2_code *label_code;         /* owned; NULL when context.tsv is empty */
+	struct ids_word *words;         /* label words by first character, longest first */
+	size_t n_words;
+	size_t word_index[LABEL_SLOTS][2];   /* open hash: first character -> [from, to) of words */
+	uint32_t word_key[LABEL_SLOTS];
 	pcre2_match_data *md;           /* owned, shared by every pattern */
 	int ctx_notid, ctx_idcard, ctx_imei, ctx_bankcard, ctx_vin;  /* -1 when absent */
 	int today;                      /* YYYYMMDD */
@@ -109,6 +140,7 @@ struct ids {
 	size_t n_labels, cap_labels;
 	struct ids_cand *cands;
 	size_t n_cands, cap_cands;
+	size_t list_end[KIND_COUNT];    /* end of the last candidate of each kind, or 0 */
 	struct sbuf arena;
 };
 
@@ -240,12 +272,13 @@ static int rule_line(void *ctx, char **f, int n, struct err *err)
 	struct ids *x = ctx;
 	struct sbuf pat = SBUF_INIT;
 	struct ids_rule *r;
+	pcre2_code *re;
 	char *end;
 	double conf;
 	int kind = -1, rc = 0;
 
-	if (n != 4)
-		return err_set(err, "expected 'type<TAB>rule<TAB>confidence<TAB>pattern'");
+	if (n != 4 && n != 5)
+		return err_set(err, "expected 'type<TAB>rule<TAB>confidence<TAB>pattern[<TAB>needs]'");
 	for (int k = 0; k < KIND_COUNT; k++)
 		if (strcmp(f[0], kind_names[k]) == 0)
 			kind = k;
@@ -258,62 +291,179 @@ static int rule_line(void *ctx, char **f, int n, struct err *err)
 		rc = -1;
 		goto out;
 	}
-	x->rules = xgrow(x->rules, &x->cap_rules, x->n_rules + 1, sizeof(*x->rules));
-	r = &x->rules[x->n_rules];
-	r->code = compile(sbuf_str(&pat), 0, err);
-	if (!r->code) {
+	/* compiled alone once, so that an error names its rule */
+	if (!(re = compile(sbuf_str(&pat), 0, err))) {
 		rc = err_prefix(err, "rule '%s'", f[1]);
 		goto out;
 	}
+	pcre2_code_free(re);
+	x->rules = xgrow(x->rules, &x->cap_rules, x->n_rules + 1, sizeof(*x->rules));
+	r = &x->rules[x->n_rules++];
 	r->kind = (enum ids_kind)kind;
 	r->name = xstrdup(f[1]);
 	r->confidence = conf;
-	x->n_rules++;
+	r->pattern = sbuf_detach(&pat);
+	r->needs = n == 5 && *f[4] ? xstrdup(f[4]) : NULL;
 out:
 	sbuf_release(&pat);
 	return rc;
 }
 
-/* One pattern that finds every label, each alternative marked with its list's index. */
-static int compile_labels(struct ids *x, struct err *err)
+/* The first code point of a UTF-8 string (ASCII lower-cased) and its byte length. */
+static uint32_t first_char(const char *s, size_t len, size_t *n)
 {
-	struct sbuf pat = SBUF_INIT;
-	struct { const char *w; int ctx; } *all = NULL;
-	size_t n = 0, cap = 0;
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (len >= 3 && (u[0] & 0xF0) == 0xE0) {
+		*n = 3;
+		return (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+	}
+	if (len >= 2 && (u[0] & 0xE0) == 0xC0) {
+		*n = 2;
+		return (uint32_t)(u[0] & 0x1F) << 6 | (u[1] & 0x3F);
+	}
+	if (len >= 4 && (u[0] & 0xF8) == 0xF0) {
+		*n = 4;
+		return (uint32_t)(u[0] & 0x07) << 18 | (uint32_t)(u[1] & 0x3F) << 12 |
+		       (uint32_t)(u[2] & 0x3F) << 6 | (u[3] & 0x3F);
+	}
+	*n = 1;
+	return u[0] >= 'A' && u[0] <= 'Z' ? u[0] + 32u : u[0];
+}
+
+static size_t word_slot(const struct ids *x, uint32_t key)
+{
+	size_t i = (key * 2654435761u) & (LABEL_SLOTS - 1);
+
+	while (x->word_key[i] && x->word_key[i] != key)
+		i = (i + 1) & (LABEL_SLOTS - 1);
+	return i;
+}
+
+static int by_first_then_length(const void *pa, const void *pb)
+{
+	const struct ids_word *a = pa, *b = pb;
+
+	if (a->first != b->first)
+		return a->first < b->first ? -1 : 1;
+	return a->len > b->len ? -1 : a->len < b->len;
+}
+
+/*
+ * Index the label words by their first character, longest first, so the
+ * scanner tries only the words that can start where it stands: one
+ * hash probe a character instead of one big alternation (which PCRE2
+ * tries at every byte).
+ */
+static int index_labels(struct ids *x, struct err *err)
+{
 	int fill = context_index(x, "fill");
+	size_t cap = 0, n;
 
 	for (size_t i = 0; i < x->n_contexts; i++) {
-		sort_words(&x->contexts[i]);
+		sort_words(&x->contexts[i]);    /* for {name} alternations too: longest first */
 		if ((int)i == fill)
 			continue;       /* filler words join labels to numbers; they label nothing */
 		for (size_t k = 0; k < x->contexts[i].n; k++) {
-			all = xgrow(all, &cap, n + 1, sizeof(*all));
-			all[n].w = x->contexts[i].words[k];
-			all[n].ctx = (int)i;
-			n++;
-		}
-	}
-	/* longest first across lists too: 手机串号 (imei) before 手机 (phone) */
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && strlen(all[j].w) > strlen(all[j - 1].w); j--) {
-			const char *w = all[j].w;
-			int c = all[j].ctx;
+			struct ids_word *w;
 
-			all[j] = all[j - 1];
-			all[j - 1].w = w;
-			all[j - 1].ctx = c;
+			x->words = xgrow(x->words, &cap, x->n_words + 1, sizeof(*x->words));
+			w = &x->words[x->n_words++];
+			w->w = x->contexts[i].words[k];
+			w->len = strlen(w->w);
+			w->context = (int)i;
+			w->first = first_char(w->w, w->len, &n);
 		}
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			sbuf_addch(&pat, '|');
-		add_word_pattern(&pat, all[i].w);
-		sbuf_addf(&pat, "(*MARK:%d)", all[i].ctx);
 	}
-	if (n > 0 && !(x->label_code = compile(sbuf_str(&pat), PCRE2_CASELESS, err)))
-		err_prefix(err, "context words");
-	free(all);
-	sbuf_release(&pat);
-	return n > 0 && !x->label_code ? -1 : 0;
+	qsort(x->words, x->n_words, sizeof(*x->words), by_first_then_length);
+	for (size_t i = 0; i < x->n_words; i++) {
+		size_t slot = word_slot(x, x->words[i].first);
+
+		if (!x->word_key[slot]) {
+			if (i > LABEL_SLOTS / 2)
+				return err_set(err, "too many different first characters in context.tsv");
+			x->word_key[slot] = x->words[i].first;
+			x->word_index[slot][0] = i;
+		}
+		x->word_index[slot][1] = i + 1;
+	}
+	return 0;
+}
+
+static int same_needs(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/*
+ * The needs of a pass from the needs column: words the text must hold
+ * one of, each a literal or "{name}", a label of that context list
+ * found in the text (so "QQ" needs no case variants).
+ */
+static int add_needs(struct ids *x, struct ids_pass *p, char *list, struct err *err)
+{
+	char *word[64];
+	int n = datafile_split(list, ' ', word, 64);
+
+	p->needs = xcalloc((size_t)n, sizeof(*p->needs));
+	p->need_context = xcalloc((size_t)n, sizeof(*p->need_context));
+	for (int k = 0; k < n; k++) {
+		size_t len = strlen(word[k]);
+		int c = -1;
+
+		if (len == 0)
+			continue;
+		if (word[k][0] == '{' && word[k][len - 1] == '}') {
+			word[k][len - 1] = '\0';
+			if ((c = context_index(x, word[k] + 1)) < 0)
+				return err_set(err, "no context list '%s' in context.tsv", word[k] + 1);
+		}
+		p->need_context[p->n_needs] = c;
+		p->needs[p->n_needs++] = xstrdup(word[k]);
+	}
+	return 0;
+}
+
+/*
+ * Join each run of rules of one type (and the same needs) into one
+ * pattern, and JIT-compile it.  The rules' patterns are freed once joined.
+ */
+static int build_passes(struct ids *x, struct err *err)
+{
+	size_t cap = 0;
+
+	for (size_t i = 0; i < x->n_rules;) {
+		struct sbuf pat = SBUF_INIT, needs = SBUF_INIT;
+		struct ids_pass *p;
+		size_t j = i;
+		int always = 0;
+
+		for (; j < x->n_rules && x->rules[j].kind == x->rules[i].kind &&
+		       same_needs(x->rules[j].needs, x->rules[i].needs); j++) {
+			sbuf_addf(&pat, "%s(?:%s)(*MARK:%zu)", j > i ? "|" : "", x->rules[j].pattern, j);
+			if (x->rules[j].needs)
+				sbuf_addf(&needs, "%s ", x->rules[j].needs);
+			else
+				always = 1;
+			free(x->rules[j].pattern);
+			x->rules[j].pattern = NULL;
+		}
+		x->passes = xgrow(x->passes, &cap, x->n_passes + 1, sizeof(*x->passes));
+		p = &x->passes[x->n_passes++];
+		memset(p, 0, sizeof(*p));
+		p->code = compile(sbuf_str(&pat), 0, err);
+		if (p->code && !always && add_needs(x, p, needs.buf, err) < 0) {
+			sbuf_release(&pat);
+			sbuf_release(&needs);
+			return -1;
+		}
+		sbuf_release(&pat);
+		sbuf_release(&needs);
+		if (!p->code)
+			return err_prefix(err, "rules of type '%s'", kind_names[x->rules[i].kind]);
+		i = j;
+	}
+	return 0;
 }
 
 /* Today as YYYYMMDD in China Standard Time; LOOKOUT_NOW fixes it for tests. */
@@ -337,8 +487,9 @@ struct ids *ids_new(const char *datadir, struct err *err)
 	sbuf_init(&x->arena);
 	x->today = today_ymd();
 	if (datafile_read(datadir, "rules/context.tsv", context_line, x, err) < 0 ||
-	    compile_labels(x, err) < 0 ||
-	    datafile_read(datadir, "rules/ids.tsv", rule_line, x, err) < 0)
+	    index_labels(x, err) < 0 ||
+	    datafile_read(datadir, "rules/ids.tsv", rule_line, x, err) < 0 ||
+	    build_passes(x, err) < 0)
 		goto fail;
 	x->ctx_notid = context_index(x, "notid");
 	x->ctx_idcard = context_index(x, "idcard");
@@ -358,9 +509,19 @@ void ids_free(struct ids *x)
 		return;
 	for (size_t i = 0; i < x->n_rules; i++) {
 		free(x->rules[i].name);
-		pcre2_code_free(x->rules[i].code);
+		free(x->rules[i].pattern);
+		free(x->rules[i].needs);
 	}
 	free(x->rules);
+	for (size_t i = 0; i < x->n_passes; i++) {
+		pcre2_code_free(x->passes[i].code);
+		for (size_t k = 0; k < x->passes[i].n_needs; k++)
+			free(x->passes[i].needs[k]);
+		free(x->passes[i].needs);
+		free(x->passes[i].need_context);
+	}
+	free(x->passes);
+	free(x->words);
 	for (size_t i = 0; i < x->n_contexts; i++) {
 		for (size_t k = 0; k < x->contexts[i].n; k++)
 			free(x->contexts[i].words[k]);
@@ -368,7 +529,6 @@ void ids_free(struct ids *x)
 		free(x->contexts[i].name);
 	}
 	free(x->contexts);
-	pcre2_code_free(x->label_code);
 	pcre2_match_data_free(x->md);
 	free(x->labels);
 	free(x->cands);
@@ -386,27 +546,25 @@ void ids_set_date_ref(struct ids *x, const struct date_ref *ref)
 
 /* ---- matching ---- */
 
-/*
- * Run one pattern over the whole text, calling fn for each match with
- * the span of its first set capture group (or the whole match).  The
- * first call of a text checks its UTF-8; later ones skip the check.
- * Returns 0, or -1 when the text is not valid UTF-8.
- */
 typedef void (*match_fn)(struct ids *x, size_t rule, const char *text, size_t len,
 			 size_t start, size_t end);
 
-static int scan(struct ids *x, const pcre2_code *re, size_t rule, const char *text,
-		size_t len, uint32_t *opts, match_fn fn)
+/*
+ * Run one pass over the whole text (valid UTF-8, checked by the caller),
+ * calling fn for each match with its rule (from the mark) and the span
+ * of its first set capture group, or of the whole match.
+ */
+static void scan(struct ids *x, const struct ids_pass *p, const char *text, size_t len,
+		 match_fn fn)
 {
 	PCRE2_SIZE off = 0, *ov = pcre2_get_ovector_pointer(x->md);
 
 	while (off <= len) {
-		int rc = pcre2_match(re, (PCRE2_SPTR)text, len, off, *opts, x->md, NULL);
+		int rc = pcre2_match(p->code, (PCRE2_SPTR)text, len, off, PCRE2_NO_UTF_CHECK,
+				     x->md, NULL);
+		PCRE2_SPTR mark;
 		size_t s, e;
 
-		if (rc <= PCRE2_ERROR_UTF8_ERR1 && rc >= PCRE2_ERROR_UTF8_ERR21)
-			return -1;
-		*opts |= PCRE2_NO_UTF_CHECK;
 		if (rc < 0)
 			break;          /* no match, or a resource limit: nothing more here */
 		s = ov[0];
@@ -417,8 +575,8 @@ static int scan(struct ids *x, const pcre2_code *re, size_t rule, const char *te
 				e = ov[2 * g + 1];
 				break;
 			}
-		if (e > s)
-			fn(x, rule, text, len, s, e);
+		if (e > s && (mark = pcre2_get_mark(x->md)))
+			fn(x, (size_t)atol((const char *)mark), text, len, s, e);
 		if (ov[1] > ov[0]) {
 			off = ov[1];
 		} else {
@@ -427,21 +585,75 @@ static int scan(struct ids *x, const pcre2_code *re, size_t rule, const char *te
 				off++;
 		}
 	}
+}
+
+/* Whether the text holds one of the words a pass needs (or the pass needs none). */
+static int pass_needed(const struct ids *x, const struct ids_pass *p, const char *text,
+		       size_t len)
+{
+	if (p->n_needs == 0)
+		return 1;
+	for (size_t i = 0; i < p->n_needs; i++) {
+		if (p->need_context[i] < 0) {
+			if (memmem(text, len, p->needs[i], strlen(p->needs[i])))
+				return 1;
+			continue;
+		}
+		for (size_t k = 0; k < x->n_labels; k++)
+			if (x->labels[k].context == p->need_context[i])
+				return 1;
+	}
 	return 0;
 }
 
-static void on_label(struct ids *x, size_t rule, const char *text, size_t len,
-		     size_t start, size_t end)
+static int ascii_letter_at(const char *text, size_t len, size_t i)
 {
-	PCRE2_SPTR mark = pcre2_get_mark(x->md);
+	return i < len && is_ascii_letter(text[i]);
+}
 
-	if (!mark)
-		return;
-	x->labels = xgrow(x->labels, &x->cap_labels, x->n_labels + 1, sizeof(*x->labels));
-	x->labels[x->n_labels].start = start;
-	x->labels[x->n_labels].end = end;
-	x->labels[x->n_labels].context = atoi((const char *)mark);
-	x->n_labels++;
+/* Compare a label word with the text, ignoring ASCII case. */
+static int word_at(const struct ids_word *w, const char *text, size_t len, size_t i)
+{
+	if (i + w->len > len)
+		return 0;
+	for (size_t k = 0; k < w->len; k++) {
+		char a = text[i + k], b = w->w[k];
+
+		if (a != b && !(is_ascii_letter(a) && (a | 0x20) == (b | 0x20)))
+			return 0;
+	}
+	/* a word that begins or ends with a letter does not touch another letter */
+	if (is_ascii_letter(w->w[0]) && i > 0 && is_ascii_letter(text[i - 1]))
+		return 0;
+	if (is_ascii_letter(w->w[w->len - 1]) && ascii_letter_at(text, len, i + w->len))
+		return 0;
+	return 1;
+}
+
+/* Find the labels of the text, leftmost and longest first, none overlapping. */
+static void find_labels(struct ids *x, const char *text, size_t len)
+{
+	size_t i = 0, n;
+
+	while (i < len) {
+		uint32_t c = first_char(text + i, len - i, &n);
+		size_t slot = word_slot(x, c), hit = 0;
+
+		if (x->word_key[slot] == c) {
+			for (size_t k = x->word_index[slot][0]; k < x->word_index[slot][1] && !hit; k++) {
+				if (!word_at(&x->words[k], text, len, i))
+					continue;
+				hit = x->words[k].len;
+				x->labels = xgrow(x->labels, &x->cap_labels, x->n_labels + 1,
+						  sizeof(*x->labels));
+				x->labels[x->n_labels].start = i;
+				x->labels[x->n_labels].end = i + hit;
+				x->labels[x->n_labels].context = x->words[k].context;
+				x->n_labels++;
+			}
+		}
+		i += hit ? hit : n;
+	}
 }
 
 /* The context list of the label nearest before start within the window, or -1. */
@@ -471,6 +683,33 @@ static int label_after(const struct ids *x, size_t end)
 		if (x->labels[i].start >= end && x->labels[i].start - end <= 3)
 			return x->labels[i].context;
 	return -1;
+}
+
+/*
+ * Whether the candidate at start continues a list whose previous item
+ * was a candidate of the same kind: only list separators between them
+ * ("卡号6222...、6214...、6228..."), so the first item's label speaks
+ * for all of them.
+ */
+static int continues_list(const struct ids *x, enum ids_kind kind, const char *text,
+			  size_t start)
+{
+	static const char *const seps[] = { "、", ",", "/", "和", "及", " ", ";" };
+	size_t i = x->list_end[kind];
+
+	if (i == 0 || i > start)
+		return 0;
+	while (i < start) {
+		size_t k, n = 0;
+
+		for (k = 0; k < sizeof(seps) / sizeof(seps[0]) && !n; k++)
+			if (i + strlen(seps[k]) <= start && memcmp(text + i, seps[k], strlen(seps[k])) == 0)
+				n = strlen(seps[k]);
+		if (!n)
+			return 0;
+		i += n;
+	}
+	return 1;
 }
 
 static void lower(char *s)
@@ -517,6 +756,22 @@ static int copy_value(char *out, size_t cap, const char *s, size_t n)
 	return 0;
 }
 
+/* s[0..n) without its spaces ("110105 19491231 002X"), bounded like copy_value. */
+static int copy_without_spaces(char *out, size_t cap, const char *s, size_t n)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == ' ')
+			continue;
+		if (o + 1 >= cap)
+			return -1;
+		out[o++] = s[i];
+	}
+	out[o] = '\0';
+	return 0;
+}
+
 static int count_letters(const char *s)
 {
 	int n = 0;
@@ -549,7 +804,7 @@ static void on_match(struct ids *x, size_t rule, const char *text, size_t len,
 	const struct ids_rule *r = &x->rules[rule];
 	const char *s = text + start, *currency;
 	size_t n = end - start;
-	char val[256], attrs[64] = "";
+	char val[256], attrs[64] = "", digits[32];
 	double conf = r->confidence, amount;
 	int partial = 0, label = label_before(x, start), approx = 0, age;
 	struct ids_cand *c;
@@ -562,7 +817,8 @@ static void on_match(struct ids *x, size_t rule, const char *text, size_t len,
 			return;
 		break;
 	case KIND_IDCARD:
-		if (validate_idcard(s, n, x->today, val) < 0)
+		if (copy_without_spaces(digits, sizeof(digits), s, n) < 0 ||
+		    validate_idcard(digits, strlen(digits), x->today, val) < 0)
 			return;
 		/* 15 digits that are also a valid IMEI: an ID only when labelled so */
 		if (n == 15 && validate_luhn(s, n) && label != x->ctx_idcard)
@@ -578,7 +834,8 @@ static void on_match(struct ids *x, size_t rule, const char *text, size_t len,
 		break;
 	case KIND_BANKCARD:
 		if ((label < 0 || label != x->ctx_bankcard) &&
-		    (x->ctx_bankcard < 0 || label_after(x, end) != x->ctx_bankcard))
+		    (x->ctx_bankcard < 0 || label_after(x, end) != x->ctx_bankcard) &&
+		    !continues_list(x, KIND_BANKCARD, text, start))
 			return;
 		if (validate_bankcard(s, n, val) < 0)
 			return;
@@ -639,6 +896,7 @@ static void on_match(struct ids *x, size_t rule, const char *text, size_t len,
 	}
 	x->cands = xgrow(x->cands, &x->cap_cands, x->n_cands + 1, sizeof(*x->cands));
 	c = &x->cands[x->n_cands++];
+	x->list_end[r->kind] = end;
 	c->kind = r->kind;
 	c->rule = rule;
 	c->start = start;
@@ -684,17 +942,18 @@ static int by_start(const void *pa, const void *pb)
 
 int ids_extract(struct ids *x, const char *text, size_t len, struct mention_list *out)
 {
-	uint32_t opts = 0;
 	size_t kept = 0;
 
 	x->n_labels = 0;
 	x->n_cands = 0;
+	memset(x->list_end, 0, sizeof(x->list_end));
 	sbuf_reset(&x->arena);
-	if (x->label_code && scan(x, x->label_code, 0, text, len, &opts, on_label) < 0)
+	if (!utf8_valid(text, len))
 		return -1;
-	for (size_t r = 0; r < x->n_rules; r++)
-		if (scan(x, x->rules[r].code, r, text, len, &opts, on_match) < 0)
-			return -1;
+	find_labels(x, text, len);
+	for (size_t p = 0; p < x->n_passes; p++)
+		if (pass_needed(x, &x->passes[p], text, len))
+			scan(x, &x->passes[p], text, len, on_match);
 
 	qsort(x->cands, x->n_cands, sizeof(*x->cands), by_strength);
 	for (size_t i = 0; i < x->n_cands; i++) {
@@ -768,7 +1027,11 @@ int ids_normalize(struct ids *x, const char *type, const char *value, char **out
 	if (strcmp(type, "phone") == 0) {
 		rc = validate_phone(v, n, val);
 	} else if (strcmp(type, "idcard") == 0) {
-		rc = validate_idcard(v, n, x ? x->today : 0, val);
+		char id[32];
+
+		rc = copy_without_spaces(id, sizeof(id), v, n);
+		if (rc == 0)
+			rc = validate_idcard(id, strlen(id), x ? x->today : 0, val);
 	} else if (strcmp(type, "plate") == 0) {
 		rc = validate_plate(v, n, val, &partial);
 	} else if (strcmp(type, "imei") == 0) {

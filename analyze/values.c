@@ -198,10 +198,14 @@ int values_amount(const char *s, size_t len, double *v, const char **currency, i
 	}
 	while (i < len && s[i] == ' ')
 		i++;
+	/* "手表一块", "两块手表": one Chinese digit before 块 counts things, not yuan */
+	if (!before && used == 3 && starts(s, len, i, "块") && !starts(s, len, i, "块钱"))
+		return -1;
 	after = currency_at(currency_after, sizeof(currency_after) / sizeof(currency_after[0]),
 			    s, len, &i);
 	if (!before && !after)
 		return -1;
+
 	*currency = before ? before : after;
 	return 0;
 }
