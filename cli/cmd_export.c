@@ -7,6 +7,7 @@
  */
 #include "cli/cli.h"
 #include "common/xalloc.h"
+#include "graph/graph.h"
 
 #include <cJSON.h>
 #include <errno.h>
@@ -47,12 +48,7 @@ static const struct {
 	{ "mentions", "jsonl", export_mentions },
 	{ "entities", "jsonl", export_entities },
 	{ "links", "jsonl", export_links },
-	/*
-	 * The graph stage adds its line here:
-	 *   { "graph", "graphml", graph_export_graphml },
-	 * with #include "graph/graph.h" above and, in graph/graph.h,
-	 *   int graph_export_graphml(struct db *db, FILE *out, struct err *err);
-	 */
+	{ "graph", "graphml", graph_export_graphml },
 };
 
 static void put_line(FILE *out, cJSON *o)

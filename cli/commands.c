@@ -16,6 +16,7 @@ extern const struct cli_cmd cmd_export;
 extern const struct cli_cmd cmd_resolve;
 extern const struct cli_cmd cmd_init;
 extern const struct cli_cmd cmd_graph;
+extern const struct cli_cmd cmd_query;
 extern const struct cli_cmd cmd_quarantine;
 extern const struct cli_cmd cmd_report;
 extern const struct cli_cmd cmd_run;
@@ -30,6 +31,7 @@ const struct cli_cmd *const cli_commands[] = {
 	&cmd_resolve,
 	&cmd_export,
 	&cmd_graph,
+	&cmd_query,
 	&cmd_detect,
 	&cmd_warn,
 	&cmd_report,

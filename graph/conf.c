@@ -25,6 +25,7 @@ static const struct param {
 	P(evidence_boost, K_DOUBLE),
 	P(min_weight, K_DOUBLE),
 	P(skip_types, K_STR),
+	P(skip_place_levels, K_STR),
 	P(hub_degree, K_INT),
 	P(community, K_STR),
 	P(resolution, K_DOUBLE),
@@ -72,7 +73,8 @@ void graph_conf_init(struct graph_conf *c)
 	c->half_life_days = 180;
 	c->evidence_boost = 0;
 	c->min_weight = 0.001;
-	c->skip_types = xstrdup("category");
+	c->skip_types = xstrdup("category org item");
+	c->skip_place_levels = xstrdup("province city district county street township community road");
 	c->hub_degree = 500;
 	c->community = xstrdup("leiden");
 	c->resolution = 1.0;

@@ -11,6 +11,7 @@
 struct graph_conf {
 	double half_life_days, evidence_boost, min_weight;
 	char *skip_types;               /* space-separated word lists */
+	char *skip_place_levels;
 	int hub_degree;
 	char *community;                /* "leiden" or "multilevel" */
 	double resolution, leiden_beta;

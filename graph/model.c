@@ -71,13 +71,13 @@ static int load_entities(struct gmodel *gm, struct db *db, struct err *err)
 	long cap;
 	int rc;
 
-	if (db_int(db, err, &n, "SELECT count(*) FROM entity", "") < 0)
+	if (db_int(db, err, &n, "SELECT count(*) FROM entity WHERE merged_into IS NULL", "") < 0)
 		return -1;
 	cap = (long)n + 1;
 	gm->eid = xmalloc(cap * sizeof(*gm->eid));
 	gm->type = xmalloc(cap);
 	gm->hub = xmalloc(cap);
-	if (db_prepare(db, &st, "SELECT id, type, hub FROM entity ORDER BY id", err) < 0)
+	if (db_prepare(db, &st, "SELECT id, type, hub FROM entity WHERE merged_into IS NULL ORDER BY id", err) < 0)
 		return -1;
 	while ((rc = db_step(st, err)) == 1 && gm->nv < cap) {
 		int t = intern_type(gm, db_text(st, 1), err);
@@ -93,6 +93,34 @@ static int load_entities(struct gmodel *gm, struct db *db, struct err *err)
 	}
 	db_finalize(st);
 	gm->out = xcalloc(cap, 1);
+	gm->skip = xcalloc(cap, 1);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Places of a whole district, street or road join everything in them: mark them. */
+static int load_place_levels(struct gmodel *gm, struct db *db, const struct graph_conf *conf,
+			     struct err *err)
+{
+	sqlite3_stmt *st = NULL;
+	char *levels;
+	int rc;
+
+	if (!db_has_table(db, "place"))
+		return 0;
+	levels = graph_conf_json_list(conf->skip_place_levels);
+	rc = db_prepare(db, &st, "SELECT entity_id FROM place WHERE level IN "
+			"(SELECT value FROM json_each(?))", err);
+	if (rc == 0)
+		rc = db_bind(st, err, "s", levels);
+	while (rc == 0 && (rc = db_step(st, err)) == 1) {
+		int32_t v = gmodel_vertex(gm, sqlite3_column_int64(st, 0));
+
+		if (v >= 0)
+			gm->skip[v] = 1;
+		rc = 0;
+	}
+	db_finalize(st);
+	free(levels);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -164,7 +192,7 @@ int gmodel_load(struct gmodel *gm, struct db *db, const struct graph_conf *conf,
 		const char *night, struct err *err)
 {
 	memset(gm, 0, sizeof(*gm));
-	if (load_entities(gm, db, err) < 0)
+	if (load_entities(gm, db, err) < 0 || load_place_levels(gm, db, conf, err) < 0)
 		return err_prefix(err, "loading entities");
 	if (load_links(gm, db, conf, night, err) < 0)
 		return err_prefix(err, "loading links");
@@ -226,7 +254,7 @@ void gmodel_finish(struct gmodel *gm, const struct graph_conf *conf)
 	for (long i = 0; i < gm->nv; i++) {
 		long deg = gm->off[i + 1] - gm->off[i];
 
-		gm->out[i] = gm->hub[i] || skip[gm->type[i]] ||
+		gm->out[i] = gm->hub[i] || skip[gm->type[i]] || gm->skip[i] ||
 			     (conf->hub_degree > 0 && deg > conf->hub_degree);
 	}
 }
@@ -243,6 +271,7 @@ void gmodel_release(struct gmodel *gm)
 	free(gm->type);
 	free(gm->hub);
 	free(gm->out);
+	free(gm->skip);
 	for (int i = 0; i < gm->ntypes; i++)
 		free(gm->types[i]);
 	free(gm->e);

@@ -28,6 +28,7 @@ struct gmodel {
 	unsigned char *type;    /* index into types */
 	unsigned char *hub;     /* entity.hub */
 	unsigned char *out;     /* 1: left out of clustering (hub, skipped type, too many neighbours) */
+	unsigned char *skip;    /* 1: a place of a level left out of clustering */
 	char *types[GMODEL_MAX_TYPES];
 	int ntypes;
 	long ne;
