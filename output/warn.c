@@ -399,8 +399,8 @@ static int reset_night(struct warn_ctx *w, struct err *err)
 	const char *n = w->night;
 
 	/* The ids this night gave, so a re-run gives the same subject the same id. */
-	if (db_exec(w->db, "DROP TABLE IF EXISTS temp.warn_old;"
-		    "CREATE TEMP TABLE warn_old (kind TEXT, subject TEXT, wid TEXT)", err) < 0 ||
+	if (db_exec(w->db, "CREATE TEMP TABLE IF NOT EXISTS warn_old (kind TEXT, subject TEXT, wid TEXT);"
+		    "DELETE FROM temp.warn_old", err) < 0 ||
 	    db_run(w->db, err,
 		   "INSERT INTO warn_old SELECT kind, subject, wid FROM warning w"
 		   " WHERE first_night = ?1 AND NOT EXISTS (SELECT 1 FROM warning_night n"
@@ -432,9 +432,11 @@ static int build_reports(struct warn_ctx *w, struct err *err)
 	day_add(w->night, -horizon, start);
 	day_add(w->night, 1, end);
 	if (db_exec(w->db,
-		    "DROP TABLE IF EXISTS temp.warn_rep;"
-		    "CREATE TEMP TABLE warn_rep (report_id INTEGER PRIMARY KEY, day TEXT NOT NULL,"
-		    " occ_day TEXT NOT NULL, kind TEXT NOT NULL, informant INTEGER NOT NULL);", err) < 0)
+		    "CREATE TEMP TABLE IF NOT EXISTS warn_rep (report_id INTEGER PRIMARY KEY,"
+		    " day TEXT NOT NULL, occ_day TEXT NOT NULL, kind TEXT NOT NULL,"
+		    " informant INTEGER NOT NULL);"
+		    "CREATE INDEX IF NOT EXISTS temp.warn_rep_day ON warn_rep(day);"
+		    "DELETE FROM temp.warn_rep", err) < 0)
 		return -1;
 	if (db_run(w->db, err,
 		   "INSERT INTO warn_rep SELECT id, substr(coalesce(received_at, occurred_at), 1, 10),"
@@ -445,7 +447,7 @@ static int build_reports(struct warn_ctx *w, struct err *err)
 		   "  OR (received_at IS NULL AND occurred_at >= ?1 AND occurred_at < ?2))",
 		   "ss", start, end) < 0)
 		return -1;
-	return db_exec(w->db, "CREATE INDEX temp.warn_rep_day ON warn_rep(day)", err);
+	return 0;
 }
 
 /* ---- storing --------------------------------------------------------- */
@@ -603,7 +605,8 @@ static int store_all(struct warn_ctx *w, struct warn_summary *sum, struct err *e
 	struct store s = { 0 };
 	int rc = -1;
 
-	qsort(w->cand, w->n_cand, sizeof(*w->cand), cand_cmp);
+	if (w->n_cand)
+		qsort(w->cand, w->n_cand, sizeof(*w->cand), cand_cmp);
 	if (store_prepare(w, &s, err) < 0)
 		goto out;
 	for (size_t i = 0; i < w->n_cand; i++)
@@ -696,8 +699,7 @@ int warn_run(struct db *db, const struct warn_opts *opts, struct warn_summary *s
 		}
 	}
 	if (store_all(&w, sum, err) < 0 || log_run(&w, started, sum, err) < 0 ||
-	    db_exec(db, "DROP TABLE IF EXISTS temp.warn_rep; DROP TABLE IF EXISTS temp.warn_old",
-		    err) < 0 ||
+	    db_exec(db, "DELETE FROM temp.warn_rep; DELETE FROM temp.warn_old", err) < 0 ||
 	    db_commit(db, err) < 0)
 		goto fail;
 	rc = 0;

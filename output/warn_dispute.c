@@ -319,7 +319,8 @@ int warn_dispute(struct warn_ctx *w, struct err *err)
 			add_member(&d, key_index(&d, places.v[k], ""), i);
 	}
 	sort_ctx = &d;
-	qsort(d.m, d.nm, sizeof(*d.m), member_cmp);
+	if (d.nm)
+		qsort(d.m, d.nm, sizeof(*d.m), member_cmp);
 	for (size_t i = 0; i < d.nm;) {
 		struct group gr = { i, i, 0, 0, 0, i, 0 };
 
@@ -338,7 +339,8 @@ int warn_dispute(struct warn_ctx *w, struct err *err)
 			g[ng++] = gr;
 		}
 	}
-	qsort(g, ng, sizeof(*g), group_cmp);
+	if (ng)
+		qsort(g, ng, sizeof(*g), group_cmp);
 	for (size_t i = 0; i < ng; i++) {
 		int within = 0;
 

@@ -1,0 +1,283 @@
+/*
+ * test_warn: the warn stage on a small database with planted situations
+ * (tests/fixtures/warn/night.sql and series.sql): each detector finds its
+ * situation, a spike that goes on is one warning carried to the next
+ * night, re-running a night gives the same ids, and no informant's code
+ * or name reaches a title or an explanation.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/db.h"
+#include "common/xalloc.h"
+#include "output/warn.h"
+
+#define FIXTURES LOOKOUT_DATADIR "/../tests/fixtures/warn/"
+
+struct fixture {
+	char dir[64];
+	char path[96];
+	struct db db;
+};
+
+static void load_sql(struct db *db, const char *name)
+{
+	char path[512];
+	FILE *f;
+	char *sql;
+	long n;
+	struct err err;
+
+	snprintf(path, sizeof(path), FIXTURES "%s", name);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	sql = xmalloc((size_t)n + 1);
+	assert_int_equal(fread(sql, 1, (size_t)n, f), (size_t)n);
+	sql[n] = '\0';
+	fclose(f);
+	if (db_exec(db, sql, &err) < 0)
+		fail_msg("%s: %s", name, err.msg);
+	free(sql);
+}
+
+static int setup(void **state)
+{
+	struct fixture *fx = xcalloc(1, sizeof(*fx));
+	struct err err;
+
+	snprintf(fx->dir, sizeof(fx->dir), "/tmp/test_warn.XXXXXX");
+	assert_non_null(mkdtemp(fx->dir));
+	snprintf(fx->path, sizeof(fx->path), "%s/lookout.db", fx->dir);
+	if (db_open(&fx->db, fx->path, &err) < 0)
+		fail_msg("%s", err.msg);
+	load_sql(&fx->db, "night.sql");
+	load_sql(&fx->db, "series.sql");
+	assert_int_equal(db_run(&fx->db, &err,
+				"INSERT INTO watchlist(list, key, note, added_at)"
+				" VALUES ('wanted', 'plate:苏A12345', '涉嫌盗窃', 'x')", ""), 0);
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+	char cmd[160];
+
+	db_close(&fx->db);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
+	assert_int_equal(system(cmd), 0);
+	free(fx);
+	return 0;
+}
+
+static void run_night(struct fixture *fx, const char *night, struct warn_summary *sum)
+{
+	struct warn_opts opts = { night, LOOKOUT_DATADIR, NULL };
+	struct err err;
+
+	if (warn_run(&fx->db, &opts, sum, &err) < 0)
+		fail_msg("warn %s: %s", night, err.msg);
+}
+
+/* One text column of the warning of a kind, owned; "" when there is none. */
+static char *column(struct fixture *fx, const char *col, const char *kind)
+{
+	sqlite3_stmt *st;
+	struct err err;
+	char *sql = xasprintf("SELECT %s FROM warning WHERE kind = ? ORDER BY wid LIMIT 1", col);
+	char *out;
+
+	assert_int_equal(db_prepare(&fx->db, &st, sql, &err), 0);
+	assert_int_equal(db_bind(st, &err, "s", kind), 0);
+	out = xstrdup(db_step(st, &err) == 1 ? db_text(st, 0) : "");
+	db_finalize(st);
+	free(sql);
+	return out;
+}
+
+static int64_t count(struct fixture *fx, const char *sql, const char *arg)
+{
+	int64_t n;
+	struct err err;
+
+	if (db_int(&fx->db, &err, &n, sql, arg ? "s" : "", arg) < 0)
+		fail_msg("%s", err.msg);
+	return n;
+}
+
+static void every_planted_situation(void **state)
+{
+	struct fixture *fx = *state;
+	struct warn_summary sum;
+	char *s;
+
+	run_night(fx, "2026-11-21", &sum);
+	assert_string_equal(sum.night, "2026-11-21");
+	assert_int_equal(sum.raised, 6);
+	assert_int_equal(sum.fresh, 6);
+	for (int k = 0; k < WARN_NKINDS; k++)
+		assert_int_equal(sum.by_kind[k], 1);
+
+	s = column(fx, "subject", "spike");
+	assert_string_equal(s, "[\"place:幸福路社区\",\"category:burglary\"]");
+	free(s);
+	s = column(fx, "title", "spike");
+	assert_non_null(strstr(s, "当日4起"));
+	free(s);
+	s = column(fx, "json_extract(data, '$.series[#-1].observed')", "spike");
+	assert_string_equal(s, "4");
+	free(s);
+	/* The four burglaries of the night are its evidence. */
+	assert_int_equal(count(fx, "SELECT count(*) FROM warning_evidence e JOIN warning w"
+			       " ON w.id = e.warning_id WHERE w.kind = ? AND e.report_id IS NOT NULL",
+			       "spike"), 4);
+
+	s = column(fx, "subject", "dispute");
+	assert_string_equal(s, "[\"person:1\"]");
+	free(s);
+	s = column(fx, "title", "dispute");
+	assert_non_null(strstr(s, "升级"));
+	free(s);
+	s = column(fx, "subject", "burst");
+	assert_string_equal(s, "[\"phone:16512345678\"]");
+	free(s);
+	s = column(fx, "subject", "watchlist");
+	assert_string_equal(s, "[\"plate:苏A12345\",\"list:wanted\"]");
+	free(s);
+	s = column(fx, "title", "watchlist");
+	assert_non_null(strstr(s, "如家酒店"));
+	free(s);
+	s = column(fx, "subject", "near_repeat");
+	assert_string_equal(s, "[\"place:江苏省南京市玄武区幸福路12号\"]");
+	free(s);
+	s = column(fx, "subject", "series");
+	assert_string_equal(s, "[\"series:110/J50\"]");
+	free(s);
+	/* The hub number (96110) raised nothing. */
+	assert_int_equal(count(fx, "SELECT count(*) FROM warning WHERE subject LIKE ?",
+			       "%96110%"), 0);
+	/* Ids in order of severity: the wanted plate first. */
+	s = column(fx, "wid", "watchlist");
+	assert_string_equal(s, "W-2026-11-21-0001");
+	free(s);
+}
+
+static void informants_stay_unnamed(void **state)
+{
+	struct fixture *fx = *state;
+	struct warn_summary sum;
+
+	run_night(fx, "2026-11-21", &sum);
+	/* The informant's report supports the dispute warning ... */
+	assert_int_equal(count(fx, "SELECT count(*) FROM warning_evidence e JOIN warning w"
+			       " ON w.id = e.warning_id WHERE w.kind = 'dispute' AND e.report_id = ?",
+			       "23"), 1);
+	/* ... but neither its code nor its reporter's name is written. */
+	assert_int_equal(count(fx, "SELECT count(*) FROM warning WHERE title || explanation LIKE ?",
+			       "%K07%"), 0);
+	assert_int_equal(count(fx, "SELECT count(*) FROM warning_night WHERE title || explanation LIKE ?",
+			       "%王五%"), 0);
+	assert_int_equal(count(fx, "SELECT count(*) FROM warning WHERE explanation LIKE ?",
+			       "%***在场劝阻%"), 1);
+}
+
+static void spike_carried_to_the_next_night(void **state)
+{
+	struct fixture *fx = *state;
+	struct warn_summary sum;
+	char *first, *second;
+
+	run_night(fx, "2026-11-21", &sum);
+	first = column(fx, "wid", "spike");
+	run_night(fx, "2026-11-22", &sum);
+	assert_int_equal(sum.by_kind[WARN_SPIKE], 1);
+	assert_int_equal(sum.carried, 1);
+	assert_int_equal(sum.fresh, 0);
+	second = column(fx, "wid || ' ' || first_night || ' ' || last_night || ' ' || n_nights",
+			"spike");
+	assert_int_equal(count(fx, "SELECT count(*) FROM warning WHERE kind = ?", "spike"), 1);
+	assert_true(!strncmp(second, first, strlen(first)));
+	assert_string_equal(second + strlen(first), " 2026-11-21 2026-11-22 2");
+	free(first);
+	free(second);
+	/* Seven burglaries now support it. */
+	assert_int_equal(count(fx, "SELECT count(*) FROM warning_evidence e JOIN warning w"
+			       " ON w.id = e.warning_id WHERE w.kind = ? AND e.report_id IS NOT NULL",
+			       "spike"), 7);
+}
+
+static void rerun_gives_the_same(void **state)
+{
+	struct fixture *fx = *state;
+	struct warn_summary sum;
+	const char *sql = "SELECT group_concat(wid || kind || last_night || n_nights || severity, ';')"
+			  " FROM (SELECT * FROM warning ORDER BY wid)";
+	char *before, *after;
+	int64_t ev;
+	sqlite3_stmt *st;
+	struct err err;
+
+	run_night(fx, "2026-11-21", &sum);
+	run_night(fx, "2026-11-22", &sum);
+	assert_int_equal(db_prepare(&fx->db, &st, sql, &err), 0);
+	assert_int_equal(db_step(st, &err), 1);
+	before = xstrdup(db_text(st, 0));
+	sqlite3_reset(st);
+	ev = count(fx, "SELECT count(*) FROM warning_evidence", NULL);
+	run_night(fx, "2026-11-21", &sum);
+	run_night(fx, "2026-11-22", &sum);
+	assert_int_equal(db_step(st, &err), 1);
+	after = xstrdup(db_text(st, 0));
+	db_finalize(st);
+	assert_string_equal(before, after);
+	assert_int_equal(count(fx, "SELECT count(*) FROM warning_evidence", NULL), ev);
+	free(before);
+	free(after);
+}
+
+static void quiet_night_raises_nothing(void **state)
+{
+	struct fixture *fx = *state;
+	struct warn_summary sum;
+
+	/* One burglary (0 -> 1) and the first dispute: nothing to say. */
+	run_night(fx, "2026-11-12", &sum);
+	assert_int_equal(sum.raised, 0);
+	assert_int_equal(count(fx, "SELECT count(*) FROM warning", NULL), 0);
+}
+
+static void bad_night_is_an_error(void **state)
+{
+	struct fixture *fx = *state;
+	struct warn_opts opts = { "2026-13-45", LOOKOUT_DATADIR, NULL };
+	struct warn_summary sum;
+	struct err err;
+
+	assert_int_equal(warn_run(&fx->db, &opts, &sum, &err), -1);
+	assert_non_null(strstr(err.msg, "2026-13-45"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(every_planted_situation, setup, teardown),
+		cmocka_unit_test_setup_teardown(informants_stay_unnamed, setup, teardown),
+		cmocka_unit_test_setup_teardown(spike_carried_to_the_next_night, setup, teardown),
+		cmocka_unit_test_setup_teardown(rerun_gives_the_same, setup, teardown),
+		cmocka_unit_test_setup_teardown(quiet_night_raises_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(bad_night_is_an_error, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
