@@ -45,6 +45,7 @@ static const struct param {
 	P(join_weight, K_STR),
 	P(hop_decay, K_DOUBLE),
 	P(series_all_pairs, K_INT),
+	P(series_scope_max, K_INT),
 	P(series_size_scale, K_DOUBLE),
 	P(mixed_category_factor, K_DOUBLE),
 	P(hotel_kinds, K_STR),
@@ -96,6 +97,7 @@ void graph_conf_init(struct graph_conf *c)
 				 "phone:0.8 wechat:0.8 qq:0.8 email:0.8 person:0.7");
 	c->hop_decay = 0.8;
 	c->series_all_pairs = 8;
+	c->series_scope_max = 2000;
 	c->series_size_scale = 2;
 	c->mixed_category_factor = 0.8;
 	c->hotel_kinds = xstrdup("lodging hotel-register");

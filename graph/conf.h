@@ -29,6 +29,7 @@ struct graph_conf {
 	char *join_weight;              /* "type:w type:w ..." */
 	double hop_decay;
 	int series_all_pairs;
+	int series_scope_max;
 	double series_size_scale, mixed_category_factor;
 	char *hotel_kinds, *netcafe_kinds;
 	int hotel_night_hour;

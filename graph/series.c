@@ -1,14 +1,17 @@
 /*
- * series: a bipartite picture inside each cluster.  Its nodes are the
- * cluster's joining entities (identifier and person types, no hubs) and
- * "report nodes", one per crime report and cluster it mentions joining
- * entities of.  A report node touches the joining entities its report
- * mentions; two joining entities touch when a link joins them.  The
- * connected pieces (union-find) holding two or more crime reports on two
- * or more dates are the series; a breadth-first search inside a piece
- * gives the shortest chain between two of its reports.  Pieces never
- * cross a cluster border, and a place, an organisation or a hub is never
- * a node, so neither can join two reports.
+ * series: a bipartite picture inside each scope.  A scope is a whole
+ * connected component when it is small (series_scope_max entities or
+ * fewer), else a cluster: Leiden only serves to cut the giant component
+ * of a large district, and does not split a small crew whose reports are
+ * chained through a phone.  The nodes are the scope's joining entities
+ * (identifier and person types in a cluster, no hubs) and "report
+ * nodes", one per crime report and scope it mentions joining entities
+ * of.  A report node touches the joining entities its report mentions;
+ * two joining entities touch when a link joins them.  The connected
+ * pieces (union-find) holding two or more crime reports on two or more
+ * dates are the series; a breadth-first search inside a piece gives the
+ * shortest chain between two of its reports.  A place, an organisation
+ * or a hub is never a node, so none of them can join two reports.
  */
 #include "graph/series.h"
 #include "graph/evid.h"
@@ -99,7 +102,8 @@ struct ser {
 	unsigned char *join;    /* per vertex: may join reports */
 	long nrn;               /* report nodes */
 	int32_t *rn_rep;        /* its crime report */
-	int32_t *rn_clu;        /* its cluster */
+	int32_t *rn_scope;      /* its scope */
+	int32_t *scope;         /* per vertex: a component (nclu + its number) or a cluster */
 	long *inv_off;          /* per vertex: the report nodes touching it */
 	int32_t *inv;
 	int32_t *uf;            /* union-find over vertices then report nodes */
@@ -124,9 +128,9 @@ static void uf_union(int32_t *uf, int32_t a, int32_t b)
 		uf[a > b ? a : b] = a < b ? a : b;
 }
 
-static int joins(const struct ser *s, int32_t v, int32_t clu)
+static int joins(const struct ser *s, int32_t v, int32_t scope)
 {
-	return s->join[v] && s->gc->clu[v] == clu;
+	return s->join[v] && s->scope[v] == scope;
 }
 
 /* An edge both of whose ends join reports inside one cluster. */
@@ -135,7 +139,7 @@ static int joint_edge(const struct ser *s, long e)
 	const struct gedge *g = &s->gm->e[e];
 
 	return gmodel_edge_clustered(s->gm, g, s->conf) && s->join[g->u] &&
-	       joins(s, g->v, s->gc->clu[g->u]);
+	       joins(s, g->v, s->scope[g->u]);
 }
 
 static void build(struct ser *s)
@@ -144,7 +148,7 @@ static void build(struct ser *s)
 	const struct gcrimes *cr = s->cr;
 	long nv = gm->nv;
 	size_t cap = 0;
-	long *fill;
+	long *fill, *comp_size;
 	unsigned char jt[GMODEL_MAX_TYPES];
 
 	for (int t = 0; t < gm->ntypes; t++)
@@ -152,25 +156,36 @@ static void build(struct ser *s)
 	s->join = xcalloc(nv + 1, 1);
 	for (long v = 0; v < nv; v++)
 		s->join[v] = jt[gm->type[v]] && !gm->out[v] && s->gc->clu[v] >= 0;
+	comp_size = xcalloc(s->gc->ncomp + 1, sizeof(long));
+	for (long v = 0; v < nv; v++)
+		comp_size[s->gc->comp[v]]++;
+	s->scope = xmalloc((nv + 1) * sizeof(*s->scope));
+	for (long v = 0; v < nv; v++) {
+		int32_t c = s->gc->comp[v];
+
+		s->scope[v] = c > 0 && comp_size[c] <= s->conf->series_scope_max
+			      ? (int32_t)(s->gc->nclu + c) : s->gc->clu[v];
+	}
+	free(comp_size);
 
 	/* Report nodes: one per crime report and cluster of a joining entity it mentions. */
 	for (long i = 0; i < cr->nr; i++) {
 		long first = s->nrn;
 
 		for (long k = cr->moff[i]; k < cr->moff[i + 1]; k++) {
-			int32_t v = cr->mv[k], c = s->gc->clu[v], dup = 0;
+			int32_t v = cr->mv[k], c = s->scope[v], dup = 0;
 
 			if (!s->join[v])
 				continue;
 			for (long j = first; j < s->nrn; j++)
-				dup |= s->rn_clu[j] == c;
+				dup |= s->rn_scope[j] == c;
 			if (dup)
 				continue;
 			size_t c2 = cap;
 			s->rn_rep = xgrow(s->rn_rep, &cap, (size_t)s->nrn + 1, sizeof(*s->rn_rep));
-			s->rn_clu = xgrow(s->rn_clu, &c2, (size_t)s->nrn + 1, sizeof(*s->rn_clu));
+			s->rn_scope = xgrow(s->rn_scope, &c2, (size_t)s->nrn + 1, sizeof(*s->rn_scope));
 			s->rn_rep[s->nrn] = (int32_t)i;
-			s->rn_clu[s->nrn] = c;
+			s->rn_scope[s->nrn] = c;
 			s->nrn++;
 		}
 	}
@@ -181,7 +196,7 @@ static void build(struct ser *s)
 		long i = s->rn_rep[k];
 
 		for (long m = cr->moff[i]; m < cr->moff[i + 1]; m++)
-			if (joins(s, cr->mv[m], s->rn_clu[k]))
+			if (joins(s, cr->mv[m], s->rn_scope[k]))
 				s->inv_off[cr->mv[m] + 1]++;
 	}
 	for (long v = 0; v < nv; v++)
@@ -193,7 +208,7 @@ static void build(struct ser *s)
 		long i = s->rn_rep[k];
 
 		for (long m = cr->moff[i]; m < cr->moff[i + 1]; m++)
-			if (joins(s, cr->mv[m], s->rn_clu[k]))
+			if (joins(s, cr->mv[m], s->rn_scope[k]))
 				s->inv[fill[cr->mv[m]]++] = (int32_t)k;
 	}
 	free(fill);
@@ -217,7 +232,8 @@ static void ser_release(struct ser *s)
 {
 	free(s->join);
 	free(s->rn_rep);
-	free(s->rn_clu);
+	free(s->rn_scope);
+	free(s->scope);
 	free(s->inv_off);
 	free(s->inv);
 	free(s->uf);
@@ -254,7 +270,7 @@ static long chain(struct ser *s, int32_t a, int32_t b, int32_t **path)
 			long k = x - nv, i = s->rn_rep[k];
 
 			for (long m = s->cr->moff[i]; m < s->cr->moff[i + 1]; m++)
-				if (joins(s, s->cr->mv[m], s->rn_clu[k]))
+				if (joins(s, s->cr->mv[m], s->rn_scope[k]))
 					visit(s, s->cr->mv[m], x, &tail);
 			continue;
 		}
@@ -415,6 +431,35 @@ static int unique_key(struct out *o, struct sbuf *key, int64_t cluster, struct e
 	return 0;
 }
 
+/* The cluster holding most of the joining entities the series' reports mention. */
+static int32_t series_cluster(const struct ser *s, const struct member *m, long n)
+{
+	int32_t best = -1;
+	long bestn = 0;
+
+	for (long i = 0; i < n; i++) {
+		long k = m[i].rn, r = s->rn_rep[k];
+
+		for (long j = s->cr->moff[r]; j < s->cr->moff[r + 1]; j++) {
+			int32_t c = s->gc->clu[s->cr->mv[j]];
+			long count = 0;
+
+			if (!joins(s, s->cr->mv[j], s->rn_scope[k]))
+				continue;
+			for (long i2 = 0; i2 < n; i2++) {
+				long k2 = m[i2].rn, r2 = s->rn_rep[k2];
+
+				for (long j2 = s->cr->moff[r2]; j2 < s->cr->moff[r2 + 1]; j2++)
+					count += joins(s, s->cr->mv[j2], s->rn_scope[k2]) &&
+						 s->gc->clu[s->cr->mv[j2]] == c;
+			}
+			if (count > bestn || (count == bestn && c < best))
+				best = c, bestn = count;
+		}
+	}
+	return best;
+}
+
 static int write_series(struct ser *s, struct out *o, const struct member *m, long n,
 			const int64_t *cluster_id, struct err *err)
 {
@@ -433,7 +478,7 @@ static int write_series(struct ser *s, struct out *o, const struct member *m, lo
 	series_categories(s, m, n, &cats, &common);
 	if (gevid_ref(&o->ev, m[0].rid, &key, err) < 0)
 		goto out;
-	if (unique_key(o, &key, cluster_id[s->rn_clu[m[0].rn]], err) < 0)
+	if (unique_key(o, &key, cluster_id[series_cluster(s, m, n)], err) < 0)
 		goto out;
 	if (db_bind(o->seen, err, "ss", sbuf_str(&key), o->night) < 0 || db_step(o->seen, err) < 0 ||
 	    db_bind(o->first, err, "s", sbuf_str(&key)) < 0 || db_step(o->first, err) < 0)
@@ -447,7 +492,7 @@ static int write_series(struct ser *s, struct out *o, const struct member *m, lo
 			break;
 		}
 	/* Score and days are updated once the pairs are known. */
-	if (db_bind(o->series, err, "sIssdiisss", sbuf_str(&key), cluster_id[s->rn_clu[m[0].rn]],
+	if (db_bind(o->series, err, "sIssdiisss", sbuf_str(&key), cluster_id[series_cluster(s, m, n)],
 		    o->night, sbuf_str(&first), 0.0, (int)n, (int)days, d1, d2, sbuf_str(&cats)) < 0 ||
 	    db_step(o->series, err) < 0)
 		goto out;
@@ -488,8 +533,8 @@ int gseries_run(struct db *db, const struct gcrimes *cr, const struct gmodel *gm
 		const struct graph_conf *conf, const char *night, long *count,
 		struct err *err)
 {
-	struct ser s = { cr, gm, gc, conf, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 };
-	struct out o = { db, { 0 }, NULL, NULL, NULL, NULL, NULL, night };
+	struct ser s = { .cr = cr, .gm = gm, .gc = gc, .conf = conf };
+	struct out o = { .db = db, .night = night };
 	struct member *m = NULL;
 	int rc = -1;
 
