@@ -42,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 /* How far before a number (bytes) a label still speaks for it: ten Chinese characters. */
@@ -133,6 +134,7 @@ struct ids {
 	uint32_t word_key[LABEL_SLOTS];
 	pcre2_match_data *md;           /* owned, shared by every pattern */
 	int ctx_notid, ctx_idcard, ctx_imei, ctx_bankcard, ctx_vin;  /* -1 when absent */
+	int ctx_fill, ctx_notvalue;
 	int today;                      /* YYYYMMDD */
 	struct date_ref ref;
 	/* scratch, reused by every call */
@@ -357,13 +359,13 @@ static int by_first_then_length(const void *pa, const void *pb)
  */
 static int index_labels(struct ids *x, struct err *err)
 {
-	int fill = context_index(x, "fill");
+	int fill = context_index(x, "fill"), notvalue = context_index(x, "notvalue");
 	size_t cap = 0, n;
 
 	for (size_t i = 0; i < x->n_contexts; i++) {
 		sort_words(&x->contexts[i]);    /* for {name} alternations too: longest first */
-		if ((int)i == fill)
-			continue;       /* filler words join labels to numbers; they label nothing */
+		if ((int)i == fill || (int)i == notvalue)
+			continue;       /* filler words join labels to values; they label nothing */
 		for (size_t k = 0; k < x->contexts[i].n; k++) {
 			struct ids_word *w;
 
@@ -496,6 +498,8 @@ struct ids *ids_new(const char *datadir, struct err *err)
 	x->ctx_imei = context_index(x, "imei");
 	x->ctx_bankcard = context_index(x, "bankcard");
 	x->ctx_vin = context_index(x, "vin");
+	x->ctx_fill = context_index(x, "fill");
+	x->ctx_notvalue = context_index(x, "notvalue");
 	x->md = pcre2_match_data_create(20, NULL);
 	return x;
 fail:
@@ -772,6 +776,17 @@ static int copy_without_spaces(char *out, size_t cap, const char *s, size_t n)
 	return 0;
 }
 
+/* Whether v (lower case) is a word of a context list, ignoring case. */
+static int in_context(const struct ids *x, int ctx, const char *v)
+{
+	if (ctx < 0)
+		return 0;
+	for (size_t i = 0; i < x->contexts[ctx].n; i++)
+		if (strcasecmp(x->contexts[ctx].words[i], v) == 0)
+			return 1;
+	return 0;
+}
+
 static int count_letters(const char *s)
 {
 	int n = 0;
@@ -847,6 +862,10 @@ static void on_match(struct ids *x, size_t rule, const char *text, size_t len,
 		if (copy_value(val, sizeof(val), s, n) < 0)
 			return;
 		lower(val);
+		/* "his WeChat account is ...": a word of the text is no id */
+		if (r->kind == KIND_WECHAT && (in_context(x, x->ctx_fill, val) ||
+					       in_context(x, x->ctx_notvalue, val)))
+			return;
 		break;
 	case KIND_CASE:
 		if (copy_value(val, 41, s, n) < 0)

@@ -1,6 +1,6 @@
 /*
  * eval_extract: precision and recall of the extractors on hand-labelled
- * sentences.  Usage: eval_extract [--verbose] [--data DIR] FILE.jsonl...
+ * sentences.  Usage: eval_extract [--verbose] [--ids-only] [--data DIR] FILE.jsonl...
  *
  * Each line of a labelled file is {"text": raw, "ref": "YYYY-MM-DD"?,
  * "entities": [{"type", "value", "start", "end", "surface"?}]} with byte
@@ -68,7 +68,8 @@ static int eval_type(struct eval *e, const char *type)
 	return e->n_types++;
 }
 
-static int eval_init(struct eval *e, const char *datadir, struct err *err)
+/* with_names: run the names extractor after the identifiers, as analyze does. */
+static int eval_init(struct eval *e, const char *datadir, int with_names, struct err *err)
 {
 	struct err names_err;
 
@@ -79,7 +80,8 @@ static int eval_init(struct eval *e, const char *datadir, struct err *err)
 		norm_release(&e->norm);
 		return -1;
 	}
-	e->names = names_new(datadir, &names_err);
+	if (with_names)
+		e->names = names_new(datadir, &names_err);
 	return 0;
 }
 
@@ -303,7 +305,7 @@ static void eval_print(const struct eval *e, FILE *f)
 	struct eval_counts sum;
 
 	fprintf(f, "%ld sentences%s\n", e->sentences,
-		e->names ? "" : " (names extractor not loaded)");
+		e->names ? "" : " (identifiers and values only)");
 	fprintf(f, "%-12s %6s %6s %6s %6s %6s   %-5s  %-5s  %-5s    %-5s  %-5s\n", "type",
 		"gold", "found", "tp", "fp", "fn", "P", "R", "F1", "P~", "R~");
 	for (int i = 0; i < e->n_types; i++)
@@ -323,21 +325,23 @@ int main(int argc, char **argv)
 	const char *datadir = getenv("LOOKOUT_DATADIR") ? getenv("LOOKOUT_DATADIR") : LOOKOUT_DATADIR;
 	struct eval e;
 	struct err err;
-	int i = 1, verbose = 0;
+	int i = 1, verbose = 0, with_names = 1;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--verbose") == 0)
 			verbose = 1;
+		else if (strcmp(argv[i], "--ids-only") == 0)
+			with_names = 0;
 		else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
 			datadir = argv[++i];
 		else
 			break;
 	}
 	if (i == argc || argv[i][0] == '-') {
-		fprintf(stderr, "usage: eval_extract [--verbose] [--data DIR] FILE.jsonl...\n");
+		fprintf(stderr, "usage: eval_extract [--verbose] [--ids-only] [--data DIR] FILE.jsonl...\n");
 		return 2;
 	}
-	if (eval_init(&e, datadir, &err) < 0) {
+	if (eval_init(&e, datadir, with_names, &err) < 0) {
 		fprintf(stderr, "eval_extract: %s\n", err.msg);
 		return 1;
 	}
