@@ -131,7 +131,9 @@ int values_number(const char *s, size_t len, double *v, size_t *used, int *appro
 	}
 	total += section;
 	*used = i;
-	if (!any || total <= 0)
+	/* Beyond VALUES_MAX a number is no amount or age a record means, and
+	 * values_format could not print it exactly (or at all, for inf). */
+	if (!any || total <= 0 || !(total < VALUES_MAX))
 		return -1;
 	*v = total;
 	return 0;
@@ -196,6 +198,8 @@ int values_amount(const char *s, size_t len, double *v, const char **currency, i
 		*v *= 1e3;
 		i++;
 	}
+	if (!(*v < VALUES_MAX))
+		return -1;      /* "999999999999999 million" */
 	while (i < len && s[i] == ' ')
 		i++;
 	/* "手表一块", "两块手表": one Chinese digit before 块 counts things, not yuan */

@@ -9,13 +9,16 @@
 
 #include <stddef.h>
 
+/* The largest number read (exclusive): 10^15, printed exactly by values_format. */
+#define VALUES_MAX 1e15
+
 /*
  * A number in ASCII digits (with "," thousands and a decimal point)
  * and/or Chinese numerals with their units: "3000", "25,000", "12.8万",
  * "三千", "两千五百", "一万五", "3万5千", "一百零五".  Stops at the first
  * character that is not part of a number; *used gets the bytes read and
  * *approx is set when 余 or 多 appears ("5000余", "三十多").
- * Returns 0 with *v > 0, or -1.
+ * Returns 0 with 0 < *v < VALUES_MAX, or -1.
  */
 int values_number(const char *s, size_t len, double *v, size_t *used, int *approx);
 
@@ -23,7 +26,7 @@ int values_number(const char *s, size_t len, double *v, size_t *used, int *appro
  * A money amount: optional currency before ("人民币", "RMB", "¥", "HK$",
  * "US$", "$", "€", ...), a number, optional currency after ("元", "块钱",
  * "港元", "美元", "yuan", ...).  *currency gets an ISO 4217 code (static
- * string; "CNY" for yuan).  Returns 0 or -1.
+ * string; "CNY" for yuan).  Returns 0 with 0 < *v < VALUES_MAX, or -1.
  */
 int values_amount(const char *s, size_t len, double *v, const char **currency, int *approx);
 
