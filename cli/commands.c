@@ -8,6 +8,7 @@
 
 extern const struct cli_cmd cmd_detect;
 extern const struct cli_cmd cmd_warn;
+extern const struct cli_cmd cmd_watchlist;
 extern const struct cli_cmd cmd_audit;
 extern const struct cli_cmd cmd_ingest;
 extern const struct cli_cmd cmd_help;
@@ -34,6 +35,7 @@ const struct cli_cmd *const cli_commands[] = {
 	&cmd_query,
 	&cmd_detect,
 	&cmd_warn,
+	&cmd_watchlist,
 	&cmd_report,
 	&cmd_run,
 	&cmd_audit,

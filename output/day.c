@@ -6,11 +6,13 @@
 #include "output/day.h"
 
 #include <stdio.h>
+#include <string.h>
 
 long day_number(const char *s)
 {
 	int y, m, d, len = 0;
-	long era, yoe, doy, doe;
+	long era, yoe, doy, doe, z;
+	char back[11];
 	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 
 	if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &len) != 3 || len != 10 || s[len] || y < 1970 ||
@@ -21,7 +23,10 @@ long day_number(const char *s)
 	yoe = y - era * 400;
 	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
 	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
+	z = era * 146097 + doe - 719468;
+	/* 29 February of a common year comes back as 1 March: not a date. */
+	day_string(z, back);
+	return strcmp(back, s) ? -1 : z;
 }
 
 void day_string(long z, char out[11])
