@@ -161,12 +161,31 @@ struct dict_ent {
 	int val;
 };
 
+/*
+ * Most lookups miss, and the big tables (the gazetteer's 60,000 names)
+ * do not fit in cache, so a miss would cost a trip to memory.  A bloom
+ * bit per (first code point, second code point, length) answers most
+ * misses from a 128 KB bitmap first.
+ */
+#define DICT_BLOOM_BITS 20
+
 struct dict {
 	struct dict_ent *v;
 	size_t cap, n;
 	unsigned char first[0x10000 / 8];
+	unsigned char *bloom;     /* 1 << DICT_BLOOM_BITS bits */
 	int maxlen;
 };
+
+static uint32_t bloom_bit(uint32_t c0, uint32_t c1, size_t len)
+{
+	uint32_t h = c0 * 0x9E3779B1u ^ c1 * 0x85EBCA6Bu ^ (uint32_t)len * 0xC2B2AE35u;
+
+	h ^= h >> 15;
+	h *= 0x2C1B3C6Du;
+	h ^= h >> 12;
+	return h >> (32 - DICT_BLOOM_BITS);
+}
 
 static uint32_t fnv(const char *s, size_t n)
 {
@@ -174,6 +193,13 @@ static uint32_t fnv(const char *s, size_t n)
 
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	/* FNV's low bits mix poorly, and the table is indexed by them: the
+	 * finaliser of MurmurHash3 spreads the high bits down */
+	h ^= h >> 16;
+	h *= 0x85EBCA6Bu;
+	h ^= h >> 13;
+	h *= 0xC2B2AE35u;
+	h ^= h >> 16;
 	return h;
 }
 
@@ -182,6 +208,7 @@ static void dict_release(struct dict *d)
 	for (size_t i = 0; i < d->cap; i++)
 		free(d->v[i].key);
 	free(d->v);
+	free(d->bloom);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -238,13 +265,25 @@ static int *dict_put(struct dict *d, const char *s, size_t n, int val, int *adde
 	e->hash = h;
 	e->val = val;
 	d->n++;
-	utf8_decode((const unsigned char *)s, n, &c);
-	if (c < 0x10000)
-		d->first[c >> 3] |= (unsigned char)(1u << (c & 7));
-	for (size_t i = 0; i < n; i++)
-		chars += ((unsigned char)s[i] & 0xC0) != 0x80;
-	if (chars > d->maxlen)
-		d->maxlen = chars;
+	{
+		size_t k = utf8_decode((const unsigned char *)s, n, &c);
+		uint32_t c1 = 0, bit;
+
+		if (k < n)
+			utf8_decode((const unsigned char *)s + k, n - k, &c1);
+		if (c < 0x10000)
+			d->first[c >> 3] |= (unsigned char)(1u << (c & 7));
+		for (size_t i = 0; i < n; i++)
+			chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+		if (chars > d->maxlen)
+			d->maxlen = chars;
+		if (!d->bloom)
+			d->bloom = xcalloc((size_t)1 << (DICT_BLOOM_BITS - 3), 1);
+		bit = bloom_bit(c, c1, (size_t)chars);
+		d->bloom[bit >> 3] |= (unsigned char)(1u << (bit & 7));
+		bit = bloom_bit(c, c1, 0);    /* some key starts with c c1 */
+		d->bloom[bit >> 3] |= (unsigned char)(1u << (bit & 7));
+	}
 	return &e->val;
 }
 
@@ -256,7 +295,12 @@ static int dict_may_start(const struct dict *d, uint32_t c)
 /* The value of the word t[i..i+k), or NULL. */
 static int *dict_at(const struct dict *d, const struct text *t, size_t i, size_t k)
 {
-	if (i + k > t->n)
+	uint32_t bit;
+
+	if (i + k > t->n || !k || !d->bloom)
+		return NULL;
+	bit = bloom_bit(t->cp[i], k > 1 ? t->cp[i + 1] : 0, k);
+	if (!(d->bloom[bit >> 3] >> (bit & 7) & 1))
 		return NULL;
 	return dict_get(d, t->s + t->off[i], t->off[i + k] - t->off[i]);
 }
@@ -275,6 +319,12 @@ static size_t dict_longest(const struct dict *d, const struct text *t, size_t i,
 	k = (size_t)d->maxlen;
 	if (k > t->n - i)
 		k = t->n - i;
+	if (k > 1) {
+		uint32_t bit = bloom_bit(t->cp[i], t->cp[i + 1], 0);
+
+		if (!(d->bloom[bit >> 3] >> (bit & 7) & 1))
+			k = 1;
+	}
 	for (; k > 0; k--) {
 		int *v = dict_at(d, t, i, k);
 
@@ -345,7 +395,7 @@ struct gaz_hit {
 };
 
 struct names {
-	struct dict surname, given, notp;
+	struct dict surname, given, notp, common;
 	struct dict cue_before, cue_after;
 	struct cue *cues;
 	size_t ncues, cuecap;
@@ -356,6 +406,7 @@ struct names {
 	struct gaz *gaz;
 	size_t ngaz, gazcap;
 	struct dict gazname;         /* name -> first hit */
+	struct dict gazcode;         /* code -> entry */
 	struct gaz_hit *hits;
 	size_t nhits, hitcap;
 	struct dict noshort;         /* short names never taken in free text */
@@ -466,6 +517,12 @@ static int load_given(struct names *x, char *line, struct err *err)
 static int load_notp(struct names *x, char *line, struct err *err)
 {
 	dict_add_word(&x->notp, line, 1);
+	return 0;
+}
+
+static int load_common(struct names *x, char *line, struct err *err)
+{
+	dict_add_word(&x->common, line, 1);
 	return 0;
 }
 
@@ -647,7 +704,7 @@ static void patlist_clear(struct patlist *p)
 
 static int gaz_find_code(const struct names *x, const char *code)
 {
-	int *v = dict_get(&x->gazname, code, strlen(code));
+	int *v = dict_get(&x->gazcode, code, strlen(code));
 
 	return v ? *v : -1;
 }
@@ -665,11 +722,7 @@ static void gaz_add_name(struct names *x, const char *name, int ent, int is_shor
 	*head = (int)x->nhits++;
 }
 
-/*
- * Codes and names share one table: a code is all digits, a name never
- * is, so "32" (the code) and "江苏省" (the name) cannot collide.  A
- * code's value is its entry, a name's is its first hit.
- */
+/* A code's value is its entry, a name's its first hit. */
 static int load_gaz(struct names *x, char *line, struct err *err)
 {
 	char *f[5];
@@ -689,7 +742,7 @@ static int load_gaz(struct names *x, char *line, struct err *err)
 	if (f[3][0] && g->parent < 0)
 		return err_set(err, "parent '%s' of '%s' not seen before it", f[3], f[0]);
 	g->hidden = strstr(f[2], "直辖") || !strcmp(f[2], "市辖区");
-	dict_add_word(&x->gazname, f[0], ent);
+	dict_add_word(&x->gazcode, f[0], ent);
 	if (!g->hidden) {
 		gaz_add_name(x, f[2], ent, 0);
 		if (f[4][0])
@@ -745,6 +798,7 @@ struct names *names_new(const char *datadir, struct err *err)
 		{ "surnames.txt", load_surname },
 		{ "given-chars.tsv", load_given },
 		{ "not-persons.txt", load_notp },
+		{ "common-words.txt", load_common },
 		{ "person-cues.tsv", load_cue },
 		{ "org-suffixes.txt", load_orgsuf },
 		{ "items.txt", load_item },
@@ -791,6 +845,7 @@ void names_free(struct names *x)
 	dict_release(&x->surname);
 	dict_release(&x->given);
 	dict_release(&x->notp);
+	dict_release(&x->common);
 	dict_release(&x->cue_before);
 	dict_release(&x->cue_after);
 	free(x->cues);
@@ -800,6 +855,7 @@ void names_free(struct names *x)
 		free(x->gaz[i].name);
 	free(x->gaz);
 	dict_release(&x->gazname);
+	dict_release(&x->gazcode);
 	free(x->hits);
 	dict_release(&x->noshort);
 	pcre2_code_free(x->anchor_re);
@@ -880,10 +936,9 @@ static struct mention *emit(struct names *x, struct mention_list *out,
 			    const char *type, const char *value, size_t s,
 			    size_t e, const char *rule, double conf)
 {
-	char *surface = xmemdup(x->t.s + x->t.off[s], x->t.off[e] - x->t.off[s] + 1);
+	char *surface = xstrndup(x->t.s + x->t.off[s], x->t.off[e] - x->t.off[s]);
 	struct mention *m;
 
-	surface[x->t.off[e] - x->t.off[s]] = 0;
 	m = mention_add(out, type, value, surface, (long)x->t.off[s],
 			(long)x->t.off[e], rule, conf);
 	free(surface);
@@ -1038,8 +1093,9 @@ static int person_at(struct names *x, size_t i, int strong, struct pname *p)
 		else if (given_ok(x, k) && !anchor_or_suffix_at(x, k) &&
 			 !is_numeral(t->cp[k]) && redacted_given(x, k))
 			k++;                                  /* 王某俊 */
-		if (mou_is_a_certain(x, k - 1) || any_busy(x, i, k))
-			return 0;
+		if (mou_is_a_certain(x, k - 1) || any_busy(x, i, k) ||
+		    (!strong && i > 0 && dict_at(&x->common, t, i - 1, 2)))
+			return 0;                       /* 羡慕某英雄 */
 		p->e = k;
 		p->redacted = 1;
 	} else if (text_cp(t, (long)j) == 0x59D3) {      /* 姓: 张姓男子 */
@@ -1059,18 +1115,27 @@ static int person_at(struct names *x, size_t i, int strong, struct pname *p)
 		else if (x->cues[ci].sex[0])
 			snprintf(p->sex, sizeof(p->sex), "%s", x->cues[ci].sex);
 	} else {
-		if (!given_ok(x, j) || (fn_surname && !dict_at(&x->given, t, j, 1)))
+		/* without a cue before it, a name must read as one: usual
+		 * given-name characters only (公告, 全攻略 are words) */
+		int *g1 = dict_at(&x->given, t, j, 1), *g2;
+		int strict = !strong || fn_surname;
+
+		if (!given_ok(x, j) || (strict && !g1))
 			return 0;
 		k = j + 1;
+		g2 = dict_at(&x->given, t, k, 1);
 		if (given_ok(x, k) && !dict_longest(&x->place_stop, t, k, NULL) &&
 		    !anchor_or_suffix_at(x, k) &&
-		    (dict_at(&x->given, t, k, 1) || name_boundary(x, k + 1)) &&
-		    (!fn_surname || dict_at(&x->given, t, k, 1)))
+		    (strict ? g2 && (*g2 & (GIVEN_SINGLE | GIVEN_SECOND)) :
+			      g2 || name_boundary(x, k + 1)))
 			k++;
-		if (dict_at(&x->notp, t, i, k - i) || dict_at(&x->cue_before, t, i, k - i) ||
-		    dict_at(&x->place_stop, t, i, 2) || anchor_or_suffix_at(x, k - 1))
+		/* 今天, 代表X: an everyday word is no name without a cue */
+		if (strict && dict_at(&x->common, t, i, 2))
 			return 0;
-		(void)strong;
+		if (dict_at(&x->notp, t, i, k - i) || dict_at(&x->cue_before, t, i, k - i) ||
+		    dict_at(&x->place_stop, t, i, 2) || dict_at(&x->gazname, t, i, k - i) ||
+		    anchor_or_suffix_at(x, k - 1))
+			return 0;
 		p->e = k;
 	}
 	p->ms = p->s;
@@ -1219,14 +1284,14 @@ static int is_joiner(uint32_t c)
  * role to all that have none.  first is the index in out of the first.
  */
 static void person_chain(struct names *x, struct mention_list *out, size_t next,
-			 size_t first, const char *role, double conf)
+			 size_t first, const char *role, int strong, double conf)
 {
 	const struct text *t = &x->t;
 	struct pname p;
 	int ci;
 
 	while (next < t->n && is_joiner(t->cp[next]) &&
-	       person_at(x, next + 1, 1, &p)) {
+	       person_at(x, next + 1, strong, &p)) {
 		next = person_details(x, &p);
 		person_emit(x, out, &p, role, NULL, "name.joined", conf);
 	}
@@ -1287,7 +1352,7 @@ static void persons_zh(struct names *x, struct mention_list *out)
 			if (person_at(x, j, 1, &p)) {
 				next = person_details(x, &p);
 				person_emit(x, out, &p, cue->role, cue->sex, "name.cue", 0.9);
-				person_chain(x, out, next, first, cue->role, 0.9);
+				person_chain(x, out, next, first, cue->role, 1, 0.9);
 				i = next;
 				continue;
 			}
@@ -1303,7 +1368,7 @@ static void persons_zh(struct names *x, struct mention_list *out)
 
 				next = person_details(x, &p);
 				person_emit(x, out, &p, role, NULL, rule, conf);
-				person_chain(x, out, next, first, role, conf);
+				person_chain(x, out, next, first, role, 0, conf);
 				i = next;
 				continue;
 			}
@@ -1537,7 +1602,8 @@ static void find_named_parts(struct names *x)
 		while (k + 1 < x->nanchors && x->anchors[k + 1].s < e)
 			k++;                            /* anchors inside the tail */
 	}
-	qsort(x->parts, x->nparts, sizeof(*x->parts), part_cmp);
+	if (x->nparts)
+		qsort(x->parts, x->nparts, sizeof(*x->parts), part_cmp);
 }
 
 /* The gazetteer entry a part stands for, given the entry before it
@@ -1585,15 +1651,15 @@ static int gaz_level(const struct gaz *g)
 static void set_level(struct names_place *pl, int level, const struct sbuf *val,
 		      const char *part, size_t n)
 {
-	char *old = pl->part[level];
+	char *old;
 
 	if (level >= NAMES_NLEVELS)
 		return;
+	old = pl->part[level];   /* 12号 then 3栋: the building is 12号3栋 */
 	free(pl->level[level]);
 	pl->level[level] = xstrdup(sbuf_str(val));
 	pl->part[level] = old ? xasprintf("%s%.*s", old, (int)n, part) :
-				xmemdup(part, n + 1);
-	pl->part[level][strlen(old ? old : "") + n] = 0;
+				xstrndup(part, n);
 	free(old);
 }
 
@@ -1795,8 +1861,7 @@ char *names_place(struct names *x, const char *s, size_t len,
 	if (bestlen) {
 		place_build(x, best, part_run(x, best), 1, &pl);
 	} else {
-		pl.value = xmemdup(s, len + 1);
-		pl.value[len] = 0;
+		pl.value = xstrndup(s, len);
 	}
 	v = xstrdup(pl.value);
 	if (chain) {

@@ -87,4 +87,22 @@ JS
 	done | awk -F'\t' '$1 != "" { c[$1] = c[$1] $2; if (!($1 in o)) { o[$1] = n++; k[n] = $1 } }
 		END { for (i = 1; i <= n; i++) print k[i] "\t" c[k[i]] }'
 } > "$top/data/given-chars.tsv"
-echo "wrote data/gazetteer.tsv data/surnames.txt data/given-chars.tsv"
+# common-words.txt: two-character words of friso's main lexicon that hold
+# a surname character (今天, 代表, 羡慕): a name found without a cue
+# before it must not be one of them.
+{
+	echo "# two-character words holding a surname character; a name without a cue may not be one"
+	echo "# source: Debian friso-dict lex-main.lex (Apache-2.0), filtered by data/surnames.txt"
+	node -e '
+		const fs = require("fs");
+		const sur = new Set(fs.readFileSync(process.argv[1], "utf8").split("\n")
+			.filter(l => l && l[0] != "#"));
+		const out = new Set();
+		for (const l of fs.readFileSync(process.argv[2], "utf8").split("\n")) {
+			const w = [...l.split("/")[0].trim()];
+			if (w.length == 2 && (sur.has(w[0]) || sur.has(w[1])))
+				out.add(w.join(""));
+		}
+		console.log([...out].sort().join("\n"));' "$top/data/surnames.txt" "$friso/lex-main.lex"
+} > "$top/data/common-words.txt"
+echo "wrote data/gazetteer.tsv data/surnames.txt data/given-chars.tsv data/common-words.txt"

@@ -224,11 +224,11 @@ static void test_place_chain(void **state)
 
 static void test_orgs(void **state)
 {
-	run("张三和李四在如家快捷酒店发生争执,随后到城东派出所报警。");
+	run("张伟和李强在如家快捷酒店发生争执,随后到城东派出所报警。");
 	assert_non_null(find("org", "如家快捷酒店"));
 	assert_non_null(find("org", "城东派出所"));
-	assert_non_null(find("person", "张三"));
-	assert_non_null(find("person", "李四"));
+	assert_non_null(find("person", "张伟"));
+	assert_non_null(find("person", "李强"));
 
 	run("万某在中国工商银行玄武支行被人诈骗。");
 	assert_non_null(find("org", "中国工商银行玄武支行"));
