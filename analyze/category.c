@@ -396,10 +396,14 @@ void category_classify(const struct category *c, const char *text, size_t len,
 		if (primary == c->other)
 			primary = -1;
 	}
+	/* A threat is said about something (a dispute, an assault): it is
+	 * primary only when nothing else is, or when the field says so. */
 	for (size_t i = 0; i < c->n_cats; i++)
-		if (score[i] > 0 && (int)i != c->other &&
+		if (score[i] > 0 && (int)i != c->other && (int)i != c->threat &&
 		    (primary < 0 || score[i] > score[primary]))
 			primary = (int)i;
+	if (primary < 0 && score[c->threat] > 0)
+		primary = c->threat;
 	if (primary < 0 && !is_register(kind))
 		primary = c->other;
 	if (primary >= 0) {

@@ -640,6 +640,30 @@ static void text_groups(struct az *az, const struct rep *r)
 
 /* ---- places ---- */
 
+/* A place's row in the hierarchy, and its level and parent in its attributes. */
+static int place_row(struct az *az, struct ent *e, const char *value, const char *parent,
+		     const char *level, struct err *err)
+{
+	cJSON *o = cJSON_CreateObject();
+	struct ent *p = NULL;
+	char *attrs, *pkey = parent ? xasprintf("place:%s", parent) : NULL;
+	int rc;
+
+	if (pkey)
+		p = strmap_get(&az->ents, pkey);
+	cJSON_AddStringToObject(o, "level", level);
+	add_str(o, "parent", pkey);
+	attrs = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	rc = store_place(&az->store, e->id, p ? p->id : 0, level, err);
+	if (rc == 0)
+		rc = store_entity_attrs(&az->store, e->id, value, attrs, err);
+	e->placed = 1;
+	free(attrs);
+	free(pkey);
+	return rc;
+}
+
 /*
  * A place's administrative chain (names_place): an entity for each level
  * that holds it, each with a place row naming its parent, written once.
@@ -651,7 +675,7 @@ static int place_chain(struct az *az, struct item *it, struct err *err)
 	struct names_place pl;
 	struct ent *parent = NULL;
 	char *canon;
-	int rc = 0;
+	int rc = 0, prev = 0;
 
 	names_place_init(&pl);
 	canon = names_place(az->names, it->m->value, strlen(it->m->value), &pl);
@@ -666,22 +690,20 @@ static int place_chain(struct az *az, struct item *it, struct err *err)
 			rc = -1;
 			break;
 		}
-		if (!e->placed) {
-			rc = store_place(&az->store, e->id, parent ? parent->id : 0,
-					 names_level_name((enum names_level)l), err);
-			e->placed = 1;
-		}
+		if (!e->placed)
+			rc = place_row(az, e, pl.level[l], parent ? pl.level[prev] : NULL,
+				       names_level_name((enum names_level)l), err);
 		if (e != it->e) {
 			az->within = xgrow(az->within, &az->cap_within, az->n_within + 1,
 					   sizeof(*az->within));
 			az->within[az->n_within++] = e;
 		}
 		parent = e;
+		prev = l;
 	}
-	if (rc == 0 && !it->e->placed) {
-		rc = store_place(&az->store, it->e->id, parent ? parent->id : 0, "address", err);
-		it->e->placed = 1;
-	}
+	if (rc == 0 && !it->e->placed)
+		rc = place_row(az, it->e, it->m->value, parent ? pl.level[prev] : NULL,
+			       "address", err);
 	free(canon);
 	names_place_release(&pl);
 	return rc;
@@ -1018,7 +1040,9 @@ static int analyze_report(struct az *az, const struct rep *r, struct err *err)
 	register_fields(az, r);
 	date_ref_from_iso(r->received ? r->received : r->occurred, &ref);
 	ids_set_date_ref(az->ids, &ref);
-	if (ids_extract(az->ids, r->text, r->len, &az->text) < 0)
+	if (r->len == 0)
+		;       /* a register row: its fields are all there is */
+	else if (ids_extract(az->ids, r->text, r->len, &az->text) < 0)
 		/* Ingest stores valid UTF-8 only; text that is not is left unread. */
 		mention_list_clear(&az->text);
 	else

@@ -50,7 +50,7 @@ static int run(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (!ctx->quiet)
 		printf("analyzed %lld reports: %lld mentions, %lld values, %lld new entities,"
-		       " %lld persons, %lld merges, %lld links, %lld hubs\n",
+		       " %lld persons, %lld merges, %lld links evidenced, %lld hubs\n",
 		       (long long)sum.reports, (long long)sum.mentions, (long long)sum.values,
 		       (long long)sum.entities, (long long)sum.persons, (long long)sum.merges,
 		       (long long)sum.links, (long long)sum.hubs);

@@ -1,0 +1,127 @@
+# t-analyze: ingest then analyze the fixtures of tests/fixtures/analyze/,
+# pin the export lines, and check the stage's promises: a second run is a
+# no-op, --all equals a fresh database, incremental equals one run, the
+# resolution rules (never two ID numbers, never a name alone, conflicting
+# age, redacted names), hubs, and undoing a merge for good.
+. "$(dirname "$0")/lib.sh"
+
+A=$FIX/analyze
+# A data folder of our own: a hotel's front desk as a service number, and
+# hub thresholds small enough for three reports.
+mkdir "$T/data"
+(cd "$ROOT/data" && tar cf - --exclude=./sample .) | (cd "$T/data" && tar xf -)
+printf '025-84420110\t如家酒店新街口店前台\n' >> "$T/data/service-numbers.tsv"
+sed -i 's/^hub_min_reports = .*/hub_min_reports = 3/; s/^hub_min_persons = .*/hub_min_persons = 3/' \
+	"$T/data/analyze.conf"
+
+an() { lookout --data data "$@"; }
+exports() { # exports DB OUT: the three exports of DB into OUT.*
+	for k in mentions entities links; do
+		lookout --db "$1" export "$k" > "$2.$k" || return 1
+	done
+}
+same_exports() { # same_exports A B: two sets of exports are equal
+	for k in mentions entities links; do
+		diff -u "$1.$k" "$2.$k" || return 1
+	done
+}
+# count_named NAME FILE: persons of that name in an entities export
+count_named() { grep -c "\"type\":\"person\",\"name\":\"$1\"" "$2"; }
+sql() { sqlite3 lookout.db "$1"; }
+categories_of() { # categories_of EXT_ID [primary]: the report's categories
+	sql "SELECT c.category FROM report_category c JOIN report r ON r.id = c.report_id
+	     WHERE r.ext_id = '$1' ${2:+AND c.is_primary} ORDER BY c.category"
+}
+
+check analyze-1.0 "ingest the first day" lookout ingest "$A/day1.jsonl"
+run_case analyze-1.1 "analyze the first day" 0 an analyze
+run_case analyze-1.2 "export mentions" 0 lookout export mentions
+run_case analyze-1.3 "export entities" 0 lookout export entities
+run_case analyze-1.4 "export links" 0 lookout export links --format jsonl
+run_case analyze-1.5 "the merges" 0 lookout resolve list
+check analyze-1.6 "keep the exports" exports lookout.db one
+run_case analyze-1.7 "a second run is a no-op" 0 an analyze
+second_run_same() { exports lookout.db two && same_exports one two; }
+check analyze-1.8 "and changes nothing" second_run_same
+run_case analyze-1.9 "--all analyzes every report again" 0 an analyze --all
+all_same() { exports lookout.db three && same_exports one three; }
+check analyze-1.10 "giving what it gave" all_same
+audited() { [ "$(sql "SELECT count(*) FROM audit WHERE command = 'export'")" -ge 9 ]; }
+check analyze-1.11 "each export is audited" audited
+run_case analyze-1.12 "stats count the stage" 0 lookout stats --json
+to_file() { lookout export links --output links.jsonl && cmp links.jsonl one.links; }
+check analyze-1.13 "--output writes a file" to_file
+
+# The rules, read off the exports.
+one_lina() { [ "$(count_named 李娜 one.entities)" = 1 ]; }
+check analyze-2.1 "name + phone + ID joined the two 李娜" one_lina
+two_wangqiang() { [ "$(count_named 王强 one.entities)" = 2 ]; }
+check analyze-2.2 "two 王强 with different ID numbers stay two" two_wangqiang
+two_zhaomin() { [ "$(count_named 赵敏 one.entities)" = 2 ]; }
+check analyze-2.3 "赵敏 aged 50 is not the 赵敏 born 1990" two_zhaomin
+two_zhang() { [ "$(count_named 张某 one.entities)" = 2 ]; }
+check analyze-2.4 "张某 in two reports without an identifier is two persons" two_zhang
+id_attrs() {
+	grep -q '"key":"idcard:110105199003070025","type":"idcard","name":"110105199003070025","attributes":{"birth_date":"1990-03-07","sex":"female","region":"北京市朝阳区"' one.entities
+}
+check analyze-2.5 "the ID number gives birth date, sex and region" id_attrs
+phone_attrs() { grep -q '"key":"phone:13912345678".*"carrier":"中国移动"' one.entities; }
+check analyze-2.6 "the phone prefix gives the carrier" phone_attrs
+cats() {
+	[ "$(categories_of J1 primary)" = burglary ] && categories_of J1 | grep -qx theft &&
+	[ "$(categories_of T1 primary)" = dispute ] && categories_of T1 | grep -qx threat &&
+	[ "$(categories_of C1 primary)" = fraud ] && [ -z "$(categories_of H1)" ]
+}
+check analyze-2.7 "categories: burglary with theft, dispute with threat, given fraud, none for a register row" cats
+
+# Incremental: the second day on top equals both days in a fresh database.
+check analyze-3.0 "ingest the second day" lookout ingest "$A/day2.jsonl"
+run_case analyze-3.1 "analyze only the new reports" 0 an analyze
+shared_hub() {
+	lookout export entities | grep -q '"key":"phone:13500000009".*"hub":"shared"' &&
+	! lookout export links | grep -q phone:13500000009
+}
+check analyze-3.2 "a phone used by three persons became a hub without links" shared_hub
+service_hub() {
+	lookout export entities | grep -q '"key":"phone:025-84420110".*"service"' &&
+	! lookout export links | grep -q phone:025-84420110
+}
+check analyze-3.3 "a service number links to no one" service_hub
+fresh_same() {
+	exports lookout.db inc &&
+	lookout --db fresh.db ingest "$A/day1.jsonl" "$A/day2.jsonl" >/dev/null &&
+	lookout --db fresh.db --data data analyze >/dev/null &&
+	exports fresh.db fresh && same_exports inc fresh
+}
+check analyze-3.4 "incremental equals one run on a fresh database" fresh_same
+
+# Undoing a merge, for good.
+run_case analyze-4.1 "split merge 5" 0 lookout resolve split 5
+run_case analyze-4.2 "no merge is left" 0 lookout resolve list
+# who undid it depends on the machine: left out here
+undone_list() { lookout resolve list --undone --json | sed 's/ by [^"]*"/ by USER"/'; }
+run_case analyze-4.3 "the undone merge is listed" 0 undone_list
+two_lina() { lookout export entities > now.entities && [ "$(count_named 李娜 now.entities)" = 2 ]; }
+check analyze-4.4 "the two 李娜 are two again" two_lina
+still_two() {
+	an analyze --all >/dev/null && [ -z "$(lookout resolve list)" ] && two_lina
+}
+check analyze-4.5 "analyze --all keeps them apart" still_two
+bridge_again() {
+	lookout ingest "$A/day3.jsonl" >/dev/null && an analyze >/dev/null &&
+	[ -z "$(lookout resolve list)" ] && two_lina
+}
+check analyze-4.6 "so does a new report holding both keys" bridge_again
+
+# Usage and failures.
+run_case analyze-5.1 "analyze: unknown option" 2 lookout analyze --bogus
+run_case analyze-5.2 "export: no kind" 2 lookout export
+run_case analyze-5.3 "export: unknown kind" 2 lookout export people
+run_case analyze-5.4 "export: unknown format" 2 lookout export links --format csv
+run_case analyze-5.5 "resolve: no action" 2 lookout resolve
+run_case analyze-5.6 "resolve split: not a number" 2 lookout resolve split five
+run_case analyze-5.7 "resolve split: no such merge" 1 lookout resolve split 99999
+run_case analyze-5.8 "analyze: a typo in analyze.conf" 1 lookout --data "$A/bad-data" analyze
+run_case analyze-5.9 "export --help" 0 lookout export --help
+
+done_testing
