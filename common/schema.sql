@@ -86,12 +86,13 @@ CREATE TABLE quarantine (
 );
 
 -- Full-text search over the normalised text; trigram so Chinese
--- substrings match.  External content, kept in step by triggers.
+-- substrings match.  External content.  Ingest indexes each batch's new
+-- reports with one INSERT ... SELECT in the batch's transaction: a
+-- per-row AFTER INSERT trigger makes FTS5 flush at every statement's
+-- savepoint (measured: two thirds of ingest time).  Deletes and text
+-- updates are kept in step by triggers.
 CREATE VIRTUAL TABLE report_fts USING fts5(
 	text, content='report', content_rowid='id', tokenize='trigram');
-CREATE TRIGGER report_fts_ai AFTER INSERT ON report BEGIN
-	INSERT INTO report_fts(rowid, text) VALUES (new.id, new.text);
-END;
 CREATE TRIGGER report_fts_ad AFTER DELETE ON report BEGIN
 	INSERT INTO report_fts(report_fts, rowid, text) VALUES ('delete', old.id, old.text);
 END;

@@ -6,11 +6,22 @@
  * value over the shingles; two texts agree on one value with probability
  * equal to their Jaccard similarity J.  The 16 values are cut into 8
  * bands of 2, and two texts whose sketches agree on a whole band become
- * candidates: probability 1 - (1 - J^2)^8, that is 0.995 at J = 0.7 and
+ * candidates: probability 1 - (1 - J^2)^8, that is 0.9994 at J = 0.8 and
  * 0.08 at J = 0.1, so true near-duplicates are nearly always found and
  * unrelated texts rarely looked at.  A candidate must first agree on at
- * least half of the 16 values (cheap, in memory), then its text is
- * fetched and the exact Jaccard computed; only that figure decides.
+ * least 9 of the 16 values (cheap, in memory), then its text is
+ * fetched and the exact Jaccard computed; only that figure decides,
+ * and only when the two texts hold the same numbers (one set of digit
+ * runs inside the other): 太平北路105号 and 太平北路111号 in one template
+ * are two incidents, not one tip sent twice; and only at the same place
+ * (one place text inside the other), for the same reason.
+ *
+ * Police records are templated ("X与Y因装修发生纠纷,经调解..."), so some
+ * bands are shared by thousands of different reports.  A bucket stops
+ * taking members at DEDUP_BUCKET_MAX: a band that common says nothing,
+ * and walking it would make ingest quadratic.  Of the candidates, only
+ * the DEDUP_CHECK best by sketch agreement are checked exactly, so the
+ * cost per record is bounded whatever the history holds.
  *
  * A near-duplicate points at the first report of its family, so a tip
  * re-sent three times gives one original and two copies of it.
@@ -20,6 +31,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+#define DEDUP_BUCKET_MAX 16     /* members a band bucket takes */
+#define DEDUP_CHECK 2           /* candidates whose texts are compared exactly */
+#define DEDUP_AGREE 9           /* of DEDUP_NHASH sketch values, to be a candidate */
 
 struct dedup_entry {
 	int64_t id, root;
@@ -92,15 +107,18 @@ static size_t sorted_unique(uint64_t *v, size_t n)
 	return j;
 }
 
-double ingest_dedup_jaccard(const char *a, size_t alen, const char *b, size_t blen)
+/* The distinct shingles of a text, sorted; *v is owned by the caller. */
+static size_t shingle_set(const char *text, size_t len, uint64_t **v)
 {
-	uint64_t *x, *y;
-	size_t nx = shingles(a, alen, &x), ny = shingles(b, blen, &y);
-	size_t i = 0, j = 0, both = 0;
-	double sim;
+	size_t n = shingles(text, len, v);
 
-	nx = sorted_unique(x, nx);
-	ny = sorted_unique(y, ny);
+	return sorted_unique(*v, n);
+}
+
+static double jaccard_sets(const uint64_t *x, size_t nx, const uint64_t *y, size_t ny)
+{
+	size_t i = 0, j = 0, both = 0;
+
 	while (i < nx && j < ny) {
 		if (x[i] == y[j]) {
 			both++;
@@ -112,9 +130,91 @@ double ingest_dedup_jaccard(const char *a, size_t alen, const char *b, size_t bl
 			j++;
 		}
 	}
-	sim = nx + ny - both ? (double)both / (double)(nx + ny - both) : 1.0;
+	return nx + ny - both ? (double)both / (double)(nx + ny - both) : 1.0;
+}
+
+double ingest_dedup_jaccard(const char *a, size_t alen, const char *b, size_t blen)
+{
+	uint64_t *x = NULL, *y = NULL;
+	size_t nx = shingle_set(a, alen, &x), ny = shingle_set(b, blen, &y);
+	double sim = jaccard_sets(x, nx, y, ny);
+
 	free(x);
 	free(y);
+	return sim;
+}
+
+/*
+ * The numbers of a text (runs of ASCII digits) as a sorted set of
+ * hashes.  Templated records differ in exactly these (幸福路105号 and
+ * 111号, 被骗2000元 and 25000元), and a re-sent tip keeps them.
+ */
+static size_t number_set(const char *s, size_t len, uint64_t **v)
+{
+	size_t n = 0, cap = 0;
+
+	*v = NULL;
+	for (size_t i = 0; i < len;) {
+		size_t j = i;
+		uint64_t h = 1469598103934665603ULL;
+
+		while (j < len && s[j] >= '0' && s[j] <= '9')
+			h = (h ^ (unsigned char)s[j++]) * 1099511628211ULL;
+		if (j == i) {
+			i++;
+			continue;
+		}
+		*v = xgrow(*v, &cap, n + 1, sizeof(**v));
+		(*v)[n++] = h;
+		i = j;
+	}
+	return sorted_unique(*v, n);
+}
+
+/* 1 when one set holds the other. */
+static int nested(const uint64_t *x, size_t nx, const uint64_t *y, size_t ny)
+{
+	size_t both = 0, i = 0, j = 0;
+
+	while (i < nx && j < ny) {
+		if (x[i] == y[j]) {
+			both++;
+			i++;
+			j++;
+		} else if (x[i] < y[j]) {
+			i++;
+		} else {
+			j++;
+		}
+	}
+	return both == nx || both == ny;
+}
+
+/* Places are compatible when one is missing or names the other (幸福路12号, 城东社区幸福路12号). */
+static int same_place(const char *a, const char *b)
+{
+	if (!a || !*a || !*b)
+		return 1;
+	return strstr(a, b) || strstr(b, a);
+}
+
+/* The similarity of a candidate to the query, 0 when their numbers or places differ. */
+static double similarity(const uint64_t *qs, size_t nqs, const uint64_t *qn, size_t nqn,
+			 const char *qplace, const char *t, size_t tlen, const char *place)
+{
+	uint64_t *ts = NULL, *tn = NULL;
+	size_t nts, ntn;
+	double sim = 0;
+
+	if (!same_place(qplace, place))
+		return 0;
+	nts = shingle_set(t, tlen, &ts);
+	ntn = number_set(t, tlen, &tn);
+	if (nested(qn, nqn, tn, ntn))
+		sim = jaccard_sets(qs, nqs, ts, nts);
+
+	free(ts);
+	free(tn);
 	return sim;
 }
 
@@ -158,6 +258,7 @@ void ingest_dedup_release(struct ingest_dedup *d)
 	free(d->v);
 	free(d->slot_key);
 	free(d->slot_head);
+	free(d->slot_count);
 	free(d->next);
 	memset(d, 0, sizeof(*d));
 }
@@ -185,11 +286,13 @@ static size_t slot_of(const struct ingest_dedup *d, uint32_t key)
 static void grow_slots(struct ingest_dedup *d)
 {
 	uint32_t *okey = d->slot_key, *ohead = d->slot_head;
+	uint8_t *ocount = d->slot_count;
 	size_t on = d->nslots;
 
 	d->nslots = on ? 2 * on : 1024;
 	d->slot_key = xcalloc(d->nslots, sizeof(uint32_t));
 	d->slot_head = xcalloc(d->nslots, sizeof(uint32_t));
+	d->slot_count = xcalloc(d->nslots, sizeof(uint8_t));
 	for (size_t i = 0; i < on; i++) {
 		size_t j;
 
@@ -198,9 +301,11 @@ static void grow_slots(struct ingest_dedup *d)
 		j = slot_of(d, okey[i]);
 		d->slot_key[j] = okey[i];
 		d->slot_head[j] = ohead[i];
+		d->slot_count[j] = ocount[i];
 	}
 	free(okey);
 	free(ohead);
+	free(ocount);
 }
 
 void ingest_dedup_add(struct ingest_dedup *d, int64_t id, int64_t root,
@@ -225,6 +330,10 @@ void ingest_dedup_add(struct ingest_dedup *d, int64_t id, int64_t root,
 			d->slot_key[i] = key;
 			d->used++;
 		}
+		d->next[e * DEDUP_BANDS + b] = 0;
+		if (d->slot_count[i] >= DEDUP_BUCKET_MAX)
+			continue;
+		d->slot_count[i]++;
 		d->next[e * DEDUP_BANDS + b] = d->slot_head[i];
 		d->slot_head[i] = (uint32_t)e + 1;
 	}
@@ -255,12 +364,39 @@ static const struct dedup_entry *find_entry(const struct ingest_dedup *d, int64_
 	return lo < d->n && d->v[lo].id == id ? &d->v[lo] : NULL;
 }
 
+struct cand {
+	uint32_t e;             /* entry index */
+	int agree;
+};
+
+static int cmp_cand_entry(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	return x->e < y->e ? -1 : x->e > y->e;
+}
+
+/* Best agreement first; the older report first among equals. */
+static int cmp_cand_agree(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->agree != y->agree)
+		return y->agree - x->agree;
+	return x->e < y->e ? -1 : x->e > y->e;
+}
+
 int ingest_dedup_find(struct ingest_dedup *d, const char *text, size_t len,
-		      const struct dedup_sketch *s, dedup_fetch_fn fetch, void *arg,
+		      const char *place, const struct dedup_sketch *s,
+		      dedup_fetch_fn fetch, void *arg,
 		      int64_t *root, double *sim)
 {
+	struct cand c[DEDUP_BANDS * DEDUP_BUCKET_MAX];
+	size_t n = 0, u = 0, nqs, nqn;
+	uint64_t *qs = NULL, *qn = NULL;
 	int64_t best = -1;
 	double best_sim = 0;
+	int found = 0;
 
 	if (!d->nslots)
 		return 0;
@@ -270,34 +406,53 @@ int ingest_dedup_find(struct ingest_dedup *d, const char *text, size_t len,
 		if (!d->slot_key[i])
 			continue;
 		for (uint32_t e = d->slot_head[i]; e; e = d->next[(e - 1) * DEDUP_BANDS + b]) {
-			const struct dedup_entry *c = &d->v[e - 1];
-			const char *t;
-			size_t tlen;
-			double j;
+			int a = agree(s, &d->v[e - 1].s);
 
-			if (c->id == best || agree(s, &c->s) < DEDUP_NHASH / 2)
-				continue;
-			t = fetch(arg, c->id, &tlen);
-			if (!t)
-				continue;
-			j = ingest_dedup_jaccard(text, len, t, tlen);
-			if (j > best_sim || (j == best_sim && c->id < best)) {
-				best_sim = j;
-				best = c->id;
+			if (a >= DEDUP_AGREE && n < sizeof(c) / sizeof(c[0])) {
+				c[n].e = e - 1;
+				c[n++].agree = a;
 			}
 		}
 	}
-	if (best < 0 || best_sim < DEDUP_NEAR)
+	/* One entry may share several bands: keep it once. */
+	qsort(c, n, sizeof(c[0]), cmp_cand_entry);
+	for (size_t i = 0; i < n; i++)
+		if (u == 0 || c[i].e != c[u - 1].e)
+			c[u++] = c[i];
+	qsort(c, u, sizeof(c[0]), cmp_cand_agree);
+	if (u == 0)
 		return 0;
-	*root = find_entry(d, best)->root;
-	*sim = best_sim;
-	if (*root != best) {
-		const char *t;
+	nqs = shingle_set(text, len, &qs);
+	nqn = number_set(text, len, &qn);
+	for (size_t i = 0; i < u && i < DEDUP_CHECK; i++) {
+		const struct dedup_entry *ce = &d->v[c[i].e];
+		const char *cplace;
 		size_t tlen;
+		const char *t = fetch(arg, ce->id, &tlen, &cplace);
+		double j;
 
-		t = fetch(arg, *root, &tlen);
-		if (t)
-			*sim = ingest_dedup_jaccard(text, len, t, tlen);
+		if (!t)
+			continue;
+		j = similarity(qs, nqs, qn, nqn, place, t, tlen, cplace);
+		if (j > best_sim || (j == best_sim && ce->id < best)) {
+			best_sim = j;
+			best = ce->id;
+		}
 	}
-	return 1;
+	if (best >= 0 && best_sim >= DEDUP_NEAR) {
+		*root = find_entry(d, best)->root;
+		*sim = best_sim;
+		found = 1;
+		if (*root != best) {
+			const char *cplace;
+			size_t tlen;
+			const char *t = fetch(arg, *root, &tlen, &cplace);
+
+			if (t)
+				*sim = similarity(qs, nqs, qn, nqn, place, t, tlen, cplace);
+		}
+	}
+	free(qs);
+	free(qn);
+	return found;
 }

@@ -14,7 +14,7 @@
 #define DEDUP_NHASH 16          /* MinHash values per sketch */
 #define DEDUP_BANDS 8           /* LSH bands of DEDUP_NHASH / DEDUP_BANDS values */
 #define DEDUP_MIN_CHARS 20      /* shorter texts get no sketch */
-#define DEDUP_NEAR 0.7          /* Jaccard similarity from which a text is a near-duplicate */
+#define DEDUP_NEAR 0.8          /* Jaccard similarity from which a text is a near-duplicate */
 
 struct dedup_sketch {
 	uint32_t mh[DEDUP_NHASH];
@@ -27,13 +27,17 @@ struct ingest_dedup {
 	size_t n, cap;
 	uint32_t *slot_key;     /* band hash table: key, and head entry + 1 (0 empty) */
 	uint32_t *slot_head;
+	uint8_t *slot_count;    /* members in the bucket, at most DEDUP_BUCKET_MAX */
 	size_t nslots, used;
 	uint32_t *next;         /* next[entry * DEDUP_BANDS + band]: chain, entry + 1 */
 	size_t next_cap;
 };
 
-/* The stored text of report id (borrowed until the next call), or NULL. */
-typedef const char *(*dedup_fetch_fn)(void *arg, int64_t id, size_t *len);
+/*
+ * The stored text of report id (borrowed until the next call), or NULL;
+ * *place is its place ("" when none), borrowed likewise.
+ */
+typedef const char *(*dedup_fetch_fn)(void *arg, int64_t id, size_t *len, const char **place);
 
 /* Sketch text[0..len) (normalised UTF-8); 0 when too short to have one. */
 int ingest_dedup_sketch(const char *text, size_t len, struct dedup_sketch *s);
@@ -45,12 +49,15 @@ void ingest_dedup_add(struct ingest_dedup *d, int64_t id, int64_t root,
 		      const struct dedup_sketch *s);
 
 /*
- * Find the indexed report most similar to text (with sketch s), at
- * least DEDUP_NEAR.  Returns 1 and sets *root (the first report of its
- * family) and *sim (Jaccard similarity to that first report), or 0.
+ * Find the indexed report most similar to text (with sketch s, at
+ * place, which may be NULL), at least DEDUP_NEAR, holding the same
+ * numbers, at a compatible place (one names the other).  Returns 1 and
+ * sets *root (the first report of its family) and *sim (Jaccard
+ * similarity to that first report), or 0.
  */
 int ingest_dedup_find(struct ingest_dedup *d, const char *text, size_t len,
-		      const struct dedup_sketch *s, dedup_fetch_fn fetch, void *arg,
+		      const char *place, const struct dedup_sketch *s,
+		      dedup_fetch_fn fetch, void *arg,
 		      int64_t *root, double *sim);
 
 /* Jaccard similarity of the character 3-gram sets of two texts. */

@@ -1,6 +1,7 @@
 /*
  * fields: alias matching.  A header is matched by a key made with
- * norm_key (NFKC, lower case, no white space) with '_' and '-' dropped
+ * norm_text (Traditional to Simplified) and norm_key (NFKC, lower case,
+ * no white space) with '_' and '-' dropped
  * too, so "Received At", "received-at" and "ＲＥＣＥＩＶＥＤ＿ＡＴ" are
  * one name.  Making the key costs an NFKC pass, and a CSV file repeats
  * its headers on every row, so results are cached by the exact bytes
@@ -113,12 +114,18 @@ static void map_put(struct fields_map *m, const char *k, size_t n, const char *v
 	m->n++;
 }
 
-static void match_key(const char *s, size_t n, struct sbuf *out)
+static void match_key(struct norm *norm, const char *s, size_t n, struct sbuf *out)
 {
+	struct sbuf simple = SBUF_INIT;
 	size_t j = 0;
 
 	sbuf_reset(out);
+	if (norm && norm_text(norm, s, n, &simple, NULL) == 0) {
+		s = simple.buf ? simple.buf : "";
+		n = simple.len;
+	}
 	norm_key(s, n, out);
+	sbuf_release(&simple);
 	for (size_t i = 0; i < out->len; i++)
 		if (out->buf[i] != '_' && out->buf[i] != '-')
 			out->buf[j++] = out->buf[i];
@@ -127,9 +134,10 @@ static void match_key(const char *s, size_t n, struct sbuf *out)
 		out->buf[j] = '\0';
 }
 
-static void add(struct fields_map *m, const char *alias, const char *canon, struct sbuf *key)
+static void add(struct ingest_fields *f, struct fields_map *m, const char *alias,
+		const char *canon, struct sbuf *key)
 {
-	match_key(alias, strlen(alias), key);
+	match_key(f->norm, alias, strlen(alias), key);
 	map_put(m, key->buf ? key->buf : "", key->len, canon);
 }
 
@@ -145,7 +153,8 @@ static char *trim(char *s)
 	return s;
 }
 
-int ingest_fields_load(struct ingest_fields *f, const char *path, struct err *err)
+int ingest_fields_load(struct ingest_fields *f, const char *path, struct norm *norm,
+		       struct err *err)
 {
 	struct sbuf key = SBUF_INIT;
 	char *line = NULL;
@@ -154,6 +163,7 @@ int ingest_fields_load(struct ingest_fields *f, const char *path, struct err *er
 	int rc = -1;
 	FILE *fp;
 
+	f->norm = norm;
 	f->names = map_new();
 	f->kinds = map_new();
 	f->cache = map_new();
@@ -163,9 +173,9 @@ int ingest_fields_load(struct ingest_fields *f, const char *path, struct err *er
 		goto out;
 	}
 	for (int i = 0; ingest_canonical_fields[i]; i++)
-		add(f->names, ingest_canonical_fields[i], ingest_canonical_fields[i], &key);
+		add(f, f->names, ingest_canonical_fields[i], ingest_canonical_fields[i], &key);
 	for (int i = 0; canonical_kinds[i]; i++)
-		add(f->kinds, canonical_kinds[i], canonical_kinds[i], &key);
+		add(f, f->kinds, canonical_kinds[i], canonical_kinds[i], &key);
 	while (getline(&line, &cap, fp) > 0) {
 		char *tab, *alias, *canon;
 
@@ -186,10 +196,10 @@ int ingest_fields_load(struct ingest_fields *f, const char *path, struct err *er
 			goto out;
 		}
 		if (!strncmp(alias, "kind:", 5)) {
-			add(f->kinds, alias + 5, canon, &key);
+			add(f, f->kinds, alias + 5, canon, &key);
 		} else {
-			add(f->names, alias, canon, &key);
-			add(f->names, canon, canon, &key);
+			add(f, f->names, alias, canon, &key);
+			add(f, f->names, canon, canon, &key);
 		}
 	}
 	rc = 0;
@@ -216,7 +226,7 @@ const char *ingest_fields_lookup(struct ingest_fields *f, const char *name, size
 
 	if (canon)
 		return *canon ? canon : NULL;
-	match_key(name, len, &key);
+	match_key(f->norm, name, len, &key);
 	canon = map_get(f->names, key.buf ? key.buf : "", key.len);
 	map_put(f->cache, name, len, canon ? canon : "");
 	sbuf_release(&key);
@@ -229,7 +239,7 @@ const char *ingest_fields_kind(struct ingest_fields *f, const char *value, size_
 	struct sbuf key = SBUF_INIT;
 	const char *kind;
 
-	match_key(value, len, &key);
+	match_key(f->norm, value, len, &key);
 	kind = map_get(f->kinds, key.buf ? key.buf : "", key.len);
 	sbuf_release(&key);
 	return kind;

@@ -10,10 +10,12 @@
 #include <stddef.h>
 
 #include "common/err.h"
+#include "common/norm.h"
 
 struct fields_map;
 
 struct ingest_fields {
+	struct norm *norm;              /* borrowed: folds Traditional keys */
 	struct fields_map *names;       /* match key -> canonical field */
 	struct fields_map *kinds;       /* match key -> canonical kind */
 	struct fields_map *cache;       /* header exactly as written -> canonical or "" */
@@ -27,7 +29,8 @@ extern const char *const ingest_canonical_fields[];
  * values, '#' comments).  Every canonical name also matches itself.
  * Release f also after an error.
  */
-int ingest_fields_load(struct ingest_fields *f, const char *path, struct err *err);
+int ingest_fields_load(struct ingest_fields *f, const char *path, struct norm *norm,
+		       struct err *err);
 void ingest_fields_release(struct ingest_fields *f);
 
 /*

@@ -37,8 +37,11 @@ struct ingest_record {
 
 /* The sink returns -1 only for errors that must stop the whole file. */
 typedef int (*ingest_sink_fn)(void *arg, struct ingest_record *rec, struct err *err);
-/* Whether a plain-text "key: value" line names a field (1) or is text (0). */
-typedef int (*ingest_key_fn)(void *arg, const char *name, size_t len);
+/*
+ * The canonical field a plain-text "key: value" line sets, or NULL when
+ * the line is text.  A key naming "text" opens the narrative.
+ */
+typedef const char *(*ingest_key_fn)(void *arg, const char *name, size_t len);
 
 void ingest_record_init(struct ingest_record *r);
 void ingest_record_release(struct ingest_record *r);

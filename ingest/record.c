@@ -365,7 +365,7 @@ static void hash_part(struct sha256 *h, const char *s)
 static void content_hash(struct ingest_row *row)
 {
 	struct sha256 h;
-	char coord[64];
+	char coord[64] = "";
 
 	sha256_init(&h);
 	hash_part(&h, row->source);
@@ -374,8 +374,9 @@ static void content_hash(struct ingest_row *row)
 	hash_part(&h, row->received_at ? row->received_at : row->received_text);
 	hash_part(&h, row->occurred_at ? row->occurred_at : row->occurred_text);
 	hash_part(&h, row->place);
-	snprintf(coord, sizeof(coord), "%d %.7f %d %.7f", row->has_lat, row->has_lat ? row->lat : 0,
-		 row->has_lon, row->has_lon ? row->lon : 0);
+	if (row->has_lat || row->has_lon)
+		snprintf(coord, sizeof(coord), "%d %.7f %d %.7f", row->has_lat,
+			 row->has_lat ? row->lat : 0, row->has_lon, row->has_lon ? row->lon : 0);
 	hash_part(&h, coord);
 	hash_part(&h, row->text);
 	hash_part(&h, row->fields);

@@ -5,7 +5,6 @@
  */
 #include "ingest/sha256.h"
 
-#include <stdio.h>
 #include <string.h>
 
 static const uint32_t k[64] = {
@@ -89,6 +88,7 @@ void sha256_update(struct sha256 *c, const void *data, size_t len)
 
 void sha256_final_hex(struct sha256 *c, char hex[65])
 {
+	static const char digits[] = "0123456789abcdef";
 	uint64_t bits = c->len * 8;
 	unsigned char pad[72] = { 0x80 };
 	size_t padlen = (c->fill < 56 ? 56 : 120) - c->fill;
@@ -96,8 +96,9 @@ void sha256_final_hex(struct sha256 *c, char hex[65])
 	for (int i = 0; i < 8; i++)
 		pad[padlen + i] = (unsigned char)(bits >> (56 - 8 * i));
 	sha256_update(c, pad, padlen + 8);
-	for (int i = 0; i < 8; i++)
-		snprintf(hex + 8 * i, 9, "%08x", c->h[i]);
+	for (int i = 0; i < 64; i++)
+		hex[i] = digits[(c->h[i / 8] >> (28 - 4 * (i % 8))) & 0xf];
+	hex[64] = '\0';
 }
 
 void sha256_hex(const void *data, size_t len, char hex[65])

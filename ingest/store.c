@@ -3,7 +3,8 @@
  * database itself: report has UNIQUE (source, ext_id) and UNIQUE
  * content_hash, and the insert says ON CONFLICT DO NOTHING, so one
  * indexed statement both checks and writes, and a duplicate costs no
- * full-text indexing (the FTS trigger fires only on a real insert).
+ * full-text indexing: the batch's new reports are indexed together when
+ * the batch ends (see report_fts in common/schema.sql for why).
  */
 #include "ingest/store.h"
 
@@ -37,7 +38,10 @@ int ingest_store_open(struct ingest_store *s, struct db *db, struct err *err)
 	    db_prepare(db, &s->add_quarantine,
 		       "INSERT INTO quarantine(batch_id, file, line, reason, raw)"
 		       " VALUES (?, ?, ?, ?, ?)", err) < 0 ||
-	    db_prepare(db, &s->get_text, "SELECT text FROM report WHERE id = ?", err) < 0)
+	    db_prepare(db, &s->index_batch,
+		       "INSERT INTO report_fts(rowid, text) SELECT id, text FROM report"
+		       " WHERE batch_id = ?", err) < 0 ||
+	    db_prepare(db, &s->get_text, "SELECT text, coalesce(place, '') FROM report WHERE id = ?", err) < 0)
 		return -1;
 	return 0;
 }
@@ -46,7 +50,7 @@ void ingest_store_close(struct ingest_store *s)
 {
 	sqlite3_stmt *all[] = {
 		s->find_batch, s->add_batch, s->end_batch, s->add_report, s->set_near,
-		s->add_quarantine, s->get_text,
+		s->add_quarantine, s->get_text, s->index_batch,
 	};
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
@@ -95,6 +99,8 @@ int ingest_store_add_batch(struct ingest_store *s, const char *file, const char 
 int ingest_store_end_batch(struct ingest_store *s, int64_t batch,
 			   const struct ingest_counts *c, struct err *err)
 {
+	if (db_bind(s->index_batch, err, "I", batch) < 0 || step_once(s->index_batch, err) < 0)
+		return -1;
 	if (db_bind(s->end_batch, err, "IIIIII", (int64_t)c->read, (int64_t)c->new_,
 		    (int64_t)c->duplicates, (int64_t)c->near, (int64_t)c->quarantined,
 		    batch) < 0)
@@ -158,13 +164,14 @@ int ingest_store_add_quarantine(struct ingest_store *s, int64_t batch, const cha
 	return step_once(s->add_quarantine, err);
 }
 
-const char *ingest_store_text(void *store, int64_t id, size_t *len)
+const char *ingest_store_text(void *store, int64_t id, size_t *len, const char **place)
 {
 	struct ingest_store *s = store;
 
 	if (db_bind(s->get_text, NULL, "I", id) < 0 || db_step(s->get_text, NULL) != 1)
 		return NULL;
 	*len = (size_t)sqlite3_column_bytes(s->get_text, 0);
+	*place = db_text(s->get_text, 1);
 	return db_text(s->get_text, 0);
 }
 

@@ -16,7 +16,7 @@
 struct ingest_store {
 	struct db *db;
 	sqlite3_stmt *find_batch, *add_batch, *end_batch, *add_report, *set_near,
-		     *add_quarantine, *get_text;
+		     *add_quarantine, *get_text, *index_batch;
 };
 
 /* Counts of one batch. */
@@ -33,6 +33,7 @@ int ingest_store_find_batch(struct ingest_store *s, const char *sha256, int64_t 
 int ingest_store_add_batch(struct ingest_store *s, const char *file, const char *sha256,
 			   const char *format, const char *encoding, int64_t *id,
 			   struct err *err);
+/* Index the batch's new reports for full-text search and write its counts. */
 int ingest_store_end_batch(struct ingest_store *s, int64_t batch,
 			   const struct ingest_counts *c, struct err *err);
 
@@ -49,8 +50,8 @@ int ingest_store_add_quarantine(struct ingest_store *s, int64_t batch, const cha
 				long line, const char *reason, const char *raw,
 				size_t raw_len, struct err *err);
 
-/* The stored text of a report, borrowed until the next call (a dedup_fetch_fn). */
-const char *ingest_store_text(void *store, int64_t id, size_t *len);
+/* The stored text and place of a report, borrowed until the next call (a dedup_fetch_fn). */
+const char *ingest_store_text(void *store, int64_t id, size_t *len, const char **place);
 
 /* Fill d with every stored report's sketch. */
 int ingest_store_load_sketches(struct ingest_store *s, struct ingest_dedup *d,

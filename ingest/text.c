@@ -65,22 +65,31 @@ static int read_block(const struct ingest_input *in, size_t first, size_t last,
 		      struct ingest_record *r, ingest_key_fn known_key,
 		      ingest_sink_fn sink, void *arg, struct err *err)
 {
-	size_t i = first;
+	size_t i = first, text_from = in->text_len + 1;
 
 	ingest_record_start(r, in, first, last);
 	if (r->reject)
 		return sink(arg, r, err);
 	for (; i <= last; i++) {
-		const char *s, *key, *val;
+		const char *s, *key, *val, *canon;
 		size_t n, klen, vlen;
 
 		s = ingest_input_line(in, i, &n);
-		if (!split_key(s, n, &key, &klen, &val, &vlen) || !known_key(arg, key, klen))
+		if (!split_key(s, n, &key, &klen, &val, &vlen))
 			break;
+		canon = known_key(arg, key, klen);
+		if (!canon)
+			break;
+		if (!strcmp(canon, "text")) {
+			/* "内容：..." opens the narrative: its value and every line after. */
+			text_from = (size_t)(val - in->text);
+			break;
+		}
 		ingest_record_add(r, key, klen, val, vlen, IF_TEXT);
 	}
 	if (i <= last) {
-		size_t a = in->text_off[i], b = in->text_off[last + 1];
+		size_t a = text_from <= in->text_len ? text_from : in->text_off[i];
+		size_t b = in->text_off[last + 1];
 
 		ingest_record_add(r, "text", 4, in->text + a, b - a, IF_TEXT);
 	}

@@ -353,9 +353,6 @@ CREATE TABLE watchlist (
 CREATE TRIGGER report_fts_ad AFTER DELETE ON report BEGIN
 	INSERT INTO report_fts(report_fts, rowid, text) VALUES ('delete', old.id, old.text);
 END;
-CREATE TRIGGER report_fts_ai AFTER INSERT ON report BEGIN
-	INSERT INTO report_fts(rowid, text) VALUES (new.id, new.text);
-END;
 CREATE TRIGGER report_fts_au AFTER UPDATE OF text ON report BEGIN
 	INSERT INTO report_fts(report_fts, rowid, text) VALUES ('delete', old.id, old.text);
 	INSERT INTO report_fts(rowid, text) VALUES (new.id, new.text);
