@@ -30,9 +30,7 @@ void detect_cusum(const double *x, size_t n, const struct detect_opts *o,
 		struct detect_point *p = &out[t];
 		double mu, sd, sigma;
 
-		p->observed = x[t];
-		p->expected = p->threshold = p->score = NAN;
-		p->alarm = 0;
+		detect_point_blank(p, x[t]);
 		if (t < first)
 			continue;
 		detect_window_stats(x, t - CUSUM_GUARD - (size_t)o->baseline,

@@ -90,6 +90,13 @@ void detect_run(const double *x, size_t n, const struct detect_opts *o,
 	}
 }
 
+void detect_point_blank(struct detect_point *p, double observed)
+{
+	p->observed = observed;
+	p->expected = p->threshold = p->score = NAN;
+	p->alarm = 0;
+}
+
 void detect_window_stats(const double *x, size_t from, size_t to,
 			 double *mean, double *sd)
 {

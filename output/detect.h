@@ -79,6 +79,9 @@ void detect_farrington(const double *x, size_t n, const struct detect_opts *o,
 void detect_farrington_at(const double *x, size_t n, size_t t,
 			  const struct detect_opts *o, struct detect_point *out);
 
+/* A point not (yet) judged: observed only, the rest NAN, no alarm. */
+void detect_point_blank(struct detect_point *p, double observed);
+
 /*
  * Mean and sample standard deviation (n - 1) of x[from..to], inclusive;
  * shared by EARS and the CUSUM.

@@ -59,9 +59,7 @@ void detect_ears(const double *x, size_t n, const struct detect_opts *o,
 		struct detect_point *p = &out[t];
 		double mu, sigma, c;
 
-		p->observed = x[t];
-		p->expected = p->threshold = p->score = NAN;
-		p->alarm = 0;
+		detect_point_blank(p, x[t]);
 		if (t < first)
 			continue;
 		c = ears_stat(x, t, lag, o, &mu, &sigma);

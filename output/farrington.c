@@ -271,6 +271,19 @@ static int far_fit_weighted(struct far_data *d, const struct detect_opts *o,
  * The regularised incomplete beta I_x(a, b) by its continued fraction
  * (modified Lentz), for the t test of the trend.
  */
+/* One step of the modified Lentz method: update c and d by aa, return the factor. */
+static double lentz(double *c, double *d, double aa)
+{
+	*d = 1 + aa * *d;
+	*c = 1 + aa / *c;
+	if (fabs(*d) < 1e-300)
+		*d = 1e-300;
+	if (fabs(*c) < 1e-300)
+		*c = 1e-300;
+	*d = 1 / *d;
+	return *d * *c;
+}
+
 static double betacf(double a, double b, double x)
 {
 	double c = 1, d = 1 - (a + b) * x / (a + 1), h;
@@ -280,26 +293,10 @@ static double betacf(double a, double b, double x)
 	d = 1 / d;
 	h = d;
 	for (int m = 1; m <= 300; m++) {
-		double aa = m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m));
 		double del;
 
-		d = 1 + aa * d;
-		c = 1 + aa / c;
-		if (fabs(d) < 1e-300)
-			d = 1e-300;
-		if (fabs(c) < 1e-300)
-			c = 1e-300;
-		d = 1 / d;
-		h *= d * c;
-		aa = -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1));
-		d = 1 + aa * d;
-		c = 1 + aa / c;
-		if (fabs(d) < 1e-300)
-			d = 1e-300;
-		if (fabs(c) < 1e-300)
-			c = 1e-300;
-		d = 1 / d;
-		del = d * c;
+		h *= lentz(&c, &d, m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)));
+		del = lentz(&c, &d, -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1)));
 		h *= del;
 		if (fabs(del - 1) < 1e-14)
 			break;
@@ -389,13 +386,6 @@ static void far_levels(size_t t, const struct detect_opts *o, int *lev)
 	}
 }
 
-static void far_nan(struct detect_point *out, double observed)
-{
-	out->observed = observed;
-	out->expected = out->threshold = out->score = NAN;
-	out->alarm = 0;
-}
-
 /* Build the design of point t with or without trend; -1 if it cannot be fitted. */
 static int far_design(const double *x, size_t t, const struct detect_opts *o,
 		      const int *lev, int trend, struct far_data *d)
@@ -435,7 +425,7 @@ void detect_farrington_at(const double *x, size_t n, size_t t,
 	double phi = 1, eta0 = 0, mu0, upper, recent = 0, ymax = 0;
 	size_t span = (size_t)o->b * (size_t)o->period + (size_t)o->w;
 
-	far_nan(out, x[t]);
+	detect_point_blank(out, x[t]);
 	if (t >= n || o->b < 1 || o->period < 2 || t < span ||
 	    o->no_periods < 1 || o->no_periods + 2 > FAR_MAXP ||
 	    (o->no_periods > 1 && o->period - 2 * o->w - 1 < o->no_periods - 1))

@@ -182,6 +182,7 @@ static int spike_raise(struct spike *s, const struct pair *p, const struct detec
 	char catkey[96], from[11], level_key[64];
 	const char *subject[2] = { p->key, catkey };
 	const char *level;
+	char *when;
 	double sev;
 	int r;
 
@@ -209,26 +210,19 @@ static int spike_raise(struct spike *s, const struct pair *p, const struct detec
 	cJSON_AddNumberToObject(data, "observed", pt->observed);
 	cJSON_AddNumberToObject(data, "expected", round(pt->expected * 100) / 100);
 	cJSON_AddNumberToObject(data, "threshold", round(pt->threshold * 100) / 100);
-	if (weekly)
-		warn_cand_text(c,
-			xasprintf("%s %s 激增：近7日%g起，往年同期预期%.1f起", place, cat,
-				  pt->observed, pt->expected),
-			xasprintf("截至%s的7天内，%s%s接报%s%g起。按往年同期的季节基线"
-				  "（既往高发期已降权），预期约%.1f起，警戒线%g起（Farrington 方法）。"
-				  "明显高于往年同期，可能有人员或团伙在该地连续作案，"
-				  "建议加强巡防并串并分析这些警情。",
-				  w->night, place, level, cat, pt->observed, pt->expected, pt->threshold),
-			cJSON_PrintUnformatted(data));
-	else
-		warn_cand_text(c,
-			xasprintf("%s %s 激增：当日%g起，预期%.1f起", place, cat,
-				  pt->observed, pt->expected),
-			xasprintf("%s当日，%s%s接报%s%g起。按此前7天（间隔2天）的基线，"
-				  "预期约%.1f起，警戒线%.1f起（EARS 方法）。"
-				  "超出警戒线说明该地该类警情异常集中，可能是同一人员或团伙连续作案，"
-				  "建议加强巡防并串并分析这些警情。",
-				  w->night, place, level, cat, pt->observed, pt->expected, pt->threshold),
-			cJSON_PrintUnformatted(data));
+	/* The two methods differ in their period and in what "expected" means. */
+	when = weekly ? xasprintf("截至%s的7天内", w->night) : xasprintf("%s当日", w->night);
+	warn_cand_text(c,
+		xasprintf("%s %s 激增：%s%g起，%s预期%.1f起", place, cat, weekly ? "近7日" : "当日",
+			  pt->observed, weekly ? "往年同期" : "", pt->expected),
+		xasprintf("%s，%s%s接报%s%g起。按%s，预期约%.1f起，警戒线%.1f起（%s 方法）。"
+			  "超出警戒线说明该地该类警情异常集中，可能是同一人员或团伙连续作案，"
+			  "建议加强巡防并串并分析这些警情。",
+			  when, place, level, cat, pt->observed,
+			  weekly ? "往年同期的季节基线（既往高发期已降权）" : "此前7天（间隔2天）的基线",
+			  pt->expected, pt->threshold, weekly ? "Farrington" : "EARS"),
+		cJSON_PrintUnformatted(data));
+	free(when);
 	day_add(w->night, weekly ? -6 : 0, from);
 	if (db_bind(s->reports, err, "Isss", p->entity, p->category, from, w->night) < 0)
 		return -1;
