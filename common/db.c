@@ -3,7 +3,9 @@
  * bound parameters; errors carry the SQL so a failing statement can be
  * found.  Migrations are applied one at a time, each in its own
  * transaction together with the user_version bump, so a crash during a
- * migration leaves the previous version intact.
+ * migration leaves the previous version intact; the version is read
+ * again inside that transaction, so two processes opening an old or new
+ * database at once do not both apply a step.
  */
 #include "common/db.h"
 #include "common/xalloc.h"
@@ -80,6 +82,16 @@ static int migrate(struct db *db, struct err *err)
 
 		if (db_begin(db, err) < 0)
 			return -1;
+		/* Another process may have migrated while we waited for the lock. */
+		if (db_int(db, err, &have, "PRAGMA user_version", "") < 0) {
+			db_rollback(db);
+			return -1;
+		}
+		if (have >= v) {
+			if (db_commit(db, err) < 0)
+				return -1;
+			continue;
+		}
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v);
 		if (db_exec(db, db_migrations[v - 1], err) < 0 ||
 		    db_exec(db, pragma, err) < 0) {
@@ -98,6 +110,23 @@ static int configure(struct db *db, struct err *err)
 	sqlite3_extended_result_codes(db->h, 1);
 	if (db_exec(db, "PRAGMA foreign_keys = ON", err) < 0)
 		return -1;
+	return 0;
+}
+
+/*
+ * Switching a new file to WAL takes a lock that the busy handler does
+ * not wait for, so two processes opening the same new database at once
+ * could fail with "database is locked": try again for up to 30 s.
+ */
+static int set_wal(struct db *db, struct err *err)
+{
+	static const char sql[] = "PRAGMA journal_mode = WAL";
+
+	for (int i = 0; sqlite3_exec(db->h, sql, NULL, NULL, NULL) != SQLITE_OK; i++) {
+		if ((sqlite3_errcode(db->h) & 0xff) != SQLITE_BUSY || i >= 3000)
+			return sql_err(db, err, sql);
+		usleep(10000);
+	}
 	return 0;
 }
 
@@ -135,7 +164,7 @@ int db_open(struct db *db, const char *path, struct err *err)
 	if (db_int(db, err, &ok, "SELECT count(*) FROM sqlite_master", "") < 0)
 		return err_set(err, "'%s' is not a lookout database: %s", path,
 			       sqlite3_errmsg(db->h));
-	if (db_exec(db, "PRAGMA journal_mode = WAL", err) < 0 ||
+	if (set_wal(db, err) < 0 ||
 	    db_exec(db, "PRAGMA synchronous = NORMAL", err) < 0)
 		return -1;
 	return migrate(db, err);
