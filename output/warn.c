@@ -147,6 +147,13 @@ int warn_param_has(const struct warn_ctx *w, enum warn_kind k, const char *name,
 	return warn_conf_has(&w->conf, key, word);
 }
 
+void warn_recent(const struct warn_ctx *w, enum warn_kind k, char out[11])
+{
+	long days = (long)warn_param(w, k, "recent_days", warn_conf_num(&w->conf, "recent_days", 1));
+
+	day_add(w->night, -(days > 1 ? days - 1 : 0), out);
+}
+
 int warn_severity(double s)
 {
 	if (!(s > 0))
@@ -442,7 +449,7 @@ static int build_reports(struct warn_ctx *w, struct err *err)
 		   "INSERT INTO warn_rep SELECT id, substr(coalesce(received_at, occurred_at), 1, 10),"
 		   " substr(coalesce(occurred_at, received_at), 1, 10), kind,"
 		   " informant = 1 OR source LIKE 'informant:%'"
-		   " FROM report WHERE near_dup_of IS NULL"
+		   " FROM report WHERE " WARN_NOT_RESENT("report")
 		   " AND ((received_at >= ?1 AND received_at < ?2)"
 		   "  OR (received_at IS NULL AND occurred_at >= ?1 AND occurred_at < ?2))",
 		   "ss", start, end) < 0)
@@ -685,7 +692,7 @@ int warn_run(struct db *db, const struct warn_opts *opts, struct warn_summary *s
 		goto out;
 	load_categories(&w);
 	w.areas = xasprintf(" %s ", warn_conf_str(&w.conf, "area_levels",
-						 "province city county township community"));
+						 "province city district street community"));
 	if (db_begin(db, err) < 0)
 		goto out;
 	if (load_mask(&w, err) < 0 || reset_night(&w, err) < 0 || build_reports(&w, err) < 0)

@@ -5,7 +5,7 @@
  * names as its reporter or victim; a report that names none counts as a
  * reporter of its own.  Hubs (service numbers, shop counters) and the
  * register kinds (hotel, café, pawn rows, where one number is a guest's
- * own) are left out.  Raised on a night that brings a report with it.
+ * own) are left out.  Raised while one of its reports is recent.
  */
 #include "output/warn_int.h"
 #include "output/day.h"
@@ -103,14 +103,15 @@ int warn_burst(struct warn_ctx *w, struct err *err)
 	sqlite3_stmt *st = NULL, *cats = NULL;
 	char from[11], *types = warn_list(w, WARN_BURST, "types");
 	char *skip = warn_list(w, WARN_BURST, "skip_kinds");
-	char *key = NULL, *type = NULL;
+	char *key = NULL, *type = NULL, recent[11];
 	struct hit *h = NULL;
 	size_t n = 0, cap = 0;
 	int r, rc = -1;
 
 	day_add(w->night, -((long)warn_param(w, WARN_BURST, "window_days", 14) - 1), from);
+	warn_recent(w, WARN_BURST, recent);
 	if (db_prepare(w->db, &st,
-		       "SELECT e.key, e.type, w.report_id, w.day = ?2,"
+		       "SELECT e.key, e.type, w.report_id, w.day >= ?5,"
 		       " coalesce((SELECT min(p.key) FROM mention pm JOIN entity p ON p.id = pm.entity_id"
 		       "  WHERE pm.report_id = w.report_id AND p.type = 'person'"
 		       "  AND pm.role IN ('reporter', 'victim')), 'report:' || w.report_id)"
@@ -125,7 +126,7 @@ int warn_burst(struct warn_ctx *w, struct err *err)
 		       " JOIN report_category c ON c.report_id = w.report_id AND c.is_primary = 1"
 		        " WHERE e.key = ?1 AND w.day >= ?2 GROUP BY c.category"
 		       " ORDER BY count(*) DESC, c.category LIMIT 3", err) < 0 ||
-	    db_bind(st, err, "ssss", from, w->night, types, skip) < 0)
+	    db_bind(st, err, "sssss", from, w->night, types, skip, recent) < 0)
 		goto out;
 	for (;;) {
 		r = db_step(st, err);

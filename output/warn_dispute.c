@@ -1,9 +1,10 @@
 /*
  * warn_dispute: a dispute that keeps coming back, or turns dangerous.
  *
- * The dispute reports of the window (dispute.window_days, 30) are grouped
+ * The dispute reports of the window (dispute.window_days, 30; dispute
+ * and threat categories, and the dispute registers) are grouped
  * by each resolved person they mention and by their most specific place.
- * A group is raised on a night that brings one of its reports when it
+ * A group is raised when one of its reports is recent (recent_days) and it
  * holds dispute.min_reports (3) or more, or dispute.escalation_min_reports
  * (2) when one of them escalates: a threat category, or an escalation
  * word (analyze's escalation-words.txt plus dispute.extra_words: 聚集,
@@ -116,7 +117,8 @@ static int load_reports(struct dispute *d, struct err *err)
 		       " FROM warn_rep w JOIN report r ON r.id = w.report_id"
 		       " WHERE w.day BETWEEN ?1 AND ?2 AND (w.kind = 'dispute' OR EXISTS"
 		       "  (SELECT 1 FROM report_category c WHERE c.report_id = w.report_id"
-		       "   AND instr(?3, ' ' || c.category || ' ') > 0))"
+		       "   AND (instr(?3, ' ' || c.category || ' ') > 0"
+		       "    OR instr(?4, ' ' || c.category || ' ') > 0)))"
 		       " ORDER BY w.day, w.report_id", err) < 0 ||
 	    db_prepare(w->db, &who,
 		       "SELECT DISTINCT e.key, coalesce(e.display, '') FROM mention m"
@@ -306,6 +308,9 @@ int warn_dispute(struct warn_ctx *w, struct err *err)
 	int min = (int)warn_param(w, WARN_DISPUTE, "min_reports", 3);
 	int esc_min = (int)warn_param(w, WARN_DISPUTE, "escalation_min_reports", 2);
 	int rc = -1;
+	char recent[11];
+
+	warn_recent(w, WARN_DISPUTE, recent);
 
 	if (load_words(&d, err) < 0 || load_reports(&d, err) < 0)
 		goto out;
@@ -328,7 +333,7 @@ int warn_dispute(struct warn_ctx *w, struct err *err)
 			const struct drep *p = &d.r[d.m[gr.to].rep];
 
 			gr.n++;
-			gr.tonight |= !strcmp(p->day, w->night);
+			gr.tonight |= strcmp(p->day, recent) >= 0;
 			gr.escalated |= p->threat || p->words.n > 0;
 			gr.latest = d.m[gr.to].rep;     /* reports are in day order */
 			gr.to++;

@@ -52,6 +52,16 @@ struct warn_ctx {
  *   received), kind, informant (1 for informant reports)
  */
 
+/*
+ * SQL: report R is not a re-sent copy.  A near-duplicate (ingest's
+ * near_dup_of) received within a day of its first is the same tip sent
+ * again and is not counted; one received later is a new event written
+ * like an old one (a dispute register's row for the same quarrel).
+ */
+#define WARN_NOT_RESENT(R) \
+	"(" R ".near_dup_of IS NULL OR abs(julianday(" R ".received_at) - julianday(" \
+	"(SELECT o.received_at FROM report o WHERE o.id = " R ".near_dup_of))) > 1)"
+
 /* Add a candidate; returns it, borrowed until the next add. */
 struct warn_cand *warn_cand_add(struct warn_ctx *w, enum warn_kind kind);
 /* Set the subject from n keys (copied). */
@@ -66,6 +76,12 @@ double warn_param(const struct warn_ctx *w, enum warn_kind k, const char *name, 
 /* Whether word is listed in "<kind>.<name>". */
 int warn_param_has(const struct warn_ctx *w, enum warn_kind k, const char *name,
 		   const char *word);
+/*
+ * The first day that counts as recent for kind k, into out[11]: night -
+ * recent_days + 1 ("<kind>.recent_days", else "recent_days", else 1).  A
+ * situation is raised only when it has a report that recent.
+ */
+void warn_recent(const struct warn_ctx *w, enum warn_kind k, char out[11]);
 /* Clamp to the 0-100 severity scale. */
 int warn_severity(double s);
 

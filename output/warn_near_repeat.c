@@ -3,7 +3,7 @@
  * earlier one (the near-repeat effect: a place that was just hit is at
  * higher risk for a few days, and so are its neighbours).  Tonight's
  * crimes (near_repeat.categories) are compared with the earlier ones of
- * the window by occurrence date:
+ * the window by occurrence date (tonight's: those of the recent days):
  *
  *   building  the same most specific place, within building_days;
  *   street    the same road (the place key cut after its last 路, 街, 巷
@@ -79,16 +79,17 @@ static double metres(double lat1, double lon1, double lat2, double lon2)
 static int load_crimes(struct warn_ctx *w, struct crime **out, size_t *n, struct err *err)
 {
 	sqlite3_stmt *st = NULL;
-	char from[11], *cats = warn_list(w, WARN_NEAR_REPEAT, "categories");
+	char from[11], recent[11], *cats = warn_list(w, WARN_NEAR_REPEAT, "categories");
 	long span = (long)fmax(fmax(warn_param(w, WARN_NEAR_REPEAT, "building_days", 14),
 				    warn_param(w, WARN_NEAR_REPEAT, "street_days", 7)),
 			       warn_param(w, WARN_NEAR_REPEAT, "distance_days", 7));
 	size_t cap = 0;
 	int r, rc = -1;
 
-	day_add(w->night, -span, from);
+	warn_recent(w, WARN_NEAR_REPEAT, recent);
+	day_add(recent, -span, from);
 	if (db_prepare(w->db, &st,
-		       "SELECT w.report_id, w.occ_day, w.day = ?2, r.lat, r.lon,"
+		       "SELECT w.report_id, w.occ_day, w.day >= ?4, r.lat, r.lon,"
 		       " (SELECT c.category FROM report_category c WHERE c.report_id = w.report_id"
 		       "  AND instr(?3, ' ' || c.category || ' ') > 0"
 		       "  ORDER BY c.is_primary DESC, c.category LIMIT 1)"
@@ -96,7 +97,7 @@ static int load_crimes(struct warn_ctx *w, struct crime **out, size_t *n, struct
 		       " WHERE w.day BETWEEN ?1 AND ?2 AND EXISTS (SELECT 1 FROM report_category c"
 		       "  WHERE c.report_id = w.report_id AND instr(?3, ' ' || c.category || ' ') > 0)"
 		       " ORDER BY w.occ_day, w.report_id", err) < 0 ||
-	    db_bind(st, err, "sss", from, w->night, cats) < 0)
+	    db_bind(st, err, "ssss", from, w->night, cats, recent) < 0)
 		goto out;
 	while ((r = db_step(st, err)) == 1) {
 		struct crime *c;

@@ -1,7 +1,7 @@
 /*
  * warn_series: the graph stage's series candidates (串并案) as warnings.
- * A series is raised the night it first becomes a candidate and every
- * night a new report joins it; in between it stays as it was, so the
+ * A series is raised the night it first becomes a candidate and while a
+ * recent report joins it; in between it stays as it was, so the
  * chief is not told the same thing every morning.  Its subject is the
  * series key (its earliest report), which the graph stage keeps as the
  * series grows, so one series is one warning.
@@ -56,7 +56,9 @@ int warn_series(struct warn_ctx *w, struct err *err)
 {
 	sqlite3_stmt *st = NULL, *members = NULL, *reports = NULL;
 	int r, rc = -1;
+	char recent[11];
 
+	warn_recent(w, WARN_SERIES, recent);
 	if (!db_has_table(w->db, "series") || !db_has_table(w->db, "cluster"))
 		return 0;
 	if (db_prepare(w->db, &st,
@@ -66,7 +68,7 @@ int warn_series(struct warn_ctx *w, struct err *err)
 		       " WHERE s.night = ?1 AND s.score >= ?2 AND s.n_reports >= ?3"
 		       " AND (s.first_night = ?1 OR EXISTS (SELECT 1 FROM series_report sr"
 		       "  JOIN warn_rep r ON r.report_id = sr.report_id"
-		       "  WHERE sr.series_id = s.id AND r.day = ?1))"
+		       "  WHERE sr.series_id = s.id AND r.day >= ?4))"
 		       " ORDER BY s.key", err) < 0 ||
 	    db_prepare(w->db, &members,
 		       "SELECT e.key, coalesce(e.display, '') FROM cluster_member m"
@@ -76,8 +78,8 @@ int warn_series(struct warn_ctx *w, struct err *err)
 	    db_prepare(w->db, &reports,
 		       "SELECT report_id FROM series_report WHERE series_id = ? ORDER BY report_id",
 		       err) < 0 ||
-	    db_bind(st, err, "sdi", w->night, warn_param(w, WARN_SERIES, "min_score", 0),
-		    (int)warn_param(w, WARN_SERIES, "min_reports", 2)) < 0)
+	    db_bind(st, err, "sdis", w->night, warn_param(w, WARN_SERIES, "min_score", 0),
+		    (int)warn_param(w, WARN_SERIES, "min_reports", 2), recent) < 0)
 		goto out;
 	while ((r = db_step(st, err)) == 1) {
 		struct warn_cand *c = warn_cand_add(w, WARN_SERIES);

@@ -8,9 +8,10 @@
  * warn.conf's spike.levels says which levels are judged.
  *
  * Two passes keep a large database cheap: first the (place, category)
- * pairs with at least spike.min_count reports tonight — the only ones
- * that can alarm, and what keeps 0 -> 1 from alarming — then the daily
- * history of just those pairs.  With less than spike.farrington_min_days
+ * pairs with at least spike.min_count reports in the last min_count_days
+ * (3 in 3 days), one of them tonight — the only ones that can alarm, and
+ * what keeps 0 -> 1 from alarming — then the daily history of just those
+ * pairs.  With less than spike.farrington_min_days
  * of history in the database the day is judged by EARS (spike.method,
  * C2 by default: a 7-day baseline behind a 2-day guard band); with more,
  * the last 7 days are judged by Farrington-flexible against the same
@@ -36,31 +37,36 @@
 	" count(DISTINCT r.id) FROM d JOIN mention m ON m.entity_id = d.id" \
 	" JOIN report r ON r.id = m.report_id" \
 	" JOIN report_category rc ON rc.report_id = r.id AND rc.category = ?2" \
-	" WHERE r.near_dup_of IS NULL AND day >= ?3 AND day <= ?4 GROUP BY day"
+	" WHERE " WARN_NOT_RESENT("r") " AND day >= ?3 AND day <= ?4 GROUP BY day"
 #define REPORTS \
 	" SELECT DISTINCT r.id FROM d JOIN mention m ON m.entity_id = d.id" \
 	" JOIN report r ON r.id = m.report_id" \
 	" JOIN report_category rc ON rc.report_id = r.id AND rc.category = ?2" \
-	" WHERE r.near_dup_of IS NULL" \
+	" WHERE " WARN_NOT_RESENT("r") \
 	" AND substr(coalesce(r.received_at, r.occurred_at), 1, 10) BETWEEN ?3 AND ?4" \
 	" ORDER BY r.id"
 
-/* Tonight's pairs, each place with its ancestors when there is a tree. */
+/*
+ * The pairs of the recent days (?3 .. ?1), each place with its ancestors
+ * when there is a tree: at least ?2 reports in those days, one tonight.
+ */
 #define TONIGHT_PLAIN \
-	"WITH rp(report_id, entity_id) AS (SELECT DISTINCT m.report_id, m.entity_id" \
+	"WITH rp(report_id, entity_id, day) AS (SELECT DISTINCT m.report_id, m.entity_id, w.day" \
 	" FROM warn_rep w JOIN mention m ON m.report_id = w.report_id" \
-	" JOIN entity e ON e.id = m.entity_id AND e.type = 'place' WHERE w.day = ?1)"
+	" JOIN entity e ON e.id = m.entity_id AND e.type = 'place' WHERE w.day BETWEEN ?3 AND ?1)"
 #define TONIGHT_TREE \
-	"WITH RECURSIVE rp(report_id, entity_id) AS (SELECT DISTINCT m.report_id, m.entity_id" \
-	" FROM warn_rep w JOIN mention m ON m.report_id = w.report_id" \
-	" JOIN entity e ON e.id = m.entity_id AND e.type = 'place' WHERE w.day = ?1" \
-	" UNION SELECT rp.report_id, p.parent_id FROM rp JOIN place p ON p.entity_id = rp.entity_id" \
-	" WHERE p.parent_id IS NOT NULL)"
+	"WITH RECURSIVE rp(report_id, entity_id, day) AS (SELECT DISTINCT m.report_id," \
+	" m.entity_id, w.day FROM warn_rep w JOIN mention m ON m.report_id = w.report_id" \
+	" JOIN entity e ON e.id = m.entity_id AND e.type = 'place' WHERE w.day BETWEEN ?3 AND ?1" \
+	" UNION SELECT rp.report_id, p.parent_id, rp.day FROM rp" \
+	" JOIN place p ON p.entity_id = rp.entity_id WHERE p.parent_id IS NOT NULL)"
 #define TONIGHT_PAIRS \
 	" SELECT e.id, e.key, coalesce(e.display, ''), %s, rc.category," \
+	" count(DISTINCT CASE WHEN rp.day = ?1 THEN rp.report_id END)," \
 	" count(DISTINCT rp.report_id) FROM rp JOIN entity e ON e.id = rp.entity_id" \
 	" JOIN report_category rc ON rc.report_id = rp.report_id" \
-	" GROUP BY e.id, rc.category HAVING count(DISTINCT rp.report_id) >= ?2" \
+	" GROUP BY e.id, rc.category" \
+	" HAVING count(DISTINCT rp.report_id) >= ?2 AND max(rp.day) = ?1" \
 	" ORDER BY e.key, rc.category"
 
 struct spike {
@@ -69,13 +75,15 @@ struct spike {
 	struct detect_opts ears, far;
 	long far_days;          /* days of history in the database, 0 if too few */
 	int chart_days;
-	double min_count;
+	double min_count;       /* reports in the recent days */
+	int recent_days;
 };
 
 struct pair {
 	int64_t entity;
 	const char *key, *display, *level, *category;
-	int tonight;
+	int tonight;            /* reports tonight */
+	int recent;             /* reports in the recent days */
 };
 
 /* Daily counts of a pair over [night - n + 1, night] into x[0..n). */
@@ -163,7 +171,7 @@ static int spike_judge(struct spike *s, const struct pair *p, int *alarm,
 		n = weeks;
 	}
 	*last = pt[n - 1];
-	*alarm = last->alarm && p->tonight >= s->min_count;
+	*alarm = last->alarm;
 	free(pt);
 	rc = 0;
 out:
@@ -213,8 +221,9 @@ static int spike_raise(struct spike *s, const struct pair *p, const struct detec
 	/* The two methods differ in their period and in what "expected" means. */
 	when = weekly ? xasprintf("截至%s的7天内", w->night) : xasprintf("%s当日", w->night);
 	warn_cand_text(c,
-		xasprintf("%s %s 激增：%s%g起，%s预期%.1f起", place, cat, weekly ? "近7日" : "当日",
-			  pt->observed, weekly ? "往年同期" : "", pt->expected),
+		xasprintf("%s %s 激增：%s%g起（近%d日%d起），%s预期%.1f起", place, cat,
+			  weekly ? "近7日" : "当日", pt->observed, s->recent_days, p->recent,
+			  weekly ? "往年同期" : "", pt->expected),
 		xasprintf("%s，%s%s接报%s%g起。按%s，预期约%.1f起，警戒线%.1f起（%s 方法）。"
 			  "超出警戒线说明该地该类警情异常集中，可能是同一人员或团伙连续作案，"
 			  "建议加强巡防并串并分析这些警情。",
@@ -273,7 +282,10 @@ static void spike_opts(struct spike *s)
 		m = DETECT_EARS_C2;
 	detect_opts_default(&s->ears, m, 7);
 	s->min_count = warn_param(w, WARN_SPIKE, "min_count", 3);
-	s->ears.min_count = s->min_count;
+	s->recent_days = (int)warn_param(w, WARN_SPIKE, "min_count_days", 3);
+	/* The pairs are already those with min_count reports in the recent
+	 * days; a day needs only one of its own to be judged. */
+	s->ears.min_count = 1;
 	s->ears.min_sigma = warn_param(w, WARN_SPIKE, "min_sigma", 0.5);
 	s->ears.baseline = (int)warn_param(w, WARN_SPIKE, "baseline", 7);
 	s->ears.threshold = warn_param(w, WARN_SPIKE, "threshold", s->ears.threshold);
@@ -289,10 +301,11 @@ int warn_spike(struct warn_ctx *w, struct err *err)
 	struct spike s = { 0 };
 	sqlite3_stmt *pairs = NULL;
 	int tree = db_has_table(w->db, "place"), r, rc = -1;
-	char *sql;
+	char *sql, recent[11];
 
 	s.w = w;
 	spike_opts(&s);
+	day_add(w->night, -(s.recent_days - 1), recent);
 	if (spike_history(&s, err) < 0)
 		goto out;
 	sql = xasprintf("%s" TONIGHT_PAIRS, tree ? TONIGHT_TREE : TONIGHT_PLAIN,
@@ -303,12 +316,13 @@ int warn_spike(struct warn_ctx *w, struct err *err)
 	if (r < 0 ||
 	    db_prepare(w->db, &s.history, tree ? BELOW_TREE HISTORY : BELOW_PLAIN HISTORY, err) < 0 ||
 	    db_prepare(w->db, &s.reports, tree ? BELOW_TREE REPORTS : BELOW_PLAIN REPORTS, err) < 0 ||
-	    db_bind(pairs, err, "sd", w->night, s.min_count) < 0)
+	    db_bind(pairs, err, "sds", w->night, s.min_count, recent) < 0)
 		goto out;
 	while ((r = db_step(pairs, err)) == 1) {
 		struct pair p = {
 			sqlite3_column_int64(pairs, 0), db_text(pairs, 1), db_text(pairs, 2),
 			db_text(pairs, 3), db_text(pairs, 4), sqlite3_column_int(pairs, 5),
+			sqlite3_column_int(pairs, 6),
 		};
 		struct detect_point pt;
 		int alarm, weekly;

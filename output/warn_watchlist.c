@@ -6,7 +6,8 @@
  * watchlist keys are normalised entity keys, so they meet the keys
  * analyze gave the record's identifiers; an item entry ("item:金色
  * iPhone 13") also matches a record whose text or item field holds it.
- * One warning per entry, carried while it keeps being seen.
+ * Records of the recent days count (a batch that came late, a night
+ * missed); one warning per entry, carried while it keeps being seen.
  */
 #include "output/warn_int.h"
 #include "common/sbuf.h"
@@ -22,11 +23,12 @@
 	" w.report_id, w.kind, coalesce(json_extract(r.fields, '$.venue'), ''), w.informant" \
 	" FROM watchlist wl JOIN entity e ON e.key = wl.key" \
 	" JOIN mention m ON m.entity_id = e.id" \
-	" JOIN warn_rep w ON w.report_id = m.report_id AND w.day = ?1" \
+	" JOIN warn_rep w ON w.report_id = m.report_id AND w.day BETWEEN ?2 AND ?1" \
 	" JOIN report r ON r.id = w.report_id" \
 	" UNION SELECT wl.id, wl.list, wl.key, coalesce(wl.name, ''), coalesce(wl.note, '')," \
 	" w.report_id, w.kind, coalesce(json_extract(r.fields, '$.venue'), ''), w.informant" \
-	" FROM watchlist wl JOIN warn_rep w ON w.day = ?1 JOIN report r ON r.id = w.report_id" \
+	" FROM watchlist wl JOIN warn_rep w ON w.day BETWEEN ?2 AND ?1" \
+	" JOIN report r ON r.id = w.report_id" \
 	" WHERE wl.key LIKE 'item:%' AND length(wl.key) > 6" \
 	" AND (instr(r.text, substr(wl.key, 6)) > 0" \
 	"  OR instr(coalesce(json_extract(r.fields, '$.item'), ''), substr(wl.key, 6)) > 0)" \
@@ -67,7 +69,7 @@ static void entry_raise(struct warn_ctx *w, struct entry *e)
 	warn_cand_text(c,
 		xasprintf("布控比中：%s %s%s%s 出现在%s", lname, *e->name ? e->name : "",
 			  *e->name ? " " : "", warn_key_value(e->key), sbuf_str(&e->where)),
-		xasprintf("%s，%s名单中的%s %s%s%s%s在当晚%zu条新记录中出现：%s。%s%s%s"
+		xasprintf("%s，%s名单中的%s %s%s%s%s在%zu条新记录中出现：%s。%s%s%s"
 			  "请立即核查其行踪和相关人员，依规处置。",
 			  w->night, lname, tname, warn_key_value(e->key),
 			  *e->name ? "（" : "", *e->name ? e->name : "", *e->name ? "）" : "",
@@ -111,8 +113,10 @@ int warn_watchlist(struct warn_ctx *w, struct err *err)
 	sqlite3_stmt *st = NULL;
 	struct entry e = { 0 };
 	int r, rc = -1;
+	char recent[11];
 
-	if (db_prepare(w->db, &st, HITS, err) < 0 || db_bind(st, err, "s", w->night) < 0)
+	warn_recent(w, WARN_WATCHLIST, recent);
+	if (db_prepare(w->db, &st, HITS, err) < 0 || db_bind(st, err, "ss", w->night, recent) < 0)
 		goto out;
 	while ((r = db_step(st, err)) == 1) {
 		int64_t id = sqlite3_column_int64(st, 0), rep = sqlite3_column_int64(st, 5);

@@ -202,8 +202,8 @@ static void spike_carried_to_the_next_night(void **state)
 	first = column(fx, "wid", "spike");
 	run_night(fx, "2026-11-22", &sum);
 	assert_int_equal(sum.by_kind[WARN_SPIKE], 1);
-	assert_int_equal(sum.carried, 1);
 	assert_int_equal(sum.fresh, 0);
+	assert_int_equal(sum.carried, sum.raised);
 	second = column(fx, "wid || ' ' || first_night || ' ' || last_night || ' ' || n_nights",
 			"spike");
 	assert_int_equal(count(fx, "SELECT count(*) FROM warning WHERE kind = ?", "spike"), 1);
@@ -215,6 +215,41 @@ static void spike_carried_to_the_next_night(void **state)
 	assert_int_equal(count(fx, "SELECT count(*) FROM warning_evidence e JOIN warning w"
 			       " ON w.id = e.warning_id WHERE w.kind = ? AND e.report_id IS NOT NULL",
 			       "spike"), 7);
+}
+
+/*
+ * With recent_days = 1 only what the night itself brings is raised: on
+ * 11-22 that is the spike alone (three more burglaries), carried.
+ */
+static void only_the_night_with_recent_days_1(void **state)
+{
+	struct fixture *fx = *state;
+	char conf[160];
+	struct warn_opts opts = { "2026-11-22", LOOKOUT_DATADIR, conf };
+	struct warn_summary sum;
+	struct err err;
+	FILE *in, *out;
+	char buf[4096];
+	size_t n;
+
+	run_night(fx, "2026-11-21", &sum);
+	snprintf(conf, sizeof(conf), "%s/warn.conf", fx->dir);
+	in = fopen(LOOKOUT_DATADIR "/warn.conf", "r");
+	out = fopen(conf, "w");
+	assert_non_null(in);
+	assert_non_null(out);
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		assert_int_equal(fwrite(buf, 1, n, out), n);
+	fprintf(out, "\nrecent_days = 1\ncategories_file = %s/categories.tsv\n"
+		"dispute.escalation_words = %s/escalation-words.txt\n",
+		LOOKOUT_DATADIR, LOOKOUT_DATADIR);
+	fclose(in);
+	fclose(out);
+	if (warn_run(&fx->db, &opts, &sum, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(sum.raised, 1);
+	assert_int_equal(sum.by_kind[WARN_SPIKE], 1);
+	assert_int_equal(sum.carried, 1);
 }
 
 static void rerun_gives_the_same(void **state)
@@ -274,6 +309,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(every_planted_situation, setup, teardown),
 		cmocka_unit_test_setup_teardown(informants_stay_unnamed, setup, teardown),
 		cmocka_unit_test_setup_teardown(spike_carried_to_the_next_night, setup, teardown),
+		cmocka_unit_test_setup_teardown(only_the_night_with_recent_days_1, setup, teardown),
 		cmocka_unit_test_setup_teardown(rerun_gives_the_same, setup, teardown),
 		cmocka_unit_test_setup_teardown(quiet_night_raises_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_night_is_an_error, setup, teardown),
