@@ -33,6 +33,21 @@ const struct cli_cmd cmd_quarantine = {
 	run,
 };
 
+/* One byte, control bytes escaped; bytes above 0x7f escaped unless utf8. */
+static void put_byte(unsigned char c, int utf8, struct sbuf *out)
+{
+	if (c == '\n')
+		sbuf_adds(out, "\\n");
+	else if (c == '\r')
+		sbuf_adds(out, "\\r");
+	else if (c == '\t')
+		sbuf_adds(out, "\\t");
+	else if (c < 0x20 || c == 0x7f || (c >= 0x80 && !utf8))
+		sbuf_addf(out, "\\x%02x", c);
+	else
+		sbuf_addch(out, (char)c);
+}
+
 /* Escape control characters of valid UTF-8 s, keep at most PREVIEW_CHARS. */
 static void preview_utf8(const char *s, size_t len, struct sbuf *out)
 {
@@ -45,16 +60,7 @@ static void preview_utf8(const char *s, size_t len, struct sbuf *out)
 			sbuf_adds(out, "...");
 			return;
 		}
-		if (c == '\n')
-			sbuf_adds(out, "\\n");
-		else if (c == '\r')
-			sbuf_adds(out, "\\r");
-		else if (c == '\t')
-			sbuf_adds(out, "\\t");
-		else if (c < 0x20 || c == 0x7f)
-			sbuf_addf(out, "\\x%02x", c);
-		else
-			sbuf_addch(out, (char)c);
+		put_byte(c, 1, out);
 	}
 }
 
@@ -67,14 +73,8 @@ static void preview(const char *raw, size_t len, struct sbuf *out)
 	} else if (enc_gb18030_to_utf8(raw, len, &conv, NULL) == 0) {
 		preview_utf8(conv.buf ? conv.buf : "", conv.len, out);
 	} else {
-		for (size_t i = 0; i < len && i < 4 * PREVIEW_CHARS; i++) {
-			unsigned char c = (unsigned char)raw[i];
-
-			if (c >= 0x20 && c < 0x7f)
-				sbuf_addch(out, (char)c);
-			else
-				sbuf_addf(out, "\\x%02x", c);
-		}
+		for (size_t i = 0; i < len && i < 4 * PREVIEW_CHARS; i++)
+			put_byte((unsigned char)raw[i], 0, out);
 		if (len > 4 * PREVIEW_CHARS)
 			sbuf_adds(out, "...");
 	}
