@@ -377,7 +377,8 @@ static int index_labels(struct ids *x, struct err *err)
 			w->first = first_char(w->w, w->len, &n);
 		}
 	}
-	qsort(x->words, x->n_words, sizeof(*x->words), by_first_then_length);
+	if (x->n_words > 1)
+		qsort(x->words, x->n_words, sizeof(*x->words), by_first_then_length);
 	for (size_t i = 0; i < x->n_words; i++) {
 		size_t slot = word_slot(x, x->words[i].first);
 
@@ -974,6 +975,8 @@ int ids_extract(struct ids *x, const char *text, size_t len, struct mention_list
 		if (pass_needed(x, &x->passes[p], text, len))
 			scan(x, &x->passes[p], text, len, on_match);
 
+	if (x->n_cands == 0)
+		return 0;
 	qsort(x->cands, x->n_cands, sizeof(*x->cands), by_strength);
 	for (size_t i = 0; i < x->n_cands; i++) {
 		struct ids_cand *c = &x->cands[i];
@@ -1003,13 +1006,17 @@ int ids_extract(struct ids *x, const char *text, size_t len, struct mention_list
 
 /* ---- register fields ---- */
 
+/* An address as the email rule reads it: ASCII, one @, a dot in the domain. */
 static int field_email(char *v)
 {
 	char *at = strchr(v, '@');
 
 	if (!at || at == v || strchr(at + 1, '@') || !strchr(at + 1, '.') ||
-	    strpbrk(v, " ,;:()<>\"") || v[strlen(v) - 1] == '.')
+	    v[strlen(v) - 1] == '.')
 		return -1;
+	for (const char *p = v; *p; p++)
+		if (!is_ascii_letter(*p) && !(*p >= '0' && *p <= '9') && !strchr("._%+-@", *p))
+			return -1;
 	lower(v);
 	return 0;
 }
