@@ -1,0 +1,489 @@
+/*
+ * test_ingest: the ingest stage's parts without the database: decoding
+ * (UTF-8, BOM, GB18030, mixed, NUL), the three readers, the alias and
+ * grading tables of data/, building rows (full-width, Traditional, wrong
+ * types, persons, defaults), and near-duplicate detection.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xalloc.h"
+#include "ingest/dedup.h"
+#include "ingest/fields.h"
+#include "ingest/grading.h"
+#include "ingest/input.h"
+#include "ingest/reader.h"
+#include "ingest/record.h"
+
+/* What a reader delivered: one line per record, "LINE|reason" or "LINE|k=v|k=v". */
+struct seen {
+	char out[64][512];
+	int n;
+	struct ingest_fields *fields;   /* for the text reader's key lines */
+};
+
+static int collect(void *arg, struct ingest_record *r, struct err *err)
+{
+	struct seen *s = arg;
+	char *p = s->out[s->n++];
+	size_t room = sizeof(s->out[0]);
+	int k = snprintf(p, room, "%ld", r->line);
+
+	if (r->reject) {
+		snprintf(p + k, room - (size_t)k, "|!%s", r->reject);
+		return 0;
+	}
+	for (size_t i = 0; i < r->n && (size_t)k < room; i++)
+		k += snprintf(p + k, room - (size_t)k, "|%s=%s", r->f[i].name, r->f[i].value);
+	return 0;
+}
+
+static const char *key_of(void *arg, const char *name, size_t len)
+{
+	struct seen *s = arg;
+
+	return ingest_fields_lookup(s->fields, name, len);
+}
+
+static struct norm norm;
+static struct ingest_fields fields;
+static struct ingest_grading grading;
+
+static int setup(void **state)
+{
+	struct err err;
+
+	if (norm_init(&norm, &err) < 0 ||
+	    ingest_fields_load(&fields, LOOKOUT_DATADIR "/aliases.tsv", &norm, &err) < 0 ||
+	    ingest_grading_load(&grading, LOOKOUT_DATADIR "/grading.tsv", &err) < 0) {
+		fprintf(stderr, "setup: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	ingest_grading_release(&grading);
+	ingest_fields_release(&fields);
+	norm_release(&norm);
+	return 0;
+}
+
+static char *to_gb18030(const char *s)
+{
+	iconv_t cd = iconv_open("GB18030", "UTF-8");
+	size_t inl = strlen(s), outl = 4 * inl + 1;
+	char *out = xcalloc(outl, 1), *o = out, *in = (char *)s;
+
+	assert_true(cd != (iconv_t)-1);
+	assert_int_not_equal(iconv(cd, &in, &inl, &o, &outl), (size_t)-1);
+	iconv_close(cd);
+	return out;
+}
+
+static void read_jsonl(const char *buf, size_t len, struct seen *s)
+{
+	struct ingest_input in;
+	struct err err;
+
+	memset(s, 0, sizeof(*s));
+	ingest_input_init(&in, buf, len);
+	assert_int_equal(ingest_jsonl_read(&in, collect, s, &err), 0);
+	ingest_input_release(&in);
+}
+
+static void test_input_utf8_bom(void **state)
+{
+	const char buf[] = "\xef\xbb\xbf{\"id\":\"1\"}\r\n\n{\"id\":\"2\"}";
+	struct seen s;
+
+	read_jsonl(buf, sizeof(buf) - 1, &s);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.out[0], "1|id=1");
+	assert_string_equal(s.out[1], "3|id=2");
+}
+
+static void test_input_gb18030(void **state)
+{
+	char *gb = to_gb18030("{\"text\":\"幸福路十二号\"}\n{\"text\":\"群众举报\"}\n");
+	struct ingest_input in;
+	struct seen s;
+	size_t n;
+
+	ingest_input_init(&in, gb, strlen(gb));
+	assert_int_equal(in.enc, ENC_GB18030);
+	/* The raw bytes stay GB18030. */
+	assert_memory_equal(ingest_input_raw(&in, 1, 1, &n), strchr(gb, '\n') + 1, n);
+	ingest_input_release(&in);
+	read_jsonl(gb, strlen(gb), &s);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.out[0], "1|text=幸福路十二号");
+	assert_string_equal(s.out[1], "2|text=群众举报");
+	free(gb);
+}
+
+static void test_input_mixed(void **state)
+{
+	char *gb = to_gb18030("{\"text\":\"国标编码\"}\n");
+	char *buf = xasprintf("{\"text\":\"统一码\"}\n%s{\"text\":\"\xff\xfe\"}\n{\"text\":\"a", gb);
+	size_t len = strlen(buf);
+	struct seen s;
+
+	buf = xrealloc(buf, len + 4);
+	memcpy(buf + len, "\0b\"}", 4);   /* a NUL inside the last record */
+	read_jsonl(buf, len + 4, &s);
+	assert_int_equal(s.n, 4);
+	assert_string_equal(s.out[0], "1|text=统一码");
+	assert_string_equal(s.out[1], "2|text=国标编码");
+	assert_string_equal(s.out[2], "3|!bytes are neither UTF-8 nor GB18030");
+	assert_string_equal(s.out[3], "4|!NUL byte in record");
+	free(buf);
+	free(gb);
+}
+
+static void test_jsonl_bad(void **state)
+{
+	const char buf[] = "{\"a\":1,\"b\":[1],\"c\":null,\"d\":true}\n{broken\n[1]\n\"x\"\n{\"a\":\"x\"} trailing\n";
+	struct seen s;
+
+	read_jsonl(buf, sizeof(buf) - 1, &s);
+	assert_int_equal(s.n, 5);
+	assert_string_equal(s.out[0], "1|a=1|b=[1]|c=|d=true");
+	assert_string_equal(s.out[1], "2|!broken JSON near byte 3");
+	assert_string_equal(s.out[2], "3|!JSON value is not an object");
+	assert_string_equal(s.out[3], "4|!JSON value is not an object");
+	assert_non_null(strstr(s.out[4], "text after the object"));
+}
+
+static void test_jsonl_too_long(void **state)
+{
+	size_t n = INGEST_MAX_RECORD + 100;
+	char *buf = xmalloc(n + 20);
+	struct seen s;
+
+	memset(buf, 'x', n);
+	memcpy(buf, "{\"t\":\"", 6);
+	memcpy(buf + n, "\"}\n{\"t\":\"ok\"}\n", 14);
+	read_jsonl(buf, n + 14, &s);
+	assert_int_equal(s.n, 2);
+	assert_non_null(strstr(s.out[0], "record over"));
+	assert_string_equal(s.out[1], "2|t=ok");
+	free(buf);
+}
+
+static void read_csv(const char *buf, char delim, struct seen *s)
+{
+	struct ingest_input in;
+	struct err err;
+
+	memset(s, 0, sizeof(*s));
+	ingest_input_init(&in, buf, strlen(buf));
+	assert_int_equal(ingest_csv_read(&in, delim, collect, s, &err), 0);
+	ingest_input_release(&in);
+}
+
+static void test_csv(void **state)
+{
+	struct seen s;
+
+	read_csv("id,text\r\n1,\"two\r\nlines, quoted\"\r\n\r\n2,short,extra\r\n3,\"a \"\"q\"\"\"\r\n4,last", ',', &s);
+	assert_int_equal(s.n, 4);
+	assert_string_equal(s.out[0], "2|id=1|text=two\r\nlines, quoted");
+	assert_string_equal(s.out[1], "5|!row has 3 fields, the header has 2");
+	assert_string_equal(s.out[2], "6|id=3|text=a \"q\"");
+	assert_string_equal(s.out[3], "7|id=4|text=last");
+}
+
+static void test_csv_unterminated(void **state)
+{
+	struct seen s;
+
+	/* The open quote on line 3 must not swallow the rows after it. */
+	read_csv("id,text\n1,ok\n2,\"never closed\n3,fine\n4,also fine\n", ',', &s);
+	assert_int_equal(s.n, 4);
+	assert_string_equal(s.out[0], "2|id=1|text=ok");
+	assert_string_equal(s.out[1], "3|!unterminated quoted field");
+	assert_string_equal(s.out[2], "4|id=3|text=fine");
+	assert_string_equal(s.out[3], "5|id=4|text=also fine");
+}
+
+static void test_tsv(void **state)
+{
+	struct seen s;
+
+	read_csv("姓名\t证件号码\t机器号\n张三\t\tA1\n李四\t110\tA2\n", '\t', &s);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.out[0], "2|姓名=张三|证件号码=|机器号=A1");
+	assert_string_equal(s.out[1], "3|姓名=李四|证件号码=110|机器号=A2");
+}
+
+static void test_text(void **state)
+{
+	const char buf[] = "来源：hotline\n地点: 幸福路\n有人反映\n第二行\n---\n\n"
+			   "內容：群眾舉報\n更多\n---\n时间：不详\nNote: x\n";
+	struct ingest_input in;
+	struct seen s;
+	struct err err;
+
+	memset(&s, 0, sizeof(s));
+	s.fields = &fields;
+	ingest_input_init(&in, buf, sizeof(buf) - 1);
+	assert_int_equal(ingest_text_read(&in, key_of, collect, &s, &err), 0);
+	ingest_input_release(&in);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.out[0], "1|来源=hotline|地点=幸福路|text=有人反映\n第二行\n");
+	/* A Traditional 內容 key opens the narrative with its value. */
+	assert_string_equal(s.out[1], "7|text=群眾舉報\n更多\n");
+	/* Keys the table does not know stay in the text. */
+	assert_string_equal(s.out[2], "10|text=时间：不详\nNote: x\n");
+}
+
+static void test_aliases(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "报警时间", "received_at" }, { "Received At", "received_at" },
+		{ "ＲＥＣＥＩＶＥＤ＿ＡＴ", "received_at" }, { "received-at", "received_at" },
+		{ " 身份证号 ", "id_number" }, { "公民身份号码", "id_number" },
+		{ "報警時間", "received_at" }, { "聯繫電話", "phone" }, { "IMEI", "imei" },
+		{ "发案地点", "place" }, { "经度", "lon" }, { "信息可信度", "credibility" },
+		{ "退房时间", "checkout_at" }, { "报警人", "reporter" }, { "机器号", "terminal" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *got = ingest_fields_lookup(&fields, cases[i][0], strlen(cases[i][0]));
+
+		assert_non_null(got);
+		assert_string_equal(got, cases[i][1]);
+	}
+	assert_null(ingest_fields_lookup(&fields, "备注", strlen("备注")));
+	assert_string_equal(ingest_fields_kind(&fields, "警情", strlen("警情")), "incident");
+	assert_string_equal(ingest_fields_kind(&fields, "TIP", 3), "tip");
+	assert_null(ingest_fields_kind(&fields, "other", 5));
+}
+
+static void test_grading(void **state)
+{
+	char r;
+	int c;
+
+	ingest_grading_default(&grading, "informant:K07", "tip", &r, &c);
+	assert_true(r == 'C' && c == 3);
+	ingest_grading_default(&grading, "110", "incident", &r, &c);
+	assert_true(r == 'B' && c == 2);
+	ingest_grading_default(&grading, "anonymous-box", "tip", &r, &c);
+	assert_true(r == 'F' && c == 4);
+	ingest_grading_default(&grading, "x", "unheard-of", &r, &c);
+	assert_true(r == 'F' && c == 6);
+	assert_true(ingest_grading_valid_reliability("A"));
+	assert_false(ingest_grading_valid_reliability("G"));
+	assert_false(ingest_grading_valid_credibility("7"));
+}
+
+/* Build a row from "name=value" fields (type text unless given). */
+static int build(struct ingest_row *row, struct ingest_record *rec, const char *const *kv,
+		 const enum ingest_ftype *types)
+{
+	struct ingest_rowctx c = { &fields, &grading, &norm, "file" };
+	struct err err;
+	int rc;
+
+	ingest_record_init(rec);
+	rec->raw = "raw";
+	rec->raw_len = 3;
+	rec->line = 1;
+	for (int i = 0; kv[i]; i++) {
+		const char *eq = strchr(kv[i], '=');
+
+		ingest_record_add(rec, kv[i], (size_t)(eq - kv[i]), eq + 1, strlen(eq + 1),
+				  types ? types[i] : IF_TEXT);
+	}
+	ingest_row_init(row);
+	rc = ingest_row_build(&c, rec, row, &err);
+	assert_true(rc >= 0);
+	return rc;
+}
+
+static void test_record_normalised(void **state)
+{
+	const char *const kv[] = {
+		"警情编号=Ｊ００１", "报警时间=2026年11月21日20时15分", "案发时间=晚8时许",
+		"地點=幸福路１２號", "内容=群眾反映　有人在樓道徘徊，電話１３９１２３４５６７８",
+		"联系电话=１３９-1234-5678", "来源可靠性=b", "信息可信度=2", "车队=三队", NULL,
+	};
+	struct ingest_record rec;
+	struct ingest_row row;
+
+	assert_int_equal(build(&row, &rec, kv, NULL), 0);
+	assert_string_equal(row.ext_id, "J001");
+	assert_string_equal(row.source, "file");
+	assert_string_equal(row.kind, "tip");
+	assert_string_equal(row.received_at, "2026-11-21T20:15:00+08:00");
+	assert_string_equal(row.occurred_at, "2026-11-21T20:00:00+08:00");
+	assert_string_equal(row.place, "幸福路12号");
+	assert_string_equal(row.text, "群众反映 有人在楼道徘徊,电话13912345678");
+	assert_string_equal(row.fields, "{\"phone\":\"139-1234-5678\"}");
+	assert_string_equal(row.extra, "{\"车队\":\"三队\"}");
+	assert_true(row.reliability[0] == 'B' && row.credibility == 2 && !row.grading_default);
+	assert_int_equal(strlen(row.content_hash), 64);
+	ingest_row_release(&row);
+	ingest_record_release(&rec);
+}
+
+static void test_record_kept_with_notes(void **state)
+{
+	const char *const kv[] = {
+		"source=informant:K07", "text=x", "received_at=someday", "reliability=Z",
+		"credibility=9", "lat=95", "lon=118.5", NULL,
+	};
+	const enum ingest_ftype types[] = { IF_TEXT, IF_TEXT, IF_TEXT, IF_TEXT, IF_NUMBER,
+					    IF_NUMBER, IF_NUMBER };
+	struct ingest_record rec;
+	struct ingest_row row;
+
+	assert_int_equal(build(&row, &rec, kv, types), 0);
+	assert_string_equal(row.kind, "informant");
+	assert_int_equal(row.informant, 1);
+	assert_null(row.received_at);
+	assert_string_equal(row.received_text, "someday");
+	assert_int_equal(row.date_flags, DATE_FLAG_RECEIVED);
+	assert_true(row.reliability[0] == 'C' && row.credibility == 3 && row.grading_default);
+	assert_false(row.has_lat);
+	assert_true(row.has_lon && row.lon == 118.5);
+	assert_non_null(strstr(row.extra, "reliability 'Z' is not A-F"));
+	assert_non_null(strstr(row.extra, "lat '95' is not a coordinate"));
+	/* No id: one is derived from the content. */
+	assert_int_equal(row.id_derived, 1);
+	assert_int_equal(row.ext_id[0], 'h');
+	ingest_row_release(&row);
+	ingest_record_release(&rec);
+}
+
+static void test_record_rejected(void **state)
+{
+	static const char *const kv1[] = { "text=42", NULL };
+	static const char *const kv2[] = { "phone=[1]", NULL };
+	static const char *const kv3[] = { "地点=幸福路", "备注=x", NULL };
+	static const char *const kv4[] = { "persons=[{\"name\":7}]", NULL };
+	static const char *const kv5[] = { "persons=[{\"name\":\"張三\",\"role\":\"Suspect\"}]", NULL };
+	const enum ingest_ftype num[] = { IF_NUMBER }, list[] = { IF_LIST };
+	struct ingest_record rec;
+	struct ingest_row row;
+
+	assert_int_equal(build(&row, &rec, kv1, num), 1);
+	assert_string_equal(rec.reject, "field 'text' is a number, expected text");
+	ingest_record_release(&rec);
+	assert_int_equal(build(&row, &rec, kv2, list), 1);
+	assert_string_equal(rec.reject, "field 'phone' is a list, expected text");
+	ingest_record_release(&rec);
+	assert_int_equal(build(&row, &rec, kv3, NULL), 1);
+	assert_non_null(strstr(rec.reject, "no text and no identifying field"));
+	ingest_record_release(&rec);
+	assert_int_equal(build(&row, &rec, kv4, list), 1);
+	assert_string_equal(rec.reject, "persons[0].name is not text");
+	ingest_record_release(&rec);
+	/* A person's name is enough, normalised, role lower-cased. */
+	assert_int_equal(build(&row, &rec, kv5, list), 0);
+	assert_string_equal(row.fields, "{\"persons\":[{\"name\":\"张三\",\"role\":\"suspect\"}]}");
+	ingest_record_release(&rec);
+	ingest_row_release(&row);
+}
+
+static void test_same_content_same_hash(void **state)
+{
+	static const char *const a[] = { "id=1", "text=有人反映", "phone=139", NULL };
+	static const char *const b[] = { "电话=１３９", "编号=2", "内容=有人反映", NULL };
+	struct ingest_record rec;
+	struct ingest_row ra, rb;
+
+	build(&ra, &rec, a, NULL);
+	ingest_record_release(&rec);
+	build(&rb, &rec, b, NULL);
+	ingest_record_release(&rec);
+	assert_string_equal(ra.content_hash, rb.content_hash);
+	ingest_row_release(&ra);
+	ingest_row_release(&rb);
+}
+
+/* A fetch function over a fixed table of texts, ids 1..n. */
+static const char *texts[8];
+static const char *places[8];
+
+static const char *fetch(void *arg, int64_t id, size_t *len, const char **place)
+{
+	*len = strlen(texts[id - 1]);
+	*place = places[id - 1] ? places[id - 1] : "";
+	return texts[id - 1];
+}
+
+static void test_near_duplicates(void **state)
+{
+	struct ingest_dedup d;
+	struct dedup_sketch s;
+	int64_t root;
+	double sim;
+	const char *q;
+
+	texts[0] = "幸福路8号三楼住户反映楼道里每天晚上都有陌生男子徘徊,手持手电筒查看各户门锁,已持续一周。";
+	places[0] = "幸福路8号";
+	texts[1] = "短文本";
+	ingest_dedup_init(&d);
+	assert_int_equal(ingest_dedup_sketch(texts[1], strlen(texts[1]), &s), 0);
+	assert_int_equal(ingest_dedup_sketch(texts[0], strlen(texts[0]), &s), 1);
+	ingest_dedup_add(&d, 1, 1, &s);
+
+	/* The same tip with a sentence added: a near-duplicate of report 1. */
+	q = "幸福路8号三楼住户反映楼道里每天晚上都有陌生男子徘徊,手持手电筒查看各户门锁,已持续一周,请尽快处理。";
+	ingest_dedup_sketch(q, strlen(q), &s);
+	assert_int_equal(ingest_dedup_find(&d, q, strlen(q), "城东社区幸福路8号", &s, fetch, NULL,
+					   &root, &sim), 1);
+	assert_int_equal(root, 1);
+	assert_true(sim >= DEDUP_NEAR && sim < 1);
+	/* The same words at another house number: another incident. */
+	q = "幸福路9号三楼住户反映楼道里每天晚上都有陌生男子徘徊,手持手电筒查看各户门锁,已持续一周。";
+	ingest_dedup_sketch(q, strlen(q), &s);
+	assert_int_equal(ingest_dedup_find(&d, q, strlen(q), NULL, &s, fetch, NULL, &root, &sim), 0);
+	/* The same text at a place that is not the same: another incident. */
+	q = texts[0];
+	ingest_dedup_sketch(q, strlen(q), &s);
+	assert_int_equal(ingest_dedup_find(&d, q, strlen(q), "解放路3号", &s, fetch, NULL, &root, &sim), 0);
+	/* Unrelated text. */
+	q = "某小区地下车库发生电动车起火,物业人员用灭火器扑灭,无人员受伤,原因待查。";
+	ingest_dedup_sketch(q, strlen(q), &s);
+	assert_int_equal(ingest_dedup_find(&d, q, strlen(q), NULL, &s, fetch, NULL, &root, &sim), 0);
+	ingest_dedup_release(&d);
+
+	assert_true(ingest_dedup_jaccard("abcdef", 6, "abcdef", 6) == 1.0);
+	assert_true(ingest_dedup_jaccard("abcdef", 6, "uvwxyz", 6) == 0.0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_input_utf8_bom),
+		cmocka_unit_test(test_input_gb18030),
+		cmocka_unit_test(test_input_mixed),
+		cmocka_unit_test(test_jsonl_bad),
+		cmocka_unit_test(test_jsonl_too_long),
+		cmocka_unit_test(test_csv),
+		cmocka_unit_test(test_csv_unterminated),
+		cmocka_unit_test(test_tsv),
+		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_aliases),
+		cmocka_unit_test(test_grading),
+		cmocka_unit_test(test_record_normalised),
+		cmocka_unit_test(test_record_kept_with_notes),
+		cmocka_unit_test(test_record_rejected),
+		cmocka_unit_test(test_same_content_same_hash),
+		cmocka_unit_test(test_near_duplicates),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
