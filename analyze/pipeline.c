@@ -49,7 +49,13 @@ struct ent {
 	int hub;
 	int live;               /* 0: a row kept from before a rebuild, not met yet */
 	int placed;             /* a place whose place row is written */
-	int dirty;              /* seen fields to write at the chunk's end */
+	int dirty;              /* on the list of entities to write at the chunk's end */
+	int stored_n, stored_hub;   /* n_reports and hub as the row has them */
+	int moved;              /* first or last seen changed since written */
+	uint64_t attrs_hash;    /* of the display and attributes a person's row has */
+	struct ent **within;    /* owned: the places that hold a place, once known */
+	size_t n_within;
+	int within_known;
 };
 
 /* One entity mention of the report being analyzed. */
@@ -101,6 +107,7 @@ struct az {
 	int store_open;
 	struct resolve res;
 	struct strmap ents;     /* key -> struct ent * (owned) */
+	struct strmap canon;    /* a place field as written -> its canonical form (owned) */
 	struct ent **dirty;
 	size_t n_dirty, cap_dirty;
 	struct mention_list fields, text;
@@ -127,6 +134,14 @@ static const struct {
 };
 
 static const char *const value_types[] = { "amount", "age", "sex", "datetime", NULL };
+
+static void free_map_values(struct strmap *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->v[i].key)
+			free(m->v[i].val);
+	strmap_release(m);
+}
 
 static int is_ident(const char *type)
 {
@@ -163,6 +178,14 @@ static void set_text(char **dst, const char *s)
 {
 	free(*dst);
 	*dst = s ? xstrdup(s) : NULL;
+}
+
+/* The entity as its row now stands: nothing to write for it. */
+static void ent_stored(struct ent *e)
+{
+	e->stored_n = e->n_reports;
+	e->stored_hub = e->hub;
+	e->moved = 0;
 }
 
 static void ent_mark(struct az *az, struct ent *e)
@@ -224,7 +247,7 @@ static char *ident_attrs(struct az *az, const char *type, const char *value,
  * rebuild) when the run first meets it.  display may be NULL for value.
  */
 static struct ent *ent_get(struct az *az, const char *type, const char *value,
-			   const char *display, struct err *err)
+			   const char *display, const struct rep *r, struct err *err)
 {
 	char *key = xasprintf("%s:%s", type, value);
 	void **slot = strmap_put(&az->ents, key);
@@ -240,17 +263,25 @@ static struct ent *ent_get(struct az *az, const char *type, const char *value,
 	attrs = strcmp(type, "person") ? ident_attrs(az, type, value, service, 0) : xstrdup("{}");
 	if (!display)
 		display = value;
+	/* Written as seen in this report, so the usual case (met once in a
+	 * chunk) needs no second write. */
 	if (!e) {
 		e = xcalloc(1, sizeof(*e));
 		e->type = xstrdup(type);
 		*slot = e;
 		rc = store_entity_insert(&az->store, type, key, display, attrs, service != NULL,
-					 &e->id, err);
+					 r->seen, &e->id, err);
 	} else {
-		rc = store_entity_reset(&az->store, e->id, display, attrs, service != NULL, err);
+		rc = store_entity_reset(&az->store, e->id, display, attrs, service != NULL,
+					r->seen, err);
 	}
 	e->hub = service != NULL;
 	e->live = 1;
+	e->n_reports = 1;
+	e->seen_report = r->id;
+	set_text(&e->first, r->seen);
+	set_text(&e->last, r->seen);
+	ent_stored(e);
 	az->sum->entities++;
 out:
 	free(attrs);
@@ -265,10 +296,14 @@ static void ent_touch(struct az *az, struct ent *e, const struct rep *r)
 		return;
 	e->seen_report = r->id;
 	e->n_reports++;
-	if (r->seen && (!e->first || strcmp(r->seen, e->first) < 0))
+	if (r->seen && (!e->first || strcmp(r->seen, e->first) < 0)) {
 		set_text(&e->first, r->seen);
-	if (r->seen && (!e->last || strcmp(r->seen, e->last) > 0))
+		e->moved = 1;
+	}
+	if (r->seen && (!e->last || strcmp(r->seen, e->last) > 0)) {
 		set_text(&e->last, r->seen);
+		e->moved = 1;
+	}
 	ent_mark(az, e);
 }
 
@@ -303,6 +338,7 @@ static int load_entities(struct az *az, struct err *err)
 		e->hub = sqlite3_column_int(st, 6);
 		e->live = e->n_reports > 0 || sqlite3_column_int(st, 7);
 		e->placed = e->live;
+		ent_stored(e);
 		*strmap_put(&az->ents, db_text(st, 2)) = e;
 	}
 	db_finalize(st);
@@ -357,12 +393,34 @@ static int load_persons(struct az *az, struct err *err)
 	}
 	db_finalize(st);
 	/* Loading is not a change. */
-	for (size_t i = 0; i < az->res.n; i++)
-		az->res.v[i]->dirty = 0;
+	for (size_t i = 0; i < az->res.n; i++) {
+		struct resolve_person *p = az->res.v[i];
+
+		p->dirty = p->rewrite = 0;
+		p->n_keys_stored = p->n_keys;
+		p->n_founders_stored = p->n_founders;
+	}
 	return rc < 0 ? -1 : 0;
 }
 
 /* ---- the report's mentions ---- */
+
+/*
+ * A place field's canonical form (names_place), remembered: the same
+ * addresses come back night after night.  The memory is bounded by
+ * forgetting everything now and then.
+ */
+static char *place_canon(struct az *az, const char *raw)
+{
+	void **slot;
+
+	if (az->canon.n > 100000)
+		free_map_values(&az->canon);
+	slot = strmap_put(&az->canon, raw);
+	if (!*slot)
+		*slot = names_place(az->names, raw, strlen(raw), NULL);
+	return xstrdup(*slot);
+}
 
 /* A register field's value as a mention of type, normalised; invalid ones are dropped. */
 static void field_mention(struct az *az, const char *type, const char *value,
@@ -380,7 +438,7 @@ static void field_mention(struct az *az, const char *type, const char *value,
 		if (ids_normalize(az->ids, type, value, &canon) < 0)
 			return;
 	} else if (!strcmp(type, "place")) {
-		canon = names_place(az->names, value, strlen(value), NULL);
+		canon = place_canon(az, value);
 	} else {
 		canon = xstrdup(value);
 	}
@@ -670,13 +728,16 @@ static int place_row(struct az *az, struct ent *e, const char *value, const char
  * The enclosing places count the report too, so a warning can count at
  * any level; only the place itself has the mention.
  */
-static int place_chain(struct az *az, struct item *it, struct err *err)
+static int place_chain(struct az *az, struct item *it, const struct rep *r, struct err *err)
 {
 	struct names_place pl;
 	struct ent *parent = NULL;
 	char *canon;
 	int rc = 0, prev = 0;
+	size_t cap = 0;
 
+	if (it->e->within_known)
+		goto touch;
 	names_place_init(&pl);
 	canon = names_place(az->names, it->m->value, strlen(it->m->value), &pl);
 	for (int l = 0; l < NAMES_NLEVELS && rc == 0; l++) {
@@ -684,7 +745,7 @@ static int place_chain(struct az *az, struct item *it, struct err *err)
 
 		if (!pl.level[l])
 			continue;
-		e = strcmp(pl.level[l], it->m->value) ? ent_get(az, "place", pl.level[l], NULL, err)
+		e = strcmp(pl.level[l], it->m->value) ? ent_get(az, "place", pl.level[l], NULL, r, err)
 						      : it->e;
 		if (!e) {
 			rc = -1;
@@ -694,9 +755,9 @@ static int place_chain(struct az *az, struct item *it, struct err *err)
 			rc = place_row(az, e, pl.level[l], parent ? pl.level[prev] : NULL,
 				       names_level_name((enum names_level)l), err);
 		if (e != it->e) {
-			az->within = xgrow(az->within, &az->cap_within, az->n_within + 1,
-					   sizeof(*az->within));
-			az->within[az->n_within++] = e;
+			it->e->within = xgrow(it->e->within, &cap, it->e->n_within + 1,
+					      sizeof(*it->e->within));
+			it->e->within[it->e->n_within++] = e;
 		}
 		parent = e;
 		prev = l;
@@ -706,7 +767,16 @@ static int place_chain(struct az *az, struct item *it, struct err *err)
 			       "address", err);
 	free(canon);
 	names_place_release(&pl);
-	return rc;
+	if (rc < 0)
+		return -1;
+	it->e->within_known = 1;
+touch:
+	for (size_t i = 0; i < it->e->n_within; i++) {
+		az->within = xgrow(az->within, &az->cap_within, az->n_within + 1,
+				   sizeof(*az->within));
+		az->within[az->n_within++] = it->e->within[i];
+	}
+	return 0;
 }
 
 /* ---- resolution ---- */
@@ -721,17 +791,17 @@ static void group_add_phone(struct group *g, const char *phone)
 }
 
 /* Entities for every identifier and other non-person item. */
-static int item_entities(struct az *az, struct err *err)
+static int item_entities(struct az *az, const struct rep *r, struct err *err)
 {
 	for (size_t i = 0; i < az->n_items; i++) {
 		struct item *it = &az->items[i];
 
 		if (is_person(it->m))
 			continue;
-		it->e = ent_get(az, it->m->type, it->m->value, NULL, err);
+		it->e = ent_get(az, it->m->type, it->m->value, NULL, r, err);
 		if (!it->e)
 			return -1;
-		if (!strcmp(it->m->type, "place") && place_chain(az, it, err) < 0)
+		if (!strcmp(it->m->type, "place") && place_chain(az, it, r, err) < 0)
 			return -1;
 		if (it->owner < 0 || it->e->hub || it->m->partial)
 			continue;
@@ -815,7 +885,7 @@ static int resolve_groups(struct az *az, const struct rep *r, struct err *err)
 		if (n == o.n)
 			az->sum->persons++;
 		snprintf(value, sizeof(value), "%lld", (long long)n);
-		g->e = ent_get(az, "person", value, g->name, err);
+		g->e = ent_get(az, "person", value, g->name, r, err);
 		if (!g->e)
 			return -1;
 		for (size_t i = 0; i < az->res.n_merges; i++) {
@@ -1051,7 +1121,7 @@ static int analyze_report(struct az *az, const struct rep *r, struct err *err)
 	text_groups(az, r);
 	for (size_t i = 0; i < az->n_items; i++)
 		az->items[i].mention_id = az->store.next_mention++;
-	if (item_entities(az, err) < 0 || resolve_groups(az, r, err) < 0)
+	if (item_entities(az, r, err) < 0 || resolve_groups(az, r, err) < 0)
 		goto out;
 	for (size_t i = 0; i < az->n_items; i++)
 		if (az->items[i].group >= 0)
@@ -1071,6 +1141,18 @@ out:
 
 /* ---- chunks and runs ---- */
 
+static uint64_t text_hash(const char *a, const char *b)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (const char *s = a ? a : ""; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	h = (h ^ 0xff) * 1099511628211ULL;
+	for (const char *s = b; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
 /* Write what the chunk changed in persons and entity counts. */
 static int flush(struct az *az, struct err *err)
 {
@@ -1078,6 +1160,7 @@ static int flush(struct az *az, struct err *err)
 		struct resolve_person *p = az->res.v[i];
 		struct ent *e;
 		char *attrs;
+		uint64_t h;
 		int rc;
 
 		if (!p->dirty)
@@ -1085,11 +1168,16 @@ static int flush(struct az *az, struct err *err)
 		e = person_ent(az, p->n);
 		if (store_person(&az->store, e->id, p, err) < 0)
 			return -1;
-		p->dirty = 0;
+		p->dirty = p->rewrite = 0;
+		p->n_keys_stored = p->n_keys;
+		p->n_founders_stored = p->n_founders;
 		if (p->merged_into)
 			continue;
 		attrs = person_attrs(az, p);
-		rc = store_entity_attrs(&az->store, e->id, p->display, attrs, err);
+		h = text_hash(p->display, attrs);
+		rc = h == e->attrs_hash ? 0
+		     : store_entity_attrs(&az->store, e->id, p->display, attrs, err);
+		e->attrs_hash = h;
 		free(attrs);
 		if (rc < 0)
 			return -1;
@@ -1097,10 +1185,13 @@ static int flush(struct az *az, struct err *err)
 	for (size_t i = 0; i < az->n_dirty; i++) {
 		struct ent *e = az->dirty[i];
 
+		e->dirty = 0;
+		if (e->n_reports == e->stored_n && e->hub == e->stored_hub && !e->moved)
+			continue;
 		if (store_entity_seen(&az->store, e->id, e->first, e->last, e->n_reports,
 				      e->hub, err) < 0)
 			return -1;
-		e->dirty = 0;
+		ent_stored(e);
 	}
 	az->n_dirty = 0;
 	return 0;
@@ -1193,9 +1284,11 @@ static void az_release(struct az *az)
 		free(e->type);
 		free(e->first);
 		free(e->last);
+		free(e->within);
 		free(e);
 	}
 	strmap_release(&az->ents);
+	free_map_values(&az->canon);
 	resolve_release(&az->res);
 	mention_list_release(&az->fields);
 	mention_list_release(&az->text);
@@ -1217,6 +1310,7 @@ static int az_open(struct az *az, struct err *err)
 	const char *dir = az->opts->data_dir;
 
 	strmap_init(&az->ents);
+	strmap_init(&az->canon);
 	resolve_init(&az->res, 2);
 	mention_list_init(&az->fields);
 	mention_list_init(&az->text);
@@ -1313,7 +1407,10 @@ int analyze_run(struct db *db, const struct analyze_opts *opts,
 		db_rollback(db);
 		goto out;
 	}
-	if (store_open(&az.store, db, err) < 0)
+	/* The stage touches indexes all over the database: give it a cache
+	 * that holds them (this connection only). */
+	if (db_exec(db, "PRAGMA cache_size = -262144", err) < 0 ||
+	    store_open(&az.store, db, err) < 0)
 		goto out;
 	az.store_open = 1;
 	if (load_entities(&az, err) < 0 || load_persons(&az, err) < 0 ||

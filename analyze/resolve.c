@@ -422,8 +422,8 @@ static void merge_into(struct resolve *r, struct resolve_person *k, struct resol
 	for (size_t i = 0; i < c->n_founders; i++)
 		resolve_load_founder(r, k, c->founders[i]);
 	c->merged_into = k->n;
-	c->dirty = 1;
-	k->dirty = 1;
+	c->dirty = c->rewrite = 1;
+	k->dirty = k->rewrite = 1;
 }
 
 static int cmp_person(const void *a, const void *b)

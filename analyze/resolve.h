@@ -50,6 +50,9 @@ struct resolve_person {
 	char **founders;            /* owned signatures of the persons joined here */
 	size_t n_founders, cap_founders;
 	int dirty;                  /* changed since the caller last stored it */
+	int rewrite;                /* merged: its stored keys and founders are stale */
+	size_t n_keys_stored;       /* the caller's count of keys and founders */
+	size_t n_founders_stored;   /* already in its store */
 };
 
 struct resolve_merge {

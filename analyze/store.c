@@ -17,7 +17,7 @@
 enum {
 	ENT_INS, ENT_RESET, ENT_SEEN, ENT_ATTRS, ENT_MERGED,
 	MEN_INS, MEN_MOVE,
-	LINK_UPSERT, EVID_INS, LINK_OF, EVID_COPY, EVID_DEL, LINK_DEL, LINK_REWEIGH,
+	LINK_UPSERT, LINK_NEW, LINK_ADD, EVID_INS, LINK_OF, EVID_COPY, EVID_DEL, LINK_DEL, LINK_REWEIGH,
 	HUB_EVID_DEL, HUB_LINK_DEL, PERSON_USERS,
 	CAT_INS, VAL_INS, ANALYZED_INS, PLACE_INS,
 	PERSON_UPSERT, PKEY_DEL, PKEY_INS, FOUND_DEL, FOUND_INS,
@@ -26,8 +26,10 @@ enum {
 };
 
 static const char *const sql[N_STMT] = {
-	[ENT_INS] = "INSERT INTO entity(type, key, display, attrs, hub) VALUES (?, ?, ?, ?, ?)",
-	[ENT_RESET] = "UPDATE entity SET display = ?, attrs = ?, hub = ?, merged_into = NULL WHERE id = ?",
+	[ENT_INS] = "INSERT INTO entity(type, key, display, attrs, hub, first_seen, last_seen, n_reports)"
+		    " VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
+	[ENT_RESET] = "UPDATE entity SET display = ?, attrs = ?, hub = ?, first_seen = ?, last_seen = ?,"
+		      " n_reports = 1, merged_into = NULL WHERE id = ?",
 	[ENT_SEEN] = "UPDATE entity SET first_seen = ?, last_seen = ?, n_reports = ?, hub = ? WHERE id = ?",
 	[ENT_ATTRS] = "UPDATE entity SET display = ?, attrs = ? WHERE id = ?",
 	[ENT_MERGED] = "UPDATE entity SET merged_into = ?, n_reports = 0 WHERE id = ?",
@@ -42,6 +44,14 @@ static const char *const sql[N_STMT] = {
 		" last_seen = CASE WHEN last_seen IS NULL OR excluded.last_seen > last_seen"
 		"   THEN coalesce(excluded.last_seen, last_seen) ELSE last_seen END"
 		" RETURNING id",
+	[LINK_NEW] = "INSERT OR IGNORE INTO link(a, b, type, weight, first_seen, last_seen)"
+		     " VALUES (?, ?, ?, ?, ?, ?)",
+	[LINK_ADD] = "UPDATE link SET weight = weight + ?4,"
+		     " first_seen = CASE WHEN first_seen IS NULL OR ?5 < first_seen"
+		     "   THEN coalesce(?5, first_seen) ELSE first_seen END,"
+		     " last_seen = CASE WHEN last_seen IS NULL OR ?5 > last_seen"
+		     "   THEN coalesce(?5, last_seen) ELSE last_seen END"
+		     " WHERE a = ?1 AND b = ?2 AND type = ?3 RETURNING id",
 	[EVID_INS] = "INSERT OR IGNORE INTO link_evidence(link_id, report_id) VALUES (?, ?)",
 	[LINK_OF] = "SELECT id, a, b, type, first_seen, last_seen FROM link"
 		    " WHERE a = ?1 UNION SELECT id, a, b, type, first_seen, last_seen FROM link"
@@ -165,10 +175,10 @@ int store_drop_orphans(struct db *db, struct err *err)
 }
 
 int store_entity_insert(struct store *s, const char *type, const char *key,
-			const char *display, const char *attrs, int hub, int64_t *id,
-			struct err *err)
+			const char *display, const char *attrs, int hub, const char *seen,
+			int64_t *id, struct err *err)
 {
-	if (db_bind(s->st[ENT_INS], err, "ssssi", type, key, display, attrs, hub) < 0 ||
+	if (db_bind(s->st[ENT_INS], err, "ssssiss", type, key, display, attrs, hub, seen, seen) < 0 ||
 	    run(s->st[ENT_INS], err) < 0)
 		return -1;
 	*id = db_last_id(s->db);
@@ -176,9 +186,9 @@ int store_entity_insert(struct store *s, const char *type, const char *key,
 }
 
 int store_entity_reset(struct store *s, int64_t id, const char *display,
-		       const char *attrs, int hub, struct err *err)
+		       const char *attrs, int hub, const char *seen, struct err *err)
 {
-	if (db_bind(s->st[ENT_RESET], err, "ssiI", display, attrs, hub, id) < 0)
+	if (db_bind(s->st[ENT_RESET], err, "ssissI", display, attrs, hub, seen, seen, id) < 0)
 		return -1;
 	return run(s->st[ENT_RESET], err);
 }
@@ -231,13 +241,25 @@ static int upsert_link(struct store *s, int64_t a, int64_t b, const char *type,
 	return run_id(s->st[LINK_UPSERT], id, err);
 }
 
+/*
+ * Most links a report gives are new, so a plain insert is tried first
+ * (cheaper than an upsert that returns the id); an existing link is
+ * updated instead.
+ */
 int store_link(struct store *s, int64_t a, int64_t b, const char *type, double weight,
 	       const char *seen, int64_t report_id, struct err *err)
 {
 	int64_t id = 0;
 
-	if (upsert_link(s, a, b, type, weight, seen, seen, &id, err) < 0 ||
-	    db_bind(s->st[EVID_INS], err, "II", id, report_id) < 0)
+	if (db_bind(s->st[LINK_NEW], err, "IIsdss", a, b, type, weight, seen, seen) < 0 ||
+	    run(s->st[LINK_NEW], err) < 0)
+		return -1;
+	if (sqlite3_changes(s->db->h) == 1)
+		id = db_last_id(s->db);
+	else if (db_bind(s->st[LINK_ADD], err, "IIsds", a, b, type, weight, seen) < 0 ||
+		 run_id(s->st[LINK_ADD], &id, err) < 0)
+		return -1;
+	if (db_bind(s->st[EVID_INS], err, "II", id, report_id) < 0)
 		return -1;
 	return run(s->st[EVID_INS], err);
 }
@@ -298,9 +320,12 @@ int store_person(struct store *s, int64_t entity_id, const struct resolve_person
 		 struct err *err)
 {
 	char sex[2] = { p->sex, '\0' };
+	size_t keys_from = p->rewrite ? 0 : p->n_keys_stored;
+	size_t founders_from = p->rewrite ? 0 : p->n_founders_stored;
 
-	if (db_bind(s->st[PKEY_DEL], err, "I", entity_id) < 0 || run(s->st[PKEY_DEL], err) < 0 ||
-	    db_bind(s->st[FOUND_DEL], err, "I", entity_id) < 0 || run(s->st[FOUND_DEL], err) < 0)
+	if (p->rewrite &&
+	    (db_bind(s->st[PKEY_DEL], err, "I", entity_id) < 0 || run(s->st[PKEY_DEL], err) < 0 ||
+	     db_bind(s->st[FOUND_DEL], err, "I", entity_id) < 0 || run(s->st[FOUND_DEL], err) < 0))
 		return -1;
 	if (p->merged_into)
 		return 0;
@@ -309,12 +334,12 @@ int store_person(struct store *s, int64_t entity_id, const struct resolve_person
 		    p->birth_lo, p->birth_hi) < 0 ||
 	    run(s->st[PERSON_UPSERT], err) < 0)
 		return -1;
-	for (size_t i = 0; i < p->n_keys; i++)
+	for (size_t i = keys_from; i < p->n_keys; i++)
 		if (db_bind(s->st[PKEY_INS], err, "sII", p->keys[i].key, entity_id,
 			    p->keys[i].report_id) < 0 ||
 		    run(s->st[PKEY_INS], err) < 0)
 			return -1;
-	for (size_t i = 0; i < p->n_founders; i++)
+	for (size_t i = founders_from; i < p->n_founders; i++)
 		if (db_bind(s->st[FOUND_INS], err, "sI", p->founders[i], entity_id) < 0 ||
 		    run(s->st[FOUND_INS], err) < 0)
 			return -1;

@@ -40,12 +40,13 @@ int store_clear(struct db *db, struct err *err);
 /* Delete entities nothing mentions any more, where no later stage still refers to them. */
 int store_drop_orphans(struct db *db, struct err *err);
 
+/* A new entity, first seen in one report dated seen (may be NULL). */
 int store_entity_insert(struct store *s, const char *type, const char *key,
-			const char *display, const char *attrs, int hub, int64_t *id,
-			struct err *err);
+			const char *display, const char *attrs, int hub, const char *seen,
+			int64_t *id, struct err *err);
 /* Set up an entity row kept from before a rebuild as if new. */
 int store_entity_reset(struct store *s, int64_t id, const char *display,
-		       const char *attrs, int hub, struct err *err);
+		       const char *attrs, int hub, const char *seen, struct err *err);
 int store_entity_seen(struct store *s, int64_t id, const char *first, const char *last,
 		      int n_reports, int hub, struct err *err);
 int store_entity_attrs(struct store *s, int64_t id, const char *display,
@@ -72,7 +73,10 @@ int store_value(struct store *s, int64_t report_id, const char *type, const char
 int store_analyzed(struct store *s, int64_t report_id, const char *now, double weight,
 		   struct err *err);
 
-/* Write a person's resolution state (row, keys, founders). */
+/*
+ * Write a person's resolution state: its row, and its keys and founders
+ * beyond those already stored (all of them again after a merge).
+ */
 int store_person(struct store *s, int64_t entity_id, const struct resolve_person *p,
 		 struct err *err);
 /*
