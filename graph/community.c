@@ -5,9 +5,12 @@
  * nothing) for components, communities and PageRank, and the same graph
  * cut at cluster borders for betweenness, so that betweenness says who
  * holds a cluster together and costs what the clusters cost, not what
- * the whole district costs.  Leiden optimises modularity here: node
- * weights are strengths and the resolution is divided by twice the total
- * weight, as igraph's documentation prescribes.
+ * the whole district costs.  Both hold only the vertices that have a
+ * clustered edge (most entities of a district are named once, alone),
+ * numbered in vertex order so results do not depend on the mapping.
+ * Leiden optimises modularity here: node weights are strengths and the
+ * resolution is divided by twice the total weight, as igraph's
+ * documentation prescribes.
  */
 #include "graph/community.h"
 #include "graph/ig.h"
@@ -17,15 +20,21 @@
 #include <string.h>
 #include <time.h>
 
-static double now_secs(void)
+static double clock_secs(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Build an undirected igraph of gm's vertices from the edges keep() accepts. */
+/* The vertices of the clustering graph: model vertex <-> igraph vertex. */
+struct compact {
+	int32_t *to;            /* [nv] igraph vertex, or -1 */
+	int32_t *from;          /* [n] model vertex */
+	long n;
+};
+
 struct keep_ctx {
 	const struct gmodel *gm;
 	const struct graph_conf *conf;
@@ -39,7 +48,38 @@ static int keep_edge(const struct keep_ctx *k, const struct gedge *e)
 	return !k->clu || (k->clu[e->u] >= 0 && k->clu[e->u] == k->clu[e->v]);
 }
 
-static int build(igraph_t *g, igraph_vector_t *w, const struct keep_ctx *k, struct err *err)
+static void compact_init(struct compact *c, const struct gmodel *gm, const struct graph_conf *conf)
+{
+	struct keep_ctx k = { gm, conf, NULL };
+
+	c->to = xmalloc((gm->nv + 1) * sizeof(*c->to));
+	c->from = xmalloc((gm->nv + 1) * sizeof(*c->from));
+	c->n = 0;
+	for (long v = 0; v < gm->nv; v++)
+		c->to[v] = -1;
+	for (long i = 0; i < gm->ne; i++) {
+		if (!keep_edge(&k, &gm->e[i]))
+			continue;
+		c->to[gm->e[i].u] = 0;
+		c->to[gm->e[i].v] = 0;
+	}
+	for (long v = 0; v < gm->nv; v++) {
+		if (c->to[v] < 0)
+			continue;
+		c->to[v] = (int32_t)c->n;
+		c->from[c->n++] = (int32_t)v;
+	}
+}
+
+static void compact_release(struct compact *c)
+{
+	free(c->to);
+	free(c->from);
+}
+
+/* An undirected igraph on c's vertices of the edges k accepts, with their weights if w. */
+static int build(igraph_t *g, igraph_vector_t *w, const struct keep_ctx *k,
+		 const struct compact *c, struct err *err)
 {
 	igraph_vector_int_t ev;
 	long m = 0;
@@ -59,13 +99,13 @@ static int build(igraph_t *g, igraph_vector_t *w, const struct keep_ctx *k, stru
 
 		if (!keep_edge(k, e))
 			continue;
-		VECTOR(ev)[2 * m] = e->u;
-		VECTOR(ev)[2 * m + 1] = e->v;
+		VECTOR(ev)[2 * m] = c->to[e->u];
+		VECTOR(ev)[2 * m + 1] = c->to[e->v];
 		if (w)
 			VECTOR(*w)[m] = e->w;
 		m++;
 	}
-	rc = ig_check(igraph_create(g, &ev, k->gm->nv, IGRAPH_UNDIRECTED), "building the graph", err);
+	rc = ig_check(igraph_create(g, &ev, c->n, IGRAPH_UNDIRECTED), "building the graph", err);
 	igraph_vector_int_destroy(&ev);
 	if (rc < 0 && w)
 		igraph_vector_destroy(w);
@@ -88,60 +128,65 @@ static int cmp_comp(const void *pa, const void *pb)
 }
 
 /*
- * Renumber igraph's labels: groups of at least min members get 1.. (by
- * size when by_size, else by smallest vertex), the rest 0; the new
- * number minus base goes into out.  Returns how many groups were kept.
+ * Renumber igraph's labels (memb, over c's vertices): groups of at least
+ * min members get 1.. (by size when by_size, else by smallest vertex),
+ * the others none.  out[v] for every model vertex gets the number minus
+ * base, or base ? -1 : 0 for none.  Returns how many groups were kept.
  */
-static long renumber(const igraph_vector_int_t *memb, long ngroups, long nv, long min,
-		     int by_size, int base, int32_t *out, long **sizes)
+static long renumber(const igraph_vector_int_t *memb, long ngroups, const struct compact *c,
+		     long nv, long min, int by_size, int base, int32_t *out, long **sizes)
 {
 	struct size_ix *g = xcalloc(ngroups + 1, sizeof(*g));
 	long *to = xmalloc((ngroups + 1) * sizeof(*to));
 	long kept = 0;
 
-	for (long i = 0; i < ngroups; i++)
-		g[i].first = -1, g[i].ix = i;
-	for (long v = 0; v < nv; v++) {
-		long c = VECTOR(*memb)[v];
-
-		if (g[c].first < 0)
-			g[c].first = v;
-		g[c].size++;
+	for (long i = 0; i < ngroups; i++) {
+		g[i].first = -1;
+		g[i].ix = i;
+		to[i] = -1;
 	}
-	if (by_size)
-		qsort(g, ngroups, sizeof(*g), cmp_comp);
-	/* else: g is already in label order; sort by first vertex below. */
-	for (long i = 0; i < ngroups; i++)
-		to[g[i].ix] = -1;
-	if (!by_size) {
-		/* Labels in order of their first vertex: walk the vertices. */
-		for (long v = 0; v < nv; v++) {
-			long c = VECTOR(*memb)[v];
+	for (long x = 0; x < c->n; x++) {
+		long l = VECTOR(*memb)[x];
 
-			if (to[c] == -1 && g[c].size >= min)
-				to[c] = ++kept;
-		}
-	} else {
+		if (g[l].first < 0)
+			g[l].first = x;
+		g[l].size++;
+	}
+	if (by_size) {
+		if (ngroups > 1)
+			qsort(g, ngroups, sizeof(*g), cmp_comp);
 		for (long i = 0; i < ngroups; i++)
 			if (g[i].size >= min)
 				to[g[i].ix] = ++kept;
+	} else {
+		/* In order of their first vertex: walk the vertices (g is in label order). */
+		for (long x = 0; x < c->n; x++) {
+			long l = VECTOR(*memb)[x];
+
+			if (to[l] == -1 && g[l].size >= min)
+				to[l] = ++kept;
+		}
 	}
 	if (sizes)
 		*sizes = xcalloc(kept + 1, sizeof(**sizes));
-	for (long v = 0; v < nv; v++) {
-		long c = to[VECTOR(*memb)[v]];
+	for (long v = 0; v < nv; v++)
+		out[v] = base ? -1 : 0;
+	for (long x = 0; x < c->n; x++) {
+		long k = to[VECTOR(*memb)[x]];
 
-		out[v] = (int32_t)(c > 0 ? c - base : (base ? -1 : 0));
-		if (sizes && c > 0)
-			(*sizes)[c - base]++;
+		if (k <= 0)
+			continue;
+		out[c->from[x]] = (int32_t)(k - base);
+		if (sizes)
+			(*sizes)[k - base]++;
 	}
 	free(g);
 	free(to);
 	return kept;
 }
 
-static int components(struct gcomm *gc, const struct gmodel *gm, const igraph_t *g,
-		      struct err *err)
+static int components(struct gcomm *gc, const struct gmodel *gm, const struct compact *c,
+		      const igraph_t *g, struct err *err)
 {
 	igraph_vector_int_t memb;
 	igraph_integer_t no = 0;
@@ -152,7 +197,7 @@ static int components(struct gcomm *gc, const struct gmodel *gm, const igraph_t 
 	if (ig_check(igraph_connected_components(g, &memb, NULL, &no, IGRAPH_WEAK),
 		     "connected components", err) < 0)
 		goto out;
-	gc->ncomp = renumber(&memb, no, gm->nv, 2, 1, 0, gc->comp, NULL);
+	gc->ncomp = renumber(&memb, no, c, gm->nv, 2, 1, 0, gc->comp, NULL);
 	rc = 0;
 out:
 	igraph_vector_int_destroy(&memb);
@@ -160,32 +205,28 @@ out:
 }
 
 static int communities(struct gcomm *gc, const struct gmodel *gm, const struct graph_conf *conf,
-		       const igraph_t *g, const igraph_vector_t *w, struct err *err)
+		       const struct compact *c, const igraph_t *g, const igraph_vector_t *w,
+		       struct err *err)
 {
 	igraph_vector_int_t memb;
 	igraph_vector_t nodew;
 	igraph_integer_t nb = 0;
 	igraph_real_t quality, total = igraph_vector_sum(w);
-	int rc = -1, leiden = !strcmp(conf->community, "leiden");
+	int rc = -1;
 
-	if (ig_check(igraph_vector_int_init(&memb, gm->nv), "allocating", err) < 0)
+	if (ig_check(igraph_vector_int_init(&memb, c->n), "allocating", err) < 0)
 		return -1;
-	if (ig_check(igraph_vector_init(&nodew, gm->nv), "allocating", err) < 0) {
+	if (ig_check(igraph_vector_init(&nodew, c->n), "allocating", err) < 0) {
 		igraph_vector_int_destroy(&memb);
 		return -1;
 	}
-	for (long v = 0; v < gm->nv; v++)
-		VECTOR(nodew)[v] = gc->strength[v];
-	if (total <= 0) {
-		/* No edges: every vertex is its own community. */
-		for (long v = 0; v < gm->nv; v++)
-			VECTOR(memb)[v] = v;
-		nb = gm->nv;
-		gc->method = "none";
-	} else {
+	for (long x = 0; x < c->n; x++)
+		VECTOR(nodew)[x] = gc->strength[c->from[x]];
+	gc->method = "none";
+	if (c->n > 0 && total > 0) {
 		igraph_error_t irc = IGRAPH_FAILURE;
 
-		if (leiden) {
+		if (!strcmp(conf->community, "leiden")) {
 			irc = igraph_community_leiden(g, w, &nodew, conf->resolution / (2 * total),
 						      conf->leiden_beta, 0, conf->leiden_iterations,
 						      &memb, &nb, &quality);
@@ -199,13 +240,7 @@ static int communities(struct gcomm *gc, const struct gmodel *gm, const struct g
 		if (ig_check(irc, "community detection", err) < 0)
 			goto out;
 	}
-	gc->nclu = renumber(&memb, nb, gm->nv, conf->min_cluster_size, 0, 1, gc->clu, &gc->clu_size);
-	/* Vertices left out of clustering belong to no cluster. */
-	for (long v = 0; v < gm->nv; v++)
-		if (gm->out[v] && gc->clu[v] >= 0) {
-			err_set(err, "internal: vertex %ld is left out of clustering but clustered", v);
-			goto out;
-		}
+	gc->nclu = renumber(&memb, nb, c, gm->nv, conf->min_cluster_size, 0, 1, gc->clu, &gc->clu_size);
 	rc = 0;
 out:
 	igraph_vector_int_destroy(&memb);
@@ -213,47 +248,88 @@ out:
 	return rc;
 }
 
-static int pagerank(struct gcomm *gc, const struct gmodel *gm, const struct graph_conf *conf,
+static int pagerank(struct gcomm *gc, const struct graph_conf *conf, const struct compact *c,
 		    const igraph_t *g, const igraph_vector_t *w, struct err *err)
 {
 	igraph_vector_t pr;
 	int rc;
 
+	if (c->n == 0)
+		return 0;
 	if (ig_check(igraph_vector_init(&pr, 0), "allocating", err) < 0)
 		return -1;
 	rc = ig_check(igraph_pagerank(g, IGRAPH_PAGERANK_ALGO_PRPACK, &pr, NULL, igraph_vss_all(),
-				      IGRAPH_UNDIRECTED, conf->pagerank_damping,
-				      igraph_vector_size(w) ? w : NULL, NULL),
+				      IGRAPH_UNDIRECTED, conf->pagerank_damping, w, NULL),
 		      "pagerank", err);
 	if (rc == 0)
-		for (long v = 0; v < gm->nv; v++)
-			gc->pagerank[v] = gm->out[v] ? 0 : VECTOR(pr)[v];
+		for (long x = 0; x < c->n; x++)
+			gc->pagerank[c->from[x]] = VECTOR(pr)[x];
 	igraph_vector_destroy(&pr);
 	return rc;
 }
 
+/*
+ * Betweenness inside each cluster.  A cluster of up to
+ * betweenness_samples members is computed exactly; a larger one from
+ * that many of its members taken at an even stride as sources, the
+ * counts scaled up by size / sources (Brandes and Pich's estimate), so
+ * the cost is at most samples breadth-first searches per cluster.
+ */
 static int betweenness(struct gcomm *gc, const struct gmodel *gm, const struct graph_conf *conf,
-		       struct err *err)
+		       const struct compact *c, struct err *err)
 {
 	struct keep_ctx k = { gm, conf, gc->clu };
-	igraph_t g;
+	long S = conf->betweenness_samples > 0 ? conf->betweenness_samples : 1;
+	long *seen = xcalloc(gc->nclu + 1, sizeof(long)), *picked = xcalloc(gc->nclu + 1, sizeof(long));
+	igraph_vector_int_t src;
 	igraph_vector_t res;
-	int rc;
+	igraph_vs_t sources;
+	igraph_t g;
+	int rc = -1;
 
-	if (build(&g, NULL, &k, err) < 0)
-		return -1;
-	if (ig_check(igraph_vector_init(&res, 0), "allocating", err) < 0) {
-		igraph_destroy(&g);
-		return -1;
+	if (build(&g, NULL, &k, c, err) < 0)
+		goto out_free;
+	if (ig_check(igraph_vector_init(&res, 0), "allocating", err) < 0)
+		goto out_graph;
+	if (ig_check(igraph_vector_int_init(&src, 0), "allocating", err) < 0)
+		goto out_res;
+	for (long x = 0; x < c->n; x++) {
+		int32_t cl = gc->clu[c->from[x]];
+		long size, stride;
+
+		if (cl < 0)
+			continue;
+		size = gc->clu_size[cl];
+		stride = size <= S ? 1 : (size + S - 1) / S;
+		if (seen[cl]++ % stride == 0) {
+			picked[cl]++;
+			if (ig_check(igraph_vector_int_push_back(&src, x), "allocating", err) < 0)
+				goto out_src;
+		}
 	}
-	rc = ig_check(igraph_betweenness_cutoff(&g, &res, igraph_vss_all(), IGRAPH_UNDIRECTED,
-						NULL, conf->betweenness_cutoff),
+	if (ig_check(igraph_vs_vector(&sources, &src), "sources", err) < 0)
+		goto out_src;
+	rc = ig_check(igraph_betweenness_subset(&g, &res, igraph_vss_all(), IGRAPH_UNDIRECTED,
+						sources, igraph_vss_all(), NULL),
 		      "betweenness", err);
-	if (rc == 0)
-		for (long v = 0; v < gm->nv; v++)
-			gc->betweenness[v] = VECTOR(res)[v];
+	igraph_vs_destroy(&sources);
+	if (rc == 0) {
+		for (long x = 0; x < c->n; x++) {
+			int32_t cl = gc->clu[c->from[x]];
+
+			if (cl >= 0)
+				gc->betweenness[c->from[x]] = VECTOR(res)[x] * gc->clu_size[cl] / picked[cl];
+		}
+	}
+out_src:
+	igraph_vector_int_destroy(&src);
+out_res:
 	igraph_vector_destroy(&res);
+out_graph:
 	igraph_destroy(&g);
+out_free:
+	free(seen);
+	free(picked);
 	return rc;
 }
 
@@ -261,9 +337,10 @@ int gcomm_compute(struct gcomm *gc, const struct gmodel *gm, const struct graph_
 		  struct err *err)
 {
 	struct keep_ctx k = { gm, conf, NULL };
+	struct compact c;
 	igraph_t g;
 	igraph_vector_t w;
-	double t0 = now_secs(), t1;
+	double t0 = clock_secs(CLOCK_PROCESS_CPUTIME_ID), t1;
 	int rc = -1;
 
 	memset(gc, 0, sizeof(*gc));
@@ -278,24 +355,28 @@ int gcomm_compute(struct gcomm *gc, const struct gmodel *gm, const struct graph_
 	for (long i = 0; i < gm->ne; i++) {
 		const struct gedge *e = &gm->e[i];
 
-		if (gmodel_edge_clustered(gm, e, conf)) {
+		if (keep_edge(&k, e)) {
 			gc->strength[e->u] += e->w;
 			gc->strength[e->v] += e->w;
 		}
 	}
-	if (build(&g, &w, &k, err) < 0)
+	compact_init(&c, gm, conf);
+	if (build(&g, &w, &k, &c, err) < 0) {
+		compact_release(&c);
 		return -1;
-	if (components(gc, gm, &g, err) < 0 || communities(gc, gm, conf, &g, &w, err) < 0)
+	}
+	if (components(gc, gm, &c, &g, err) < 0 || communities(gc, gm, conf, &c, &g, &w, err) < 0)
 		goto out;
-	t1 = now_secs();
+	t1 = clock_secs(CLOCK_PROCESS_CPUTIME_ID);
 	gc->secs_cluster = t1 - t0;
-	if (pagerank(gc, gm, conf, &g, &w, err) < 0 || betweenness(gc, gm, conf, err) < 0)
+	if (pagerank(gc, conf, &c, &g, &w, err) < 0 || betweenness(gc, gm, conf, &c, err) < 0)
 		goto out;
-	gc->secs_centrality = now_secs() - t1;
+	gc->secs_centrality = clock_secs(CLOCK_PROCESS_CPUTIME_ID) - t1;
 	rc = 0;
 out:
 	igraph_vector_destroy(&w);
 	igraph_destroy(&g);
+	compact_release(&c);
 	return rc;
 }
 

@@ -24,7 +24,7 @@ struct gcomm {
 	double *pagerank;
 	double *betweenness;    /* inside the vertex's cluster */
 	const char *method;     /* static: "leiden" or "multilevel" */
-	double secs_cluster, secs_centrality;
+	double secs_cluster, secs_centrality;   /* CPU seconds */
 };
 
 /*

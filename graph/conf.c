@@ -37,7 +37,7 @@ static const struct param {
 	P(match_min_share, K_DOUBLE),
 	P(score_scale, K_DOUBLE),
 	P(other_report_weight, K_DOUBLE),
-	P(betweenness_cutoff, K_INT),
+	P(betweenness_samples, K_INT),
 	P(pagerank_damping, K_DOUBLE),
 	P(key_members, K_INT),
 	P(crime_categories, K_STR),
@@ -87,7 +87,7 @@ void graph_conf_init(struct graph_conf *c)
 	c->match_min_share = 0.25;
 	c->score_scale = 5;
 	c->other_report_weight = 0.25;
-	c->betweenness_cutoff = 6;
+	c->betweenness_samples = 64;
 	c->pagerank_damping = 0.85;
 	c->key_members = 5;
 	c->crime_categories = xstrdup("burglary theft pickpocketing vehicle_theft robbery "

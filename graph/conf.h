@@ -21,7 +21,7 @@ struct graph_conf {
 	int match_min_members;
 	double match_min_share;
 	double score_scale, other_report_weight;
-	int betweenness_cutoff;
+	int betweenness_samples;
 	double pagerank_damping;
 	int key_members;
 	char *crime_categories;

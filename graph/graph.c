@@ -23,11 +23,11 @@
 #include <string.h>
 #include <time.h>
 
-static double now_secs(void)
+static double clock_secs(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
@@ -395,7 +395,7 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 	      struct err *err)
 {
 	struct run r;
-	double t0 = now_secs(), t1;
+	double t0 = clock_secs(CLOCK_MONOTONIC), c0 = clock_secs(CLOCK_PROCESS_CPUTIME_ID);
 	char started[32];
 	int rc = -1;
 
@@ -413,15 +413,15 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 	if (graph_conf_load(&r.conf, opts->data_dir, err) < 0)
 		goto out;
 	ig_setup((unsigned long)r.conf.seed);
-	if (db_begin(db, err) < 0)
+	/* The stage reads every entity, link and mention: a larger page cache saves many reads. */
+	if (db_exec(db, "PRAGMA cache_size = -262144", err) < 0 || db_begin(db, err) < 0)
 		goto out;
 	if (prepare_night(&r, err) < 0 ||
 	    gmodel_load(&r.gm, db, &r.conf, r.night, err) < 0 ||
 	    gcompanion_run(db, &r.gm, &r.conf, r.night, &sum->companions, err) < 0)
 		goto fail;
 	gmodel_finish(&r.gm, &r.conf);
-	t1 = now_secs();
-	sum->secs_load = t1 - t0;
+	sum->secs_load = clock_secs(CLOCK_PROCESS_CPUTIME_ID) - c0;
 	if (gcomm_compute(&r.gc, &r.gm, &r.conf, err) < 0)
 		goto fail;
 	sum->secs_cluster = r.gc.secs_cluster;
@@ -446,7 +446,8 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 	sum->clusters = r.gc.nclu;
 	if (log_run(&r, started, sum, err) < 0 || db_commit(db, err) < 0)
 		goto fail;
-	sum->secs_total = now_secs() - t0;
+	sum->secs_total = clock_secs(CLOCK_MONOTONIC) - t0;
+	sum->cpu_total = clock_secs(CLOCK_PROCESS_CPUTIME_ID) - c0;
 	rc = 0;
 	goto out;
 fail:

@@ -28,7 +28,8 @@ struct graph_summary {
 	long series;
 	long companions;
 	const char *method;     /* static: "leiden" or "multilevel" */
-	double secs_load, secs_cluster, secs_centrality, secs_total;
+	/* CPU seconds of the steps (immune to a busy machine), and wall and CPU seconds in all */
+	double secs_load, secs_cluster, secs_centrality, secs_total, cpu_total;
 };
 
 /*

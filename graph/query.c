@@ -955,6 +955,18 @@ out:
 
 /* ---- cluster and entity ---- */
 
+/*
+ * Scores to six significant digits: more says nothing to an officer, and
+ * the last digits of PageRank depend on the order of a parallel sum.
+ */
+static double round6(double x)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%.6g", x);
+	return strtod(buf, NULL);
+}
+
 /* Run st (bound) and add the first column of each row to arr as a string. */
 static int strings(sqlite3_stmt *st, cJSON *arr, struct err *err)
 {
@@ -1030,7 +1042,7 @@ static int add_series(struct db *db, cJSON *o, const char *where, int64_t id, st
 
 		cJSON_AddStringToObject(s, "key", db_text(st, 1));
 		cJSON_AddStringToObject(s, "cluster", db_text(st, 7));
-		cJSON_AddNumberToObject(s, "score", sqlite3_column_double(st, 2));
+		cJSON_AddNumberToObject(s, "score", round6(sqlite3_column_double(st, 2)));
 		cJSON_AddNumberToObject(s, "days", sqlite3_column_int(st, 4));
 		cJSON_AddStringToObject(s, "categories", db_text(st, 5));
 		cJSON_AddStringToObject(s, "first_night", db_text(st, 6));
@@ -1073,8 +1085,8 @@ static int add_members(struct db *db, cJSON *o, int64_t cluster, const char *nig
 			cJSON_AddStringToObject(k, "name", db_text(st, 2));
 			cJSON_AddNumberToObject(k, "rank", sqlite3_column_int(st, 3));
 			cJSON_AddNumberToObject(k, "degree", sqlite3_column_int(st, 4));
-			cJSON_AddNumberToObject(k, "pagerank", sqlite3_column_double(st, 5));
-			cJSON_AddNumberToObject(k, "betweenness", sqlite3_column_double(st, 6));
+			cJSON_AddNumberToObject(k, "pagerank", round6(sqlite3_column_double(st, 5)));
+			cJSON_AddNumberToObject(k, "betweenness", round6(sqlite3_column_double(st, 6)));
 			cJSON_AddItemToArray(key, k);
 		}
 	}
@@ -1107,7 +1119,7 @@ int gquery_cluster(struct db *db, const char *id, const struct gquery_opts *o,
 	cJSON_AddStringToObject(res, "id", db_text(st, 1));
 	cJSON_AddStringToObject(res, "status", db_text(st, 2));
 	cJSON_AddBoolToObject(res, "new", !strcmp(db_text(st, 2), "new"));
-	cJSON_AddNumberToObject(res, "score", sqlite3_column_double(st, 3));
+	cJSON_AddNumberToObject(res, "score", round6(sqlite3_column_double(st, 3)));
 	cJSON_AddNumberToObject(res, "size", sqlite3_column_int(st, 4));
 	cJSON_AddStringToObject(res, "first_night", db_text(st, 5));
 	cJSON_AddStringToObject(res, "night", night);
@@ -1184,8 +1196,8 @@ static int add_companions(struct db *db, cJSON *o, int64_t id, struct err *err)
 		cJSON_AddStringToObject(c, "key", db_text(st, 0));
 		cJSON_AddStringToObject(c, "name", db_text(st, 1));
 		cJSON_AddNumberToObject(c, "occasions", sqlite3_column_int(st, 2));
-		cJSON_AddNumberToObject(c, "expected", sqlite3_column_double(st, 3));
-		cJSON_AddNumberToObject(c, "chance", sqlite3_column_double(st, 4));
+		cJSON_AddNumberToObject(c, "expected", round6(sqlite3_column_double(st, 3)));
+		cJSON_AddNumberToObject(c, "chance", round6(sqlite3_column_double(st, 4)));
 		cJSON_AddStringToObject(c, "venues", db_text(st, 5));
 		cJSON_AddStringToObject(c, "kinds", db_text(st, 6));
 		cJSON_AddStringToObject(c, "first_seen", db_text(st, 7));
@@ -1216,8 +1228,8 @@ static int add_cluster_of(struct db *db, cJSON *o, int64_t id, int64_t *cluster,
 
 		cJSON_AddNumberToObject(sc, "component", sqlite3_column_int(st, 4));
 		cJSON_AddNumberToObject(sc, "degree", sqlite3_column_int(st, 5));
-		cJSON_AddNumberToObject(sc, "pagerank", sqlite3_column_double(st, 6));
-		cJSON_AddNumberToObject(sc, "betweenness", sqlite3_column_double(st, 7));
+		cJSON_AddNumberToObject(sc, "pagerank", round6(sqlite3_column_double(st, 6)));
+		cJSON_AddNumberToObject(sc, "betweenness", round6(sqlite3_column_double(st, 7)));
 		if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
 			cJSON *c = cJSON_AddObjectToObject(o, "cluster");
 
