@@ -87,4 +87,25 @@ run_case graph-7.3 "what changed" 0 sqlite3 "$LOOKOUT_DB" \
 	 SELECT key, n_reports, first_night, night FROM series"
 run_case graph-7.4 "an earlier night is refused" 1 lookout graph --night 2026-11-09
 
+# The sample inbox through the real ingest and analyze stages: the
+# planted crew (a series joined by the plate 苏A7K39D) and the planted
+# companions (four hotel nights) must be found.  Counts depend on
+# analyze, so only the planted answers are checked.
+S="$T/sample.db"
+check graph-8.1 "ingest, analyze and graph the sample inbox" sh -c \
+	"'$LOOKOUT' --db '$S' ingest '$ROOT'/data/sample/inbox/* >/dev/null 2>&1;
+	 '$LOOKOUT' --db '$S' analyze >/dev/null && '$LOOKOUT' --db '$S' graph --night 2026-11-21 >/dev/null"
+check graph-8.2 "the planted series joins the crew's burglary, case and theft" sh -c \
+	"sqlite3 '$S' \"SELECT group_concat(r.source || '/' || r.ext_id, ' ') FROM series_report x
+	  JOIN report r ON r.id = x.report_id JOIN series s ON s.id = x.series_id
+	  WHERE s.key = '110/J20261101000007'\" | grep 'case/A3201022026000008' | grep -q '110/J20261119000010'"
+check graph-8.3 "the planted companions are found, unlikely by chance" sh -c \
+	"sqlite3 '$S' \"SELECT count(*) FROM companion c
+	  JOIN link l1 ON l1.a = c.a OR l1.b = c.a JOIN entity i1 ON i1.id IN (l1.a, l1.b)
+	  JOIN link l2 ON l2.a = c.b OR l2.b = c.b JOIN entity i2 ON i2.id IN (l2.a, l2.b)
+	  WHERE i1.key = 'idcard:320104199202268109' AND i2.key = 'idcard:320102199901082861'
+	  AND c.occasions >= 3 AND c.chance < 0.05\" | grep -qx 1"
+check graph-8.4 "one of the three shortest chains between their ID cards is the companion link" sh -c \
+	"'$LOOKOUT' --db '$S' query path idcard:320104199202268109 idcard:320102199901082861 --k 3 | grep -q companion"
+
 done_testing
