@@ -174,6 +174,19 @@ static int is_person(const struct mention *m)
 
 /* ---- entities ---- */
 
+/* A hash of an entity row's display and attributes, to skip writing them unchanged. */
+static uint64_t text_hash(const char *a, const char *b)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (const char *s = a ? a : ""; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	h = (h ^ 0xff) * 1099511628211ULL;
+	for (const char *s = b; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
 static void set_text(char **dst, const char *s)
 {
 	free(*dst);
@@ -244,10 +257,12 @@ static char *ident_attrs(struct az *az, const char *type, const char *value,
 
 /*
  * The entity of key type:value, created (or set up again after a
- * rebuild) when the run first meets it.  display may be NULL for value.
+ * rebuild) when the run first meets it, in report r.  display may be
+ * NULL for value; given_attrs NULL for what the value itself says.
  */
 static struct ent *ent_get(struct az *az, const char *type, const char *value,
-			   const char *display, const struct rep *r, struct err *err)
+			   const char *display, const char *given_attrs, const struct rep *r,
+			   struct err *err)
 {
 	char *key = xasprintf("%s:%s", type, value);
 	void **slot = strmap_put(&az->ents, key);
@@ -260,7 +275,7 @@ static struct ent *ent_get(struct az *az, const char *type, const char *value,
 		goto out;
 	if (!strcmp(type, "phone"))
 		service = hub_service(az->hub, value);
-	attrs = strcmp(type, "person") ? ident_attrs(az, type, value, service, 0) : xstrdup("{}");
+	attrs = given_attrs ? xstrdup(given_attrs) : ident_attrs(az, type, value, service, 0);
 	if (!display)
 		display = value;
 	/* Written as seen in this report, so the usual case (met once in a
@@ -282,6 +297,7 @@ static struct ent *ent_get(struct az *az, const char *type, const char *value,
 	set_text(&e->first, r->seen);
 	set_text(&e->last, r->seen);
 	ent_stored(e);
+	e->attrs_hash = text_hash(display, attrs);
 	az->sum->entities++;
 out:
 	free(attrs);
@@ -745,8 +761,8 @@ static int place_chain(struct az *az, struct item *it, const struct rep *r, stru
 
 		if (!pl.level[l])
 			continue;
-		e = strcmp(pl.level[l], it->m->value) ? ent_get(az, "place", pl.level[l], NULL, r, err)
-						      : it->e;
+		e = strcmp(pl.level[l], it->m->value)
+		    ? ent_get(az, "place", pl.level[l], NULL, NULL, r, err) : it->e;
 		if (!e) {
 			rc = -1;
 			break;
@@ -798,7 +814,7 @@ static int item_entities(struct az *az, const struct rep *r, struct err *err)
 
 		if (is_person(it->m))
 			continue;
-		it->e = ent_get(az, it->m->type, it->m->value, NULL, r, err);
+		it->e = ent_get(az, it->m->type, it->m->value, NULL, NULL, r, err);
 		if (!it->e)
 			return -1;
 		if (!strcmp(it->m->type, "place") && place_chain(az, it, r, err) < 0)
@@ -860,7 +876,8 @@ static int resolve_groups(struct az *az, const struct rep *r, struct err *err)
 	for (size_t gi = 0; gi < az->n_groups; gi++) {
 		struct group *g = &az->groups[gi];
 		const struct item *first = &az->items[g->first];
-		char sig[96], value[24];
+		char sig[96], value[24], *attrs;
+		struct resolve_person *p;
 		struct resolve_obs o;
 		int64_t n;
 
@@ -885,7 +902,11 @@ static int resolve_groups(struct az *az, const struct rep *r, struct err *err)
 		if (n == o.n)
 			az->sum->persons++;
 		snprintf(value, sizeof(value), "%lld", (long long)n);
-		g->e = ent_get(az, "person", value, g->name, r, err);
+		/* A new person's row is written whole at once. */
+		p = resolve_get(&az->res, n);
+		attrs = person_attrs(az, p);
+		g->e = ent_get(az, "person", value, p->display, attrs, r, err);
+		free(attrs);
 		if (!g->e)
 			return -1;
 		for (size_t i = 0; i < az->res.n_merges; i++) {
@@ -1140,18 +1161,6 @@ out:
 }
 
 /* ---- chunks and runs ---- */
-
-static uint64_t text_hash(const char *a, const char *b)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (const char *s = a ? a : ""; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	h = (h ^ 0xff) * 1099511628211ULL;
-	for (const char *s = b; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
 
 /* Write what the chunk changed in persons and entity counts. */
 static int flush(struct az *az, struct err *err)

@@ -327,7 +327,9 @@ int store_person(struct store *s, int64_t entity_id, const struct resolve_person
 	    (db_bind(s->st[PKEY_DEL], err, "I", entity_id) < 0 || run(s->st[PKEY_DEL], err) < 0 ||
 	     db_bind(s->st[FOUND_DEL], err, "I", entity_id) < 0 || run(s->st[FOUND_DEL], err) < 0))
 		return -1;
-	if (p->merged_into)
+	/* A person without keys can never be found again: only its entity
+	 * row (written by the caller) is worth keeping. */
+	if (p->merged_into || (!p->n_keys && !p->rewrite))
 		return 0;
 	if (db_bind(s->st[PERSON_UPSERT], err, "Isssii", entity_id, p->idcard,
 		    p->sex ? sex : NULL, p->birth[0] ? p->birth : NULL,

@@ -200,11 +200,12 @@ CREATE TABLE analyzed (
 	weight      REAL NOT NULL DEFAULT 0
 );
 
--- Person resolution state: what is known of each person, the strong
+-- Person resolution state of every person that has a strong key (one
+-- without can never be found again): what is known of it, the strong
 -- keys that find it ("idcard:ID", "name+phone:NAME|PHONE",
--- "name+birth:NAME|YYYY-MM-DD")
--- with the report that first gave each, and the founding mentions of
--- the persons merged into it ("REPORT:START" or "REPORT:FIELD").
+-- "name+birth:NAME|YYYY-MM-DD") with the report that first gave each,
+-- and the founding mentions of the persons merged into it, as
+-- "REPORT@START" for the text or "REPORT#FIELD.N" for a register field.
 CREATE TABLE person (
 	entity_id INTEGER PRIMARY KEY REFERENCES entity(id),
 	idcard    TEXT,
