@@ -83,17 +83,32 @@ struct ids_rule {
  */
 struct ids_pass {
 	pcre2_code *code;       /* owned */
-	char **needs;           /* owned, each owned; n_needs == 0: always run */
-	int *need_context;      /* owned: per need, a context list ("{qq}") or -1 for a literal */
+	int *needs;             /* owned: per need, a word of x->needs (>= 0) or a
+				   context list ("{qq}") as -1 - its index; n_needs == 0: always run */
 	size_t n_needs;
 };
 
-/* A context word, indexed by its first character for the label scanner. */
+/* A word of a dictionary: a label word, or a word a pass needs. */
 struct ids_word {
-	const char *w;          /* borrowed from its context list */
+	char *w;                /* owned */
 	size_t len;
-	int context;
+	int value;              /* the label's context list, or the need's index */
 	uint32_t first;         /* first code point, ASCII lower-cased */
+};
+
+/*
+ * Words indexed by their first character, longest first, so that one
+ * scan of the text finds them all with one hash probe a character
+ * (one big alternation would be tried by PCRE2 at every byte).  ASCII
+ * case is ignored; a bounded dictionary's words that begin or end with
+ * a letter do not touch another letter ("tel" is nothing in "hotel").
+ */
+struct ids_dict {
+	struct ids_word *words;
+	size_t n, cap;
+	int bounded;
+	size_t index[LABEL_SLOTS][2];   /* open hash: first character -> [from, to) of words */
+	uint32_t key[LABEL_SLOTS];
 };
 
 /* A context list of context.tsv: a name and its words. */
@@ -128,10 +143,9 @@ struct ids {
 	size_t n_passes;
 	struct ids_context *contexts;
 	size_t n_contexts, cap_contexts;
-	struct ids_word *words;         /* label words by first character, longest first */
-	size_t n_words;
-	size_t word_index[LABEL_SLOTS][2];   /* open hash: first character -> [from, to) of words */
-	uint32_t word_key[LABEL_SLOTS];
+	struct ids_dict labels_dict;    /* the context words; value: their list */
+	struct ids_dict needs_dict;     /* the words passes need; value: their index */
+	unsigned char *need_seen;       /* per need word: seen in the current text */
 	pcre2_match_data *md;           /* owned, shared by every pattern */
 	int ctx_notid, ctx_idcard, ctx_imei, ctx_bankcard, ctx_vin;  /* -1 when absent */
 	int ctx_fill, ctx_notvalue;
@@ -333,11 +347,11 @@ static uint32_t first_char(const char *s, size_t len, size_t *n)
 	return u[0] >= 'A' && u[0] <= 'Z' ? u[0] + 32u : u[0];
 }
 
-static size_t word_slot(const struct ids *x, uint32_t key)
+static size_t dict_slot(const struct ids_dict *d, uint32_t key)
 {
 	size_t i = (key * 2654435761u) & (LABEL_SLOTS - 1);
 
-	while (x->word_key[i] && x->word_key[i] != key)
+	while (d->key[i] && d->key[i] != key)
 		i = (i + 1) & (LABEL_SLOTS - 1);
 	return i;
 }
@@ -351,46 +365,64 @@ static int by_first_then_length(const void *pa, const void *pb)
 	return a->len > b->len ? -1 : a->len < b->len;
 }
 
-/*
- * Index the label words by their first character, longest first, so the
- * scanner tries only the words that can start where it stands: one
- * hash probe a character instead of one big alternation (which PCRE2
- * tries at every byte).
- */
+/* Add a word (copied) unless it is there; returns its value. */
+static int dict_add(struct ids_dict *d, const char *w, int value)
+{
+	struct ids_word *e;
+	size_t n;
+
+	for (size_t i = 0; i < d->n; i++)
+		if (strcmp(d->words[i].w, w) == 0)
+			return d->words[i].value;
+	d->words = xgrow(d->words, &d->cap, d->n + 1, sizeof(*d->words));
+	e = &d->words[d->n++];
+	e->w = xstrdup(w);
+	e->len = strlen(w);
+	e->value = value;
+	e->first = first_char(w, e->len, &n);
+	return value;
+}
+
+/* Sort the words and index them by first character, once all are added. */
+static int dict_build(struct ids_dict *d, struct err *err)
+{
+	if (d->n > 1)
+		qsort(d->words, d->n, sizeof(*d->words), by_first_then_length);
+	for (size_t i = 0; i < d->n; i++) {
+		size_t slot = dict_slot(d, d->words[i].first);
+
+		if (!d->key[slot]) {
+			if (i > LABEL_SLOTS / 2)
+				return err_set(err, "too many different first characters in the word lists");
+			d->key[slot] = d->words[i].first;
+			d->index[slot][0] = i;
+		}
+		d->index[slot][1] = i + 1;
+	}
+	return 0;
+}
+
+static void dict_release(struct ids_dict *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->words[i].w);
+	free(d->words);
+}
+
+/* The label words: every context list but the fillers. */
 static int index_labels(struct ids *x, struct err *err)
 {
 	int fill = context_index(x, "fill"), notvalue = context_index(x, "notvalue");
-	size_t cap = 0, n;
 
+	x->labels_dict.bounded = 1;
 	for (size_t i = 0; i < x->n_contexts; i++) {
 		sort_words(&x->contexts[i]);    /* for {name} alternations too: longest first */
 		if ((int)i == fill || (int)i == notvalue)
 			continue;       /* filler words join labels to values; they label nothing */
-		for (size_t k = 0; k < x->contexts[i].n; k++) {
-			struct ids_word *w;
-
-			x->words = xgrow(x->words, &cap, x->n_words + 1, sizeof(*x->words));
-			w = &x->words[x->n_words++];
-			w->w = x->contexts[i].words[k];
-			w->len = strlen(w->w);
-			w->context = (int)i;
-			w->first = first_char(w->w, w->len, &n);
-		}
+		for (size_t k = 0; k < x->contexts[i].n; k++)
+			dict_add(&x->labels_dict, x->contexts[i].words[k], (int)i);
 	}
-	if (x->n_words > 1)
-		qsort(x->words, x->n_words, sizeof(*x->words), by_first_then_length);
-	for (size_t i = 0; i < x->n_words; i++) {
-		size_t slot = word_slot(x, x->words[i].first);
-
-		if (!x->word_key[slot]) {
-			if (i > LABEL_SLOTS / 2)
-				return err_set(err, "too many different first characters in context.tsv");
-			x->word_key[slot] = x->words[i].first;
-			x->word_index[slot][0] = i;
-		}
-		x->word_index[slot][1] = i + 1;
-	}
-	return 0;
+	return dict_build(&x->labels_dict, err);
 }
 
 static int same_needs(const char *a, const char *b)
@@ -409,10 +441,9 @@ static int add_needs(struct ids *x, struct ids_pass *p, char *list, struct err *
 	int n = datafile_split(list, ' ', word, 64);
 
 	p->needs = xcalloc((size_t)n, sizeof(*p->needs));
-	p->need_context = xcalloc((size_t)n, sizeof(*p->need_context));
 	for (int k = 0; k < n; k++) {
 		size_t len = strlen(word[k]);
-		int c = -1;
+		int c;
 
 		if (len == 0)
 			continue;
@@ -420,9 +451,10 @@ static int add_needs(struct ids *x, struct ids_pass *p, char *list, struct err *
 			word[k][len - 1] = '\0';
 			if ((c = context_index(x, word[k] + 1)) < 0)
 				return err_set(err, "no context list '%s' in context.tsv", word[k] + 1);
+			p->needs[p->n_needs++] = -1 - c;
+		} else {
+			p->needs[p->n_needs++] = dict_add(&x->needs_dict, word[k], (int)x->needs_dict.n);
 		}
-		p->need_context[p->n_needs] = c;
-		p->needs[p->n_needs++] = xstrdup(word[k]);
 	}
 	return 0;
 }
@@ -466,7 +498,8 @@ static int build_passes(struct ids *x, struct err *err)
 			return err_prefix(err, "rules of type '%s'", kind_names[x->rules[i].kind]);
 		i = j;
 	}
-	return 0;
+	x->need_seen = xcalloc(x->needs_dict.n + 1, 1);
+	return dict_build(&x->needs_dict, err);
 }
 
 /* Today as YYYYMMDD in China Standard Time; LOOKOUT_NOW fixes it for tests. */
@@ -520,13 +553,12 @@ void ids_free(struct ids *x)
 	free(x->rules);
 	for (size_t i = 0; i < x->n_passes; i++) {
 		pcre2_code_free(x->passes[i].code);
-		for (size_t k = 0; k < x->passes[i].n_needs; k++)
-			free(x->passes[i].needs[k]);
 		free(x->passes[i].needs);
-		free(x->passes[i].need_context);
 	}
 	free(x->passes);
-	free(x->words);
+	dict_release(&x->labels_dict);
+	dict_release(&x->needs_dict);
+	free(x->need_seen);
 	for (size_t i = 0; i < x->n_contexts; i++) {
 		for (size_t k = 0; k < x->contexts[i].n; k++)
 			free(x->contexts[i].words[k]);
@@ -593,31 +625,26 @@ static void scan(struct ids *x, const struct ids_pass *p, const char *text, size
 }
 
 /* Whether the text holds one of the words a pass needs (or the pass needs none). */
-static int pass_needed(const struct ids *x, const struct ids_pass *p, const char *text,
-		       size_t len)
+static int pass_needed(const struct ids *x, const struct ids_pass *p)
 {
 	if (p->n_needs == 0)
 		return 1;
 	for (size_t i = 0; i < p->n_needs; i++) {
-		if (p->need_context[i] < 0) {
-			if (memmem(text, len, p->needs[i], strlen(p->needs[i])))
+		if (p->needs[i] >= 0) {
+			if (x->need_seen[p->needs[i]])
 				return 1;
 			continue;
 		}
 		for (size_t k = 0; k < x->n_labels; k++)
-			if (x->labels[k].context == p->need_context[i])
+			if (x->labels[k].context == -1 - p->needs[i])
 				return 1;
 	}
 	return 0;
 }
 
-static int ascii_letter_at(const char *text, size_t len, size_t i)
-{
-	return i < len && is_ascii_letter(text[i]);
-}
-
-/* Compare a label word with the text, ignoring ASCII case. */
-static int word_at(const struct ids_word *w, const char *text, size_t len, size_t i)
+/* Compare a word with the text at i, ignoring ASCII case. */
+static int word_at(const struct ids_dict *d, const struct ids_word *w, const char *text,
+		   size_t len, size_t i)
 {
 	if (i + w->len > len)
 		return 0;
@@ -627,37 +654,52 @@ static int word_at(const struct ids_word *w, const char *text, size_t len, size_
 		if (a != b && !(is_ascii_letter(a) && (a | 0x20) == (b | 0x20)))
 			return 0;
 	}
-	/* a word that begins or ends with a letter does not touch another letter */
+	if (!d->bounded)
+		return 1;
 	if (is_ascii_letter(w->w[0]) && i > 0 && is_ascii_letter(text[i - 1]))
 		return 0;
-	if (is_ascii_letter(w->w[w->len - 1]) && ascii_letter_at(text, len, i + w->len))
+	if (is_ascii_letter(w->w[w->len - 1]) && i + w->len < len &&
+	    is_ascii_letter(text[i + w->len]))
 		return 0;
 	return 1;
 }
 
-/* Find the labels of the text, leftmost and longest first, none overlapping. */
-static void find_labels(struct ids *x, const char *text, size_t len)
+/*
+ * One scan of the text for both dictionaries: the labels, leftmost and
+ * longest first and none overlapping, and every word a pass needs.
+ */
+static void find_words(struct ids *x, const char *text, size_t len)
 {
-	size_t i = 0, n;
+	const struct ids_dict *ld = &x->labels_dict, *nd = &x->needs_dict;
+	size_t i = 0, n, label_end = 0;
 
+	memset(x->need_seen, 0, nd->n);
 	while (i < len) {
 		uint32_t c = first_char(text + i, len - i, &n);
-		size_t slot = word_slot(x, c), hit = 0;
+		size_t slot = dict_slot(ld, c);
 
-		if (x->word_key[slot] == c) {
-			for (size_t k = x->word_index[slot][0]; k < x->word_index[slot][1] && !hit; k++) {
-				if (!word_at(&x->words[k], text, len, i))
+		if (i >= label_end && ld->key[slot] == c) {
+			for (size_t k = ld->index[slot][0]; k < ld->index[slot][1]; k++) {
+				const struct ids_word *w = &ld->words[k];
+
+				if (!word_at(ld, w, text, len, i))
 					continue;
-				hit = x->words[k].len;
 				x->labels = xgrow(x->labels, &x->cap_labels, x->n_labels + 1,
 						  sizeof(*x->labels));
 				x->labels[x->n_labels].start = i;
-				x->labels[x->n_labels].end = i + hit;
-				x->labels[x->n_labels].context = x->words[k].context;
+				x->labels[x->n_labels].end = i + w->len;
+				x->labels[x->n_labels].context = w->value;
 				x->n_labels++;
+				label_end = i + w->len;
+				break;
 			}
 		}
-		i += hit ? hit : n;
+		slot = dict_slot(nd, c);
+		if (nd->key[slot] == c)
+			for (size_t k = nd->index[slot][0]; k < nd->index[slot][1]; k++)
+				if (word_at(nd, &nd->words[k], text, len, i))
+					x->need_seen[nd->words[k].value] = 1;
+		i += n;
 	}
 }
 
@@ -970,9 +1012,9 @@ int ids_extract(struct ids *x, const char *text, size_t len, struct mention_list
 	sbuf_reset(&x->arena);
 	if (!utf8_valid(text, len))
 		return -1;
-	find_labels(x, text, len);
+	find_words(x, text, len);
 	for (size_t p = 0; p < x->n_passes; p++)
-		if (pass_needed(x, &x->passes[p], text, len))
+		if (pass_needed(x, &x->passes[p]))
 			scan(x, &x->passes[p], text, len, on_match);
 
 	if (x->n_cands == 0)
