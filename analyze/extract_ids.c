@@ -1,23 +1,28 @@
 /*
  * extract_ids: the identifier and value extractor.
  *
- * Design.  Each rule of data/rules/ids.tsv is one PCRE2 pattern, compiled
- * once and JIT-compiled, run in one pass over the text.  A pattern only
- * finds where a candidate stands (capture group 1 when the pattern has
- * one, so a pattern may require its context words, "QQ号" or "微信",
- * without making them part of the span); the checks that decide what
- * it is live in C (analyze/validate, analyze/values): check digits,
- * birth dates, plate grammar, the arithmetic of Chinese numerals.
+ * Design.  Each rule of data/rules/ids.tsv is one PCRE2 pattern.  The
+ * consecutive rules of one type are joined into one JIT-compiled
+ * pattern (each alternative marked with its rule), run in one pass over
+ * the text: PCRE2's cost is per byte and per pass, so there are as many
+ * passes as types, and a pass whose words (the needs column) are absent
+ * from the text is not run at all.  A pattern only finds where a
+ * candidate stands (capture group 1 when the pattern has one, so a
+ * pattern may require its context words, "QQ号" or "微信", without
+ * making them part of the span); the checks that decide what it is live
+ * in C (analyze/validate, analyze/values): check digits, birth dates,
+ * plate grammar, the arithmetic of Chinese numerals.
  *
- * Context.  A number alone rarely says what it is.  One more pattern,
- * built from data/rules/context.tsv, finds the labels in the text
- * (卡号, 身份证, 串号, 订单号 ...).  The label nearest before a
- * candidate, within a short window, decides for the kinds that need it:
- * a bank card needs a bank label (before it, or touching its end:
- * "向6222...账户转账"); a 15-digit number that is both a valid
- * legacy ID and a Luhn-valid IMEI is an ID only after an ID label; any
- * number right after an order, waybill or serial label is no identifier.
- * Patterns may also name a context list as {name}, expanded to the
+ * Context.  A number alone rarely says what it is.  The words of
+ * data/rules/context.tsv (卡号, 身份证, 串号, 订单号 ...) are found by
+ * one scan of the text with a first-character hash, the same scan that
+ * finds the passes' needs.  The label nearest before a candidate, within
+ * a short window, decides for the kinds that need it: a bank card needs
+ * a bank label (before it, touching its end: "向6222...账户转账", or
+ * before the first card of a list); a 15-digit number that is both a
+ * valid legacy ID and a Luhn-valid IMEI is an ID only after an ID
+ * label; any number right after an order, waybill or serial label is no
+ * identifier.  Patterns name a context list as {name}, expanded to the
  * alternation of its words, so the words live in one file.
  *
  * Overlaps.  All candidates of all rules are collected first; then the
