@@ -380,15 +380,19 @@ static void test_record_rejected(void **state)
 	assert_int_equal(build(&row, &rec, kv1, num), 1);
 	assert_string_equal(rec.reject, "field 'text' is a number, expected text");
 	ingest_record_release(&rec);
+	ingest_row_release(&row);
 	assert_int_equal(build(&row, &rec, kv2, list), 1);
 	assert_string_equal(rec.reject, "field 'phone' is a list, expected text");
 	ingest_record_release(&rec);
+	ingest_row_release(&row);
 	assert_int_equal(build(&row, &rec, kv3, NULL), 1);
 	assert_non_null(strstr(rec.reject, "no text and no identifying field"));
 	ingest_record_release(&rec);
+	ingest_row_release(&row);
 	assert_int_equal(build(&row, &rec, kv4, list), 1);
 	assert_string_equal(rec.reject, "persons[0].name is not text");
 	ingest_record_release(&rec);
+	ingest_row_release(&row);
 	/* A person's name is enough, normalised, role lower-cased. */
 	assert_int_equal(build(&row, &rec, kv5, list), 0);
 	assert_string_equal(row.fields, "{\"persons\":[{\"name\":\"张三\",\"role\":\"suspect\"}]}");
