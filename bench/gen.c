@@ -205,12 +205,14 @@ static void make_person(struct person *p, int idx)
 	snprintf(p->phone, sizeof(p->phone), "%s%08d", PICK(mobile_heads), (idx * 7919 + 1234567) % 100000000);
 	p->plate[0] = '\0';
 	if (chance(300)) {
+		/* GA 36: at most two letters among the five, the rest digits. */
 		char tail[6];
+		int letters = rnd(3);
 
 		for (int i = 0; i < 5; i++)
-			tail[i] = plate_chars[rnd((int)strlen(plate_chars))];
-		if (tail[0] >= '0' && tail[0] <= '9')
-			tail[0] = 'A' + (char)rnd(8);
+			tail[i] = (char)('0' + rnd(10));
+		for (int i = 0; i < letters; i++)
+			tail[rnd(5)] = plate_chars[rnd(24)];
 		snprintf(p->plate, sizeof(p->plate), "苏A%.5s", tail);
 	}
 	snprintf(p->imei, sizeof(p->imei), "35%012d", (idx * 104729 + 77) % 1000000000);

@@ -92,6 +92,10 @@ run_case graph-7.4 "an earlier night is refused" 1 lookout graph --night 2026-11
 # companions (four hotel nights) must be found.  Counts depend on
 # analyze, so only the planted answers are checked.
 S="$T/sample.db"
+# The planted companions' ID numbers, from the generator's truth file.
+COMP=$(sed -n 's/.*"kind":"companion","subject":"\([0-9X]*\)|\([0-9X]*\)".*/\1 \2/p' "$ROOT/data/sample/truth.jsonl")
+C1=${COMP% *}
+C2=${COMP#* }
 check graph-8.1 "ingest, analyze and graph the sample inbox" sh -c \
 	"'$LOOKOUT' --db '$S' ingest '$ROOT'/data/sample/inbox/* >/dev/null 2>&1;
 	 '$LOOKOUT' --db '$S' analyze >/dev/null && '$LOOKOUT' --db '$S' graph --night 2026-11-21 >/dev/null"
@@ -103,15 +107,15 @@ check graph-8.3 "the planted companions are found, unlikely by chance" sh -c \
 	"sqlite3 '$S' \"SELECT count(*) FROM companion c
 	  JOIN link l1 ON l1.a = c.a OR l1.b = c.a JOIN entity i1 ON i1.id IN (l1.a, l1.b)
 	  JOIN link l2 ON l2.a = c.b OR l2.b = c.b JOIN entity i2 ON i2.id IN (l2.a, l2.b)
-	  WHERE i1.key = 'idcard:320104199202268109' AND i2.key = 'idcard:320102199901082861'
+	  WHERE i1.key = 'idcard:$C1' AND i2.key = 'idcard:$C2'
 	  AND c.occasions >= 3 AND c.chance < 0.05\" | grep -qx 1"
 holder() {
 	sqlite3 "$S" "SELECT p.key FROM link l JOIN entity i ON i.id IN (l.a, l.b)
 		JOIN entity p ON p.id IN (l.a, l.b) AND p.type = 'person'
 		WHERE i.key = 'idcard:$1' AND l.type = 'holds'"
 }
-P1=$(holder 320104199202268109)
-P2=$(holder 320102199901082861)
+P1=$(holder "$C1")
+P2=$(holder "$C2")
 run_case graph-8.4 "the chain between the two companions is their companion link" 0 sh -c \
 	"'$LOOKOUT' --db '$S' query path '$P1' '$P2' | sed -n 's/.*-\\[\\(.*\\)\\]- .*/\\1/p'"
 
