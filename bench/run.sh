@@ -33,6 +33,12 @@ stage() {
 	}'
 }
 
+echo
+echo "## one core, per component (texts of about 190 bytes)"
+for b in bench_norm bench_date bench_extract bench_names; do
+	[ -x "$BUILD/bench/$b" ] && "$BUILD/bench/$b" 2>&1 | sed 's/^/  /'
+done
+
 for n in $SIZES; do
 	days=100
 	per=$((n / days))
