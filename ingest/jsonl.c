@@ -3,7 +3,8 @@
  * own (cJSON), so a broken line is quarantined and the next one read.
  * Every member becomes a field: strings as they are, numbers as written,
  * lists and objects as their JSON text; record.c decides which types a
- * field may have.  Blank lines are skipped, not quarantined.
+ * field may have.  Blank lines are skipped, not quarantined; a line with
+ * a \u0000 escape is quarantined, as cJSON would cut the string there.
  */
 #include "ingest/reader.h"
 
@@ -42,12 +43,34 @@ static void add_member(struct ingest_record *r, const cJSON *m)
 	}
 }
 
+/*
+ * cJSON ends a string at a \u0000 escape, so the rest of the text (or
+ * of a field name) would be lost without a word: such a record is
+ * quarantined like one with a raw NUL byte.
+ */
+static int nul_escape(const char *s, size_t n)
+{
+	for (size_t i = 0; i + 6 <= n; i++) {
+		if (s[i] != '\\')
+			continue;
+		if (s[i + 1] == 'u' && !memcmp(s + i + 2, "0000", 4))
+			return 1;
+		i++;    /* the escaped character, which may be a backslash */
+	}
+	return 0;
+}
+
 static void parse_line(struct ingest_record *r, const char *s, size_t n)
 {
 	const char *end = NULL;
-	cJSON *obj = cJSON_ParseWithLengthOpts(s, n, &end, 0);
+	cJSON *obj;
 	const cJSON *m;
 
+	if (nul_escape(s, n)) {
+		ingest_record_reject(r, "NUL character (\\u0000) in record");
+		return;
+	}
+	obj = cJSON_ParseWithLengthOpts(s, n, &end, 0);
 	if (!obj) {
 		size_t at = end && end >= s ? (size_t)(end - s) : 0;
 
