@@ -1,7 +1,8 @@
 /*
  * reader: the record every reader fills.  Fields are copied so a reader
  * may reuse its buffers; the field array is kept across records so a
- * long file does not allocate it again for every row.
+ * long file does not allocate it again for every row.  A record of more
+ * than MAX_FIELDS fields is rejected.
  */
 #include "ingest/reader.h"
 #include "common/xalloc.h"
@@ -10,6 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/*
+ * No real export has more fields than this; a record with more (a CSV
+ * row of 100,000 columns fits in INGEST_MAX_RECORD) is quarantined,
+ * since building a row costs time quadratic in its unknown fields.
+ */
+#define MAX_FIELDS 1000
 
 void ingest_record_init(struct ingest_record *r)
 {
@@ -52,6 +60,11 @@ void ingest_record_add(struct ingest_record *r, const char *name, size_t nlen,
 {
 	struct ingest_field *f;
 
+	if (r->n >= MAX_FIELDS) {
+		if (!r->reject)
+			ingest_record_reject(r, "record has more than %d fields", MAX_FIELDS);
+		return;
+	}
 	r->f = xgrow(r->f, &r->cap, r->n + 1, sizeof(*r->f));
 	f = &r->f[r->n++];
 	f->name = xstrndup(name, nlen);
