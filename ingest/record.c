@@ -437,6 +437,13 @@ int ingest_row_build(const struct ingest_rowctx *c, struct ingest_record *rec,
 		   DATE_FLAG_OCCURRED);
 	free(received);
 	free(occurred);
+	/*
+	 * A register row carries only its check-in or sale time: that is
+	 * when it was registered, so it also dates the record's arrival
+	 * (the night a row belongs to is judged by received_at).
+	 */
+	if (!row->received_at && row->occurred_at && !row->received_text)
+		row->received_at = xstrdup(row->occurred_at);
 
 	row->place = norm_field(&b, "place", err, &rc);
 	parse_coord(&b, "lat", 90, &row->lat, &row->has_lat, err, &rc);
