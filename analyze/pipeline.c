@@ -361,53 +361,63 @@ static int load_entities(struct az *az, struct err *err)
 	return rc;
 }
 
-static int load_persons(struct az *az, struct err *err)
+typedef void (*row_fn)(struct az *az, sqlite3_stmt *st);
+
+/* Call fn on each row of a query without parameters. */
+static int load_rows(struct az *az, const char *sql, row_fn fn, struct err *err)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
 	int rc;
 
-	rc = db_prepare(az->db, &st, "SELECT substr(e.key, 8), p.idcard, p.sex, p.birth,"
-			" p.birth_lo, p.birth_hi, e.display FROM person p"
-			" JOIN entity e ON e.id = p.entity_id ORDER BY 1", err);
-	while (rc == 0 && (rc = db_step(st, err)) == 1) {
-		resolve_load_person(&az->res, sqlite3_column_int64(st, 0), db_text(st, 1),
-				    db_text(st, 2)[0], db_text(st, 3), sqlite3_column_int(st, 4),
-				    sqlite3_column_int(st, 5), db_text(st, 6));
-		rc = 0;
-	}
-	db_finalize(st);
-	if (rc < 0)
+	if (db_prepare(az->db, &st, sql, err) < 0)
 		return -1;
-	rc = db_prepare(az->db, &st, "SELECT substr(e.key, 8), k.key, k.report_id FROM person_key k"
-			" JOIN entity e ON e.id = k.entity_id ORDER BY k.report_id, k.key", err);
-	while (rc == 0 && (rc = db_step(st, err)) == 1) {
-		struct resolve_person *p = resolve_get(&az->res, sqlite3_column_int64(st, 0));
+	while ((rc = db_step(st, err)) == 1)
+		fn(az, st);
+	db_finalize(st);
+	return rc;
+}
 
-		if (p)
-			resolve_load_key(&az->res, p, db_text(st, 1), sqlite3_column_int64(st, 2));
-		rc = 0;
-	}
-	db_finalize(st);
-	if (rc < 0)
-		return -1;
-	rc = db_prepare(az->db, &st, "SELECT substr(e.key, 8), f.sig FROM person_founder f"
-			" JOIN entity e ON e.id = f.entity_id ORDER BY 1, 2", err);
-	while (rc == 0 && (rc = db_step(st, err)) == 1) {
-		struct resolve_person *p = resolve_get(&az->res, sqlite3_column_int64(st, 0));
+static void person_row(struct az *az, sqlite3_stmt *st)
+{
+	resolve_load_person(&az->res, sqlite3_column_int64(st, 0), db_text(st, 1),
+			    db_text(st, 2)[0], db_text(st, 3), sqlite3_column_int(st, 4),
+			    sqlite3_column_int(st, 5), db_text(st, 6));
+}
 
-		if (p)
-			resolve_load_founder(&az->res, p, db_text(st, 1));
-		rc = 0;
-	}
-	db_finalize(st);
-	if (rc < 0)
+static void key_row(struct az *az, sqlite3_stmt *st)
+{
+	struct resolve_person *p = resolve_get(&az->res, sqlite3_column_int64(st, 0));
+
+	if (p)
+		resolve_load_key(&az->res, p, db_text(st, 1), sqlite3_column_int64(st, 2));
+}
+
+static void founder_row(struct az *az, sqlite3_stmt *st)
+{
+	struct resolve_person *p = resolve_get(&az->res, sqlite3_column_int64(st, 0));
+
+	if (p)
+		resolve_load_founder(&az->res, p, db_text(st, 1));
+}
+
+static void never_row(struct az *az, sqlite3_stmt *st)
+{
+	resolve_add_never(&az->res, db_text(st, 0), db_text(st, 1));
+}
+
+static int load_persons(struct az *az, struct err *err)
+{
+	if (load_rows(az, "SELECT substr(e.key, 8), p.idcard, p.sex, p.birth, p.birth_lo,"
+		      " p.birth_hi, e.display FROM person p JOIN entity e ON e.id = p.entity_id"
+		      " ORDER BY e.id", person_row, err) < 0 ||
+	    load_rows(az, "SELECT substr(e.key, 8), k.key, k.report_id FROM person_key k"
+		      " JOIN entity e ON e.id = k.entity_id ORDER BY k.report_id, k.key",
+		      key_row, err) < 0 ||
+	    load_rows(az, "SELECT substr(e.key, 8), f.sig FROM person_founder f"
+		      " JOIN entity e ON e.id = f.entity_id ORDER BY e.id, f.sig",
+		      founder_row, err) < 0 ||
+	    load_rows(az, "SELECT a, b FROM resolve_never", never_row, err) < 0)
 		return -1;
-	rc = db_prepare(az->db, &st, "SELECT a, b FROM resolve_never", err);
-	while (rc == 0 && (rc = db_step(st, err)) == 1) {
-		resolve_add_never(&az->res, db_text(st, 0), db_text(st, 1));
-		rc = 0;
-	}
-	db_finalize(st);
 	/* Loading is not a change. */
 	for (size_t i = 0; i < az->res.n; i++) {
 		struct resolve_person *p = az->res.v[i];
@@ -416,7 +426,7 @@ static int load_persons(struct az *az, struct err *err)
 		p->n_keys_stored = p->n_keys;
 		p->n_founders_stored = p->n_founders;
 	}
-	return rc < 0 ? -1 : 0;
+	return 0;
 }
 
 /* ---- the report's mentions ---- */
