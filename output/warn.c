@@ -238,16 +238,21 @@ static void mask_add(struct warn_ctx *w, const char *s)
 /* Informant codes (the part after "informant:") and reporters' names. */
 static int load_mask(struct warn_ctx *w, struct err *err)
 {
+	/* Ranges on source and the partial index on informant, not scans. */
+#define INFORMANT_REPORTS \
+	"WITH inf(id) AS (SELECT id FROM report WHERE source >= 'informant:' AND source < 'informant;'" \
+	" UNION SELECT id FROM report WHERE informant = 1) "
 	static const char *const sql[] = {
-		"SELECT DISTINCT source FROM report WHERE source LIKE 'informant:%'",
-		"SELECT DISTINCT substr(source, 11) FROM report WHERE source LIKE 'informant:%'",
-		"SELECT DISTINCT e.display FROM report r JOIN mention m ON m.report_id = r.id"
+		"SELECT DISTINCT source FROM report WHERE source >= 'informant:' AND source < 'informant;'",
+		"SELECT DISTINCT substr(source, 11) FROM report"
+		" WHERE source >= 'informant:' AND source < 'informant;'",
+		INFORMANT_REPORTS
+		"SELECT DISTINCT e.display FROM inf JOIN mention m ON m.report_id = inf.id"
 		" JOIN entity e ON e.id = m.entity_id"
-		" WHERE (r.informant = 1 OR r.source LIKE 'informant:%')"
-		" AND e.type = 'person' AND m.role = 'reporter' AND e.display IS NOT NULL",
-		"SELECT DISTINCT json_extract(fields, '$.name') FROM report"
-		" WHERE (informant = 1 OR source LIKE 'informant:%')"
-		" AND json_extract(fields, '$.name') IS NOT NULL",
+		" WHERE e.type = 'person' AND m.role = 'reporter' AND e.display IS NOT NULL",
+		INFORMANT_REPORTS
+		"SELECT DISTINCT json_extract(r.fields, '$.name') FROM inf JOIN report r ON r.id = inf.id"
+		" WHERE json_extract(r.fields, '$.name') IS NOT NULL",
 	};
 
 	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
@@ -445,13 +450,16 @@ static int build_reports(struct warn_ctx *w, struct err *err)
 		    "CREATE INDEX IF NOT EXISTS temp.warn_rep_day ON warn_rep(day);"
 		    "DELETE FROM temp.warn_rep", err) < 0)
 		return -1;
-	if (db_run(w->db, err,
-		   "INSERT INTO warn_rep SELECT id, substr(coalesce(received_at, occurred_at), 1, 10),"
-		   " substr(coalesce(occurred_at, received_at), 1, 10), kind,"
-		   " informant = 1 OR source LIKE 'informant:%'"
-		   " FROM report WHERE " WARN_NOT_RESENT("report")
-		   " AND ((received_at >= ?1 AND received_at < ?2)"
-		   "  OR (received_at IS NULL AND occurred_at >= ?1 AND occurred_at < ?2))",
+	/* Two statements, so that the first can use the index on received_at. */
+#define WARN_REP_INSERT \
+	"INSERT INTO warn_rep SELECT id, substr(coalesce(received_at, occurred_at), 1, 10)," \
+	" substr(coalesce(occurred_at, received_at), 1, 10), kind," \
+	" informant = 1 OR source LIKE 'informant:%'" \
+	" FROM report WHERE " WARN_NOT_RESENT("report")
+	if (db_run(w->db, err, WARN_REP_INSERT " AND received_at >= ?1 AND received_at < ?2",
+		   "ss", start, end) < 0 ||
+	    db_run(w->db, err, WARN_REP_INSERT
+		   " AND received_at IS NULL AND occurred_at >= ?1 AND occurred_at < ?2",
 		   "ss", start, end) < 0)
 		return -1;
 	return 0;
@@ -691,6 +699,9 @@ int warn_run(struct db *db, const struct warn_opts *opts, struct warn_summary *s
 	if (warn_conf_load(&w.conf, conf_path, err) < 0)
 		goto out;
 	load_categories(&w);
+	/* The detectors' temporary tables are small; keep them off the disk. */
+	if (db_exec(db, "PRAGMA temp_store = MEMORY", err) < 0)
+		goto out;
 	w.areas = xasprintf(" %s ", warn_conf_str(&w.conf, "area_levels",
 						 "province city district street community"));
 	if (db_begin(db, err) < 0)

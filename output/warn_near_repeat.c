@@ -7,7 +7,9 @@
  *
  *   building  the same most specific place, within building_days;
  *   street    the same road (the place key cut after its last 路, 街, 巷
- *             or 道 that is not 街道), within street_days;
+ *             or 道 that is not 街道) and house numbers at most
+ *             street_numbers apart (next door, a few doors down), within
+ *             street_days — a whole road is too long to be "near";
  *   distance  both with coordinates, at most distance_m metres apart,
  *             within distance_days.
  *
@@ -19,6 +21,7 @@
 #include "common/xalloc.h"
 
 #include <cJSON.h>
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +39,13 @@ struct crime {
 	char *category;
 	struct warn_strs places;
 	struct warn_strs roads;
+	long *number;             /* beside roads: the house number, -1 unknown */
+	size_t cap_number;
+};
+
+/* The parameters, read once: nr_match runs for every pair of crimes. */
+struct nr_params {
+	double building_days, street_days, street_numbers, distance_days, distance_m;
 };
 
 struct nr_group {
@@ -45,6 +55,25 @@ struct nr_group {
 	long last_earlier;
 	const char *category;
 };
+
+/* The house number of a place key ("...幸福路12号" -> 12), or -1. */
+static long house_number(const char *key)
+{
+	const char *hao = NULL, *p = key;
+	long n = 0, scale = 1;
+
+	while ((p = strstr(p, "号"))) {
+		hao = p;
+		p += 3;
+	}
+	if (!hao || hao == key || !isdigit((unsigned char)hao[-1]))
+		return -1;
+	for (p = hao - 1; p >= key && isdigit((unsigned char)*p) && scale < 1000000; p--) {
+		n += (*p - '0') * scale;
+		scale *= 10;
+	}
+	return n;
+}
 
 /* The road part of a place key, or NULL: cut after the last 路/街/巷/道. */
 static char *road_of(const char *key)
@@ -116,8 +145,12 @@ static int load_crimes(struct warn_ctx *w, struct crime **out, size_t *n, struct
 		for (size_t k = 0; k < c->places.n; k++) {
 			char *road = road_of(c->places.v[k]);
 
-			if (road)
+			if (road && !warn_strs_has(&c->roads, road)) {
 				warn_strs_add(&c->roads, road);
+				c->number = xgrow(c->number, &c->cap_number, c->roads.n,
+						  sizeof(*c->number));
+				c->number[c->roads.n - 1] = house_number(c->places.v[k]);
+			}
 			free(road);
 		}
 	}
@@ -129,29 +162,29 @@ out:
 }
 
 /* The match of an earlier crime e with tonight's t, or -1; *subject borrowed. */
-static int nr_match(struct warn_ctx *w, const struct crime *t, const struct crime *e,
+static int nr_match(const struct nr_params *np, const struct crime *t, const struct crime *e,
 		    const char **subject)
 {
 	long gap = t->occ - e->occ;
 
 	if (gap < 0 || e->occ < 0)
 		return -1;
-	for (size_t i = 0; i < t->places.n; i++)
-		if (gap <= warn_param(w, WARN_NEAR_REPEAT, "building_days", 14) &&
-		    warn_strs_has(&e->places, t->places.v[i])) {
+	for (size_t i = 0; gap <= np->building_days && i < t->places.n; i++)
+		if (warn_strs_has(&e->places, t->places.v[i])) {
 			*subject = t->places.v[i];
 			return NR_BUILDING;
 		}
-	for (size_t i = 0; i < t->roads.n; i++)
-		if (gap <= warn_param(w, WARN_NEAR_REPEAT, "street_days", 7) &&
-		    warn_strs_has(&e->roads, t->roads.v[i])) {
-			*subject = t->roads.v[i];
-			return NR_STREET;
-		}
+	for (size_t i = 0; gap <= np->street_days && i < t->roads.n; i++)
+		for (size_t j = 0; j < e->roads.n; j++)
+			if (t->number[i] >= 0 && e->number[j] >= 0 &&
+			    labs(t->number[i] - e->number[j]) <= np->street_numbers &&
+			    !strcmp(t->roads.v[i], e->roads.v[j])) {
+				*subject = t->roads.v[i];
+				return NR_STREET;
+			}
 	if (!isnan(t->lat) && !isnan(e->lat) && !isnan(t->lon) && !isnan(e->lon) &&
-	    gap <= warn_param(w, WARN_NEAR_REPEAT, "distance_days", 7) &&
-	    metres(t->lat, t->lon, e->lat, e->lon) <= warn_param(w, WARN_NEAR_REPEAT, "distance_m", 200) &&
-	    t->places.n) {
+	    gap <= np->distance_days &&
+	    metres(t->lat, t->lon, e->lat, e->lon) <= np->distance_m && t->places.n) {
 		*subject = t->places.v[0];
 		return NR_DISTANCE;
 	}
@@ -173,9 +206,10 @@ static void nr_raise(struct warn_ctx *w, const struct nr_group *g)
 	snprintf(dkey, sizeof(dkey), "%s_days", g->level == NR_BUILDING ? "building" :
 		 g->level == NR_STREET ? "street" : "distance");
 	days = (int)warn_param(w, WARN_NEAR_REPEAT, dkey, 7);
-	c->severity = warn_severity(warn_param(w, WARN_NEAR_REPEAT, skey, 55) +
-				    warn_param(w, WARN_NEAR_REPEAT, "severity_per_report", 5) *
-				    ((double)earlier - 1));
+	c->severity = warn_severity(fmin(warn_param(w, WARN_NEAR_REPEAT, skey, 55) +
+					 warn_param(w, WARN_NEAR_REPEAT, "severity_per_report", 5) *
+					 ((double)earlier - 1),
+					 warn_param(w, WARN_NEAR_REPEAT, "severity_max", 85)));
 	warn_cand_subject(c, (const char *const *)&g->subject, 1);
 	warn_cand_entity(c, g->subject);
 	for (size_t i = 0; i < g->tonight_ids.n; i++)
@@ -206,6 +240,13 @@ int warn_near_repeat(struct warn_ctx *w, struct err *err)
 	struct nr_group *g = NULL;
 	size_t n = 0, ng = 0, capg = 0;
 	int rc = -1;
+	struct nr_params np = {
+		warn_param(w, WARN_NEAR_REPEAT, "building_days", 14),
+		warn_param(w, WARN_NEAR_REPEAT, "street_days", 7),
+		warn_param(w, WARN_NEAR_REPEAT, "street_numbers", 6),
+		warn_param(w, WARN_NEAR_REPEAT, "distance_days", 7),
+		warn_param(w, WARN_NEAR_REPEAT, "distance_m", 200),
+	};
 
 	if (load_crimes(w, &cr, &n, err) < 0)
 		goto out;
@@ -222,7 +263,7 @@ int warn_near_repeat(struct warn_ctx *w, struct err *err)
 			if (j == i || cr[j].occ > cr[i].occ ||
 			    (cr[j].occ == cr[i].occ && cr[j].id > cr[i].id))
 				continue;
-			level = nr_match(w, &cr[i], &cr[j], &subject);
+			level = nr_match(&np, &cr[i], &cr[j], &subject);
 			if (level < 0)
 				continue;
 			for (k = 0; k < ng && strcmp(g[k].subject, subject); k++)
@@ -267,6 +308,7 @@ out:
 		free(cr[i].category);
 		warn_strs_release(&cr[i].places);
 		warn_strs_release(&cr[i].roads);
+		free(cr[i].number);
 	}
 	free(cr);
 	return rc;

@@ -7,11 +7,11 @@
  * otherwise each place entity a report mentions is counted as it is).
  * warn.conf's spike.levels says which levels are judged.
  *
- * Two passes keep a large database cheap: first the (place, category)
- * pairs with at least spike.min_count reports in the last min_count_days
- * (3 in 3 days), one of them tonight — the only ones that can alarm, and
- * what keeps 0 -> 1 from alarming — then the daily history of just those
- * pairs.  With less than spike.farrington_min_days
+ * One pass over the span's reports counts every (place, category, day)
+ * into a temporary table; from it come the pairs with at least
+ * spike.min_count reports in the last min_count_days (3 in 3 days), one
+ * of them tonight — the only ones that can alarm, and what keeps 0 -> 1
+ * from alarming — and their daily histories.  With less than spike.farrington_min_days
  * of history in the database the day is judged by EARS (spike.method,
  * C2 by default: a 7-day baseline behind a 2-day guard band); with more,
  * the last 7 days are judged by Farrington-flexible against the same
@@ -28,46 +28,48 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The place entity ?1 and, when analyze keeps a hierarchy, all below it. */
-#define BELOW_PLAIN "WITH d(id) AS (SELECT ?1)"
-#define BELOW_TREE "WITH RECURSIVE d(id) AS (SELECT ?1 UNION" \
-	" SELECT p.entity_id FROM place p JOIN d ON p.parent_id = d.id)"
-#define HISTORY \
-	" SELECT substr(coalesce(r.received_at, r.occurred_at), 1, 10) AS day," \
-	" count(DISTINCT r.id) FROM d JOIN mention m ON m.entity_id = d.id" \
-	" JOIN report r ON r.id = m.report_id" \
-	" JOIN report_category rc ON rc.report_id = r.id AND rc.category = ?2" \
-	" WHERE " WARN_NOT_RESENT("r") " AND day >= ?3 AND day <= ?4 GROUP BY day"
-#define REPORTS \
-	" SELECT DISTINCT r.id FROM d JOIN mention m ON m.entity_id = d.id" \
-	" JOIN report r ON r.id = m.report_id" \
-	" JOIN report_category rc ON rc.report_id = r.id AND rc.category = ?2" \
-	" WHERE " WARN_NOT_RESENT("r") \
-	" AND substr(coalesce(r.received_at, r.occurred_at), 1, 10) BETWEEN ?3 AND ?4" \
-	" ORDER BY r.id"
-
 /*
- * The pairs of the recent days (?3 .. ?1), each place with its ancestors
- * when there is a tree: at least ?2 reports in those days, one tonight.
+ * warn_count: reports a day for every (place, category) of the span,
+ * each report counted for its places and all their ancestors when
+ * analyze keeps a hierarchy.  One pass over the span's reports (taken
+ * by date first, hence MATERIALIZED and CROSS JOIN, which fix SQLite's
+ * join order); the pairs and their histories are then read by index.
  */
-#define TONIGHT_PLAIN \
-	"WITH rp(report_id, entity_id, day) AS (SELECT DISTINCT m.report_id, m.entity_id, w.day" \
-	" FROM warn_rep w JOIN mention m ON m.report_id = w.report_id" \
-	" JOIN entity e ON e.id = m.entity_id AND e.type = 'place' WHERE w.day BETWEEN ?3 AND ?1)"
-#define TONIGHT_TREE \
-	"WITH RECURSIVE rp(report_id, entity_id, day) AS (SELECT DISTINCT m.report_id," \
-	" m.entity_id, w.day FROM warn_rep w JOIN mention m ON m.report_id = w.report_id" \
-	" JOIN entity e ON e.id = m.entity_id AND e.type = 'place' WHERE w.day BETWEEN ?3 AND ?1" \
+#define SPAN_REPORTS \
+	"WITH RECURSIVE d(id, day) AS MATERIALIZED" \
+	" (SELECT id, substr(coalesce(received_at, occurred_at), 1, 10)" \
+	" FROM report r WHERE " WARN_NOT_RESENT("r") \
+	" AND ((received_at >= ?1 AND received_at < ?2)" \
+	"  OR (received_at IS NULL AND occurred_at >= ?1 AND occurred_at < ?2))),"
+#define PLACES_UP(FROM) \
+	" rp(report_id, entity_id, day) AS (SELECT DISTINCT m.report_id, m.entity_id, d.day" \
+	" FROM " FROM " CROSS JOIN mention m ON m.report_id = d.id" \
+	" CROSS JOIN entity e ON e.id = m.entity_id AND e.type = 'place'"
+#define TREE_UP \
 	" UNION SELECT rp.report_id, p.parent_id, rp.day FROM rp" \
-	" JOIN place p ON p.entity_id = rp.entity_id WHERE p.parent_id IS NOT NULL)"
+	" JOIN place p ON p.entity_id = rp.entity_id WHERE p.parent_id IS NOT NULL"
+#define COUNT_INSERT \
+	" INSERT INTO warn_count SELECT rp.entity_id, c.category, rp.day," \
+	" count(DISTINCT rp.report_id) FROM rp JOIN report_category c ON c.report_id = rp.report_id" \
+	" WHERE instr(?3, ' ' || c.category || ' ') > 0 GROUP BY rp.entity_id, c.category, rp.day"
+
+/* The pairs of the recent days (?3 .. ?1): at least ?2 reports, one tonight. */
 #define TONIGHT_PAIRS \
-	" SELECT e.id, e.key, coalesce(e.display, ''), %s, rc.category," \
-	" count(DISTINCT CASE WHEN rp.day = ?1 THEN rp.report_id END)," \
-	" count(DISTINCT rp.report_id) FROM rp JOIN entity e ON e.id = rp.entity_id" \
-	" JOIN report_category rc ON rc.report_id = rp.report_id" \
-	" GROUP BY e.id, rc.category" \
-	" HAVING count(DISTINCT rp.report_id) >= ?2 AND max(rp.day) = ?1" \
-	" ORDER BY e.key, rc.category"
+	"SELECT c.entity_id, e.key, coalesce(e.display, ''), %s, c.category," \
+	" sum(CASE WHEN c.day = ?1 THEN c.n ELSE 0 END), sum(c.n)" \
+	" FROM warn_count c JOIN entity e ON e.id = c.entity_id" \
+	" WHERE c.day BETWEEN ?3 AND ?1 GROUP BY c.entity_id, c.category" \
+	" HAVING sum(c.n) >= ?2 AND max(c.day) = ?1 ORDER BY e.key, c.category"
+#define HISTORY \
+	"SELECT day, n FROM warn_count WHERE entity_id = ?1 AND category = ?2" \
+	" AND day BETWEEN ?3 AND ?4"
+/* The reports of an alarm: those of the window at the place or below it. */
+#define REPORTS(UP) \
+	"WITH RECURSIVE d(id, day) AS (SELECT report_id, day FROM warn_rep" \
+	" WHERE day BETWEEN ?3 AND ?4)," PLACES_UP("d") UP ")" \
+	" SELECT DISTINCT rp.report_id FROM rp" \
+	" JOIN report_category c ON c.report_id = rp.report_id AND c.category = ?2" \
+	" WHERE rp.entity_id = ?1 ORDER BY rp.report_id"
 
 struct spike {
 	struct warn_ctx *w;
@@ -272,6 +274,28 @@ static int spike_history(struct spike *s, struct err *err)
 	return 0;
 }
 
+/* Fill warn_count for the days the methods read, up to the night. */
+static int spike_count(struct spike *s, int tree, struct err *err)
+{
+	long span = s->far_days ? s->far_days : s->chart_days + s->ears.baseline + 4;
+	char from[11], end[11], *cats = warn_list(s->w, WARN_SPIKE, "categories");
+	int rc;
+
+	day_add(s->w->night, -(span - 1), from);
+	day_add(s->w->night, 1, end);
+	rc = db_exec(s->w->db,
+		     "CREATE TEMP TABLE IF NOT EXISTS warn_count (entity_id INTEGER, category TEXT,"
+		     " day TEXT, n INTEGER, PRIMARY KEY (entity_id, category, day)) WITHOUT ROWID;"
+		     "DELETE FROM temp.warn_count", err);
+	if (rc == 0)
+		rc = db_run(s->w->db, err,
+			    tree ? SPAN_REPORTS PLACES_UP("d") TREE_UP ")" COUNT_INSERT
+				 : SPAN_REPORTS PLACES_UP("d") ")" COUNT_INSERT,
+			    "sss", from, end, cats);
+	free(cats);
+	return rc;
+}
+
 static void spike_opts(struct spike *s)
 {
 	struct warn_ctx *w = s->w;
@@ -308,14 +332,16 @@ int warn_spike(struct warn_ctx *w, struct err *err)
 	day_add(w->night, -(s.recent_days - 1), recent);
 	if (spike_history(&s, err) < 0)
 		goto out;
-	sql = xasprintf("%s" TONIGHT_PAIRS, tree ? TONIGHT_TREE : TONIGHT_PLAIN,
+	if (spike_count(&s, tree, err) < 0)
+		goto out;
+	sql = xasprintf(TONIGHT_PAIRS,
 			tree ? "coalesce((SELECT level FROM place WHERE entity_id = e.id), '')"
 			     : "coalesce(json_extract(e.attrs, '$.level'), '')");
 	r = db_prepare(w->db, &pairs, sql, err);
 	free(sql);
 	if (r < 0 ||
-	    db_prepare(w->db, &s.history, tree ? BELOW_TREE HISTORY : BELOW_PLAIN HISTORY, err) < 0 ||
-	    db_prepare(w->db, &s.reports, tree ? BELOW_TREE REPORTS : BELOW_PLAIN REPORTS, err) < 0 ||
+	    db_prepare(w->db, &s.history, HISTORY, err) < 0 ||
+	    db_prepare(w->db, &s.reports, tree ? REPORTS(TREE_UP) : REPORTS(""), err) < 0 ||
 	    db_bind(pairs, err, "sds", w->night, s.min_count, recent) < 0)
 		goto out;
 	while ((r = db_step(pairs, err)) == 1) {
