@@ -130,6 +130,26 @@ static int set_wal(struct db *db, struct err *err)
 	return 0;
 }
 
+/*
+ * Why the first read of a database failed: not a database at all, or a
+ * database that cannot be opened where it is (a read-only file system
+ * or folder, where WAL cannot make its -shm file).
+ */
+static int open_err(struct db *db, const char *path, struct err *err)
+{
+	int code = sqlite3_errcode(db->h) & 0xff;
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
+	int writable = access(dir, W_OK) == 0, why = errno;
+
+	free(dir);
+	if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT || writable)
+		return err_set(err, "'%s' is not a lookout database: %s", path,
+			       sqlite3_errmsg(db->h));
+	return err_set(err, "cannot open database '%s': its folder is not writable (%s)",
+		       path, strerror(why));
+}
+
 /* Create the file ourselves first so it gets mode 0600, not the umask's. */
 static int create_private(const char *path, struct err *err)
 {
@@ -162,8 +182,7 @@ int db_open(struct db *db, const char *path, struct err *err)
 		return -1;
 	/* Reading the schema is the first thing that fails on a non-database. */
 	if (db_int(db, err, &ok, "SELECT count(*) FROM sqlite_master", "") < 0)
-		return err_set(err, "'%s' is not a lookout database: %s", path,
-			       sqlite3_errmsg(db->h));
+		return open_err(db, path, err);
 	if (set_wal(db, err) < 0 ||
 	    db_exec(db, "PRAGMA synchronous = NORMAL", err) < 0)
 		return -1;
@@ -184,8 +203,7 @@ int db_open_readonly(struct db *db, const char *path, struct err *err)
 	if (configure(db, err) < 0)
 		return -1;
 	if (db_int(db, err, &v, "PRAGMA user_version", "") < 0)
-		return err_set(err, "'%s' is not a lookout database: %s", path,
-			       sqlite3_errmsg(db->h));
+		return open_err(db, path, err);
 	if (v != db_schema_version())
 		return err_set(err, "database '%s' has schema version %lld, expected %d (open it read-write once to migrate)",
 			       path, (long long)v, db_schema_version());
