@@ -121,6 +121,7 @@ CREATE TABLE entity (
 	merged_into INTEGER REFERENCES entity(id)   -- a person merged into another
 );
 CREATE INDEX entity_type ON entity(type);
+CREATE INDEX entity_merged ON entity(merged_into);
 
 -- ids are given in report order, so a fresh database and a rebuild
 -- number mentions, and so persons, alike.

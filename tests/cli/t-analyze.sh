@@ -46,6 +46,17 @@ check analyze-1.8 "and changes nothing" second_run_same
 run_case analyze-1.9 "--all analyzes every report again" 0 an analyze --all
 all_same() { exports lookout.db three && same_exports one three; }
 check analyze-1.10 "giving what it gave" all_same
+orphans() {
+	# an entity nothing mentions any more goes, unless a later stage holds it
+	sql "INSERT INTO entity(type, key) VALUES ('phone', 'phone:13000000000'), ('phone', 'phone:13000000001');
+	     INSERT INTO entity_score(entity_id, night, component, degree, strength, pagerank, betweenness)
+	     SELECT id, '2026-11-21', 0, 0, 0, 0, 0 FROM entity WHERE key = 'phone:13000000001'" &&
+	an analyze --all >/dev/null &&
+	[ "$(sql "SELECT group_concat(key) FROM entity WHERE key LIKE 'phone:1300000000%'")" = phone:13000000001 ] &&
+	sql "DELETE FROM entity_score; DELETE FROM entity WHERE key = 'phone:13000000001'" &&
+	exports lookout.db four && same_exports one four
+}
+check analyze-1.14 "--all drops what nothing mentions, where it may" orphans
 audited() { [ "$(sql "SELECT count(*) FROM audit WHERE command = 'export'")" -ge 9 ]; }
 check analyze-1.11 "each export is audited" audited
 run_case analyze-1.12 "stats count the stage" 0 lookout stats --json

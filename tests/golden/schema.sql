@@ -4,6 +4,7 @@ CREATE INDEX cluster_history_night ON cluster_history(night);
 CREATE INDEX cluster_member_entity ON cluster_member(entity_id, night);
 CREATE INDEX cluster_status ON cluster(status);
 CREATE INDEX companion_b ON companion(b);
+CREATE INDEX entity_merged ON entity(merged_into);
 CREATE INDEX entity_type ON entity(type);
 CREATE INDEX link_b ON link(b);
 CREATE INDEX link_evidence_report ON link_evidence(report_id);
