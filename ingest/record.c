@@ -328,7 +328,8 @@ static char *build_fields(struct build *b, int *identifies, struct err *err, int
 	cJSON *obj = cJSON_CreateObject();
 	char *s;
 
-	qsort(b->slot, b->nslot, sizeof(*b->slot), cmp_slot);
+	if (b->nslot)   /* slot is NULL when no field is known: qsort(NULL) is undefined */
+		qsort(b->slot, b->nslot, sizeof(*b->slot), cmp_slot);
 	for (size_t i = 0; i < b->nslot && !b->rec->reject; i++) {
 		const char *canon = b->slot[i].canon;
 		const struct ingest_field *f = b->slot[i].f;
