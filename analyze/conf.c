@@ -5,6 +5,7 @@
  */
 #include "analyze/conf.h"
 #include "analyze/datafile.h"
+#include "common/xalloc.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -23,6 +24,36 @@ void analyze_conf_defaults(struct analyze_conf *c)
 	c->age_tolerance_years = 2;
 	memcpy(c->reliability, grade, sizeof(grade));
 	memcpy(c->credibility, grade, sizeof(grade));
+	c->not_own = NULL;
+	c->n_not_own = 0;
+}
+
+void analyze_conf_release(struct analyze_conf *c)
+{
+	for (size_t i = 0; i < c->n_not_own; i++)
+		free(c->not_own[i]);
+	free(c->not_own);
+	c->not_own = NULL;
+	c->n_not_own = 0;
+}
+
+/* A comma-separated word list, added to what the setting holds. */
+static void add_words(struct analyze_conf *c, char *val)
+{
+	char *parts[256];
+	int n = datafile_split(val, ',', parts, 256);
+	size_t cap = c->n_not_own;
+
+	for (int i = 0; i < n; i++) {
+		char *w = parts[i];
+
+		while (*w == ' ')
+			w++;
+		if (!*w)
+			continue;
+		c->not_own = xgrow(c->not_own, &cap, c->n_not_own + 1, sizeof(*c->not_own));
+		c->not_own[c->n_not_own++] = xstrdup(w);
+	}
 }
 
 static char *trim(char *s)
@@ -72,6 +103,10 @@ static int conf_line(void *ctx, char **fields, int n_fields, struct err *err)
 		if (end == val || *end || v < ints[i].lo || v > ints[i].hi)
 			return err_set(err, "bad value '%s' for '%s'", val, name);
 		*(int *)((char *)c + ints[i].off) = (int)v;
+		return 0;
+	}
+	if (!strcmp(name, "not_own")) {
+		add_words(c, val);
 		return 0;
 	}
 	if (!strncmp(name, "reliability.", 12) || !strncmp(name, "credibility.", 12)) {

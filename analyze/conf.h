@@ -7,6 +7,8 @@
 #ifndef ANALYZE_CONF_H
 #define ANALYZE_CONF_H
 
+#include <stddef.h>
+
 #include "common/err.h"
 
 struct analyze_conf {
@@ -19,11 +21,14 @@ struct analyze_conf {
 	int age_tolerance_years;
 	double reliability[6];     /* A..F */
 	double credibility[6];     /* 1..6 */
+	char **not_own;            /* owned: words that make an identifier someone else's */
+	size_t n_not_own;
 };
 
 /* Set the built-in defaults, then read dir/analyze.conf over them. */
 int analyze_conf_load(struct analyze_conf *c, const char *dir, struct err *err);
 void analyze_conf_defaults(struct analyze_conf *c);
+void analyze_conf_release(struct analyze_conf *c);
 
 /* The weight one report adds to a link: reliability x credibility. */
 double analyze_conf_weight(const struct analyze_conf *c, const char *reliability,

@@ -614,11 +614,26 @@ static int crosses_sentence(const char *text, long from, long to)
 	return 0;
 }
 
+/* Whether text[from..to) holds a word that makes what follows someone else's. */
+static int says_not_own(const struct az *az, const char *text, long from, long to)
+{
+	for (size_t i = 0; i < az->conf.n_not_own; i++) {
+		const char *w = az->conf.not_own[i];
+		size_t l = strlen(w);
+
+		for (long p = from; p + (long)l <= to; p++)
+			if (!memcmp(text + p, w, l))
+				return 1;
+	}
+	return 0;
+}
+
 /*
  * The text person (item index) a span at [start,end) belongs to: the
  * nearest person mention ending before it in the same sentence, at most
- * max bytes away; failing that (when after is set) the nearest one
- * starting after it.  -1 when none.
+ * max bytes away, with no not_own word between (接到电话139..., 对方
+ * 微信...); failing that (when after is set) the nearest one starting
+ * after it.  -1 when none.
  */
 static int nearest_person(struct az *az, const char *text, long start, long end, int max,
 			  int after)
@@ -633,6 +648,8 @@ static int nearest_person(struct az *az, const char *text, long start, long end,
 		if (start - m->end <= max && !crosses_sentence(text, m->end, start))
 			best = (int)i;
 	}
+	if (best >= 0 && says_not_own(az, text, az->items[best].m->end, start))
+		return -1;
 	if (best >= 0 || !after)
 		return best;
 	for (size_t i = 0; i < az->n_items; i++) {
@@ -1317,6 +1334,7 @@ static void az_release(struct az *az)
 	free(az->items);
 	free(az->groups);
 	free(az->order);
+	analyze_conf_release(&az->conf);
 	derive_free(az->derive);
 	category_free(az->cat);
 	hub_free(az->hub);

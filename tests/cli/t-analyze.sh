@@ -98,6 +98,12 @@ service_hub() {
 	! lookout export links | grep -q phone:025-84420110
 }
 check analyze-3.3 "a service number links to no one" service_hub
+callers_phone() {
+	lookout export links > day2.links &&
+	grep -q '"from":"person:[0-9]*","to":"phone:13600001111","type":"co_mention"' day2.links &&
+	! grep -q '"to":"phone:13600001111","type":"uses"' day2.links
+}
+check analyze-3.5 "the caller's phone is not the victim's" callers_phone
 fresh_same() {
 	exports lookout.db inc &&
 	lookout --db fresh.db ingest "$A/day1.jsonl" "$A/day2.jsonl" >/dev/null &&
