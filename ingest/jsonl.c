@@ -60,6 +60,29 @@ static int nul_escape(const char *s, size_t n)
 	return 0;
 }
 
+/* How deeply s[0..n) nests lists and objects at its end (strings skipped). */
+static size_t depth_at(const char *s, size_t n)
+{
+	size_t depth = 0;
+	int in_string = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (in_string) {
+			if (s[i] == '\\')
+				i++;
+			else if (s[i] == '"')
+				in_string = 0;
+		} else if (s[i] == '"') {
+			in_string = 1;
+		} else if (s[i] == '[' || s[i] == '{') {
+			depth++;
+		} else if ((s[i] == ']' || s[i] == '}') && depth > 0) {
+			depth--;
+		}
+	}
+	return depth;
+}
+
 static void parse_line(struct ingest_record *r, const char *s, size_t n)
 {
 	const char *end = NULL;
@@ -74,7 +97,10 @@ static void parse_line(struct ingest_record *r, const char *s, size_t n)
 	if (!obj) {
 		size_t at = end && end >= s ? (size_t)(end - s) : 0;
 
-		ingest_record_reject(r, "broken JSON near byte %zu", at + 1);
+		if (depth_at(s, at) >= CJSON_NESTING_LIMIT)
+			ingest_record_reject(r, "JSON nested deeper than %d levels", CJSON_NESTING_LIMIT);
+		else
+			ingest_record_reject(r, "broken JSON near byte %zu", at + 1);
 		return;
 	}
 	/* Allow trailing white space, nothing else. */
