@@ -1,9 +1,9 @@
 /*
  * jsonl: JSON Lines, one object per line.  Each line is parsed on its
  * own (cJSON), so a broken line is quarantined and the next one read.
- * Every member becomes a field: strings as they are, numbers as written,
- * lists and objects as their JSON text; record.c decides which types a
- * field may have.  Blank lines are skipped, not quarantined; a line with
+ * Every member becomes a field: strings as they are, numbers as written
+ * (digit for digit, taken from the line itself), lists and objects as
+ * their JSON text; record.c decides which types a field may have.  Blank lines are skipped, not quarantined; a line with
  * a \u0000 escape is quarantined, as cJSON would cut the string there.
  */
 #include "ingest/reader.h"
@@ -20,7 +20,80 @@ static int blank(const char *s, size_t n)
 	return 1;
 }
 
-static void add_member(struct ingest_record *r, const cJSON *m)
+/*
+ * The members' values of one parsed line as written, in order, so that a
+ * number keeps its digits: cJSON holds it as a double, and would turn a
+ * 19-digit card number into 6.22202123456789e+18.  The line is known to
+ * be valid JSON (cJSON has parsed it), so the scan needs no checks.
+ */
+struct scan {
+	const char *s;
+	size_t n, i;
+};
+
+static void scan_space(struct scan *sc)
+{
+	while (sc->i < sc->n && strchr(" \t\r\n", sc->s[sc->i]) && sc->s[sc->i])
+		sc->i++;
+}
+
+/* Past one value (string, number, literal, list or object) at sc->i. */
+static void scan_value(struct scan *sc)
+{
+	size_t depth = 0;
+	int in_string = 0;
+
+	for (; sc->i < sc->n; sc->i++) {
+		char c = sc->s[sc->i];
+
+		if (in_string) {
+			if (c == '\\') {
+				sc->i++;
+			} else if (c == '"') {
+				in_string = 0;
+				if (!depth) {
+					sc->i++;
+					return;
+				}
+			}
+		} else if (c == '"') {
+			in_string = 1;
+		} else if (c == '[' || c == '{') {
+			depth++;
+		} else if (c == ']' || c == '}') {
+			if (!depth)
+				return;         /* the end of the enclosing object */
+			if (!--depth) {
+				sc->i++;
+				return;
+			}
+		} else if (!depth && strchr(", \t\r\n", c)) {
+			return;
+		}
+	}
+}
+
+/* The next member's value: 1 with s[*a, *b), or 0 at the end of the object. */
+static int scan_member(struct scan *sc, size_t *a, size_t *b)
+{
+	scan_space(sc);
+	if (sc->i < sc->n && (sc->s[sc->i] == '{' || sc->s[sc->i] == ','))
+		sc->i++;
+	scan_space(sc);
+	if (sc->i >= sc->n || sc->s[sc->i] != '"')
+		return 0;
+	scan_value(sc);                 /* the name */
+	scan_space(sc);
+	sc->i++;                        /* ':' */
+	scan_space(sc);
+	*a = sc->i;
+	scan_value(sc);
+	*b = sc->i;
+	return 1;
+}
+
+/* raw is the member's value as written (or NULL). */
+static void add_member(struct ingest_record *r, const cJSON *m, const char *raw, size_t rlen)
 {
 	const char *name = m->string ? m->string : "";
 	char *s;
@@ -33,6 +106,8 @@ static void add_member(struct ingest_record *r, const cJSON *m)
 	} else if (cJSON_IsBool(m)) {
 		s = cJSON_IsTrue(m) ? "true" : "false";
 		ingest_record_add(r, name, strlen(name), s, strlen(s), IF_BOOL);
+	} else if (cJSON_IsNumber(m) && raw) {
+		ingest_record_add(r, name, strlen(name), raw, rlen, IF_NUMBER);
 	} else {
 		enum ingest_ftype t = cJSON_IsNumber(m) ? IF_NUMBER :
 				      cJSON_IsArray(m) ? IF_LIST : IF_OBJECT;
@@ -110,8 +185,15 @@ static void parse_line(struct ingest_record *r, const char *s, size_t n)
 	} else if (!cJSON_IsObject(obj)) {
 		ingest_record_reject(r, "JSON value is not an object");
 	} else {
-		cJSON_ArrayForEach(m, obj)
-			add_member(r, m);
+		struct scan sc = { s, n, 0 };
+		size_t a, b;
+
+		cJSON_ArrayForEach(m, obj) {
+			if (scan_member(&sc, &a, &b))
+				add_member(r, m, s + a, b - a);
+			else
+				add_member(r, m, NULL, 0);
+		}
 	}
 	cJSON_Delete(obj);
 }
