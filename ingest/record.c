@@ -117,6 +117,10 @@ static void keep_extra(struct build *b, const struct ingest_field *f)
 	case IF_NULL:
 		v = cJSON_CreateNull();
 		break;
+	case IF_NUMBER:
+		/* As written: a double would round a long card number. */
+		v = cJSON_CreateRaw(f->value);
+		break;
 	default:
 		v = cJSON_Parse(f->value);
 		if (!v)
