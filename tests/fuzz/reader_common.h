@@ -4,8 +4,9 @@
  * and every record that is not rejected is built into a report row as
  * ingest would store it, all without a database.  The sink checks what
  * the rest of lookout relies on: a record's raw bytes lie inside the
- * input, its line is a real line, a rejected record says why, and a
- * built row holds valid UTF-8 text.  Any breach aborts, so libFuzzer
+ * input, its line is a real line, a rejected record says why, a number,
+ * list or object field is JSON text of that type, and a built row holds
+ * valid UTF-8 text.  Any breach aborts, so libFuzzer
  * keeps the input.  Included by tests/fuzz/fuzz_{jsonl,csv,text}.c only.
  */
 #ifndef TESTS_FUZZ_READER_COMMON_H
@@ -18,6 +19,7 @@
 #include "ingest/reader.h"
 #include "ingest/record.h"
 
+#include <cJSON.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +70,20 @@ static int fuzz_reader_sink(void *arg, struct ingest_record *rec, struct err *er
 		if (!*rec->reject)
 			abort();
 		return 0;
+	}
+	/* A number, list or object field is JSON text of its type. */
+	for (size_t i = 0; i < rec->n; i++) {
+		const struct ingest_field *f = &rec->f[i];
+		cJSON *v;
+
+		if (f->type != IF_NUMBER && f->type != IF_LIST && f->type != IF_OBJECT)
+			continue;
+		v = cJSON_ParseWithLength(f->value, f->len);
+		if (!v || (f->type == IF_NUMBER && !cJSON_IsNumber(v)) ||
+		    (f->type == IF_LIST && !cJSON_IsArray(v)) ||
+		    (f->type == IF_OBJECT && !cJSON_IsObject(v)))
+			abort();
+		cJSON_Delete(v);
 	}
 	ingest_row_release(&fr->row);
 	ingest_row_init(&fr->row);
