@@ -1,5 +1,6 @@
 # t-warn: 'lookout warn' on a database with planted situations
-# (tests/fixtures/warn/night.sql), and 'lookout watchlist'.
+# (tests/fixtures/warn/night.sql), 'lookout watchlist', and plates read
+# only in part (partial.sql).
 . "$(dirname "$0")/lib.sh"
 W=$FIX/warn
 
@@ -47,5 +48,18 @@ run_case warn-2.7 "a quiet night" 0 lookout warn --night 2026-11-05
 run_case warn-2.8 "a night that is not a date" 1 lookout warn --night 2026-02-30
 run_case warn-2.9 "unknown argument" 2 lookout warn --frob
 run_case warn-2.10 "--night without a value" 2 lookout warn --night
+
+# ---- partial plates (tests/fixtures/warn/partial.sql) ----
+export LOOKOUT_DB="$T/partial.db"
+lookout init >/dev/null
+sqlite3 "$T/partial.db" <"$W/night.sql"
+sqlite3 "$T/partial.db" <"$W/partial.sql"
+lookout watchlist add --list wanted --plate "苏A·12345" --note 涉嫌盗窃 >/dev/null
+run_case warn-3.1 "a plate read in part matches a watched plate, as a partial match" 0 \
+	lookout warn --night 2026-11-21
+run_case warn-3.2 "the partial matches say so and cite the record" 0 sqlite3 "$T/partial.db" \
+	"SELECT w.subject, w.severity, w.explanation, group_concat(e.report_id) FROM warning w
+	 JOIN warning_evidence e ON e.warning_id = w.id WHERE w.subject LIKE '%*%'
+	 GROUP BY w.id ORDER BY w.wid"
 
 done_testing

@@ -292,6 +292,43 @@ static void quiet_night_raises_nothing(void **state)
 	assert_int_equal(count(fx, "SELECT count(*) FROM warning", NULL), 0);
 }
 
+/*
+ * A plate read only in part: the watched 苏A12345 and the masked 苏A123**
+ * agree, and so do the watched masked 皖A84K** and 皖A84K21; each is a
+ * warning of its own that says it is partial and is less severe than the
+ * full match; 苏A124** agrees with nothing.
+ */
+static void partial_plates_match(void **state)
+{
+	struct fixture *fx = *state;
+	struct warn_summary sum;
+	int64_t full;
+
+	load_sql(&fx->db, "partial.sql");
+	run_night(fx, "2026-11-21", &sum);
+	assert_int_equal(sum.by_kind[WARN_WATCHLIST], 3);
+	assert_int_equal(count(fx, "SELECT count(*) FROM warning WHERE subject = ?",
+			       "[\"plate:苏A12345\",\"list:wanted\",\"plate:苏A123**\"]"), 1);
+	assert_int_equal(count(fx, "SELECT count(*) FROM warning WHERE subject = ?",
+			       "[\"plate:皖A84K**\",\"list:stolen\",\"plate:皖A84K21\"]"), 1);
+	assert_int_equal(count(fx, "SELECT count(*) FROM warning WHERE subject LIKE ?",
+			       "%苏A124%"), 0);
+	/* The partial match cites the masked record, says so, and ranks lower. */
+	assert_int_equal(count(fx, "SELECT count(*) FROM warning_evidence e JOIN warning w"
+			       " ON w.id = e.warning_id WHERE w.subject LIKE '%苏A123**%'"
+			       " AND e.report_id = ?", "60"), 1);
+	assert_int_equal(count(fx, "SELECT count(*) FROM warning WHERE title LIKE ?",
+			       "%部分比中%苏A123**%"), 1);
+	full = count(fx, "SELECT severity FROM warning WHERE subject = ?",
+		     "[\"plate:苏A12345\",\"list:wanted\"]");
+	assert_true(count(fx, "SELECT severity FROM warning WHERE subject LIKE ?",
+			  "%苏A123**%") < full);
+	/* The exact match of the full plate is still its own warning. */
+	assert_int_equal(count(fx, "SELECT count(*) FROM warning_evidence e JOIN warning w"
+			       " ON w.id = e.warning_id WHERE w.subject = '[\"plate:苏A12345\",\"list:wanted\"]'"
+			       " AND e.report_id IS NOT NULL AND e.report_id = ?", "40"), 1);
+}
+
 static void bad_night_is_an_error(void **state)
 {
 	struct fixture *fx = *state;
@@ -312,6 +349,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(only_the_night_with_recent_days_1, setup, teardown),
 		cmocka_unit_test_setup_teardown(rerun_gives_the_same, setup, teardown),
 		cmocka_unit_test_setup_teardown(quiet_night_raises_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(partial_plates_match, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_night_is_an_error, setup, teardown),
 	};
 
