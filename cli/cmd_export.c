@@ -4,6 +4,13 @@
  * data, so that two databases can be compared with diff.  Each export is
  * recorded in the audit table.  Other kinds and formats join the table
  * of exporters below.
+ *
+ * CSV is the same rows for a spreadsheet: the JSON Lines exporter writes
+ * into a temporary file and each object becomes one RFC 4180 row of the
+ * kind's columns (lists and objects as JSON text, CRLF line ends).  A
+ * text cell that begins with '=', '+', '-', '@', a tab or a carriage
+ * return gets a leading single quote, so that a record's text can never
+ * run as a formula when an analyst opens the file (CSV injection).
  */
 #include "cli/cli.h"
 #include "common/xalloc.h"
@@ -20,7 +27,7 @@ static int run(struct cli_ctx *ctx, int argc, char **argv);
 
 const struct cli_cmd cmd_export = {
 	"export", "write mentions, entities or links as JSON Lines",
-	"usage: lookout export KIND [--format jsonl] [--output FILE]\n"
+	"usage: lookout export KIND [--format jsonl|csv] [--output FILE]\n"
 	"\n"
 	"Write one JSON object a line, as FORMAT.md describes:\n"
 	"  mentions   {\"report\", \"entity\", \"type\", \"surface\", \"start\", \"end\"}\n"
@@ -30,7 +37,9 @@ const struct cli_cmd cmd_export = {
 	"Rows come in a fixed order (by report, by key), so two databases\n"
 	"can be compared with diff.\n"
 	"\n"
-	"  --format F     jsonl (the default)\n"
+	"  --format F     jsonl (the default), or csv: the same rows with a\n"
+	"                 header, a text cell beginning with = + - @ prefixed\n"
+	"                 with ' so no spreadsheet runs it as a formula\n"
 	"  --output FILE  write to FILE instead of standard output\n",
 	run,
 };
@@ -41,14 +50,22 @@ static int export_mentions(struct db *db, FILE *out, struct err *err);
 static int export_entities(struct db *db, FILE *out, struct err *err);
 static int export_links(struct db *db, FILE *out, struct err *err);
 
+/* columns: for csv, the keys of fn's JSON objects that become columns. */
 static const struct {
 	const char *kind, *format;
 	export_fn fn;
+	const char *const *columns;
 } exporters[] = {
-	{ "mentions", "jsonl", export_mentions },
-	{ "entities", "jsonl", export_entities },
-	{ "links", "jsonl", export_links },
-	{ "graph", "graphml", graph_export_graphml },
+	{ "mentions", "jsonl", export_mentions, NULL },
+	{ "entities", "jsonl", export_entities, NULL },
+	{ "links", "jsonl", export_links, NULL },
+	{ "mentions", "csv", export_mentions,
+	  (const char *const[]){ "report", "entity", "type", "surface", "start", "end", "field", NULL } },
+	{ "entities", "csv", export_entities,
+	  (const char *const[]){ "key", "type", "name", "attributes", "identifiers", "reports", NULL } },
+	{ "links", "csv", export_links,
+	  (const char *const[]){ "from", "to", "type", "weight", "reports", NULL } },
+	{ "graph", "graphml", graph_export_graphml, NULL },
 };
 
 static void put_line(FILE *out, cJSON *o)
@@ -179,10 +196,77 @@ static int export_links(struct db *db, FILE *out, struct err *err)
 	return rc;
 }
 
+/* One CSV cell: neutralised when text may be read as a formula, quoted when needed. */
+static void csv_cell(FILE *out, const char *s, int text)
+{
+	if (text && s[0] && strchr("=+-@\t\r", s[0]))
+		fputc('\'', out);
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+/* Run fn into a temporary file and write its objects as CSV rows of columns. */
+static int write_csv(struct db *db, export_fn fn, const char *const *columns, FILE *out,
+		     struct err *err)
+{
+	FILE *tmp = tmpfile();
+	char *line = NULL;
+	size_t cap = 0;
+	int rc = -1;
+
+	if (!tmp)
+		return err_set(err, "cannot make a temporary file: %s", strerror(errno));
+	if (fn(db, tmp, err) < 0)
+		goto out;
+	if (fflush(tmp) != 0 || fseek(tmp, 0, SEEK_SET) != 0) {
+		err_set(err, "cannot read back the temporary file: %s", strerror(errno));
+		goto out;
+	}
+	for (int c = 0; columns[c]; c++) {
+		fputs(c ? "," : "", out);
+		csv_cell(out, columns[c], 1);
+	}
+	fputs("\r\n", out);
+	while (getline(&line, &cap, tmp) > 0) {
+		cJSON *o = cJSON_Parse(line);
+
+		for (int c = 0; columns[c]; c++) {
+			const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, columns[c]);
+			char *s;
+
+			fputs(c ? "," : "", out);
+			if (cJSON_IsString(v)) {
+				csv_cell(out, v->valuestring, 1);
+			} else if (v && !cJSON_IsNull(v)) {
+				s = cJSON_PrintUnformatted(v);
+				csv_cell(out, s, 0);
+				free(s);
+			}
+		}
+		fputs("\r\n", out);
+		cJSON_Delete(o);
+	}
+	rc = 0;
+out:
+	free(line);
+	fclose(tmp);
+	return rc;
+}
+
 static int run(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const char *kind = NULL, *format = "jsonl", *output = NULL;
 	export_fn fn = NULL;
+	const char *const *columns = NULL;
 	int known_kind = 0, rc = EXIT_OK;
 	FILE *out = stdout;
 	struct db db = { 0 };
@@ -208,8 +292,10 @@ static int run(struct cli_ctx *ctx, int argc, char **argv)
 		if (strcmp(exporters[i].kind, kind))
 			continue;
 		known_kind = 1;
-		if (!strcmp(exporters[i].format, format))
+		if (!strcmp(exporters[i].format, format)) {
 			fn = exporters[i].fn;
+			columns = exporters[i].columns;
+		}
 	}
 	if (!known_kind)
 		return cli_usage_error(&cmd_export, "unknown KIND '%s'", kind);
@@ -225,7 +311,7 @@ static int run(struct cli_ctx *ctx, int argc, char **argv)
 		rc = cli_fail(&err);
 		goto out;
 	}
-	if (fn(&db, out, &err) < 0) {
+	if ((columns ? write_csv(&db, fn, columns, out, &err) : fn(&db, out, &err)) < 0) {
 		rc = cli_fail(&err);
 		goto out;
 	}
