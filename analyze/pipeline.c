@@ -1093,7 +1093,13 @@ static int write_links(struct az *az, const struct rep *r, struct err *err)
 	return rc;
 }
 
-/* An identifier used by many different persons across many reports is shared. */
+/*
+ * An identifier used by many different persons across many reports is
+ * shared (a shop's counter phone); so is an organisation or an object
+ * that many different persons are mentioned beside (a hotel in its own
+ * register, "手机" with no make or number).  Either would join
+ * everyone to everyone in the graph.
+ */
 static int check_hubs(struct az *az, struct err *err)
 {
 	for (size_t i = 0; i < az->n_items; i++) {
@@ -1103,9 +1109,12 @@ static int check_hubs(struct az *az, struct err *err)
 		char *attrs;
 		int rc;
 
-		if (!is_ident(m->type) || e->hub || e->n_reports < az->conf.hub_min_reports)
+		int ident = is_ident(m->type);
+
+		if ((!ident && strcmp(m->type, "org") && strcmp(m->type, "item")) || e->hub ||
+		    e->n_reports < az->conf.hub_min_reports)
 			continue;
-		if (store_person_users(&az->store, e->id, &users, err) < 0)
+		if (store_person_users(&az->store, e->id, ident, &users, err) < 0)
 			return -1;
 		if (users < az->conf.hub_min_persons)
 			continue;

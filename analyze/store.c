@@ -18,7 +18,7 @@ enum {
 	ENT_INS, ENT_RESET, ENT_SEEN, ENT_ATTRS, ENT_MERGED,
 	MEN_INS, MEN_MOVE,
 	LINK_UPSERT, LINK_NEW, LINK_ADD, EVID_INS, LINK_OF, EVID_COPY, EVID_DEL, LINK_DEL, LINK_REWEIGH,
-	HUB_EVID_DEL, HUB_LINK_DEL, PERSON_USERS,
+	HUB_EVID_DEL, HUB_LINK_DEL, PERSON_USERS, PERSON_NEAR,
 	CAT_INS, VAL_INS, ANALYZED_INS, PLACE_INS,
 	PERSON_UPSERT, PKEY_DEL, PKEY_INS, FOUND_DEL, FOUND_INS,
 	MLOG_INS, MEV_DEL, MEV_INS,
@@ -69,6 +69,9 @@ static const char *const sql[N_STMT] = {
 			 " (SELECT id FROM link WHERE a = ?1 UNION SELECT id FROM link WHERE b = ?1)",
 	[PERSON_USERS] = "SELECT count(DISTINCT a) FROM link WHERE b = ?"
 			 " AND type IN ('holds', 'uses', 'drives')",
+	[PERSON_NEAR] = "SELECT count(*) FROM (SELECT a AS p FROM link WHERE b = ?1 AND type = 'co_mention'"
+			" UNION SELECT b FROM link WHERE a = ?1 AND type = 'co_mention') x"
+			" JOIN entity e ON e.id = x.p WHERE e.type = 'person'",
 	[CAT_INS] = "INSERT OR IGNORE INTO report_category(report_id, category, is_primary, score)"
 		    " VALUES (?, ?, ?, ?)",
 	[VAL_INS] = "INSERT INTO report_value(report_id, type, value, surface, start, end, attrs)"
@@ -273,12 +276,15 @@ int store_unlink_hub(struct store *s, int64_t entity_id, struct err *err)
 	return run(s->st[HUB_LINK_DEL], err);
 }
 
-int store_person_users(struct store *s, int64_t entity_id, int64_t *n, struct err *err)
+int store_person_users(struct store *s, int64_t entity_id, int typed, int64_t *n,
+		       struct err *err)
 {
+	sqlite3_stmt *st = s->st[typed ? PERSON_USERS : PERSON_NEAR];
+
 	*n = 0;
-	if (db_bind(s->st[PERSON_USERS], err, "I", entity_id) < 0)
+	if (db_bind(st, err, "I", entity_id) < 0)
 		return -1;
-	return run_id(s->st[PERSON_USERS], n, err);
+	return run_id(st, n, err);
 }
 
 int store_category(struct store *s, int64_t report_id, const char *key, int primary,

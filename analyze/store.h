@@ -58,8 +58,12 @@ int store_link(struct store *s, int64_t a, int64_t b, const char *type, double w
 	       const char *seen, int64_t report_id, struct err *err);
 /* Remove every link of a hub. */
 int store_unlink_hub(struct store *s, int64_t entity_id, struct err *err);
-/* How many distinct persons hold, use or drive an identifier. */
-int store_person_users(struct store *s, int64_t entity_id, int64_t *n, struct err *err);
+/*
+ * How many distinct persons hold, use or drive an identifier (typed set),
+ * or are mentioned beside an entity (typed 0: an organisation, an object).
+ */
+int store_person_users(struct store *s, int64_t entity_id, int typed, int64_t *n,
+		       struct err *err);
 
 /* Where a place lies: its administrative parent (0 for none) and level. */
 int store_place(struct store *s, int64_t entity_id, int64_t parent_id, const char *level,
