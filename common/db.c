@@ -51,8 +51,18 @@ int db_exec(struct db *db, const char *sql, struct err *err)
 	return 0;
 }
 
+/*
+ * A statement left stepped but not reset keeps its read snapshot open
+ * after its transaction; BEGIN IMMEDIATE on a snapshot another process
+ * has since written past fails at once with SQLITE_BUSY_SNAPSHOT, which
+ * the busy timeout does not wait out ("database is locked" when two
+ * ingests run at once).  So no statement stays active into a transaction.
+ */
 int db_begin(struct db *db, struct err *err)
 {
+	for (sqlite3_stmt *st = sqlite3_next_stmt(db->h, NULL); st; st = sqlite3_next_stmt(db->h, st))
+		if (sqlite3_stmt_busy(st))
+			sqlite3_reset(st);
 	return db_exec(db, "BEGIN IMMEDIATE", err);
 }
 
