@@ -134,7 +134,7 @@ check analyze-4.6 "so does a new report holding both keys" bridge_again
 run_case analyze-5.1 "analyze: unknown option" 2 lookout analyze --bogus
 run_case analyze-5.2 "export: no kind" 2 lookout export
 run_case analyze-5.3 "export: unknown kind" 2 lookout export people
-run_case analyze-5.4 "export: unknown format" 2 lookout export links --format csv
+run_case analyze-5.4 "export: unknown format" 2 lookout export links --format xml
 run_case analyze-5.5 "resolve: no action" 2 lookout resolve
 run_case analyze-5.6 "resolve split: not a number" 2 lookout resolve split five
 run_case analyze-5.7 "resolve split: no such merge" 1 lookout resolve split 99999
