@@ -21,5 +21,8 @@ void sha256_update(struct sha256 *c, const void *data, size_t len);
 void sha256_final_hex(struct sha256 *c, char hex[65]);
 /* One-shot: the hex digest of data[0..len). */
 void sha256_hex(const void *data, size_t len, char hex[65]);
+/* For tests: 1 makes every hash use the plain code even where the
+ * processor has the SHA extensions; 0 (the default) lets it use them. */
+void sha256_use_plain(int plain);
 
 #endif

@@ -21,6 +21,7 @@
 #include "ingest/input.h"
 #include "ingest/reader.h"
 #include "ingest/record.h"
+#include "ingest/sha256.h"
 
 /* What a reader delivered: one line per record, "LINE|reason" or "LINE|k=v|k=v". */
 struct seen {
@@ -468,6 +469,48 @@ static void test_near_duplicates(void **state)
 	assert_true(ingest_dedup_jaccard("abcdef", 6, "uvwxyz", 6) == 0.0);
 }
 
+/*
+ * SHA-256: the FIPS 180-4 examples (one and two blocks, a million
+ * bytes), and the plain code against the SHA-extension code (where
+ * this machine has it) for every length around the block boundaries,
+ * fed in uneven pieces.
+ */
+static void test_sha256(void **state)
+{
+	static const char million_a[] = "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0";
+	unsigned char buf[700];
+	char *big = xmalloc(1000000), fast[65], plain[65];
+	uint32_t x = 1;
+
+	sha256_hex("", 0, fast);
+	assert_string_equal(fast, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	sha256_hex("abc", 3, fast);
+	assert_string_equal(fast, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, fast);
+	assert_string_equal(fast, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	memset(big, 'a', 1000000);
+	sha256_hex(big, 1000000, fast);
+	assert_string_equal(fast, million_a);
+	free(big);
+
+	for (size_t i = 0; i < sizeof(buf); i++) {
+		x = x * 1103515245 + 12345;
+		buf[i] = (unsigned char)(x >> 16);
+	}
+	for (size_t n = 0; n <= sizeof(buf); n++) {
+		struct sha256 c;
+
+		sha256_init(&c);
+		for (size_t at = 0, step = 1; at < n; at += step, step = step % 70 + 13)
+			sha256_update(&c, buf + at, step < n - at ? step : n - at);
+		sha256_final_hex(&c, fast);
+		sha256_use_plain(1);
+		sha256_hex(buf, n, plain);
+		sha256_use_plain(0);
+		assert_string_equal(fast, plain);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -487,6 +530,7 @@ int main(void)
 		cmocka_unit_test(test_record_rejected),
 		cmocka_unit_test(test_same_content_same_hash),
 		cmocka_unit_test(test_near_duplicates),
+		cmocka_unit_test(test_sha256),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
