@@ -4,8 +4,9 @@
  * no white space) with '_' and '-' dropped
  * too, so "Received At", "received-at" and "ＲＥＣＥＩＶＥＤ＿ＡＴ" are
  * one name.  Making the key costs an NFKC pass, and a CSV file repeats
- * its headers on every row, so results are cached by the exact bytes
- * written.  The maps are small open-addressing hash tables.
+ * its headers on every row (and most records their kind or source), so
+ * results are cached by the exact bytes written.  The maps are small
+ * open-addressing hash tables.
  */
 #include "ingest/fields.h"
 #include "common/norm.h"
@@ -167,6 +168,7 @@ int ingest_fields_load(struct ingest_fields *f, const char *path, struct norm *n
 	f->names = map_new();
 	f->kinds = map_new();
 	f->cache = map_new();
+	f->kind_cache = map_new();
 	fp = fopen(path, "r");
 	if (!fp) {
 		err_set(err, "cannot read alias table '%s': %s", path, strerror(errno));
@@ -216,31 +218,41 @@ void ingest_fields_release(struct ingest_fields *f)
 	map_free(f->names);
 	map_free(f->kinds);
 	map_free(f->cache);
+	map_free(f->kind_cache);
 	memset(f, 0, sizeof(*f));
 }
 
-const char *ingest_fields_lookup(struct ingest_fields *f, const char *name, size_t len)
+/*
+ * A cache keeps at most this many names as written: real files repeat a
+ * few dozen headers and kinds; a hostile one must not grow it forever.
+ */
+#define CACHE_MAX 4096
+
+/* The value of name in map m through cache (by the bytes as written), or NULL. */
+static const char *cached_lookup(struct ingest_fields *f, struct fields_map *m,
+				 struct fields_map *cache, const char *name, size_t len)
 {
 	struct sbuf key = SBUF_INIT;
-	const char *canon = map_get(f->cache, name, len);
+	const char *canon = map_get(cache, name, len);
 
 	if (canon)
 		return *canon ? canon : NULL;
 	match_key(f->norm, name, len, &key);
-	canon = map_get(f->names, key.buf ? key.buf : "", key.len);
-	map_put(f->cache, name, len, canon ? canon : "");
+	canon = map_get(m, key.buf ? key.buf : "", key.len);
 	sbuf_release(&key);
-	canon = map_get(f->cache, name, len);   /* the copy f owns */
+	if (cache->n >= CACHE_MAX)
+		return canon;
+	map_put(cache, name, len, canon ? canon : "");
+	canon = map_get(cache, name, len);     /* the copy f owns */
 	return *canon ? canon : NULL;
+}
+
+const char *ingest_fields_lookup(struct ingest_fields *f, const char *name, size_t len)
+{
+	return cached_lookup(f, f->names, f->cache, name, len);
 }
 
 const char *ingest_fields_kind(struct ingest_fields *f, const char *value, size_t len)
 {
-	struct sbuf key = SBUF_INIT;
-	const char *kind;
-
-	match_key(f->norm, value, len, &key);
-	kind = map_get(f->kinds, key.buf ? key.buf : "", key.len);
-	sbuf_release(&key);
-	return kind;
+	return cached_lookup(f, f->kinds, f->kind_cache, value, len);
 }

@@ -19,6 +19,7 @@ struct ingest_fields {
 	struct fields_map *names;       /* match key -> canonical field */
 	struct fields_map *kinds;       /* match key -> canonical kind */
 	struct fields_map *cache;       /* header exactly as written -> canonical or "" */
+	struct fields_map *kind_cache;  /* kind value exactly as written -> kind or "" */
 };
 
 /* The fields FORMAT.md names; others in the table are extensions. */

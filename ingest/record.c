@@ -227,6 +227,20 @@ static void parse_date(const char *written, const struct date_ref *ref, char **i
 		*iso = xstrdup(out);
 }
 
+/*
+ * The date of an ISO form date_parse wrote ("YYYY-MM-DD..."), or zeroes
+ * for NULL: what date_ref_from_iso gives, without parsing it again.
+ */
+static void ref_of(const char *iso, struct date_ref *ref)
+{
+	ref->year = ref->month = ref->day = 0;
+	if (!iso)
+		return;
+	ref->year = (iso[0] - '0') * 1000 + (iso[1] - '0') * 100 + (iso[2] - '0') * 10 + (iso[3] - '0');
+	ref->month = (iso[5] - '0') * 10 + (iso[6] - '0');
+	ref->day = (iso[8] - '0') * 10 + (iso[9] - '0');
+}
+
 static void parse_coord(struct build *b, const char *canon, double limit, double *v, int *has,
 			struct err *err, int *rc)
 {
@@ -437,7 +451,7 @@ int ingest_row_build(const struct ingest_rowctx *c, struct ingest_record *rec,
 	occurred = norm_field(&b, "occurred_at", err, &rc);
 	parse_date(received, NULL, &row->received_at, &row->received_text, &row->date_flags,
 		   DATE_FLAG_RECEIVED);
-	date_ref_from_iso(row->received_at ? row->received_at : "", &ref);
+	ref_of(row->received_at, &ref);
 	parse_date(occurred, &ref, &row->occurred_at, &row->occurred_text, &row->date_flags,
 		   DATE_FLAG_OCCURRED);
 	free(received);
