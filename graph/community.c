@@ -269,67 +269,113 @@ static int pagerank(struct gcomm *gc, const struct graph_conf *conf, const struc
 }
 
 /*
- * Betweenness inside each cluster.  A cluster of up to
- * betweenness_samples members is computed exactly; a larger one from
- * that many of its members taken at an even stride as sources, the
- * counts scaled up by size / sources (Brandes and Pich's estimate), so
- * the cost is at most samples breadth-first searches per cluster.
+ * Betweenness inside each cluster, one small igraph per cluster: built
+ * from the model's adjacency, it costs what the cluster costs (igraph's
+ * betweenness on the whole graph at once pays per source for the whole
+ * graph).  A cluster of up to betweenness_samples members is computed
+ * exactly; a larger one from that many of its members taken at an even
+ * stride as sources, the counts scaled up by size / sources (Brandes and
+ * Pich's estimate), so a cluster costs at most samples searches.
  */
-static int betweenness(struct gcomm *gc, const struct gmodel *gm, const struct graph_conf *conf,
-		       const struct compact *c, struct err *err)
+struct btw {
+	igraph_vector_int_t ev, src;
+	igraph_vector_t res;
+	int32_t *loc;           /* [nv] index inside the current cluster */
+};
+
+static int cluster_betweenness(struct btw *b, struct gcomm *gc, const struct gmodel *gm,
+			       const struct graph_conf *conf, const int32_t *mem, long n,
+			       struct err *err)
 {
 	struct keep_ctx k = { gm, conf, gc->clu };
 	long S = conf->betweenness_samples > 0 ? conf->betweenness_samples : 1;
-	long *seen = xcalloc(gc->nclu + 1, sizeof(long)), *picked = xcalloc(gc->nclu + 1, sizeof(long));
-	igraph_vector_int_t src;
-	igraph_vector_t res;
+	long stride = n <= S ? 1 : (n + S - 1) / S, m = 0;
 	igraph_vs_t sources;
 	igraph_t g;
+	int rc;
+
+	for (long i = 0; i < n; i++)
+		b->loc[mem[i]] = (int32_t)i;
+	igraph_vector_int_clear(&b->ev);
+	for (long i = 0; i < n; i++) {
+		int32_t u = mem[i];
+
+		for (long j = gm->off[u]; j < gm->off[u + 1]; j++) {
+			int32_t v = gm->adj[j];
+
+			if (v > u && keep_edge(&k, &gm->e[gm->adj_edge[j]]) &&
+			    (ig_check(igraph_vector_int_push_back(&b->ev, i), "allocating", err) < 0 ||
+			     ig_check(igraph_vector_int_push_back(&b->ev, b->loc[v]), "allocating", err) < 0))
+				return -1;
+		}
+	}
+	if (ig_check(igraph_create(&g, &b->ev, n, IGRAPH_UNDIRECTED), "building a cluster", err) < 0)
+		return -1;
+	if (stride == 1) {
+		rc = ig_check(igraph_betweenness(&g, &b->res, igraph_vss_all(), IGRAPH_UNDIRECTED, NULL),
+			      "betweenness", err);
+	} else {
+		igraph_vector_int_clear(&b->src);
+		rc = 0;
+		for (long i = 0; i < n && rc == 0; i += stride, m++)
+			rc = ig_check(igraph_vector_int_push_back(&b->src, i), "allocating", err);
+		if (rc == 0)
+			rc = ig_check(igraph_vs_vector(&sources, &b->src), "sources", err);
+		if (rc == 0) {
+			rc = ig_check(igraph_betweenness_subset(&g, &b->res, igraph_vss_all(),
+								IGRAPH_UNDIRECTED, sources,
+								igraph_vss_all(), NULL),
+				      "betweenness", err);
+			igraph_vs_destroy(&sources);
+		}
+	}
+	if (rc == 0)
+		for (long i = 0; i < n; i++)
+			gc->betweenness[mem[i]] = VECTOR(b->res)[i] * (stride == 1 ? 1.0 : (double)n / m);
+	igraph_destroy(&g);
+	return rc;
+}
+
+static int betweenness(struct gcomm *gc, const struct gmodel *gm, const struct graph_conf *conf,
+		       struct err *err)
+{
+	struct btw b;
+	long *start = xcalloc(gc->nclu + 2, sizeof(long)), *fill;
+	int32_t *mem = xmalloc((gm->nv + 1) * sizeof(*mem));
 	int rc = -1;
 
-	if (build(&g, NULL, &k, c, err) < 0)
+	/* The members of each cluster, in vertex order: a counting sort. */
+	for (long v = 0; v < gm->nv; v++)
+		if (gc->clu[v] >= 0)
+			start[gc->clu[v] + 1]++;
+	for (long c = 0; c < gc->nclu; c++)
+		start[c + 1] += start[c];
+	fill = xmalloc((gc->nclu + 1) * sizeof(long));
+	memcpy(fill, start, (gc->nclu + 1) * sizeof(long));
+	for (long v = 0; v < gm->nv; v++)
+		if (gc->clu[v] >= 0)
+			mem[fill[gc->clu[v]]++] = (int32_t)v;
+	free(fill);
+	b.loc = xmalloc((gm->nv + 1) * sizeof(*b.loc));
+	if (ig_check(igraph_vector_int_init(&b.ev, 0), "allocating", err) < 0)
 		goto out_free;
-	if (ig_check(igraph_vector_init(&res, 0), "allocating", err) < 0)
-		goto out_graph;
-	if (ig_check(igraph_vector_int_init(&src, 0), "allocating", err) < 0)
-		goto out_res;
-	for (long x = 0; x < c->n; x++) {
-		int32_t cl = gc->clu[c->from[x]];
-		long size, stride;
-
-		if (cl < 0)
-			continue;
-		size = gc->clu_size[cl];
-		stride = size <= S ? 1 : (size + S - 1) / S;
-		if (seen[cl]++ % stride == 0) {
-			picked[cl]++;
-			if (ig_check(igraph_vector_int_push_back(&src, x), "allocating", err) < 0)
-				goto out_src;
-		}
-	}
-	if (ig_check(igraph_vs_vector(&sources, &src), "sources", err) < 0)
+	if (ig_check(igraph_vector_int_init(&b.src, 0), "allocating", err) < 0)
+		goto out_ev;
+	if (ig_check(igraph_vector_init(&b.res, 0), "allocating", err) < 0)
 		goto out_src;
-	rc = ig_check(igraph_betweenness_subset(&g, &res, igraph_vss_all(), IGRAPH_UNDIRECTED,
-						sources, igraph_vss_all(), NULL),
-		      "betweenness", err);
-	igraph_vs_destroy(&sources);
-	if (rc == 0) {
-		for (long x = 0; x < c->n; x++) {
-			int32_t cl = gc->clu[c->from[x]];
-
-			if (cl >= 0)
-				gc->betweenness[c->from[x]] = VECTOR(res)[x] * gc->clu_size[cl] / picked[cl];
-		}
-	}
+	rc = 0;
+	for (long c = 0; c < gc->nclu && rc == 0; c++)
+		if (start[c + 1] - start[c] >= 3)  /* two members lie between nobody */
+			rc = cluster_betweenness(&b, gc, gm, conf, mem + start[c], start[c + 1] - start[c], err);
+	igraph_vector_destroy(&b.res);
 out_src:
-	igraph_vector_int_destroy(&src);
-out_res:
-	igraph_vector_destroy(&res);
-out_graph:
-	igraph_destroy(&g);
+	igraph_vector_int_destroy(&b.src);
+out_ev:
+	igraph_vector_int_destroy(&b.ev);
 out_free:
-	free(seen);
-	free(picked);
+	free(b.loc);
+	free(start);
+	free(mem);
 	return rc;
 }
 
@@ -369,7 +415,7 @@ int gcomm_compute(struct gcomm *gc, const struct gmodel *gm, const struct graph_
 		goto out;
 	t1 = clock_secs(CLOCK_PROCESS_CPUTIME_ID);
 	gc->secs_cluster = t1 - t0;
-	if (pagerank(gc, conf, &c, &g, &w, err) < 0 || betweenness(gc, gm, conf, &c, err) < 0)
+	if (pagerank(gc, conf, &c, &g, &w, err) < 0 || betweenness(gc, gm, conf, err) < 0)
 		goto out;
 	gc->secs_centrality = clock_secs(CLOCK_PROCESS_CPUTIME_ID) - t1;
 	rc = 0;

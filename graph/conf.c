@@ -100,8 +100,8 @@ void graph_conf_init(struct graph_conf *c)
 	c->series_scope_max = 2000;
 	c->series_size_scale = 2;
 	c->mixed_category_factor = 0.8;
-	c->hotel_kinds = xstrdup("lodging hotel-register");
-	c->netcafe_kinds = xstrdup("netcafe netcafe-register");
+	c->hotel_kinds = xstrdup("lodging");
+	c->netcafe_kinds = xstrdup("netcafe");
 	c->hotel_night_hour = 12;
 	c->netcafe_window_minutes = 30;
 	c->companion_min_occasions = 3;
