@@ -355,6 +355,10 @@ static size_t dict_ending(const struct dict *d, const struct text *t, size_t i)
 /* Classes of data/given-chars.tsv: where friso saw a given-name character. */
 enum { GIVEN_SINGLE = 1, GIVEN_FIRST = 2, GIVEN_SECOND = 4 };
 
+/* The value of a stop word of data/rules/places.tsv that may also start a
+ * name (kind lead: 和平路, 向阳路); other stop words have 1. */
+enum { PLACE_LEAD = 2 };
+
 struct cue {
 	const char *role;   /* static or NULL */
 	char sex[4];        /* "男", "女" or "" */
@@ -377,6 +381,7 @@ struct patlist {
 /* An anchor word of an address rule found in the text (code points). */
 struct anchor {
 	size_t s, e;
+	size_t last;       /* where the last address word starts (花园路: 路) */
 	int level;
 };
 
@@ -385,6 +390,15 @@ struct part {
 	size_t s, e;       /* code points */
 	int level;         /* enum names_level, NAMES_NLEVELS for a room */
 	int hit;           /* administrative: first gazetteer hit, else -1 */
+	int lm;            /* a landmark of data/landmarks.tsv, else -1 */
+};
+
+/* A local landmark: its own level, and the street (gazetteer entry) and
+ * community (NULL if not known) of the home area that hold it. */
+struct landmark {
+	int level;
+	int street;
+	char *community;
 };
 
 /* Gazetteer names map to the head of a chain of hits (one per entry). */
@@ -411,6 +425,9 @@ struct names {
 	size_t nhits, hitcap;
 	struct dict noshort;         /* short names never taken in free text */
 	int home;                    /* gazetteer entry of the home area, or -1 */
+	struct landmark *lms;        /* data/landmarks.tsv, by index */
+	size_t nlms, lmcap;
+	struct dict lmname;          /* name -> index in lms */
 
 	pcre2_code *anchor_re, *tail_re;
 	int *anchor_level, *tail_level;
@@ -665,6 +682,10 @@ static int load_place_rule(struct names *x, char *line, struct err *err)
 		dict_add_word(&x->place_stop, f[2], 1);
 		return 0;
 	}
+	if (!strcmp(f[0], "lead")) {      /* a stop word that may start a name */
+		*dict_put(&x->place_stop, f[2], strlen(f[2]), PLACE_LEAD, NULL) = PLACE_LEAD;
+		return 0;
+	}
 	if (!strcmp(f[0], "noshort")) {
 		dict_add_word(&x->noshort, f[2], 1);
 		return 0;
@@ -751,6 +772,11 @@ static int load_gaz(struct names *x, char *line, struct err *err)
 	return 0;
 }
 
+static int gaz_level(const struct gaz *g)
+{
+	return g->level - 1;   /* 1 province .. 4 township -> enum names_level */
+}
+
 static int gaz_is_below(const struct names *x, int ent, int anc)
 {
 	for (int p = ent; p >= 0; p = x->gaz[p].parent)
@@ -788,6 +814,31 @@ static int load_home(struct names *x, char *line, struct err *err)
 	return 0;
 }
 
+/* name<TAB>level<TAB>street<TAB>community: the street must be one of the
+ * home area's, so a landmark never lands outside it. */
+static int load_landmark(struct names *x, char *line, struct err *err)
+{
+	char *f[4];
+	struct landmark *lm;
+	int level, street;
+
+	if (split_tabs(line, f, 4) != 4)
+		return err_set(err, "want name<TAB>level<TAB>street<TAB>community");
+	level = level_parse(f[1]);
+	if (level != NAMES_ROAD && level != NAMES_BUILDING)
+		return err_set(err, "a landmark's level is road or building, not '%s'", f[1]);
+	street = x->home >= 0 ? gaz_child(x, f[2], x->home) : -1;
+	if (street < 0 || gaz_level(&x->gaz[street]) != NAMES_STREET)
+		return err_set(err, "'%s' is not a street of the home area", f[2]);
+	x->lms = xgrow(x->lms, &x->lmcap, x->nlms + 1, sizeof(*x->lms));
+	lm = &x->lms[x->nlms];
+	lm->level = level;
+	lm->street = street;
+	lm->community = strcmp(f[3], "-") ? xstrdup(f[3]) : NULL;
+	dict_add_word(&x->lmname, f[0], (int)x->nlms++);
+	return 0;
+}
+
 struct names *names_new(const char *datadir, struct err *err)
 {
 	struct names *x = xcalloc(1, sizeof(*x));
@@ -804,6 +855,7 @@ struct names *names_new(const char *datadir, struct err *err)
 		{ "items.txt", load_item },
 		{ "gazetteer.tsv", load_gaz },
 		{ "home-area.conf", load_home },
+		{ "landmarks.tsv", load_landmark },
 	};
 
 	x->home = -1;
@@ -858,6 +910,10 @@ void names_free(struct names *x)
 	dict_release(&x->gazcode);
 	free(x->hits);
 	dict_release(&x->noshort);
+	for (size_t i = 0; i < x->nlms; i++)
+		free(x->lms[i].community);
+	free(x->lms);
+	dict_release(&x->lmname);
 	pcre2_code_free(x->anchor_re);
 	pcre2_code_free(x->tail_re);
 	free(x->anchor_level);
@@ -960,13 +1016,20 @@ static size_t name_start(const struct names *x, size_t a, size_t maxback,
 	size_t s = a;
 
 	while (s > 0 && a - s <= maxback) {
-		if (!is_han(t->cp[s - 1]) || x->busy[s - 1] || x->bound[s] ||
-		    dict_ending(&x->place_stop, t, s))
+		size_t stop;
+
+		if (!is_han(t->cp[s - 1]) || x->busy[s - 1] || x->bound[s])
+			return s;
+		stop = dict_ending(&x->place_stop, t, s);
+		if (stop == 1 && a - s == 1 &&
+		    *dict_at(&x->place_stop, t, s - 1, 1) == PLACE_LEAD)
+			return s - 1;    /* 和平路, 和平典当行: not 平路 */
+		if (stop)
 			return s;
 		s--;
 	}
-	if (s == 0)
-		return 0;
+	if (s == 0 && a <= maxback)
+		return 0;      /* the text starts the name */
 	s = a - dflt;
 	if (s > 0 && a > 0 && (t->cp[a - 1] == 0x4E1C || t->cp[a - 1] == 0x897F ||
 			       t->cp[a - 1] == 0x5357 || t->cp[a - 1] == 0x5317 ||
@@ -1028,6 +1091,20 @@ static int mou_is_a_certain(const struct names *x, size_t i)
 	return 0;
 }
 
+/* A word that counts after a house number: 号 栋 幢 座 室 楼 层 单元 组. */
+static int is_number_word(uint32_t c)
+{
+	static const uint32_t w[] = {
+		0x53F7, 0x680B, 0x5E62, 0x5EA7, 0x5BA4, 0x697C, 0x5C42, 0x5355, 0x5143,
+		0x7EC4
+	};
+
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		if (c == w[i])
+			return 1;
+	return 0;
+}
+
 static int is_numeral(uint32_t c)
 {
 	static const uint32_t num[] = {
@@ -1060,6 +1137,31 @@ static int redacted_given(const struct names *x, size_t k)
 	if (!cls || !(*cls & (GIVEN_SINGLE | GIVEN_SECOND)))
 		return 0;
 	return (*cls & GIVEN_SINGLE) || name_boundary(x, k + 1);
+}
+
+/*
+ * Whether the given name that would start at code point j is the start
+ * of an address: Han characters running into an address word within a
+ * few characters (父亲于孝陵卫街7号走失, 在王府大街), or, after a surname
+ * that is also a function word (于, 将), an administrative name or a
+ * landmark (于玄武区, 于新街口).
+ */
+static int address_follows(const struct names *x, size_t j, int fn_surname)
+{
+	const struct text *t = &x->t;
+
+	if (fn_surname && (dict_longest(&x->gazname, t, j, NULL) >= 2 ||
+			   dict_longest(&x->lmname, t, j, NULL)))
+		return 1;
+	for (size_t a = j + 1; a < t->n && a <= j + 4; a++) {
+		if (!is_han(t->cp[a - 1]) || x->busy[a - 1] ||
+		    dict_ending(&x->place_stop, t, a))
+			return 0;
+		for (size_t k = 0; k < x->nanchors; k++)
+			if (x->anchors[k].s == a)
+				return 1;
+	}
+	return 0;
 }
 
 /*
@@ -1134,7 +1236,8 @@ static int person_at(struct names *x, size_t i, int strong, struct pname *p)
 			return 0;
 		if (dict_at(&x->notp, t, i, k - i) || dict_at(&x->cue_before, t, i, k - i) ||
 		    dict_at(&x->place_stop, t, i, 2) || dict_at(&x->gazname, t, i, k - i) ||
-		    anchor_or_suffix_at(x, k - 1))
+		    anchor_or_suffix_at(x, k - 1) ||
+		    (strict && address_follows(x, j, fn_surname)))
 			return 0;
 		p->e = k;
 	}
@@ -1436,6 +1539,10 @@ static void orgs(struct names *x, struct mention_list *out)
 		if (!k || any_busy(x, i, i + k) || text_cp(t, (long)(i + k)) == 0x5361)
 			continue;                                     /* 银行卡 */
 		s = name_start(x, i, 8, 4);
+		/* 12号一棋牌室: the house number's word is the address's */
+		while (s < i && s > 0 && is_number_word(t->cp[s]) &&
+		       (is_digit(t->cp[s - 1]) || is_number_word(t->cp[s - 1])))
+			s++;
 		if (out->n && prev_k == out->n - 1 && s == prev_e) {
 			/* 工商银行 + 玄武支行, 宾馆 + 有限公司: one org */
 			s = prev_s;
@@ -1474,6 +1581,15 @@ static void find_anchors(struct names *x)
 		a = &x->anchors[x->nanchors++];
 		a->s = (size_t)t->at[ov[0]];
 		a->e = (size_t)t->at[ov[1]];
+		a->last = a->s;
+		/* an anchor right after another ends the longer name: 锁金村路
+		 * is a road and 长江路社区 a community, not 锁金村 + 路 */
+		if (x->nanchors > 1 && a[-1].e == a->s) {
+			a[-1].last = a->s;
+			a[-1].e = a->e;
+			a = &a[-1];
+			x->nanchors--;
+		}
 		a->level = 0;
 		for (size_t g = 1; g <= x->nanchor; g++)
 			if (ov[2 * g] != PCRE2_UNSET)
@@ -1491,7 +1607,34 @@ static void add_part(struct names *x, size_t s, size_t e, int level, int hit)
 	p->e = e;
 	p->level = level;
 	p->hit = hit;
+	p->lm = -1;
 	x->bound[e] = 1;
+}
+
+/* Numbered tails after an anchor or a landmark ending at code point e
+ * (12号 3栋 2单元 501室), as parts; returns where they end. */
+static size_t add_tails(struct names *x, size_t e)
+{
+	const struct text *t = &x->t;
+	size_t off = t->off[e];
+
+	while (off < t->len &&
+	       pcre2_match(x->tail_re, (PCRE2_SPTR)t->s, t->len, off,
+			   PCRE2_ANCHORED, x->md, NULL) > 0) {
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
+		int level = 0;
+
+		if (ov[1] <= ov[0] || t->at[ov[1]] < 0 ||
+		    any_busy(x, e, (size_t)t->at[ov[1]]))
+			break;
+		for (size_t g = 1; g <= x->ntail; g++)
+			if (ov[2 * g] != PCRE2_UNSET)
+				level = x->tail_level[g - 1];
+		add_part(x, e, (size_t)t->at[ov[1]], level, -1);
+		e = (size_t)t->at[ov[1]];
+		off = ov[1];
+	}
+	return e;
 }
 
 /* Whether a gazetteer hit may be taken with no parent before it: county
@@ -1562,12 +1705,11 @@ static int part_cmp(const void *a, const void *b)
 
 static void find_named_parts(struct names *x)
 {
-	const struct text *t = &x->t;
-	size_t nadmin = x->nparts;
+	size_t nadmin = x->nparts;     /* administrative names and landmarks */
 
 	for (size_t k = 0; k < x->nanchors; k++) {
 		struct anchor *a = &x->anchors[k];
-		size_t s, e, off;
+		size_t s, e;
 		int inside = 0;
 
 		for (size_t p = 0; p < nadmin; p++)
@@ -1576,34 +1718,51 @@ static void find_named_parts(struct names *x)
 		if (inside || any_busy(x, a->s, a->e))
 			continue;
 		s = name_start(x, a->s, 5, 2);
-		if (a->s - s < 2 && !(s == a->s && x->bound[s] && x->nparts > nadmin &&
+		if (a->last - s < 2 && !(s == a->s && x->bound[s] && x->nparts > nadmin &&
 				      x->parts[x->nparts - 1].e == s))
 			continue;
 		add_part(x, s, a->e, a->level, -1);
-		/* numbered tails: 12号 3栋 2单元 501室 */
-		e = a->e;
-		off = t->off[e];
-		while (off < t->len &&
-		       pcre2_match(x->tail_re, (PCRE2_SPTR)t->s, t->len, off,
-				   PCRE2_ANCHORED, x->md, NULL) > 0) {
-			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
-			int level = 0;
-
-			if (ov[1] <= ov[0] || t->at[ov[1]] < 0 ||
-			    any_busy(x, e, (size_t)t->at[ov[1]]))
-				break;
-			for (size_t g = 1; g <= x->ntail; g++)
-				if (ov[2 * g] != PCRE2_UNSET)
-					level = x->tail_level[g - 1];
-			add_part(x, e, (size_t)t->at[ov[1]], level, -1);
-			e = (size_t)t->at[ov[1]];
-			off = ov[1];
-		}
+		e = add_tails(x, a->e);
 		while (k + 1 < x->nanchors && x->anchors[k + 1].s < e)
 			k++;                            /* anchors inside the tail */
 	}
-	if (x->nparts)
-		qsort(x->parts, x->nparts, sizeof(*x->parts), part_cmp);
+}
+
+static int inside_part(const struct names *x, size_t i)
+{
+	for (size_t p = 0; p < x->nparts; p++)
+		if (i >= x->parts[p].s && i < x->parts[p].e)
+			return 1;
+	return 0;
+}
+
+/*
+ * Landmarks of data/landmarks.tsv (新街口, 卫岗) where no other part
+ * holds them and no anchor follows (后宰门街 is a road of its own), with
+ * their numbered tails.
+ */
+static void find_landmarks(struct names *x)
+{
+	const struct text *t = &x->t;
+
+	for (size_t i = 0; i < t->n; i++) {
+		int lm, follows = 0;
+		size_t k;
+
+		if (x->busy[i] || !dict_may_start(&x->lmname, t->cp[i]))
+			continue;
+		k = dict_longest(&x->lmname, t, i, &lm);
+		if (!k || any_busy(x, i, i + k) || inside_part(x, i) ||
+		    inside_part(x, i + k - 1))
+			continue;
+		for (size_t a = 0; a < x->nanchors; a++)
+			follows |= x->anchors[a].s == i + k;
+		if (follows)
+			continue;
+		add_part(x, i, i + k, x->lms[lm].level, -1);
+		x->parts[x->nparts - 1].lm = lm;
+		i = add_tails(x, i + k) - 1;
+	}
 }
 
 /* The gazetteer entry a part stands for, given the entry before it
@@ -1641,11 +1800,6 @@ static int resolve_hit(const struct names *x, const struct part *p, int cur,
 		}
 	}
 	return ties ? -1 : best;
-}
-
-static int gaz_level(const struct gaz *g)
-{
-	return g->level - 1;   /* 1 province .. 4 township -> enum names_level */
 }
 
 static void set_level(struct names_place *pl, int level, const struct sbuf *val,
@@ -1687,6 +1841,29 @@ static void add_admin_chain(const struct names *x, int ent, int top,
 }
 
 /*
+ * Before a landmark, the street and community that hold it, where the
+ * address so far ends at the home district (卫岗12号) or at that street
+ * (孝陵卫街道卫岗), with nothing finer yet.  Returns the new deepest
+ * administrative entry.
+ */
+static int landmark_chain(const struct names *x, const struct landmark *lm,
+			  int deepest, struct sbuf *val, struct names_place *pl)
+{
+	if (pl->level[NAMES_COMMUNITY] || pl->level[NAMES_ROAD] ||
+	    pl->level[NAMES_BUILDING])
+		return deepest;
+	if (deepest == x->home && !pl->level[NAMES_STREET]) {
+		add_admin_chain(x, lm->street, x->home, val, pl);
+		deepest = lm->street;
+	}
+	if (deepest == lm->street && lm->community) {
+		sbuf_adds(val, lm->community);
+		set_level(pl, NAMES_COMMUNITY, val, lm->community, strlen(lm->community));
+	}
+	return deepest;
+}
+
+/*
  * Build the canonical value and levels of the address made of parts
  * [from, to).  Returns how sure it is: 0.9 with an administrative
  * anchor, 0.8 for a bare address in the home area, 0.6 when an
@@ -1723,6 +1900,8 @@ static double place_build(struct names *x, size_t from, size_t to, int field,
 			add_admin_chain(x, x->home, -1, &val, pl);
 			deepest = x->home;
 		}
+		if (p->lm >= 0)
+			deepest = landmark_chain(x, &x->lms[p->lm], deepest, &val, pl);
 		sbuf_add(&val, w, n);
 		if (p->hit < 0)
 			set_level(pl, p->level, &val, w, n);
@@ -1743,7 +1922,10 @@ static void place_parts(struct names *x, int field)
 	x->nparts = 0;
 	memset(x->bound, 0, x->t.n + 1);
 	find_admin(x, field);
+	find_landmarks(x);
 	find_named_parts(x);
+	if (x->nparts)
+		qsort(x->parts, x->nparts, sizeof(*x->parts), part_cmp);
 }
 
 /* The end of the run of adjacent parts that starts at part k. */

@@ -208,6 +208,18 @@ static void test_place_chain(void **state)
 	assert_string_equal(pl.part[NAMES_STREET], "梅园新村街道");
 	free(v);
 
+	/* a name that reaches the start of the text, longer than a name may
+	 * run back: the last characters only, so the value reads back alike */
+	v = names_place(names, "群众䏍映直辖社区", strlen("群众䏍映直辖社区"), &pl);
+	assert_string_equal(v, "江苏省南京市玄武区直辖社区");
+	{
+		char *again = names_place(names, v, strlen(v), NULL);
+
+		assert_string_equal(again, v);
+		free(again);
+	}
+	free(v);
+
 	/* a municipality: the city level is the province's */
 	v = names_place(names, "北京", strlen("北京"), &pl);
 	assert_string_equal(v, "北京市");
@@ -220,6 +232,149 @@ static void test_place_chain(void **state)
 	free(v);
 	assert_string_equal(names_level_name(NAMES_STREET), "street");
 	names_place_release(&pl);
+}
+
+/* The level l of the place mention whose surface is surface, from its
+ * attrs, or "" when it has none; NULL when no such mention. */
+static char *place_level(const char *surface, const char *level)
+{
+	for (size_t i = 0; i < list.n; i++)
+		if (!strcmp(list.v[i].type, "place") && !strcmp(list.v[i].surface, surface)) {
+			cJSON *a = cJSON_Parse(list.v[i].attrs);
+			const cJSON *v = cJSON_GetObjectItem(cJSON_GetObjectItem(a, "levels"),
+							     level);
+			char *s = strdup(cJSON_IsString(v) ? v->valuestring : "");
+
+			cJSON_Delete(a);
+			return s;
+		}
+	return NULL;
+}
+
+static void assert_level(const char *surface, const char *level, const char *want)
+{
+	char *got = place_level(surface, level);
+
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_place_village_roads(void **state)
+{
+	/* 村 inside a road name is no village: the road is 锁金村路 and the
+	 * community the one the address names */
+	run("其位于玄武区锁金村街道锁金一村社区锁金村路38号的家中被盗。");
+	assert_non_null(find("place", "江苏省南京市玄武区锁金村街道锁金一村社区锁金村路38号"));
+	assert_level("玄武区锁金村街道锁金一村社区锁金村路38号", "community",
+		     "江苏省南京市玄武区锁金村街道锁金一村社区");
+	assert_level("玄武区锁金村街道锁金一村社区锁金村路38号", "road",
+		     "江苏省南京市玄武区锁金村街道锁金一村社区锁金村路");
+
+	/* bare, it has no community at all */
+	run("其停放在锁金村路38号的电动车被盗。");
+	assert_level("锁金村路38号", "community", "");
+	assert_level("锁金村路38号", "road", "江苏省南京市玄武区锁金村路");
+
+	run("群众反映红山街道五塘村社区五塘村路12号有人打架。");
+	assert_level("红山街道五塘村社区五塘村路12号", "community",
+		     "江苏省南京市玄武区红山街道五塘村社区");
+	assert_level("红山街道五塘村社区五塘村路12号", "road",
+		     "江苏省南京市玄武区红山街道五塘村社区五塘村路");
+
+	/* a road word before 社区 is part of the community's name */
+	run("长江路社区居民反映楼道堆放杂物。");
+	assert_level("长江路社区", "community", "江苏省南京市玄武区长江路社区");
+	assert_level("长江路社区", "road", "");
+	run("樱驼村社区发生一起盗窃。");
+	assert_level("樱驼村社区", "community", "江苏省南京市玄武区樱驼村社区");
+
+	/* 社区卫 is not 社区卫生: 卫岗社区卫岗12号 keeps its community */
+	run("其位于玄武区孝陵卫街道卫岗社区卫岗12号的家中被盗。");
+	assert_level("玄武区孝陵卫街道卫岗社区卫岗12号", "community",
+		     "江苏省南京市玄武区孝陵卫街道卫岗社区");
+
+	/* a road that starts with a stop word (和 'and') */
+	run("其位于和燕路7号的家中被盗。");
+	assert_non_null(find("place", "江苏省南京市玄武区和燕路7号"));
+
+	/* 于 is a surname too, but not before an address */
+	run("其年迈的父亲于孝陵卫街7号走失。");
+	assert_int_equal(count("person"), 0);
+	assert_non_null(find("place", "江苏省南京市玄武区孝陵卫街7号"));
+
+	/* the house number is the address's, not the start of an org name */
+	run("群众举报和燕路88号3单元一棋牌室内有人聚众赌博。");
+	assert_non_null(find("place", "江苏省南京市玄武区和燕路88号3单元"));
+	assert_int_equal(count("org"), 0);
+}
+
+/*
+ * Every street, community and road of the synthetic district
+ * (bench/district.tsv) in the forms bench/gen writes, inside a sentence:
+ * the place is the whole address, at its community and road.
+ */
+static void test_place_district(void **state)
+{
+	FILE *f = fopen(LOOKOUT_DATADIR "/../bench/district.tsv", "r");
+	char line[512], text[1024], surface[512], want[512];
+	int n = 0;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		char *street = strtok(line, "\t\n"), *community = strtok(NULL, "\t\n");
+		char *roads = strtok(NULL, "\t\n"), *road, *save = NULL;
+
+		if (!street || street[0] == '#' || !community || !roads)
+			continue;
+		for (road = strtok_r(roads, ",", &save); road; road = strtok_r(NULL, ",", &save)) {
+			char *got;
+
+			snprintf(surface, sizeof(surface), "玄武区%s%s%s%d号", street, community,
+				 road, 12 + n);
+			snprintf(text, sizeof(text), "群众反映%s楼上深夜噪音扰民,民警到场劝解。",
+				 surface);
+			run(text);
+			snprintf(want, sizeof(want), "江苏省南京市玄武区%s%s", street, community);
+			assert_level(surface, "community", want);
+			snprintf(want, sizeof(want), "江苏省南京市玄武区%s%s%s", street, community,
+				 road);
+			assert_level(surface, "road", want);
+
+			snprintf(surface, sizeof(surface), "%s%d号", road, 12 + n);
+			snprintf(text, sizeof(text), "其位于%s的家中被盗,门锁有撬压痕迹。", surface);
+			run(text);
+			got = place_level(surface, "road");
+			assert_non_null(got);
+			assert_non_null(strstr(got, road));
+			free(got);
+			n++;
+		}
+	}
+	fclose(f);
+	assert_true(n >= 30);
+}
+
+static void test_landmarks(void **state)
+{
+	/* a landmark with no address word, under its street */
+	run("报称在新街口地铁站被扒窃。");
+	assert_non_null(find("place", "江苏省南京市玄武区新街口街道新街口"));
+	run("群众反映玄武门附近有人打架。");
+	assert_level("玄武门", "building", "江苏省南京市玄武区玄武门街道玄武门");
+
+	/* with its community, so both forms are one place */
+	run("其停放在卫岗12号的电动车被盗。");
+	assert_non_null(find("place", "江苏省南京市玄武区孝陵卫街道卫岗社区卫岗12号"));
+	run("其位于玄武区孝陵卫街道卫岗社区卫岗12号的家中被盗。");
+	assert_non_null(find("place", "江苏省南京市玄武区孝陵卫街道卫岗社区卫岗12号"));
+
+	/* an address word after it makes a place of its own */
+	run("其位于后宰门街5号的家中被盗。");
+	assert_non_null(find("place", "江苏省南京市玄武区后宰门街5号"));
+	/* another district's 新街口 is not the home area's */
+	run("其在鼓楼区新街口被扒窃。");
+	assert_non_null(find("place", "江苏省南京市鼓楼区新街口"));
 }
 
 static void test_orgs(void **state)
@@ -298,6 +453,9 @@ int main(void)
 		cmocka_unit_test(test_english),
 		cmocka_unit_test(test_places),
 		cmocka_unit_test(test_place_chain),
+		cmocka_unit_test(test_place_village_roads),
+		cmocka_unit_test(test_place_district),
+		cmocka_unit_test(test_landmarks),
 		cmocka_unit_test(test_orgs),
 		cmocka_unit_test(test_items),
 		cmocka_unit_test(test_labelled_bars),
