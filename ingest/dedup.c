@@ -65,13 +65,14 @@ static uint32_t next_cp(const unsigned char *s, size_t len, size_t *i)
 	return c;
 }
 
-/* The distinct shingle hashes of a text, sorted; returns how many. */
+/* The shingle hashes of a text, in text order; returns how many. */
 static size_t shingles(const char *text, size_t len, uint64_t **out)
 {
 	const unsigned char *s = (const unsigned char *)text;
-	size_t i = 0, n = 0, cap = 0;
+	size_t i = 0, n = 0;
 	uint32_t w[3] = { 0, 0, 0 };
-	uint64_t *v = NULL;
+	/* no more shingles than bytes: one allocation, not one per shingle */
+	uint64_t *v = xmalloc((len ? len : 1) * sizeof(*v));
 	size_t seen = 0;
 
 	while (i < len) {
@@ -80,27 +81,64 @@ static size_t shingles(const char *text, size_t len, uint64_t **out)
 		w[2] = next_cp(s, len, &i);
 		if (++seen < 3)
 			continue;
-		v = xgrow(v, &cap, n + 1, sizeof(*v));
 		v[n++] = mix(((uint64_t)w[0] << 42) ^ ((uint64_t)w[1] << 21) ^ w[2]);
 	}
 	*out = v;
 	return n;
 }
 
-static int cmp_u64(const void *a, const void *b)
+/*
+ * Sort v[0..n) ascending: a bottom-up merge sort, since qsort's
+ * comparison callback cost more than the merging for these few hundred
+ * values a text.
+ */
+static void sort_u64(uint64_t *v, size_t n)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	uint64_t *tmp, *a = v, *b, *t;
 
-	return x < y ? -1 : x > y;
+	if (n < 2)
+		return;
+	tmp = xmalloc(n * sizeof(*tmp));
+	b = tmp;
+	for (size_t i = 1; i < n; i++) {        /* runs of 8 by insertion */
+		uint64_t x = v[i];
+		size_t j = i;
+
+		if (i % 8 == 0)
+			continue;
+		while (j % 8 && v[j - 1] > x) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = x;
+	}
+	for (size_t width = 8; width < n; width *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * width) {
+			size_t mid = lo + width < n ? lo + width : n;
+			size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+			size_t i = lo, j = mid, k = lo;
+
+			while (i < mid && j < hi)
+				b[k++] = a[j] < a[i] ? a[j++] : a[i++];
+			while (i < mid)
+				b[k++] = a[i++];
+			while (j < hi)
+				b[k++] = a[j++];
+		}
+		t = a;
+		a = b;
+		b = t;
+	}
+	if (a != v)
+		memcpy(v, a, n * sizeof(*v));
+	free(tmp);
 }
 
 static size_t sorted_unique(uint64_t *v, size_t n)
 {
 	size_t j = 0;
 
-	if (n == 0)
-		return 0;
-	qsort(v, n, sizeof(*v), cmp_u64);
+	sort_u64(v, n);
 	for (size_t i = 0; i < n; i++)
 		if (j == 0 || v[i] != v[j - 1])
 			v[j++] = v[i];
@@ -198,21 +236,42 @@ static int same_place(const char *a, const char *b)
 	return strstr(a, b) || strstr(b, a);
 }
 
-/* The similarity of a candidate to the query, 0 when their numbers or places differ. */
-static double similarity(const uint64_t *qs, size_t nqs, const uint64_t *qn, size_t nqn,
-			 const char *qplace, const char *t, size_t tlen, const char *place)
+/* The query's sets, made the first time a candidate needs them. */
+struct query {
+	const char *text, *place;
+	size_t len;
+	uint64_t *shingles, *numbers;
+	size_t nshingles, nnumbers;
+	int have_numbers, have_shingles;
+};
+
+/*
+ * The similarity of a candidate to the query, 0 when their places or
+ * numbers differ.  Those two checks are cheap and settle most
+ * candidates of a templated text, so the 3-gram sets (a sort each) are
+ * made only for the candidates that pass them.
+ */
+static double similarity(struct query *q, const char *t, size_t tlen, const char *place)
 {
 	uint64_t *ts = NULL, *tn = NULL;
 	size_t nts, ntn;
 	double sim = 0;
 
-	if (!same_place(qplace, place))
+	if (!same_place(q->place, place))
 		return 0;
-	nts = shingle_set(t, tlen, &ts);
+	if (!q->have_numbers) {
+		q->nnumbers = number_set(q->text, q->len, &q->numbers);
+		q->have_numbers = 1;
+	}
 	ntn = number_set(t, tlen, &tn);
-	if (nested(qn, nqn, tn, ntn))
-		sim = jaccard_sets(qs, nqs, ts, nts);
-
+	if (nested(q->numbers, q->nnumbers, tn, ntn)) {
+		if (!q->have_shingles) {
+			q->nshingles = shingle_set(q->text, q->len, &q->shingles);
+			q->have_shingles = 1;
+		}
+		nts = shingle_set(t, tlen, &ts);
+		sim = jaccard_sets(q->shingles, q->nshingles, ts, nts);
+	}
 	free(ts);
 	free(tn);
 	return sim;
@@ -369,21 +428,30 @@ struct cand {
 	int agree;
 };
 
-static int cmp_cand_entry(const void *a, const void *b)
+/* 1 when x goes before y: better agreement, or the older report among equals. */
+static int cand_before(const struct cand *x, const struct cand *y)
 {
-	const struct cand *x = a, *y = b;
-
-	return x->e < y->e ? -1 : x->e > y->e;
+	return x->agree != y->agree ? x->agree > y->agree : x->e < y->e;
 }
 
-/* Best agreement first; the older report first among equals. */
-static int cmp_cand_agree(const void *a, const void *b)
+/*
+ * Keep c among the DEDUP_CHECK best of best[0..*n), each entry once (an
+ * entry that shares several bands with the query is met once per band).
+ */
+static void keep_best(struct cand *best, size_t *n, struct cand c)
 {
-	const struct cand *x = a, *y = b;
+	size_t i;
 
-	if (x->agree != y->agree)
-		return y->agree - x->agree;
-	return x->e < y->e ? -1 : x->e > y->e;
+	for (i = 0; i < *n; i++)
+		if (best[i].e == c.e)
+			return;
+	if (*n == DEDUP_CHECK && !cand_before(&c, &best[*n - 1]))
+		return;
+	if (*n < DEDUP_CHECK)
+		(*n)++;
+	for (i = *n - 1; i > 0 && cand_before(&c, &best[i - 1]); i--)
+		best[i] = best[i - 1];
+	best[i] = c;
 }
 
 int ingest_dedup_find(struct ingest_dedup *d, const char *text, size_t len,
@@ -391,9 +459,9 @@ int ingest_dedup_find(struct ingest_dedup *d, const char *text, size_t len,
 		      dedup_fetch_fn fetch, void *arg,
 		      int64_t *root, double *sim)
 {
-	struct cand c[DEDUP_BANDS * DEDUP_BUCKET_MAX];
-	size_t n = 0, u = 0, nqs, nqn;
-	uint64_t *qs = NULL, *qn = NULL;
+	struct cand c[DEDUP_CHECK];
+	struct query q = { 0 };
+	size_t n = 0;
 	int64_t best = -1;
 	double best_sim = 0;
 	int found = 0;
@@ -406,25 +474,18 @@ int ingest_dedup_find(struct ingest_dedup *d, const char *text, size_t len,
 		if (!d->slot_key[i])
 			continue;
 		for (uint32_t e = d->slot_head[i]; e; e = d->next[(e - 1) * DEDUP_BANDS + b]) {
-			int a = agree(s, &d->v[e - 1].s);
+			struct cand k = { e - 1, agree(s, &d->v[e - 1].s) };
 
-			if (a >= DEDUP_AGREE && n < sizeof(c) / sizeof(c[0])) {
-				c[n].e = e - 1;
-				c[n++].agree = a;
-			}
+			if (k.agree >= DEDUP_AGREE)
+				keep_best(c, &n, k);
 		}
 	}
-	/* One entry may share several bands: keep it once. */
-	qsort(c, n, sizeof(c[0]), cmp_cand_entry);
-	for (size_t i = 0; i < n; i++)
-		if (u == 0 || c[i].e != c[u - 1].e)
-			c[u++] = c[i];
-	qsort(c, u, sizeof(c[0]), cmp_cand_agree);
-	if (u == 0)
+	if (n == 0)
 		return 0;
-	nqs = shingle_set(text, len, &qs);
-	nqn = number_set(text, len, &qn);
-	for (size_t i = 0; i < u && i < DEDUP_CHECK; i++) {
+	q.text = text;
+	q.len = len;
+	q.place = place;
+	for (size_t i = 0; i < n; i++) {
 		const struct dedup_entry *ce = &d->v[c[i].e];
 		const char *cplace;
 		size_t tlen;
@@ -433,7 +494,7 @@ int ingest_dedup_find(struct ingest_dedup *d, const char *text, size_t len,
 
 		if (!t)
 			continue;
-		j = similarity(qs, nqs, qn, nqn, place, t, tlen, cplace);
+		j = similarity(&q, t, tlen, cplace);
 		if (j > best_sim || (j == best_sim && ce->id < best)) {
 			best_sim = j;
 			best = ce->id;
@@ -449,10 +510,10 @@ int ingest_dedup_find(struct ingest_dedup *d, const char *text, size_t len,
 			const char *t = fetch(arg, *root, &tlen, &cplace);
 
 			if (t)
-				*sim = similarity(qs, nqs, qn, nqn, place, t, tlen, cplace);
+				*sim = similarity(&q, t, tlen, cplace);
 		}
 	}
-	free(qs);
-	free(qn);
+	free(q.shingles);
+	free(q.numbers);
 	return found;
 }
