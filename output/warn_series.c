@@ -30,31 +30,83 @@ static char *category_names(struct warn_ctx *w, const char *list)
 	return sbuf_detach(&b);
 }
 
+/*
+ * The key members of a cluster tonight: its eight best-ranked entities
+ * that are not places.  Many series share one big cluster, so each
+ * cluster's members are read once, by rank, and only as far as needed.
+ */
+struct members {
+	int64_t cluster;
+	struct warn_strs keys, names;
+};
+
+struct member_cache {
+	sqlite3_stmt *ranked, *entity;
+	struct members *v;
+	size_t n, cap;
+};
+
+static int members_load(struct warn_ctx *w, struct member_cache *mc, struct members *m,
+			struct err *err)
+{
+	int r = 0;
+
+	if (db_bind(mc->ranked, err, "Is", m->cluster, w->night) < 0)
+		return -1;
+	while (m->keys.n < 8 && (r = db_step(mc->ranked, err)) == 1) {
+		if (db_bind(mc->entity, err, "I", sqlite3_column_int64(mc->ranked, 0)) < 0 ||
+		    (r = db_step(mc->entity, err)) < 0)
+			return -1;
+		if (r == 1) {
+			/* A name that repeats is still a member of its own. */
+			m->keys.v = xgrow(m->keys.v, &m->keys.cap, m->keys.n + 1, sizeof(char *));
+			m->keys.v[m->keys.n++] = xstrdup(db_text(mc->entity, 0));
+			m->names.v = xgrow(m->names.v, &m->names.cap, m->names.n + 1, sizeof(char *));
+			m->names.v[m->names.n++] = xstrdup(db_text(mc->entity, 1));
+		}
+		sqlite3_reset(mc->entity);
+	}
+	if (m->keys.n < 8 && r < 0)
+		return -1;
+	sqlite3_reset(mc->ranked);
+	return 0;
+}
+
 /* The key members of the cluster tonight, into the candidate and text. */
-static int series_members(struct warn_ctx *w, sqlite3_stmt *st, int64_t cluster,
+static int series_members(struct warn_ctx *w, struct member_cache *mc, int64_t cluster,
 			  struct warn_cand *c, struct sbuf *names, struct err *err)
 {
-	int r, shown = 0;
+	struct members *m = NULL;
 
-	if (db_bind(st, err, "Is", cluster, w->night) < 0)
-		return -1;
-	while ((r = db_step(st, err)) == 1) {
-		const char *key = db_text(st, 0), *display = db_text(st, 1);
+	for (size_t i = 0; i < mc->n && !m; i++)
+		if (mc->v[i].cluster == cluster)
+			m = &mc->v[i];
+	if (!m) {
+		mc->v = xgrow(mc->v, &mc->cap, mc->n + 1, sizeof(*mc->v));
+		m = &mc->v[mc->n++];
+		memset(m, 0, sizeof(*m));
+		m->cluster = cluster;
+		if (members_load(w, mc, m, err) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < m->keys.n; i++) {
+		const char *key = m->keys.v[i], *display = m->names.v[i];
 
 		warn_cand_entity(c, key);
-		if (shown++ < 4) {
+		if (i < 4) {
 			if (names->len)
 				sbuf_adds(names, "、");
 			sbuf_adds(names, *display && !strncmp(key, "person:", 7) ? display
 										: warn_key_value(key));
 		}
 	}
-	return r;
+	return 0;
 }
 
 int warn_series(struct warn_ctx *w, struct err *err)
 {
-	sqlite3_stmt *st = NULL, *members = NULL, *reports = NULL;
+	sqlite3_stmt *st = NULL, *reports = NULL;
+	struct member_cache mc = { 0 };
 	int r, rc = -1;
 	char recent[11];
 
@@ -70,11 +122,12 @@ int warn_series(struct warn_ctx *w, struct err *err)
 		       "  JOIN warn_rep r ON r.report_id = sr.report_id"
 		       "  WHERE sr.series_id = s.id AND r.day >= ?4))"
 		       " ORDER BY s.key", err) < 0 ||
-	    db_prepare(w->db, &members,
-		       "SELECT e.key, coalesce(e.display, '') FROM cluster_member m"
-		       " JOIN entity e ON e.id = m.entity_id"
-		       " WHERE m.cluster_id = ? AND m.night = ? AND e.type <> 'place'"
-		       " ORDER BY m.rank LIMIT 8", err) < 0 ||
+	    db_prepare(w->db, &mc.ranked,
+		       "SELECT entity_id FROM cluster_member WHERE cluster_id = ? AND night = ?"
+		       " ORDER BY rank", err) < 0 ||
+	    db_prepare(w->db, &mc.entity,
+		       "SELECT key, coalesce(display, '') FROM entity WHERE id = ? AND type <> 'place'",
+		       err) < 0 ||
 	    db_prepare(w->db, &reports,
 		       "SELECT report_id FROM series_report WHERE series_id = ? ORDER BY report_id",
 		       err) < 0 ||
@@ -97,7 +150,7 @@ int warn_series(struct warn_ctx *w, struct err *err)
 			warn_param(w, WARN_SERIES, "severity_per_score", 20) * score);
 		if (c->severity > warn_param(w, WARN_SERIES, "severity_max", 90))
 			c->severity = (int)warn_param(w, WARN_SERIES, "severity_max", 90);
-		rr = series_members(w, members, sqlite3_column_int64(st, 9), c, &names, err);
+		rr = series_members(w, &mc, sqlite3_column_int64(st, 9), c, &names, err);
 		if (rr == 0)
 			rr = db_bind(reports, err, "I", sqlite3_column_int64(st, 0));
 		while (rr == 0 && (rr = db_step(reports, err)) == 1) {
@@ -126,7 +179,17 @@ int warn_series(struct warn_ctx *w, struct err *err)
 	rc = r;
 out:
 	db_finalize(st);
-	db_finalize(members);
+	db_finalize(mc.ranked);
+	db_finalize(mc.entity);
+	for (size_t i = 0; i < mc.n; i++) {
+		for (size_t k = 0; k < mc.v[i].keys.n; k++) {
+			free(mc.v[i].keys.v[k]);
+			free(mc.v[i].names.v[k]);
+		}
+		free(mc.v[i].keys.v);
+		free(mc.v[i].names.v);
+	}
+	free(mc.v);
 	db_finalize(reports);
 	return rc;
 }

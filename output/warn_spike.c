@@ -3,19 +3,24 @@
  *
  * Places are counted at every level analyze gives them: a report at a
  * building counts for its community, street (township) and district
- * through the place table's parents (when analyze has stored them;
- * otherwise each place entity a report mentions is counted as it is).
- * warn.conf's spike.levels says which levels are judged.
+ * through the place table's parents; a place entity without a place row
+ * counts as it is.  warn.conf's spike.levels says which levels are judged
+ * (spike.count_unleveled: places of no level).
  *
- * One pass over the span's reports counts every (place, category, day)
- * into a temporary table; from it come the pairs with at least
- * spike.min_count reports in the last min_count_days (3 in 3 days), one
- * of them tonight — the only ones that can alarm, and what keeps 0 -> 1
- * from alarming — and their daily histories.  With less than spike.farrington_min_days
- * of history in the database the day is judged by EARS (spike.method,
- * C2 by default: a 7-day baseline behind a 2-day guard band); with more,
- * the last 7 days are judged by Farrington-flexible against the same
- * weeks of earlier years, which knows about seasons.
+ * The pairs that can alarm are those with at least spike.min_count
+ * reports in the last min_count_days (3 in 3 days), one of them tonight
+ * — what keeps 0 -> 1 from alarming.  With less than
+ * spike.farrington_min_days of history in the database the day is judged
+ * by EARS (spike.method, C2 by default: a 7-day baseline behind a 2-day
+ * guard band); with more, the last 7 days are judged by
+ * Farrington-flexible against the same weeks of earlier years, which
+ * knows about seasons.  An alarm cites every report of its window (the
+ * min_count_days days, or the week), not only the night's: "6 in 3 days"
+ * shows all six.
+ *
+ * Counting is done here in C rather than in SQL, because on a large
+ * database the joins and GROUP BYs of a recursive query cost tens of
+ * seconds a night; see "counting" below.
  */
 #include "output/warn_int.h"
 #include "output/day.h"
@@ -29,84 +34,536 @@
 #include <string.h>
 
 /*
- * warn_count: reports a day for every (place, category) of the span,
- * each report counted for its places and all their ancestors when
- * analyze keeps a hierarchy.  One pass over the span's reports (taken
- * by date first, hence MATERIALIZED and CROSS JOIN, which fix SQLite's
- * join order); the pairs and their histories are then read by index.
+ * Counting, in C.  The place tree (place.parent_id) is loaded once into
+ * arrays sorted by entity id; a report counts for the places it mentions
+ * and all their ancestors (its "closure").  Reports are read day range by
+ * day range: their day from the received-at index, their spike categories
+ * from one range scan of report_category, and their place mentions only
+ * when they have such a category.  Two passes:
+ *
+ *   1. the recent days (the evidence window: min_count_days, or the 7
+ *      days of a Farrington week): every (place, category) pair of a
+ *      judged level; the candidates are the pairs with min_count reports
+ *      in the last min_count_days, one of them tonight (what keeps 0 -> 1
+ *      from alarming).  The reports of this pass are kept, so that an
+ *      alarm cites every report of its window.
+ *   2. the older days the method reads, counted for the candidates only.
  */
-#define SPAN_REPORTS \
-	"WITH RECURSIVE d(id, day) AS MATERIALIZED" \
-	" (SELECT id, substr(coalesce(received_at, occurred_at), 1, 10)" \
-	" FROM report r WHERE " WARN_NOT_RESENT("r") \
-	" AND ((received_at >= ?1 AND received_at < ?2)" \
-	"  OR (received_at IS NULL AND occurred_at >= ?1 AND occurred_at < ?2))),"
-#define PLACES_UP(FROM) \
-	" rp(report_id, entity_id, day) AS (SELECT DISTINCT m.report_id, m.entity_id, d.day" \
-	" FROM " FROM " CROSS JOIN mention m ON m.report_id = d.id" \
-	" CROSS JOIN entity e ON e.id = m.entity_id AND e.type = 'place'"
-#define TREE_UP \
-	" UNION SELECT rp.report_id, p.parent_id, rp.day FROM rp" \
-	" JOIN place p ON p.entity_id = rp.entity_id WHERE p.parent_id IS NOT NULL"
-#define COUNT_INSERT \
-	" INSERT INTO warn_count SELECT rp.entity_id, c.category, rp.day," \
-	" count(DISTINCT rp.report_id) FROM rp JOIN report_category c ON c.report_id = rp.report_id" \
-	" WHERE instr(?3, ' ' || c.category || ' ') > 0 GROUP BY rp.entity_id, c.category, rp.day"
 
-/* The pairs of the recent days (?3 .. ?1): at least ?2 reports, one tonight. */
-#define TONIGHT_PAIRS \
-	"SELECT c.entity_id, e.key, coalesce(e.display, ''), %s, c.category," \
-	" sum(CASE WHEN c.day = ?1 THEN c.n ELSE 0 END), sum(c.n)" \
-	" FROM warn_count c JOIN entity e ON e.id = c.entity_id" \
-	" WHERE c.day BETWEEN ?3 AND ?1 GROUP BY c.entity_id, c.category" \
-	" HAVING sum(c.n) >= ?2 AND max(c.day) = ?1 ORDER BY e.key, c.category"
-#define HISTORY \
-	"SELECT day, n FROM warn_count WHERE entity_id = ?1 AND category = ?2" \
-	" AND day BETWEEN ?3 AND ?4"
-/* The reports of an alarm: those of the window at the place or below it. */
-#define REPORTS(UP) \
-	"WITH RECURSIVE d(id, day) AS (SELECT report_id, day FROM warn_rep" \
-	" WHERE day BETWEEN ?3 AND ?4)," PLACES_UP("d") UP ")" \
-	" SELECT DISTINCT rp.report_id FROM rp" \
-	" JOIN report_category c ON c.report_id = rp.report_id AND c.category = ?2" \
-	" WHERE rp.entity_id = ?1 ORDER BY rp.report_id"
+/* A place entity: its parent (a slot, -1 for none) and level. */
+struct ptree {
+	int64_t *id;            /* sorted */
+	int *parent;
+	int *level;             /* index into levels, -1 for none */
+	unsigned char *is_place;/* entity.type is 'place' (may start a closure) */
+	size_t n;
+	struct warn_strs levels;
+};
+
+struct prow {
+	int64_t id, parent;
+	int level, is_place;
+};
+
+static int prow_cmp(const void *a, const void *b)
+{
+	const struct prow *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static long ptree_find(const struct ptree *t, int64_t id)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->id[mid] < id)
+			lo = mid + 1;
+		else if (t->id[mid] > id)
+			hi = mid;
+		else
+			return (long)mid;
+	}
+	return -1;
+}
+
+static void ptree_release(struct ptree *t)
+{
+	free(t->id);
+	free(t->parent);
+	free(t->level);
+	free(t->is_place);
+	warn_strs_release(&t->levels);
+	memset(t, 0, sizeof(*t));
+}
+
+static int level_index(struct warn_strs *levels, const char *name)
+{
+	for (size_t i = 0; i < levels->n; i++)
+		if (!strcmp(levels->v[i], name))
+			return (int)i;
+	warn_strs_add(levels, name);
+	return (int)levels->n - 1;
+}
+
+static int ptree_load(struct warn_ctx *w, struct ptree *t, struct err *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct prow *rows = NULL;
+	size_t n = 0, cap = 0, k = 0;
+	int r, rc = -1;
+
+	if (db_prepare(w->db, &st, "SELECT id FROM entity WHERE type = 'place'", err) < 0)
+		goto out;
+	while ((r = db_step(st, err)) == 1) {
+		rows = xgrow(rows, &cap, n + 1, sizeof(*rows));
+		rows[n++] = (struct prow){ sqlite3_column_int64(st, 0), 0, -1, 1 };
+	}
+	db_finalize(st);
+	st = NULL;
+	if (r < 0 ||
+	    db_prepare(w->db, &st, "SELECT entity_id, coalesce(parent_id, 0), level FROM place",
+		       err) < 0)
+		goto out;
+	while ((r = db_step(st, err)) == 1) {
+		int64_t parent = sqlite3_column_int64(st, 1);
+
+		rows = xgrow(rows, &cap, n + 2, sizeof(*rows));
+		rows[n++] = (struct prow){ sqlite3_column_int64(st, 0), parent,
+					   level_index(&t->levels, db_text(st, 2)), 0 };
+		if (parent)
+			rows[n++] = (struct prow){ parent, 0, -1, 0 };
+	}
+	if (r < 0)
+		goto out;
+	if (n)
+		qsort(rows, n, sizeof(*rows), prow_cmp);
+	/* One row an id: a place row gives parent and level, the entity its type. */
+	for (size_t i = 0; i < n; i++) {
+		if (k && rows[k - 1].id == rows[i].id) {
+			struct prow *m = &rows[k - 1];
+
+			m->is_place |= rows[i].is_place;
+			if (rows[i].level >= 0) {
+				m->level = rows[i].level;
+				m->parent = rows[i].parent;
+			}
+		} else {
+			rows[k++] = rows[i];
+		}
+	}
+	t->n = k;
+	t->id = xmalloc(sizeof(*t->id) * (k ? k : 1));
+	t->parent = xmalloc(sizeof(*t->parent) * (k ? k : 1));
+	t->level = xmalloc(sizeof(*t->level) * (k ? k : 1));
+	t->is_place = xmalloc(k ? k : 1);
+	for (size_t i = 0; i < k; i++) {
+		t->id[i] = rows[i].id;
+		t->level[i] = rows[i].level;
+		t->is_place[i] = (unsigned char)rows[i].is_place;
+	}
+	for (size_t i = 0; i < k; i++)
+		t->parent[i] = rows[i].parent ? (int)ptree_find(t, rows[i].parent) : -1;
+	rc = 0;
+out:
+	db_finalize(st);
+	free(rows);
+	return rc;
+}
+
+/* ---- pairs: (place slot, category) with daily counts ---- */
+
+struct pair_map {
+	uint64_t *key;          /* slot << 8 | category + 1; 0 is empty */
+	int *val;
+	size_t cap, n;
+};
+
+static uint64_t pair_key(int slot, int cat)
+{
+	return ((uint64_t)slot << 8 | (uint64_t)cat) + 1;
+}
+
+static size_t pair_hash(uint64_t k, size_t cap)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	return (size_t)k & (cap - 1);
+}
+
+static int *pair_slot(struct pair_map *m, uint64_t k, int add)
+{
+	size_t i;
+
+	if (add && 2 * (m->n + 1) > m->cap) {
+		struct pair_map old = *m;
+
+		m->cap = m->cap ? 2 * m->cap : 1024;
+		m->key = xcalloc(m->cap, sizeof(*m->key));
+		m->val = xcalloc(m->cap, sizeof(*m->val));
+		m->n = 0;
+		for (size_t j = 0; j < old.cap; j++)
+			if (old.key[j])
+				*pair_slot(m, old.key[j], 1) = old.val[j];
+		free(old.key);
+		free(old.val);
+	}
+	if (!m->cap)
+		return NULL;
+	for (i = pair_hash(k, m->cap); m->key[i] && m->key[i] != k; i = (i + 1) & (m->cap - 1))
+		;
+	if (!m->key[i]) {
+		if (!add)
+			return NULL;
+		m->key[i] = k;
+		m->val[i] = -1;
+		m->n++;
+	}
+	return &m->val[i];
+}
+
+static void pair_map_release(struct pair_map *m)
+{
+	free(m->key);
+	free(m->val);
+	memset(m, 0, sizeof(*m));
+}
+
+/* A report of the evidence window: its day, categories and closure. */
+struct rep {
+	int64_t id;
+	int day;                /* day number */
+	uint64_t cats;          /* bit c: spike category c */
+	size_t first, count;    /* its closure: s->closure[first .. first + count) */
+};
 
 struct spike {
 	struct warn_ctx *w;
-	sqlite3_stmt *history, *reports;
+	sqlite3_stmt *span, *cats, *mentions, *entity;
 	struct detect_opts ears, far;
 	long far_days;          /* days of history in the database, 0 if too few */
 	int chart_days;
 	double min_count;       /* reports in the recent days */
 	int recent_days;
+	long night;             /* day number of the night */
+	long n;                 /* days judged, ending on the night */
+	long window;            /* days of the evidence window, ending on the night */
+	struct warn_strs cat;   /* spike.categories, at most 64 */
+	struct ptree tree;
+	unsigned char *judged;  /* per level index: is that level judged */
+	int unleveled;          /* judge places without a level */
+	struct rep *reps;       /* the evidence window's reports, by id */
+	size_t n_reps, cap_reps;
+	int *closure;
+	size_t n_closure, cap_closure;
 };
 
+/* A pair of place and category: its daily counts and what is shown. */
 struct pair {
+	int slot, cat;
+	int *x;                 /* counts a day over the judged days, oldest first */
 	int64_t entity;
-	const char *key, *display, *level, *category;
+	char *key, *display;
+	const char *level, *category;
 	int tonight;            /* reports tonight */
 	int recent;             /* reports in the recent days */
 };
 
-/* Daily counts of a pair over [night - n + 1, night] into x[0..n). */
-static int spike_counts(struct spike *s, const struct pair *p, long n, double *x,
-			struct err *err)
+/* ---- reading reports ---- */
+
+struct span_rep {
+	int64_t id;
+	int day;
+	uint64_t cats;
+};
+
+static int span_cmp(const void *a, const void *b)
 {
-	char from[11];
-	long base = day_number(s->w->night) - n + 1;
+	const struct span_rep *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static long span_find(const struct span_rep *v, size_t n, int64_t id)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].id < id)
+			lo = mid + 1;
+		else if (v[mid].id > id)
+			hi = mid;
+		else
+			return (long)mid;
+	}
+	return -1;
+}
+
+static int cat_index(const struct spike *s, const char *name)
+{
+	for (size_t i = 0; i < s->cat.n; i++)
+		if (!strcmp(s->cat.v[i], name))
+			return (int)i;
+	return -1;
+}
+
+/*
+ * The closure of a report: the place entities it mentions and all their
+ * ancestors, each once, into *out (appended from its current end).
+ */
+static int spike_closure(struct spike *s, int64_t report, int **out, size_t *n, size_t *cap,
+			 struct err *err)
+{
+	size_t start = *n;
 	int r;
 
-	day_add(s->w->night, -(n - 1), from);
-	memset(x, 0, sizeof(double) * (size_t)n);
-	if (db_bind(s->history, err, "Isss", p->entity, p->category, from, s->w->night) < 0)
+	if (db_bind(s->mentions, err, "I", report) < 0)
 		return -1;
-	while ((r = db_step(s->history, err)) == 1) {
-		long d = day_number(db_text(s->history, 0)) - base;
+	while ((r = db_step(s->mentions, err)) == 1) {
+		long slot = ptree_find(&s->tree, sqlite3_column_int64(s->mentions, 0));
+		int depth = 0;
 
-		if (d >= 0 && d < n)
-			x[d] = sqlite3_column_double(s->history, 1);
+		if (slot < 0 || !s->tree.is_place[slot])
+			continue;
+		/* A place tree has a few levels; 64 stops a cycle. */
+		for (; slot >= 0 && depth < 64; slot = s->tree.parent[slot], depth++) {
+			size_t k;
+
+			for (k = start; k < *n && (*out)[k] != slot; k++)
+				;
+			if (k < *n)
+				break;          /* the rest of the way up is in already */
+			*out = xgrow(*out, cap, *n + 1, sizeof(**out));
+			(*out)[(*n)++] = (int)slot;
+		}
 	}
 	return r;
+}
+
+/* Whether a place slot's level is judged. */
+static int spike_judged(const struct spike *s, int slot)
+{
+	int l = s->tree.level[slot];
+
+	if (l < 0 || !*s->tree.levels.v[l])
+		return s->unleveled;
+	return s->judged[l];
+}
+
+/*
+ * Read the reports of the days [from, to] (day numbers) and, for each,
+ * call count(s, report, closure, n, arg) with its spike categories; the
+ * categories come from one range scan of report_category, the places
+ * only for reports with a spike category.
+ */
+typedef void (*spike_count_fn)(struct spike *s, const struct span_rep *r, const int *closure,
+			       size_t n, void *arg);
+
+static int spike_read(struct spike *s, long from, long to, spike_count_fn count, void *arg,
+		      struct err *err)
+{
+	struct span_rep *v = NULL;
+	size_t n = 0, cap = 0, n_clos = 0, cap_clos = 0;
+	int *clos = NULL;
+	char a[11], b[11];
+	int r, rc = -1;
+
+	day_string(from, a);
+	day_string(to + 1, b);
+	if (db_bind(s->span, err, "ss", a, b) < 0)
+		goto out;
+	while ((r = db_step(s->span, err)) == 1) {
+		v = xgrow(v, &cap, n + 1, sizeof(*v));
+		v[n].id = sqlite3_column_int64(s->span, 0);
+		v[n].day = (int)day_number(db_text(s->span, 1));
+		v[n].cats = 0;
+		n++;
+	}
+	if (r < 0 || !n) {
+		rc = r;
+		goto out;
+	}
+	qsort(v, n, sizeof(*v), span_cmp);
+	if (db_bind(s->cats, err, "II", v[0].id, v[n - 1].id) < 0)
+		goto out;
+	while ((r = db_step(s->cats, err)) == 1) {
+		int c = cat_index(s, db_text(s->cats, 1));
+		long i = c >= 0 ? span_find(v, n, sqlite3_column_int64(s->cats, 0)) : -1;
+
+		if (i >= 0)
+			v[i].cats |= (uint64_t)1 << c;
+	}
+	if (r < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i].cats)
+			continue;
+		n_clos = 0;
+		if (spike_closure(s, v[i].id, &clos, &n_clos, &cap_clos, err) < 0)
+			goto out;
+		if (n_clos)
+			count(s, &v[i], clos, n_clos, arg);
+	}
+	rc = 0;
+out:
+	free(v);
+	free(clos);
+	return rc;
+}
+
+/* Pass 1: every judged pair of the evidence window; its reports are kept. */
+struct window {
+	struct pair_map map;
+	struct pair *pairs;
+	size_t n, cap;
+};
+
+static void count_window(struct spike *s, const struct span_rep *r, const int *closure,
+			 size_t n, void *arg)
+{
+	struct window *win = arg;
+	struct rep *kept;
+	long d = r->day - (s->night - s->window + 1);
+
+	s->reps = xgrow(s->reps, &s->cap_reps, s->n_reps + 1, sizeof(*s->reps));
+	kept = &s->reps[s->n_reps++];
+	kept->id = r->id;
+	kept->day = r->day;
+	kept->cats = r->cats;
+	kept->first = s->n_closure;
+	kept->count = n;
+	s->closure = xgrow(s->closure, &s->cap_closure, s->n_closure + n, sizeof(*s->closure));
+	memcpy(s->closure + s->n_closure, closure, n * sizeof(*closure));
+	s->n_closure += n;
+	if (d < 0 || d >= s->window)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (!spike_judged(s, closure[i]))
+			continue;
+		for (int c = 0; c < (int)s->cat.n; c++) {
+			int *at;
+
+			if (!(r->cats >> c & 1))
+				continue;
+			at = pair_slot(&win->map, pair_key(closure[i], c), 1);
+			if (*at < 0) {
+				win->pairs = xgrow(win->pairs, &win->cap, win->n + 1, sizeof(*win->pairs));
+				memset(&win->pairs[win->n], 0, sizeof(*win->pairs));
+				win->pairs[win->n].slot = closure[i];
+				win->pairs[win->n].cat = c;
+				win->pairs[win->n].x = xcalloc((size_t)s->window, sizeof(int));
+				*at = (int)win->n++;
+			}
+			win->pairs[*at].x[d]++;
+		}
+	}
+}
+
+/* Pass 2: the older days, for the candidates only. */
+struct older {
+	struct pair_map map;    /* pair key -> candidate */
+	struct pair *cand;
+};
+
+static void count_older(struct spike *s, const struct span_rep *r, const int *closure,
+			size_t n, void *arg)
+{
+	struct older *o = arg;
+	long d = r->day - (s->night - s->n + 1);
+
+	if (d < 0 || d >= s->n)
+		return;
+	for (size_t i = 0; i < n; i++)
+		for (int c = 0; c < (int)s->cat.n; c++) {
+			int *at;
+
+			if (r->cats >> c & 1 && (at = pair_slot(&o->map, pair_key(closure[i], c), 0)))
+				o->cand[*at].x[d]++;
+		}
+}
+
+static int pair_cmp(const void *a, const void *b)
+{
+	const struct pair *x = a, *y = b;
+	int r = strcmp(x->key, y->key);
+
+	return r ? r : strcmp(x->category, y->category);
+}
+
+static void pair_release(struct pair *p)
+{
+	free(p->x);
+	free(p->key);
+	free(p->display);
+}
+
+/*
+ * The candidates: the judged pairs of the window with min_count reports
+ * in the recent days, one of them tonight, with their whole history,
+ * ordered by place key and category.  *out and *n out, owned.
+ */
+static int spike_candidates(struct spike *s, struct pair **out, size_t *n_out,
+			    struct err *err)
+{
+	struct window win = { 0 };
+	struct older old = { 0 };
+	struct pair *cand = NULL;
+	size_t n = 0, cap = 0;
+	int rc = -1;
+
+	if (spike_read(s, s->night - s->window + 1, s->night, count_window, &win, err) < 0)
+		goto out;
+	for (size_t i = 0; i < win.n; i++) {
+		struct pair *p = &win.pairs[i];
+		int recent = 0;
+
+		for (long d = s->window - s->recent_days; d < s->window; d++)
+			recent += d >= 0 ? p->x[d] : 0;
+		if (recent < s->min_count || !p->x[s->window - 1])
+			continue;
+		cand = xgrow(cand, &cap, n + 1, sizeof(*cand));
+		cand[n] = *p;
+		cand[n].recent = recent;
+		cand[n].tonight = p->x[s->window - 1];
+		cand[n].x = xcalloc((size_t)s->n, sizeof(int));
+		memcpy(cand[n].x + s->n - s->window, p->x, sizeof(int) * (size_t)s->window);
+		cand[n].entity = s->tree.id[p->slot];
+		cand[n].level = s->tree.level[p->slot] >= 0 ?
+				s->tree.levels.v[s->tree.level[p->slot]] : "";
+		cand[n].category = s->cat.v[p->cat];
+		if (db_bind(s->entity, err, "I", cand[n].entity) < 0 ||
+		    db_step(s->entity, err) < 0) {
+			n++;
+			goto out;
+		}
+		cand[n].key = xstrdup(db_text(s->entity, 0));
+		cand[n].display = xstrdup(db_text(s->entity, 1));
+		sqlite3_reset(s->entity);
+		n++;
+	}
+	for (size_t i = 0; i < n; i++)
+		*pair_slot(&old.map, pair_key(cand[i].slot, cand[i].cat), 1) = (int)i;
+	old.cand = cand;
+	if (n && s->n > s->window &&
+	    spike_read(s, s->night - s->n + 1, s->night - s->window, count_older, &old, err) < 0)
+		goto out;
+	if (n)
+		qsort(cand, n, sizeof(*cand), pair_cmp);
+	rc = 0;
+out:
+	for (size_t i = 0; i < win.n; i++)
+		free(win.pairs[i].x);
+	free(win.pairs);
+	pair_map_release(&win.map);
+	pair_map_release(&old.map);
+	*out = cand;
+	*n_out = n;
+	return rc;
 }
 
 static void add_point(cJSON *arr, const char *date, const struct detect_point *p)
@@ -130,20 +587,17 @@ static void add_point(cJSON *arr, const char *date, const struct detect_point *p
  * Judge a pair; *alarm out, with the judged point in *last and the chart
  * series added to arr.  EARS on days, or Farrington on 7-day sums.
  */
-static int spike_judge(struct spike *s, const struct pair *p, int *alarm,
-		       struct detect_point *last, int *weekly, cJSON *arr, struct err *err)
+static void spike_judge(struct spike *s, const struct pair *p, int *alarm,
+			struct detect_point *last, cJSON *arr)
 {
-	long n;
+	long n = s->n;
 	double *x, *y = NULL;
 	struct detect_point *pt;
-	int rc = -1;
 
-	*weekly = s->far_days > 0;
-	n = *weekly ? s->far_days : s->chart_days + s->ears.baseline + 4;
 	x = xmalloc(sizeof(double) * (size_t)n);
-	if (spike_counts(s, p, n, x, err) < 0)
-		goto out;
-	if (!*weekly) {
+	for (long i = 0; i < n; i++)
+		x[i] = p->x[i];
+	if (!s->far_days) {
 		pt = xcalloc((size_t)n, sizeof(*pt));
 		detect_ears(x, (size_t)n, &s->ears, pt);
 		for (long i = n - s->chart_days; i < n; i++) {
@@ -175,26 +629,24 @@ static int spike_judge(struct spike *s, const struct pair *p, int *alarm,
 	*last = pt[n - 1];
 	*alarm = last->alarm;
 	free(pt);
-	rc = 0;
-out:
 	free(x);
 	free(y);
-	return rc;
 }
 
-static int spike_raise(struct spike *s, const struct pair *p, const struct detect_point *pt,
-		       int weekly, cJSON *data, struct err *err)
+static void spike_raise(struct spike *s, const struct pair *p, const struct detect_point *pt,
+			cJSON *data)
 {
+	int weekly = s->far_days > 0;
 	struct warn_ctx *w = s->w;
 	struct warn_cand *c;
 	const char *cat = warn_category_name(w, p->category);
 	const char *place = *p->display ? p->display : warn_key_value(p->key);
-	char catkey[96], from[11], level_key[64];
+	char catkey[96], level_key[64];
 	const char *subject[2] = { p->key, catkey };
 	const char *level;
 	char *when;
 	double sev;
-	int r;
+	long from = s->night - (weekly ? 6 : s->recent_days - 1);
 
 	snprintf(catkey, sizeof(catkey), "category:%s", p->category);
 	snprintf(level_key, sizeof(level_key), "level_name.%s", p->level);
@@ -234,12 +686,18 @@ static int spike_raise(struct spike *s, const struct pair *p, const struct detec
 			  pt->expected, pt->threshold, weekly ? "Farrington" : "EARS"),
 		cJSON_PrintUnformatted(data));
 	free(when);
-	day_add(w->night, weekly ? -6 : 0, from);
-	if (db_bind(s->reports, err, "Isss", p->entity, p->category, from, w->night) < 0)
-		return -1;
-	while ((r = db_step(s->reports, err)) == 1)
-		warn_cand_report(c, sqlite3_column_int64(s->reports, 0));
-	return r;
+	/* The reports of the window at the place or below it (kept by id). */
+	for (size_t i = 0; i < s->n_reps; i++) {
+		const struct rep *r = &s->reps[i];
+
+		if (r->day < from || !(r->cats >> p->cat & 1))
+			continue;
+		for (size_t k = 0; k < r->count; k++)
+			if (s->closure[r->first + k] == p->slot) {
+				warn_cand_report(c, r->id);
+				break;
+			}
+	}
 }
 
 /* Days of history for Farrington, or 0 while the database is younger. */
@@ -249,9 +707,11 @@ static int spike_history(struct spike *s, struct err *err)
 	long first = -1, have, need, weeks;
 	int r;
 
+	/* min(coalesce(received_at, occurred_at)) by index, not by a scan. */
 	if (db_prepare(s->w->db, &st,
-		       "SELECT min(substr(coalesce(received_at, occurred_at), 1, 10)) FROM report"
-		       " WHERE coalesce(received_at, occurred_at) IS NOT NULL", err) < 0)
+		       "SELECT substr(min(coalesce((SELECT min(received_at) FROM report),"
+		       " '9999'), coalesce((SELECT min(occurred_at) FROM report"
+		       " WHERE received_at IS NULL), '9999')), 1, 10)", err) < 0)
 		return -1;
 	r = db_step(st, err);
 	if (r == 1)
@@ -272,28 +732,6 @@ static int spike_history(struct spike *s, struct err *err)
 		return 0;
 	s->far_days = 7 * ((long)s->far.b * s->far.period + s->far.w + 1);
 	return 0;
-}
-
-/* Fill warn_count for the days the methods read, up to the night. */
-static int spike_count(struct spike *s, int tree, struct err *err)
-{
-	long span = s->far_days ? s->far_days : s->chart_days + s->ears.baseline + 4;
-	char from[11], end[11], *cats = warn_list(s->w, WARN_SPIKE, "categories");
-	int rc;
-
-	day_add(s->w->night, -(span - 1), from);
-	day_add(s->w->night, 1, end);
-	rc = db_exec(s->w->db,
-		     "CREATE TEMP TABLE IF NOT EXISTS warn_count (entity_id INTEGER, category TEXT,"
-		     " day TEXT, n INTEGER, PRIMARY KEY (entity_id, category, day)) WITHOUT ROWID;"
-		     "DELETE FROM temp.warn_count", err);
-	if (rc == 0)
-		rc = db_run(s->w->db, err,
-			    tree ? SPAN_REPORTS PLACES_UP("d") TREE_UP ")" COUNT_INSERT
-				 : SPAN_REPORTS PLACES_UP("d") ")" COUNT_INSERT,
-			    "sss", from, end, cats);
-	free(cats);
-	return rc;
 }
 
 static void spike_opts(struct spike *s)
@@ -320,58 +758,84 @@ static void spike_opts(struct spike *s)
 	s->chart_days = (int)warn_param(w, WARN_SPIKE, "chart_days", 28);
 }
 
+/* The parameters that say what is counted, and the statements that read. */
+static int spike_prepare(struct spike *s, struct err *err)
+{
+	struct warn_ctx *w = s->w;
+	char *cats = warn_list(w, WARN_SPIKE, "categories"), *save = NULL;
+	int rc = -1;
+
+	for (char *c = strtok_r(cats, " ", &save); c; c = strtok_r(NULL, " ", &save))
+		if (s->cat.n < 64)
+			warn_strs_add(&s->cat, c);
+	s->judged = xcalloc(s->tree.levels.n + 1, 1);
+	for (size_t i = 0; i < s->tree.levels.n; i++)
+		s->judged[i] = warn_param_has(w, WARN_SPIKE, "levels", s->tree.levels.v[i]);
+	s->unleveled = warn_param(w, WARN_SPIKE, "count_unleveled", 1) != 0;
+	s->night = day_number(w->night);
+	s->n = s->far_days ? s->far_days : s->chart_days + s->ears.baseline + 4;
+	s->window = s->far_days && s->recent_days < 7 ? 7 : s->recent_days;
+	if (s->window > s->n)
+		s->window = s->n;
+	if (db_prepare(w->db, &s->span,
+		       "SELECT id, substr(coalesce(received_at, occurred_at), 1, 10) FROM report r"
+		       " WHERE " WARN_NOT_RESENT("r") " AND ((received_at >= ?1 AND received_at < ?2)"
+		       " OR (received_at IS NULL AND occurred_at >= ?1 AND occurred_at < ?2))",
+		       err) < 0 ||
+	    db_prepare(w->db, &s->cats,
+		       "SELECT report_id, category FROM report_category"
+		       " WHERE report_id BETWEEN ? AND ?", err) < 0 ||
+	    db_prepare(w->db, &s->mentions, "SELECT entity_id FROM mention WHERE report_id = ?",
+		       err) < 0 ||
+	    db_prepare(w->db, &s->entity,
+		       "SELECT key, coalesce(display, '') FROM entity WHERE id = ?", err) < 0)
+		goto out;
+	rc = 0;
+out:
+	free(cats);
+	return rc;
+}
+
+static void spike_release(struct spike *s)
+{
+	db_finalize(s->span);
+	db_finalize(s->cats);
+	db_finalize(s->mentions);
+	db_finalize(s->entity);
+	warn_strs_release(&s->cat);
+	ptree_release(&s->tree);
+	free(s->judged);
+	free(s->reps);
+	free(s->closure);
+}
+
 int warn_spike(struct warn_ctx *w, struct err *err)
 {
 	struct spike s = { 0 };
-	sqlite3_stmt *pairs = NULL;
-	int tree = db_has_table(w->db, "place"), r, rc = -1;
-	char *sql, recent[11];
+	struct pair *cand = NULL;
+	size_t n = 0;
+	int rc = -1;
 
 	s.w = w;
 	spike_opts(&s);
-	day_add(w->night, -(s.recent_days - 1), recent);
-	if (spike_history(&s, err) < 0)
+	if (spike_history(&s, err) < 0 || ptree_load(w, &s.tree, err) < 0 ||
+	    spike_prepare(&s, err) < 0 || spike_candidates(&s, &cand, &n, err) < 0)
 		goto out;
-	if (spike_count(&s, tree, err) < 0)
-		goto out;
-	sql = xasprintf(TONIGHT_PAIRS,
-			tree ? "coalesce((SELECT level FROM place WHERE entity_id = e.id), '')"
-			     : "coalesce(json_extract(e.attrs, '$.level'), '')");
-	r = db_prepare(w->db, &pairs, sql, err);
-	free(sql);
-	if (r < 0 ||
-	    db_prepare(w->db, &s.history, HISTORY, err) < 0 ||
-	    db_prepare(w->db, &s.reports, tree ? REPORTS(TREE_UP) : REPORTS(""), err) < 0 ||
-	    db_bind(pairs, err, "sds", w->night, s.min_count, recent) < 0)
-		goto out;
-	while ((r = db_step(pairs, err)) == 1) {
-		struct pair p = {
-			sqlite3_column_int64(pairs, 0), db_text(pairs, 1), db_text(pairs, 2),
-			db_text(pairs, 3), db_text(pairs, 4), sqlite3_column_int(pairs, 5),
-			sqlite3_column_int(pairs, 6),
-		};
+	for (size_t i = 0; i < n; i++) {
 		struct detect_point pt;
-		int alarm, weekly;
-		cJSON *data, *arr;
+		int alarm;
+		cJSON *data = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(data, "series");
 
-		if (!warn_param_has(w, WARN_SPIKE, "categories", p.category))
-			continue;
-		if (*p.level ? !warn_param_has(w, WARN_SPIKE, "levels", p.level)
-			     : !warn_param(w, WARN_SPIKE, "count_unleveled", 1))
-			continue;
-		data = cJSON_CreateObject();
-		arr = cJSON_AddArrayToObject(data, "series");
-		if (spike_judge(&s, &p, &alarm, &pt, &weekly, arr, err) < 0 ||
-		    (alarm && spike_raise(&s, &p, &pt, weekly, data, err) < 0)) {
-			cJSON_Delete(data);
-			goto out;
-		}
+		spike_judge(&s, &cand[i], &alarm, &pt, arr);
+		if (alarm)
+			spike_raise(&s, &cand[i], &pt, data);
 		cJSON_Delete(data);
 	}
-	rc = r;
+	rc = 0;
 out:
-	db_finalize(pairs);
-	db_finalize(s.history);
-	db_finalize(s.reports);
+	for (size_t i = 0; i < n; i++)
+		pair_release(&cand[i]);
+	free(cand);
+	spike_release(&s);
 	return rc;
 }
