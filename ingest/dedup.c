@@ -36,9 +36,25 @@
 #define DEDUP_CHECK 2           /* candidates whose texts are compared exactly */
 #define DEDUP_AGREE 9           /* of DEDUP_NHASH sketch values, to be a candidate */
 
-struct dedup_entry {
+/*
+ * What a bucket walk reads of one indexed report, in one cache line:
+ * the chain links of its eight buckets, the low byte of each sketch
+ * value, and its ids.  Two sketches that agree on a value agree on its
+ * low byte, so the low bytes agreeing on fewer than DEDUP_AGREE values
+ * rule a member out without reading its whole sketch; the few that pass
+ * are counted exactly.  With the index far larger than the caches, the
+ * walk costs one memory access a member, not three.
+ */
+struct dedup_node {
+	uint32_t next[DEDUP_BANDS];     /* the next member of each band's bucket, + 1 */
+	uint8_t low[DEDUP_NHASH];
 	int64_t id, root;
-	struct dedup_sketch s;
+};
+
+_Static_assert(sizeof(struct dedup_node) == 64, "a node is one cache line");
+
+struct dedup_slot {
+	uint32_t key, head;
 };
 
 static uint64_t mix(uint64_t x)
@@ -314,11 +330,10 @@ void ingest_dedup_init(struct ingest_dedup *d)
 
 void ingest_dedup_release(struct ingest_dedup *d)
 {
-	free(d->v);
-	free(d->slot_key);
-	free(d->slot_head);
+	free(d->node_mem);
+	free(d->sk);
+	free(d->slot);
 	free(d->slot_count);
-	free(d->next);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -337,47 +352,64 @@ static size_t slot_of(const struct ingest_dedup *d, uint32_t key)
 {
 	size_t i = mix(key) & (d->nslots - 1);
 
-	while (d->slot_key[i] && d->slot_key[i] != key)
+	while (d->slot[i].key && d->slot[i].key != key)
 		i = (i + 1) & (d->nslots - 1);
 	return i;
 }
 
 static void grow_slots(struct ingest_dedup *d)
 {
-	uint32_t *okey = d->slot_key, *ohead = d->slot_head;
+	struct dedup_slot *old = d->slot;
 	uint8_t *ocount = d->slot_count;
 	size_t on = d->nslots;
 
 	d->nslots = on ? 2 * on : 1024;
-	d->slot_key = xcalloc(d->nslots, sizeof(uint32_t));
-	d->slot_head = xcalloc(d->nslots, sizeof(uint32_t));
+	d->slot = xcalloc(d->nslots, sizeof(*d->slot));
 	d->slot_count = xcalloc(d->nslots, sizeof(uint8_t));
 	for (size_t i = 0; i < on; i++) {
 		size_t j;
 
-		if (!okey[i])
+		if (!old[i].key)
 			continue;
-		j = slot_of(d, okey[i]);
-		d->slot_key[j] = okey[i];
-		d->slot_head[j] = ohead[i];
+		j = slot_of(d, old[i].key);
+		d->slot[j] = old[i];
 		d->slot_count[j] = ocount[i];
 	}
-	free(okey);
-	free(ohead);
+	free(old);
 	free(ocount);
+}
+
+/* Room for one more node, the nodes kept on 64-byte boundaries. */
+static void grow_nodes(struct ingest_dedup *d)
+{
+	size_t cap = d->cap ? 2 * d->cap : 1024;
+	void *mem = xmalloc(cap * sizeof(struct dedup_node) + 63);
+	struct dedup_node *node = (struct dedup_node *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
+
+	if (d->n)
+		memcpy(node, d->node, d->n * sizeof(*node));
+	free(d->node_mem);
+	d->node_mem = mem;
+	d->node = node;
+	d->sk = xrealloc(d->sk, cap * sizeof(*d->sk));
+	d->cap = cap;
 }
 
 void ingest_dedup_add(struct ingest_dedup *d, int64_t id, int64_t root,
 		      const struct dedup_sketch *s)
 {
 	size_t e = d->n;
+	struct dedup_node *nd;
 
-	d->v = xgrow(d->v, &d->cap, d->n + 1, sizeof(*d->v));
-	d->v[e].id = id;
-	d->v[e].root = root;
-	d->v[e].s = *s;
+	if (d->n == d->cap)
+		grow_nodes(d);
+	nd = &d->node[e];
+	nd->id = id;
+	nd->root = root;
+	for (int h = 0; h < DEDUP_NHASH; h++)
+		nd->low[h] = (uint8_t)s->mh[h];
+	d->sk[e] = *s;
 	d->n++;
-	d->next = xgrow(d->next, &d->next_cap, d->n * DEDUP_BANDS, sizeof(uint32_t));
 	for (int b = 0; b < DEDUP_BANDS; b++) {
 		uint32_t key = band_key(s, b);
 		size_t i;
@@ -385,16 +417,16 @@ void ingest_dedup_add(struct ingest_dedup *d, int64_t id, int64_t root,
 		if (2 * (d->used + 1) > d->nslots)
 			grow_slots(d);
 		i = slot_of(d, key);
-		if (!d->slot_key[i]) {
-			d->slot_key[i] = key;
+		if (!d->slot[i].key) {
+			d->slot[i].key = key;
 			d->used++;
 		}
-		d->next[e * DEDUP_BANDS + b] = 0;
+		nd->next[b] = 0;
 		if (d->slot_count[i] >= DEDUP_BUCKET_MAX)
 			continue;
 		d->slot_count[i]++;
-		d->next[e * DEDUP_BANDS + b] = d->slot_head[i];
-		d->slot_head[i] = (uint32_t)e + 1;
+		nd->next[b] = d->slot[i].head;
+		d->slot[i].head = (uint32_t)e + 1;
 	}
 }
 
@@ -407,20 +439,30 @@ static int agree(const struct dedup_sketch *a, const struct dedup_sketch *b)
 	return n;
 }
 
-static const struct dedup_entry *find_entry(const struct ingest_dedup *d, int64_t id)
+/* Values on which the low bytes of two sketches agree: at least agree()'s count. */
+static int agree_low(const uint8_t *a, const uint8_t *b)
+{
+	int n = 0;
+
+	for (int h = 0; h < DEDUP_NHASH; h++)
+		n += a[h] == b[h];
+	return n;
+}
+
+static const struct dedup_node *find_node(const struct ingest_dedup *d, int64_t id)
 {
 	size_t lo = 0, hi = d->n;
 
-	/* Entries are added in id order. */
+	/* Nodes are added in id order. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (d->v[mid].id < id)
+		if (d->node[mid].id < id)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < d->n && d->v[lo].id == id ? &d->v[lo] : NULL;
+	return lo < d->n && d->node[lo].id == id ? &d->node[lo] : NULL;
 }
 
 struct cand {
@@ -461,6 +503,8 @@ int ingest_dedup_find(struct ingest_dedup *d, const char *text, size_t len,
 {
 	struct cand c[DEDUP_CHECK];
 	struct query q = { 0 };
+	uint32_t cur[DEDUP_BANDS];
+	uint8_t low[DEDUP_NHASH];
 	size_t n = 0;
 	int64_t best = -1;
 	double best_sim = 0;
@@ -468,16 +512,33 @@ int ingest_dedup_find(struct ingest_dedup *d, const char *text, size_t len,
 
 	if (!d->nslots)
 		return 0;
-	for (int b = 0; b < DEDUP_BANDS; b++) {
-		size_t i = slot_of(d, band_key(s, b));
+	for (int h = 0; h < DEDUP_NHASH; h++)
+		low[h] = (uint8_t)s->mh[h];
+	for (int b = 0; b < DEDUP_BANDS; b++)
+		cur[b] = d->slot[slot_of(d, band_key(s, b))].head;
+	/*
+	 * The eight chains are walked side by side, a member of each in
+	 * turn, so their memory accesses overlap instead of waiting on each
+	 * other.  The order does not matter: keep_best orders the candidates.
+	 */
+	for (int more = 1; more;) {
+		more = 0;
+		for (int b = 0; b < DEDUP_BANDS; b++) {
+			const struct dedup_node *nd;
+			uint32_t e;
 
-		if (!d->slot_key[i])
-			continue;
-		for (uint32_t e = d->slot_head[i]; e; e = d->next[(e - 1) * DEDUP_BANDS + b]) {
-			struct cand k = { e - 1, agree(s, &d->v[e - 1].s) };
+			if (!cur[b])
+				continue;
+			e = cur[b] - 1;
+			nd = &d->node[e];
+			cur[b] = nd->next[b];
+			more = 1;
+			if (agree_low(low, nd->low) >= DEDUP_AGREE) {
+				struct cand k = { e, agree(s, &d->sk[e]) };
 
-			if (k.agree >= DEDUP_AGREE)
-				keep_best(c, &n, k);
+				if (k.agree >= DEDUP_AGREE)
+					keep_best(c, &n, k);
+			}
 		}
 	}
 	if (n == 0)
@@ -486,7 +547,7 @@ int ingest_dedup_find(struct ingest_dedup *d, const char *text, size_t len,
 	q.len = len;
 	q.place = place;
 	for (size_t i = 0; i < n; i++) {
-		const struct dedup_entry *ce = &d->v[c[i].e];
+		const struct dedup_node *ce = &d->node[c[i].e];
 		const char *cplace;
 		size_t tlen;
 		const char *t = fetch(arg, ce->id, &tlen, &cplace);
@@ -501,7 +562,7 @@ int ingest_dedup_find(struct ingest_dedup *d, const char *text, size_t len,
 		}
 	}
 	if (best >= 0 && best_sim >= DEDUP_NEAR) {
-		*root = find_entry(d, best)->root;
+		*root = find_node(d, best)->root;
 		*sim = best_sim;
 		found = 1;
 		if (*root != best) {

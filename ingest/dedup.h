@@ -20,17 +20,17 @@ struct dedup_sketch {
 	uint32_t mh[DEDUP_NHASH];
 };
 
-struct dedup_entry;
+struct dedup_node;
+struct dedup_slot;
 
 struct ingest_dedup {
-	struct dedup_entry *v;
+	struct dedup_node *node;        /* per indexed report, 64-byte aligned in node_mem */
+	void *node_mem;
+	struct dedup_sketch *sk;        /* per indexed report: its whole sketch */
 	size_t n, cap;
-	uint32_t *slot_key;     /* band hash table: key, and head entry + 1 (0 empty) */
-	uint32_t *slot_head;
-	uint8_t *slot_count;    /* members in the bucket, at most DEDUP_BUCKET_MAX */
+	struct dedup_slot *slot;        /* band hash table: key, head node + 1 (0 empty) */
+	uint8_t *slot_count;            /* members in the bucket, at most DEDUP_BUCKET_MAX */
 	size_t nslots, used;
-	uint32_t *next;         /* next[entry * DEDUP_BANDS + band]: chain, entry + 1 */
-	size_t next_cap;
 };
 
 /*
