@@ -411,6 +411,7 @@ struct gaz_hit {
 struct names {
 	struct dict surname, given, notp, common;
 	struct dict cue_before, cue_after;
+	struct dict weak_before, weak_after;   /* context words of name.context */
 	struct cue *cues;
 	size_t ncues, cuecap;
 	pcre2_code *en_re;           /* English name rules, one alternation */
@@ -559,19 +560,23 @@ static int load_cue(struct names *x, char *line, struct err *err)
 {
 	char *f[4];
 	struct cue *c;
+	struct dict *d;
 
 	if (split_tabs(line, f, 4) != 4)
 		return err_set(err, "want cue<TAB>role<TAB>before|after<TAB>sex");
 	if (strcmp(f[1], "-") && !role_static(f[1]))
 		return err_set(err, "unknown role '%s'", f[1]);
-	if (strcmp(f[2], "before") && strcmp(f[2], "after"))
-		return err_set(err, "want before or after, not '%s'", f[2]);
+	d = !strcmp(f[2], "before") ? &x->cue_before : !strcmp(f[2], "after") ? &x->cue_after :
+	    !strcmp(f[2], "weak-before") ? &x->weak_before :
+	    !strcmp(f[2], "weak-after") ? &x->weak_after : NULL;
+	if (!d)
+		return err_set(err, "want before, after, weak-before or weak-after, not '%s'",
+			       f[2]);
 	x->cues = xgrow(x->cues, &x->cuecap, x->ncues + 1, sizeof(*x->cues));
 	c = &x->cues[x->ncues];
 	c->role = role_static(f[1]);
 	snprintf(c->sex, sizeof(c->sex), "%s", strcmp(f[3], "-") ? f[3] : "");
-	dict_add_word(f[2][0] == 'b' ? &x->cue_before : &x->cue_after, f[0],
-		      (int)x->ncues++);
+	dict_add_word(d, f[0], (int)x->ncues++);
 	return 0;
 }
 
@@ -900,6 +905,8 @@ void names_free(struct names *x)
 	dict_release(&x->common);
 	dict_release(&x->cue_before);
 	dict_release(&x->cue_after);
+	dict_release(&x->weak_before);
+	dict_release(&x->weak_after);
 	free(x->cues);
 	pcre2_code_free(x->en_re);
 	free(x->en_role);
@@ -1365,7 +1372,8 @@ static int person_pair(struct names *x, const struct pname *p)
 	struct pname q;
 
 	return is_joiner(text_cp(&x->t, (long)p->me)) && !p->redacted &&
-	       person_at(x, p->me + 1, 0, &q) && !q.redacted && name_boundary(x, q.me);
+	       person_at(x, p->me + 1, 0, &q) && !q.redacted &&
+	       (name_boundary(x, q.me) || dict_longest(&x->weak_after, &x->t, q.me, NULL));
 }
 
 static int left_boundary(const struct names *x, size_t i)
@@ -1379,6 +1387,36 @@ static int is_joiner(uint32_t c)
 {
 	return c == 0x548C || c == 0x4E0E || c == 0x3001 || c == 0x53CA ||
 	       c == 0x540C || c == 0x8DDF;   /* 和 与 、 及 同 跟 */
+}
+
+/*
+ * A name with no cue, of a surname and usual given-name characters
+ * (person_at without a cue), where a context word of data/person-cues.tsv
+ * says a person stands there: one after it (王磊驾驶, 张强的朋友) with a
+ * boundary before it (lb), or one before it (a title: 主任李成) with an
+ * after-cue, a context word or the end of the clause after it.  Less
+ * sure than a cue: rule name.context.
+ */
+static int person_weak(const struct names *x, const struct pname *p, int lb,
+		       const char **role)
+{
+	const struct text *t = &x->t;
+	int ci;
+
+	if (p->redacted || (!lb && !dict_ending(&x->weak_before, t, p->s)) ||
+	    (p->s > 0 && is_digit(t->cp[p->s - 1])))
+		return 0;       /* 1200元全是: no name after a number */
+	if (dict_longest(&x->weak_after, t, p->me, &ci)) {
+		*role = x->cues[ci].role;
+		return 1;
+	}
+	if (lb)
+		return 0;
+	if (dict_longest(&x->cue_after, t, p->me, &ci)) {
+		*role = x->cues[ci].role;
+		return 1;
+	}
+	return !is_han(text_cp(t, (long)p->me));
 }
 
 /*
@@ -1460,14 +1498,16 @@ static void persons_zh(struct names *x, struct mention_list *out)
 				continue;
 			}
 		}
-		if (person_at(x, i, 0, &p) && (p.redacted || left_boundary(x, i))) {
-			int ok = person_confirmed(x, &p, &role);
-			int pair = !ok && person_pair(x, &p);
+		if (person_at(x, i, 0, &p)) {
+			int lb = p.redacted || left_boundary(x, i);
+			int ok = lb && person_confirmed(x, &p, &role);
+			int pair = lb && !ok && person_pair(x, &p);
+			int weak = !ok && !pair && person_weak(x, &p, lb, &role);
 
-			if (ok || pair || p.redacted) {
+			if (ok || pair || weak || p.redacted) {
 				const char *rule = ok ? "name.after" : pair ? "name.pair" :
-						   "name.redacted";
-				double conf = ok ? 0.8 : pair ? 0.7 : 0.75;
+						   weak ? "name.context" : "name.redacted";
+				double conf = ok ? 0.8 : pair ? 0.7 : weak ? 0.6 : 0.75;
 
 				next = person_details(x, &p);
 				person_emit(x, out, &p, role, NULL, rule, conf);
@@ -1525,6 +1565,28 @@ static void persons_en(struct names *x, struct mention_list *out)
 
 /* -------------------------------------------------------- organisations */
 
+/*
+ * Past a count at code point s, before an org suffix at i: (有)三家网吧,
+ * 一家麻将馆 name no org.  A numeral must be followed by a classifier
+ * (家 个 间 所 座 处), so 一品香饭店 keeps its name.
+ */
+static size_t skip_quantity(const struct text *t, size_t s, size_t i)
+{
+	size_t k = s;
+
+	if (k < i && t->cp[k] == 0x6709)        /* 有 */
+		k++;
+	while (k < i && is_numeral(t->cp[k]))
+		k++;
+	if (k == s || k >= i || !is_numeral(t->cp[k - 1]))
+		return s;
+	switch (t->cp[k]) {
+	case 0x5BB6: case 0x4E2A: case 0x95F4: case 0x6240: case 0x5EA7: case 0x5904:
+		return k + 1;
+	}
+	return s;
+}
+
 static void orgs(struct names *x, struct mention_list *out)
 {
 	const struct text *t = &x->t;
@@ -1543,6 +1605,7 @@ static void orgs(struct names *x, struct mention_list *out)
 		while (s < i && s > 0 && is_number_word(t->cp[s]) &&
 		       (is_digit(t->cp[s - 1]) || is_number_word(t->cp[s - 1])))
 			s++;
+		s = skip_quantity(t, s, i);
 		if (out->n && prev_k == out->n - 1 && s == prev_e) {
 			/* 工商银行 + 玄武支行, 宾馆 + 有限公司: one org */
 			s = prev_s;

@@ -141,6 +141,59 @@ static void test_traps(void **state)
 	assert_int_equal(count("person"), 0);
 }
 
+static void test_no_cue(void **state)
+{
+	const struct mention *m;
+
+	/* two names joined vouch for each other, even before a context word */
+	run("王磊和张强经常在网吧上网。");
+	assert_string_equal(find("person", "王磊")->rule, "name.pair");
+	assert_non_null(find("person", "张强"));
+	assert_int_equal(count("person"), 2);
+
+	run("嫌疑人的朋友李明经常来。");
+	assert_non_null(find("person", "李明"));
+
+	/* a context word after the name, at lower confidence */
+	run("线人反映,王磊家住锁金村。");
+	m = find("person", "王磊");
+	assert_non_null(m);
+	assert_string_equal(m->rule, "name.context");
+	assert_true(m->confidence < 0.7);
+	run("群众举报,赵刚驾驶一辆无牌摩托车在龙蟠路一带飙车。");
+	assert_non_null(find("person", "赵刚"));
+	run("张强持有一把管制刀具。");
+	assert_non_null(find("person", "张强"));
+	run("周涛电话13912345678,曾多次参与赌博。");
+	assert_non_null(find("person", "周涛"));
+	run("陈军的朋友周涛在新街口开店。");
+	assert_non_null(find("person", "陈军"));
+	assert_non_null(find("person", "周涛"));
+
+	/* a title before it, and a boundary or an after-cue behind */
+	run("值班民警接到求助,称其同学黄磊失联两天。");
+	assert_non_null(find("person", "黄磊"));
+	run("研究部主任李成说,此事仍在调查。");
+	assert_non_null(find("person", "李成"));
+
+	/* look-alikes: no boundary before, a number before, an everyday
+	 * word, an address or an org after */
+	run("老人取1200元全是假钞。");
+	assert_int_equal(count("person"), 0);
+	run("报警人称,白天在家中睡觉时被盗。");
+	assert_int_equal(count("person"), 0);
+	run("该男子称,明天在此交易。");
+	assert_int_equal(count("person"), 0);
+	run("嫌疑人胡某将盗得的苹果手机在华强手机维修店出售。");
+	assert_null(find("person", "华强"));
+	assert_non_null(find("org", "华强手机维修店"));
+	run("据了解,美国在此设有办事处。");
+	assert_int_equal(count("person"), 0);
+	/* a name with nothing around it stays unsaid */
+	run("据反映,王磊经营一家水果店。");
+	assert_int_equal(count("person"), 0);
+}
+
 static void test_english(void **state)
 {
 	run("Suspect John Smith was seen near the hotel; Mr. Brown said he saw him.");
@@ -175,6 +228,8 @@ static void test_places(void **state)
 
 	/* words that end like an address but are not one */
 	run("村民反映,该小区的社区民警路过时发现异常。");
+	assert_int_equal(count("place"), 0);
+	run("经查,杨帆与马超系同乡。");
 	assert_int_equal(count("place"), 0);
 }
 
@@ -391,6 +446,12 @@ static void test_orgs(void **state)
 
 	run("其银行卡被盗刷。");
 	assert_int_equal(count("org"), 0);
+
+	/* a count is no name: 一家麻将馆, 有三家网吧 */
+	run("据反映,陈军在锁金村路开了一家麻将馆,附近有三家网吧。");
+	assert_int_equal(count("org"), 0);
+	run("民警在一品香饭店调取监控。");
+	assert_non_null(find("org", "一品香饭店"));
 }
 
 static void test_items(void **state)
@@ -450,6 +511,7 @@ int main(void)
 		cmocka_unit_test(test_cues_and_roles),
 		cmocka_unit_test(test_redacted),
 		cmocka_unit_test(test_traps),
+		cmocka_unit_test(test_no_cue),
 		cmocka_unit_test(test_english),
 		cmocka_unit_test(test_places),
 		cmocka_unit_test(test_place_chain),
