@@ -5,13 +5,21 @@
  * crimes (near_repeat.categories) are compared with the earlier ones of
  * the window by occurrence date (tonight's: those of the recent days):
  *
- *   building  the same most specific place, within building_days;
- *   street    the same road (the place key cut after its last 路, 街, 巷
+ *   building  the same most specific place, when that is one building
+ *             (its key ends in one of building_suffixes: 12号, 3栋, 某小区;
+ *             a bare road or village is not "the same place"), within
+ *             building_days;
+ *   street    (near_repeat.street_categories only: burglary, whose risk
+ *             spreads to the neighbours) the same road (the place key cut after its last 路, 街, 巷
  *             or 道 that is not 街道) and house numbers at most
  *             street_numbers apart (next door, a few doors down), within
  *             street_days — a whole road is too long to be "near";
  *   distance  both with coordinates, at most distance_m metres apart,
  *             within distance_days.
+ *
+ * With near_repeat.same_category the two crimes must share their
+ * category (a burglary after a burglary): thefts of every kind on one
+ * busy road are not the near-repeat pattern.
  *
  * The subject is the shared building or road (or tonight's place for a
  * distance match), so repeats at one place are one warning.
@@ -46,6 +54,9 @@ struct crime {
 /* The parameters, read once: nr_match runs for every pair of crimes. */
 struct nr_params {
 	double building_days, street_days, street_numbers, distance_days, distance_m;
+	int same_category;
+	struct warn_strs suffixes;      /* near_repeat.building_suffixes */
+	char *street_categories;        /* " burglary ": may match next door */
 };
 
 struct nr_group {
@@ -161,6 +172,35 @@ out:
 	return rc;
 }
 
+/*
+ * Whether a place key names one building (a house number, 3栋, a 小区),
+ * not a road or a village, where "the same place" would be half a
+ * district: its end is one of near_repeat.building_suffixes.
+ */
+/* Whether word is one of the words of list (" a b c ", warn_list's form). */
+static int word_in(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = strstr(list, word); p; p = strstr(p + 1, word))
+		if (p[-1] == ' ' && p[n] == ' ')
+			return 1;
+	return 0;
+}
+
+static int is_building(const struct nr_params *np, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (size_t i = 0; i < np->suffixes.n; i++) {
+		size_t k = strlen(np->suffixes.v[i]);
+
+		if (k <= n && !strcmp(key + n - k, np->suffixes.v[i]))
+			return 1;
+	}
+	return 0;
+}
+
 /* The match of an earlier crime e with tonight's t, or -1; *subject borrowed. */
 static int nr_match(const struct nr_params *np, const struct crime *t, const struct crime *e,
 		    const char **subject)
@@ -169,12 +209,16 @@ static int nr_match(const struct nr_params *np, const struct crime *t, const str
 
 	if (gap < 0 || e->occ < 0)
 		return -1;
+	/* A burglary follows a burglary; a pickpocket's theft is no sign of one. */
+	if (np->same_category && strcmp(t->category, e->category))
+		return -1;
 	for (size_t i = 0; gap <= np->building_days && i < t->places.n; i++)
-		if (warn_strs_has(&e->places, t->places.v[i])) {
+		if (is_building(np, t->places.v[i]) && warn_strs_has(&e->places, t->places.v[i])) {
 			*subject = t->places.v[i];
 			return NR_BUILDING;
 		}
-	for (size_t i = 0; gap <= np->street_days && i < t->roads.n; i++)
+	for (size_t i = 0; gap <= np->street_days && i < t->roads.n &&
+	     word_in(np->street_categories, t->category); i++)
 		for (size_t j = 0; j < e->roads.n; j++)
 			if (t->number[i] >= 0 && e->number[j] >= 0 &&
 			    labs(t->number[i] - e->number[j]) <= np->street_numbers &&
@@ -246,7 +290,15 @@ int warn_near_repeat(struct warn_ctx *w, struct err *err)
 		warn_param(w, WARN_NEAR_REPEAT, "street_numbers", 6),
 		warn_param(w, WARN_NEAR_REPEAT, "distance_days", 7),
 		warn_param(w, WARN_NEAR_REPEAT, "distance_m", 200),
+		warn_param(w, WARN_NEAR_REPEAT, "same_category", 1) != 0,
+		{ 0 },
+		warn_list(w, WARN_NEAR_REPEAT, "street_categories"),
 	};
+	char *suffixes = warn_list(w, WARN_NEAR_REPEAT, "building_suffixes"), *save = NULL;
+
+	for (char *p = strtok_r(suffixes, " ", &save); p; p = strtok_r(NULL, " ", &save))
+		warn_strs_add(&np.suffixes, p);
+	free(suffixes);
 
 	if (load_crimes(w, &cr, &n, err) < 0)
 		goto out;
@@ -311,5 +363,7 @@ out:
 		free(cr[i].number);
 	}
 	free(cr);
+	warn_strs_release(&np.suffixes);
+	free(np.street_categories);
 	return rc;
 }

@@ -329,6 +329,29 @@ static void partial_plates_match(void **state)
 			       " AND e.report_id IS NOT NULL AND e.report_id = ?", "40"), 1);
 }
 
+/*
+ * Near repeats an analyst would call so: a theft next door to a burglary
+ * is not one, nor are two burglaries that name only the same road; two
+ * burglaries two doors apart are.
+ */
+static void near_repeats_are_close(void **state)
+{
+	struct fixture *fx = *state;
+	struct warn_summary sum;
+
+	load_sql(&fx->db, "nearrepeat.sql");
+	run_night(fx, "2026-11-21", &sum);
+	assert_int_equal(sum.by_kind[WARN_NEAR_REPEAT], 2);
+	assert_int_equal(count(fx, "SELECT count(*) FROM warning WHERE kind = 'near_repeat'"
+			       " AND subject = ?", "[\"place:江苏省南京市玄武区和平路\"]"), 1);
+	assert_int_equal(count(fx, "SELECT count(*) FROM warning_evidence e JOIN warning w"
+			       " ON w.id = e.warning_id WHERE w.kind = 'near_repeat'"
+			       " AND e.report_id IN (71, 72, 73) AND e.report_id <> ?", "0"), 0);
+	assert_int_equal(count(fx, "SELECT count(*) FROM warning_evidence e JOIN warning w"
+			       " ON w.id = e.warning_id WHERE w.kind = 'near_repeat'"
+			       " AND e.report_id IN (74, 75) AND e.report_id <> ?", "0"), 2);
+}
+
 static void bad_night_is_an_error(void **state)
 {
 	struct fixture *fx = *state;
@@ -350,6 +373,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(rerun_gives_the_same, setup, teardown),
 		cmocka_unit_test_setup_teardown(quiet_night_raises_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(partial_plates_match, setup, teardown),
+		cmocka_unit_test_setup_teardown(near_repeats_are_close, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_night_is_an_error, setup, teardown),
 	};
 
