@@ -21,6 +21,7 @@
 #include "common/xalloc.h"
 
 #include <cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -238,7 +239,9 @@ static void mask_add(struct warn_ctx *w, const char *s)
 /* Informant codes (the part after "informant:") and reporters' names. */
 static int load_mask(struct warn_ctx *w, struct err *err)
 {
-	/* Ranges on source and the partial index on informant, not scans. */
+	/* Ranges on source and the partial index on informant, not scans;
+	 * from the informants' reports to their mentions, not from every
+	 * person to theirs. */
 #define INFORMANT_REPORTS \
 	"WITH inf(id) AS (SELECT id FROM report WHERE source >= 'informant:' AND source < 'informant;'" \
 	" UNION SELECT id FROM report WHERE informant = 1) "
@@ -247,8 +250,8 @@ static int load_mask(struct warn_ctx *w, struct err *err)
 		"SELECT DISTINCT substr(source, 11) FROM report"
 		" WHERE source >= 'informant:' AND source < 'informant;'",
 		INFORMANT_REPORTS
-		"SELECT DISTINCT e.display FROM inf JOIN mention m ON m.report_id = inf.id"
-		" JOIN entity e ON e.id = m.entity_id"
+		"SELECT DISTINCT e.display FROM inf CROSS JOIN mention m ON m.report_id = inf.id"
+		" CROSS JOIN entity e ON e.id = m.entity_id"
 		" WHERE e.type = 'person' AND m.role = 'reporter' AND e.display IS NOT NULL",
 		INFORMANT_REPORTS
 		"SELECT DISTINCT json_extract(r.fields, '$.name') FROM inf JOIN report r ON r.id = inf.id"
@@ -411,10 +414,11 @@ static int reset_night(struct warn_ctx *w, struct err *err)
 	const char *n = w->night;
 
 	/* The ids this night gave, so a re-run gives the same subject the same id. */
-	if (db_exec(w->db, "CREATE TEMP TABLE IF NOT EXISTS warn_old (kind TEXT, subject TEXT, wid TEXT);"
+	if (db_exec(w->db, "CREATE TEMP TABLE IF NOT EXISTS warn_old (kind TEXT, subject TEXT, wid TEXT,"
+		    " PRIMARY KEY (kind, subject));"
 		    "DELETE FROM temp.warn_old", err) < 0 ||
 	    db_run(w->db, err,
-		   "INSERT INTO warn_old SELECT kind, subject, wid FROM warning w"
+		   "INSERT OR IGNORE INTO warn_old SELECT kind, subject, wid FROM warning w"
 		   " WHERE first_night = ?1 AND NOT EXISTS (SELECT 1 FROM warning_night n"
 		   "  WHERE n.warning_id = w.id AND n.night <> ?1)", "s", n) < 0)
 		return -1;
@@ -436,10 +440,47 @@ static int reset_night(struct warn_ctx *w, struct err *err)
 		      " WHERE last_night >= ?", "s", n);
 }
 
+/* Days back from the night before the first one of kind k's recent days. */
+static long recent_back(const struct warn_ctx *w, enum warn_kind k)
+{
+	char recent[11];
+
+	warn_recent(w, k, recent);
+	return day_number(w->night) - day_number(recent);
+}
+
+/*
+ * How far back warn_rep must reach: the earliest day a detector reads
+ * (each reads its own window of it), never more than horizon_days.  On a
+ * large database a month of reports fewer is a second saved.
+ */
+static long rep_horizon(const struct warn_ctx *w)
+{
+	long need = 0, nr;
+
+	for (int k = 0; k < WARN_NKINDS; k++)
+		if (warn_param(w, (enum warn_kind)k, "enabled", 1) &&
+		    recent_back(w, (enum warn_kind)k) > need)
+			need = recent_back(w, (enum warn_kind)k);
+	if (warn_param(w, WARN_DISPUTE, "enabled", 1) &&
+	    warn_param(w, WARN_DISPUTE, "window_days", 30) - 1 > need)
+		need = (long)warn_param(w, WARN_DISPUTE, "window_days", 30) - 1;
+	if (warn_param(w, WARN_BURST, "enabled", 1) &&
+	    warn_param(w, WARN_BURST, "window_days", 14) - 1 > need)
+		need = (long)warn_param(w, WARN_BURST, "window_days", 14) - 1;
+	nr = (long)fmax(fmax(warn_param(w, WARN_NEAR_REPEAT, "building_days", 14),
+			     warn_param(w, WARN_NEAR_REPEAT, "street_days", 7)),
+			warn_param(w, WARN_NEAR_REPEAT, "distance_days", 7)) +
+	     recent_back(w, WARN_NEAR_REPEAT);
+	if (warn_param(w, WARN_NEAR_REPEAT, "enabled", 1) && nr > need)
+		need = nr;
+	return (long)fmin(need, warn_conf_num(&w->conf, "horizon_days", 60));
+}
+
 static int build_reports(struct warn_ctx *w, struct err *err)
 {
 	char start[11], end[11];
-	long horizon = (long)warn_conf_num(&w->conf, "horizon_days", 60);
+	long horizon = rep_horizon(w);
 
 	day_add(w->night, -horizon, start);
 	day_add(w->night, 1, end);
@@ -468,8 +509,31 @@ static int build_reports(struct warn_ctx *w, struct err *err)
 /* ---- storing --------------------------------------------------------- */
 
 struct store {
-	sqlite3_stmt *find, *next, *insert, *night, *update, *evidence;
+	sqlite3_stmt *find, *old, *insert, *night, *update, *evidence;
+	int last;               /* the highest number a warning of the night has */
 };
+
+/*
+ * The highest number the night's warnings have, stored or forgotten by
+ * reset_night (whose ids come back when their subjects are raised again):
+ * new warnings are numbered on from it, one by one, in store order.
+ */
+static int store_last(struct warn_ctx *w, struct store *s, struct err *err)
+{
+	char lo[16], hi[16];
+	int64_t stored, old;
+
+	snprintf(lo, sizeof(lo), "W-%s-", w->night);
+	snprintf(hi, sizeof(hi), "W-%s.", w->night);
+	if (db_int(w->db, err, &stored,
+		   "SELECT coalesce(max(CAST(substr(wid, 14) AS INTEGER)), 0) FROM warning"
+		   " WHERE wid >= ? AND wid < ?", "ss", lo, hi) < 0 ||
+	    db_int(w->db, err, &old,
+		   "SELECT coalesce(max(CAST(substr(wid, 14) AS INTEGER)), 0) FROM warn_old", "") < 0)
+		return -1;
+	s->last = (int)(stored > old ? stored : old);
+	return 0;
+}
 
 static int store_prepare(struct warn_ctx *w, struct store *s, struct err *err)
 {
@@ -477,13 +541,8 @@ static int store_prepare(struct warn_ctx *w, struct store *s, struct err *err)
 		       "SELECT id, wid, first_night FROM warning WHERE kind = ?1 AND subject = ?2"
 		       " AND last_night >= ?3 AND first_night <= ?4"
 		       " ORDER BY last_night DESC LIMIT 1", err) < 0 ||
-	    db_prepare(w->db, &s->next,
-		       "SELECT coalesce((SELECT wid FROM warn_old WHERE kind = ?2 AND subject = ?3),"
-		       " printf('W-%s-%04d', ?1, 1 + max("
-		       "  (SELECT coalesce(max(CAST(substr(wid, 14) AS INTEGER)), 0) FROM warning"
-		       "   WHERE wid LIKE 'W-' || ?1 || '-%'),"
-		       "  (SELECT coalesce(max(CAST(substr(wid, 14) AS INTEGER)), 0) FROM warn_old))))",
-		       err) < 0 ||
+	    db_prepare(w->db, &s->old,
+		       "SELECT wid FROM warn_old WHERE kind = ? AND subject = ?", err) < 0 ||
 	    db_prepare(w->db, &s->insert,
 		       "INSERT INTO warning(wid, kind, subject, first_night, last_night, n_nights,"
 		       " severity, title, explanation, data) VALUES (?1, ?2, ?3, ?4, ?4, 0, 0, '', '', '{}')",
@@ -501,13 +560,13 @@ static int store_prepare(struct warn_ctx *w, struct store *s, struct err *err)
 		       "INSERT OR IGNORE INTO warning_evidence(warning_id, report_id, entity_key, night)"
 		       " VALUES (?, ?, ?, ?)", err) < 0)
 		return -1;
-	return 0;
+	return store_last(w, s, err);
 }
 
 static void store_release(struct store *s)
 {
 	db_finalize(s->find);
-	db_finalize(s->next);
+	db_finalize(s->old);
 	db_finalize(s->insert);
 	db_finalize(s->night);
 	db_finalize(s->update);
@@ -546,14 +605,17 @@ static int store_find(struct warn_ctx *w, struct store *s, const struct warn_can
 		return 0;
 	}
 	sqlite3_reset(s->find);
-	if (db_bind(s->next, err, "sss", w->night, kind_names[c->kind], c->subject) < 0 ||
-	    db_step(s->next, err) < 0)
+	if (db_bind(s->old, err, "ss", kind_names[c->kind], c->subject) < 0 ||
+	    (r = db_step(s->old, err)) < 0)
 		return -1;
 	{
 		char wid[32];
 
-		snprintf(wid, sizeof(wid), "%s", db_text(s->next, 0));
-		sqlite3_reset(s->next);
+		if (r == 1)
+			snprintf(wid, sizeof(wid), "%s", db_text(s->old, 0));
+		else
+			snprintf(wid, sizeof(wid), "W-%s-%04d", w->night, ++s->last);
+		sqlite3_reset(s->old);
 		if (db_bind(s->insert, err, "ssss", wid, kind_names[c->kind], c->subject,
 			    w->night) < 0 || step_done(s->insert, err) < 0)
 			return -1;

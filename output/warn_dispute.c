@@ -56,15 +56,51 @@ struct dispute {
 	struct warn_strs keys;    /* every person and place key, once */
 	char **display;           /* beside keys: a person's name, or "" */
 	size_t cap_display;
+	size_t *slot;             /* hash of keys: index + 1, 0 empty */
+	size_t n_slot;            /* a power of two */
 };
 
-/* The index of key in d->keys, added (with its display name) when new. */
+static size_t key_hash(const char *s)
+{
+	size_t h = 14695981039346656037ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* The slot of key in the hash: where it is, or the empty one it would take. */
+static size_t *key_slot(struct dispute *d, const char *key)
+{
+	size_t i = key_hash(key) & (d->n_slot - 1);
+
+	while (d->slot[i] && strcmp(d->keys.v[d->slot[i] - 1], key))
+		i = (i + 1) & (d->n_slot - 1);
+	return &d->slot[i];
+}
+
+/*
+ * The index of key in d->keys, added (with its display name) when new;
+ * a hash, since a month of disputes in a large district names tens of
+ * thousands of persons and places.
+ */
 static size_t key_index(struct dispute *d, const char *key, const char *display)
 {
-	for (size_t i = 0; i < d->keys.n; i++)
-		if (!strcmp(d->keys.v[i], key))
-			return i;
-	warn_strs_add(&d->keys, key);
+	size_t *at;
+
+	if (2 * (d->keys.n + 1) > d->n_slot) {
+		free(d->slot);
+		d->n_slot = d->n_slot ? 2 * d->n_slot : 1024;
+		d->slot = xcalloc(d->n_slot, sizeof(*d->slot));
+		for (size_t i = 0; i < d->keys.n; i++)
+			*key_slot(d, d->keys.v[i]) = i + 1;
+	}
+	at = key_slot(d, key);
+	if (*at)
+		return *at - 1;
+	d->keys.v = xgrow(d->keys.v, &d->keys.cap, d->keys.n + 1, sizeof(*d->keys.v));
+	d->keys.v[d->keys.n++] = xstrdup(key);
+	*at = d->keys.n;
 	d->display = xgrow(d->display, &d->cap_display, d->keys.n, sizeof(*d->display));
 	d->display[d->keys.n - 1] = xstrdup(display);
 	return d->keys.n - 1;
@@ -291,6 +327,7 @@ static void dispute_release(struct dispute *d)
 	for (size_t i = 0; i < d->keys.n; i++)
 		free(d->display[i]);
 	free(d->display);
+	free(d->slot);
 	warn_strs_release(&d->keys);
 }
 
