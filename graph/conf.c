@@ -42,6 +42,7 @@ static const struct param {
 	P(key_members, K_INT),
 	P(crime_categories, K_STR),
 	P(join_types, K_STR),
+	P(series_skip_roles, K_STR),
 	P(join_weight, K_STR),
 	P(hop_decay, K_DOUBLE),
 	P(series_all_pairs, K_INT),
@@ -93,6 +94,7 @@ void graph_conf_init(struct graph_conf *c)
 	c->crime_categories = xstrdup("burglary theft pickpocketing vehicle_theft robbery "
 				      "fraud assault gambling drugs");
 	c->join_types = xstrdup("person idcard phone plate imei bankcard vin email qq wechat case");
+	c->series_skip_roles = xstrdup("reporter victim");
 	c->join_weight = xstrdup("idcard:1.0 imei:1.0 vin:1.0 case:1.0 plate:0.9 bankcard:0.9 "
 				 "phone:0.8 wechat:0.8 qq:0.8 email:0.8 person:0.7");
 	c->hop_decay = 0.8;

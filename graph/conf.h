@@ -26,6 +26,7 @@ struct graph_conf {
 	int key_members;
 	char *crime_categories;
 	char *join_types;
+	char *series_skip_roles;       /* mentions in these roles join no series */
 	char *join_weight;              /* "type:w type:w ..." */
 	double hop_decay;
 	int series_all_pairs;

@@ -12,6 +12,8 @@
  * dates are the series; a breadth-first search inside a piece gives the
  * shortest chain between two of its reports.  A place, an organisation
  * or a hub is never a node, so none of them can join two reports.
+ * Nor can a reporter or victim mention (series_skip_roles): a caller
+ * who reports two burglaries is not a crew.
  */
 #include "graph/series.h"
 #include "graph/evid.h"
@@ -30,6 +32,7 @@ int gcrimes_load(struct gcrimes *cr, struct db *db, const struct gmodel *gm,
 {
 	sqlite3_stmt *rep = NULL, *men = NULL;
 	char *cats = graph_conf_json_list(conf->crime_categories);
+	char *skip = graph_conf_json_list(conf->series_skip_roles);
 	char next[11];
 	size_t cap[4] = { 0, 0, 0, 1 }, mcap = 0;
 	long nm = 0;
@@ -47,7 +50,8 @@ int gcrimes_load(struct gcrimes *cr, struct db *db, const struct gmodel *gm,
 		"AND r.near_dup_of IS NULL AND (r.received_at IS NULL OR r.received_at < ?2) "
 		"ORDER BY r.id", err);
 	if (rc == 0)
-		rc = db_prepare(db, &men, "SELECT DISTINCT entity_id FROM mention WHERE report_id = ? "
+		rc = db_prepare(db, &men, "SELECT DISTINCT entity_id FROM mention WHERE report_id = ?1 "
+				"AND coalesce(role, '') NOT IN (SELECT value FROM json_each(?2)) "
 				"ORDER BY entity_id", err);
 	if (rc == 0)
 		rc = db_bind(rep, err, "ss", cats, next);
@@ -63,7 +67,7 @@ int gcrimes_load(struct gcrimes *cr, struct db *db, const struct gmodel *gm,
 		cr->day[i] = gtime_days(db_text(rep, 1));
 		cr->cats[i] = xstrdup(db_text(rep, 2));
 		cr->nr++;
-		rc = db_bind(men, err, "I", cr->rid[i]);
+		rc = db_bind(men, err, "Is", cr->rid[i], skip);
 		while (rc == 0 && (rc = db_step(men, err)) == 1) {
 			int32_t v = gmodel_vertex(gm, sqlite3_column_int64(men, 0));
 
@@ -77,6 +81,7 @@ int gcrimes_load(struct gcrimes *cr, struct db *db, const struct gmodel *gm,
 	}
 	db_finalize(rep);
 	db_finalize(men);
+	free(skip);
 	free(cats);
 	return rc < 0 ? err_prefix(err, "loading crime reports") : 0;
 }
