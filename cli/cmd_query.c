@@ -34,6 +34,7 @@ const struct cli_cmd cmd_query = {
 	"  expand    what lies within N hops (default 1): linked entities and the\n"
 	"            reports that mention them; --type keeps some types only:\n"
 	"            report (从人到案), person (从案到人, 从物到人), phone, plate...\n"
+	"            each hop keeps its 500 most connected nodes (\"truncated\")\n"
 	"  cluster   a cluster (C-0017 or 17): key members, members, reports,\n"
 	"            series and history\n"
 	"  entity    an entity: attributes, identifiers, reports, cluster, scores,\n"
@@ -133,6 +134,8 @@ static void print_expand(const cJSON *r)
 	       *str(r, "type") ? " of type " : "", str(r, "type"));
 	if (shown < num(r, "total"))
 		printf(" (showing %d)", shown);
+	if (cJSON_IsTrue(cJSON_GetObjectItem(r, "truncated")))
+		printf(", cut to the %d most connected a hop", (int)num(r, "hop_max"));
 	putchar('\n');
 	cJSON_ArrayForEach(n, cJSON_GetObjectItem(r, "nodes"))
 		print_node(n);

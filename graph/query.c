@@ -833,6 +833,55 @@ static int cmp_hops(const void *pa, const void *pb)
 	return a->code < b->code ? -1 : a->code > b->code;
 }
 
+/*
+ * An entity in thousands of reports is not a hub yet, but expanding
+ * through all of it costs a query for each and shows the officer a
+ * list nobody reads.  Each hop keeps the EXPAND_HOP_MAX nodes reached
+ * from the most nodes of the hop before (entities before reports, the
+ * newest first among equals); the answer says it was cut.
+ */
+#define EXPAND_HOP_MAX 500
+
+struct ranked {
+	int64_t code;
+	int w;
+};
+
+static int cmp_ranked(const void *pa, const void *pb)
+{
+	const struct ranked *a = pa, *b = pb;
+
+	if (a->w != b->w)
+		return b->w - a->w;
+	if (IS_REP(a->code) != IS_REP(b->code))
+		return IS_REP(a->code) ? 1 : -1;
+	return a->code > b->code ? -1 : a->code < b->code;
+}
+
+/* Cuts next to EXPAND_HOP_MAX nodes, the dropped ones marked ds -2; 1 if any was dropped. */
+static int cap_hop(struct nmap *m, struct frontier *next)
+{
+	struct ranked *r;
+
+	if (next->n <= EXPAND_HOP_MAX)
+		return 0;
+	r = xmalloc(next->n * sizeof(*r));
+	for (size_t i = 0; i < next->n; i++) {
+		r[i].code = next->v[i];
+		r[i].w = nmap_get(m, next->v[i], 0)->dt;
+	}
+	qsort(r, next->n, sizeof(*r), cmp_ranked);
+	for (size_t i = 0; i < next->n; i++) {
+		if (i < EXPAND_HOP_MAX)
+			next->v[i] = r[i].code;
+		else
+			nmap_get(m, r[i].code, 0)->ds = -2;
+	}
+	next->n = EXPAND_HOP_MAX;
+	free(r);
+	return 1;
+}
+
 int gquery_expand(struct db *db, const char *key, const struct gquery_opts *o,
 		  cJSON **out, struct err *err)
 {
@@ -845,7 +894,7 @@ int gquery_expand(struct db *db, const char *key, const struct gquery_opts *o,
 	cJSON *res = NULL, *nodes, *start;
 	int64_t s;
 	long total = 0, shown = 0;
-	int rc = -1;
+	int rc = -1, truncated = 0;
 
 	*out = NULL;
 	if (q_init(&q, db, err) < 0 || resolve(db, key, 1, &s, err) < 0)
@@ -867,9 +916,12 @@ int gquery_expand(struct db *db, const char *key, const struct gquery_opts *o,
 			for (size_t j = 0; j < b.n; j++) {
 				struct node *y = nmap_get(&m, b.v[j].code, 1);
 
-				if (y->ds >= 0)
+				if (y->ds == d + 1)
+					y->dt++;
+				if (y->ds != -1)        /* placed already, or dropped */
 					continue;
 				y->ds = d + 1;
+				y->dt = 1;      /* expand keeps in dt how many nodes reach it */
 				y->ps = f.v[i];
 				y->via = strcmp(b.v[j].type, "mention") ? NULL : "mention";
 				y->hub = b.v[j].hub;
@@ -881,6 +933,7 @@ int gquery_expand(struct db *db, const char *key, const struct gquery_opts *o,
 				goto out;
 			}
 		}
+		truncated |= cap_hop(&m, &next);
 		tmp = f;
 		f = next;
 		next = tmp;
@@ -891,6 +944,10 @@ int gquery_expand(struct db *db, const char *key, const struct gquery_opts *o,
 		goto out;
 	cJSON_AddItemToObject(res, "start", start);
 	cJSON_AddNumberToObject(res, "hops", o->hops);
+	if (truncated) {
+		cJSON_AddBoolToObject(res, "truncated", 1);
+		cJSON_AddNumberToObject(res, "hop_max", EXPAND_HOP_MAX);
+	}
 	if (o->type)
 		cJSON_AddStringToObject(res, "type", o->type);
 	nodes = cJSON_AddArrayToObject(res, "nodes");
@@ -901,8 +958,12 @@ int gquery_expand(struct db *db, const char *key, const struct gquery_opts *o,
 		cJSON *n;
 		const char *type;
 
-		if (sorted[i].code == s)
+		if (sorted[i].ds <= 0)  /* the start, or dropped */
 			continue;
+		if (!o->type && shown >= o->limit) {
+			total++;        /* counted, not described */
+			continue;
+		}
 		n = node_json(&q, sorted[i].code, err);
 		if (!n)
 			goto out;
