@@ -18,6 +18,7 @@
 #include "common/db.h"
 #include "graph/companion.h"
 #include "graph/graph.h"
+#include "graph/query.h"
 
 struct fx {
 	struct db db;
@@ -332,6 +333,77 @@ static void test_series(void **state)
 	free(key);
 }
 
+/*
+ * A caller reports two burglaries a week apart: the same person in the
+ * reporter role joins no series.  Two burglaries naming one person with
+ * no role (a suspect) do make one.
+ */
+static void test_series_skips_reporters(void **state)
+{
+	struct fx *f = *state;
+	struct graph_summary sum;
+	int64_t r1, r2, r3, r4, caller, suspect, c1[3], c2[3];
+
+	r1 = report(f, "110", "J1", "incident", "2026-11-01", "burglary", NULL);
+	r2 = report(f, "110", "J2", "incident", "2026-11-08", "burglary", NULL);
+	r3 = report(f, "110", "J3", "incident", "2026-11-02", "burglary", NULL);
+	r4 = report(f, "110", "J4", "incident", "2026-11-04", "burglary", NULL);
+	caller = entity(f, "person:1", 0);
+	suspect = entity(f, "person:2", 0);
+	mention(f, r1, caller);
+	mention(f, r2, caller);
+	mention(f, r3, suspect);
+	mention(f, r4, suspect);
+	/* Each with a phone and a plate, so both are in a cluster. */
+	c1[0] = caller;
+	c1[1] = entity(f, "phone:13800000001", 0);
+	c1[2] = entity(f, "plate:苏A00001", 0);
+	c2[0] = suspect;
+	c2[1] = entity(f, "phone:13800000002", 0);
+	c2[2] = entity(f, "plate:苏A00002", 0);
+	clique(f, c1, 3, "2026-11-01");
+	clique(f, c2, 3, "2026-11-01");
+	sql(f, "UPDATE mention SET role = 'reporter' WHERE entity_id = "
+	    "(SELECT id FROM entity WHERE key = 'person:1')");
+	run(f, "2026-11-08", &sum);
+	assert_int_equal(sum.series, 1);
+	assert_int_equal(num(f, "SELECT count(*) FROM series_report x JOIN report r "
+			     "ON r.id = x.report_id WHERE r.ext_id IN ('J1', 'J2') AND ? IS NULL", NULL), 0);
+	assert_int_equal(num(f, "SELECT n_reports FROM series", NULL), 2);
+}
+
+/*
+ * A person linked to 600 phones: expand keeps 500 a hop and says so; the
+ * phone linked to two of them is kept before the others at the second hop.
+ */
+static void test_expand_cap(void **state)
+{
+	struct fx *f = *state;
+	struct gquery_opts o;
+	struct err err;
+	cJSON *res = NULL;
+	int64_t p, ph[600];
+	char key[32];
+
+	p = entity(f, "person:1", 0);
+	for (int i = 0; i < 600; i++) {
+		snprintf(key, sizeof(key), "phone:139%08d", i);
+		ph[i] = entity(f, key, 0);
+		add_link(f, p, ph[i], "uses", "2026-11-01", 0);
+	}
+	gquery_opts_init(&o);
+	assert_int_equal(gquery_expand(&f->db, "person:1", &o, &res, &err), 0);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(res, "truncated")));
+	assert_int_equal(cJSON_GetObjectItem(res, "total")->valueint, 500);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(res, "nodes")), 50);
+	cJSON_Delete(res);
+	o.limit = 1000;
+	assert_int_equal(gquery_expand(&f->db, "phone:13900000001", &o, &res, &err), 0);
+	assert_null(cJSON_GetObjectItem(res, "truncated"));
+	assert_int_equal(cJSON_GetObjectItem(res, "total")->valueint, 1);
+	cJSON_Delete(res);
+}
+
 /* Persons a and b check in together on three nights; c and d on two only. */
 static void test_companions(void **state)
 {
@@ -509,6 +581,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_components, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hub_does_not_glue, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_series, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_series_skips_reporters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_expand_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_companions, setup, teardown),
 		cmocka_unit_test(test_poisson_tail),
 		cmocka_unit_test_setup_teardown(test_stable_ids, setup, teardown),
