@@ -193,6 +193,13 @@ int db_open(struct db *db, const char *path, struct err *err)
 	/* Reading the schema is the first thing that fails on a non-database. */
 	if (db_int(db, err, &ok, "SELECT count(*) FROM sqlite_master", "") < 0)
 		return open_err(db, path, err);
+	/*
+	 * 16 KiB pages make the bulk inserts of ingest and analyze about a
+	 * quarter cheaper than the 4 KiB default.  A WAL database keeps the
+	 * page size it was created with, so this counts only on a new file.
+	 */
+	if (ok == 0 && db_exec(db, "PRAGMA page_size = 16384", err) < 0)
+		return -1;
 	if (set_wal(db, err) < 0 ||
 	    db_exec(db, "PRAGMA synchronous = NORMAL", err) < 0)
 		return -1;
