@@ -16,6 +16,7 @@ KILLS=${CRASH_KILLS:-20}
 
 "$GEN" --district "$ROOT/bench/district.tsv" --days 45 --per-day 25 --seed 3 "$T/d" >/dev/null
 set -- "$T"/d/inbox/*
+FILES=$*   # no blanks in these names
 
 # The comparison: everything the stages wrote that a reader can see,
 # without the wall-clock columns.
@@ -66,42 +67,39 @@ else
 	points=$(awk -v n="$KILLS" -v t="$elapsed_ms" \
 		'BEGIN { srand(17); for (i = 0; i < n; i++) printf "%d ", 1 + rand() * t }')
 fi
-i=1
-for delay_ms in $points; do
-	db="$T/k$i.db"
-	# Not through run_night: $! must be lookout itself, not a subshell.
-	LOOKOUT_DB=$db "$LOOKOUT" run --night $NIGHT --out "$T/out" "$@" >/dev/null 2>&1 &
-	pid=$!
-	sleep "$(awk -v d="$delay_ms" 'BEGIN { printf "%.3f", d / 1000 }')"
+# killed ID DESC BASE: lookout (started in the background as $pid) is
+# killed; re-run the night on BASE.db and compare with the clean run.
+killed() {
 	kill -9 $pid 2>/dev/null
 	wait $pid 2>/dev/null
-	run_night "$db" "$@" >"$T/k$i.log" 2>&1
+	run_night "$3.db" $FILES >"$3.log" 2>&1
 	rc=$?
-	snapshot "$db" >"$T/k$i.snap"
-	check crash-2.$i "killed after ${delay_ms} ms, the re-run succeeds and equals a clean run" \
-		same $rc "$T/k$i"
+	snapshot "$3.db" >"$3.snap"
+	check "$1" "$2, the re-run succeeds and equals a clean run" same $rc "$3"
+}
+
+i=1
+for delay_ms in $points; do
+	# Not through run_night: $! must be lookout itself, not a subshell.
+	LOOKOUT_DB="$T/k$i.db" "$LOOKOUT" run --night $NIGHT --out "$T/out" "$@" >/dev/null 2>&1 &
+	pid=$!
+	sleep "$(awk -v d="$delay_ms" 'BEGIN { printf "%.3f", d / 1000 }')"
+	killed crash-2.$i "killed after ${delay_ms} ms" "$T/k$i"
 	i=$((i + 1))
 done
 
-# Kill when stage N's progress line appears, then re-run.
+# Kill as each stage's progress line ("[2/5] analyze...") appears.
 i=1
-for stage in 1/4 2/4 3/4 4/4; do
-	db="$T/s$i.db"
+for stage in ingest analyze graph warn report; do
 	: >"$T/s$i.err"
-	LOOKOUT_DB=$db "$LOOKOUT" run --night $NIGHT --out "$T/out" "$@" >/dev/null 2>>"$T/s$i.err" &
+	LOOKOUT_DB="$T/s$i.db" "$LOOKOUT" run --night $NIGHT --out "$T/out" "$@" >/dev/null 2>>"$T/s$i.err" &
 	pid=$!
 	n=0
-	while ! grep -q "\[$stage\]" "$T/s$i.err" && kill -0 $pid 2>/dev/null && [ $n -lt 3000 ]; do
+	while ! grep -q "\] $stage\.\.\." "$T/s$i.err" && kill -0 $pid 2>/dev/null && [ $n -lt 3000 ]; do
 		sleep 0.01
 		n=$((n + 1))
 	done
-	kill -9 $pid 2>/dev/null
-	wait $pid 2>/dev/null
-	run_night "$db" "$@" >"$T/s$i.log" 2>&1
-	rc=$?
-	snapshot "$db" >"$T/s$i.snap"
-	check crash-3.$i "killed as stage $stage started, the re-run succeeds and equals a clean run" \
-		same $rc "$T/s$i"
+	killed crash-3.$i "killed as $stage started" "$T/s$i"
 	i=$((i + 1))
 done
 
