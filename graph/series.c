@@ -12,8 +12,10 @@
  * dates are the series; a breadth-first search inside a piece gives the
  * shortest chain between two of its reports.  A place, an organisation
  * or a hub is never a node, so none of them can join two reports.
- * Nor can a reporter or victim mention (series_skip_roles): a caller
- * who reports two burglaries is not a crew.
+ * Nor can an entity only ever named as a reporter or victim
+ * (series_skip_roles), wherever it is named without a role (the caller's
+ * number of a 110 call): a caller who reports two burglaries is not a
+ * crew.  Named once as a suspect or party, it joins again.
  */
 #include "graph/series.h"
 #include "graph/evid.h"
@@ -50,9 +52,12 @@ int gcrimes_load(struct gcrimes *cr, struct db *db, const struct gmodel *gm,
 		"AND r.near_dup_of IS NULL AND (r.received_at IS NULL OR r.received_at < ?2) "
 		"ORDER BY r.id", err);
 	if (rc == 0)
-		rc = db_prepare(db, &men, "SELECT DISTINCT entity_id FROM mention WHERE report_id = ?1 "
-				"AND coalesce(role, '') NOT IN (SELECT value FROM json_each(?2)) "
-				"ORDER BY entity_id", err);
+		rc = db_prepare(db, &men, "SELECT DISTINCT m.entity_id FROM mention m WHERE m.report_id = ?1 "
+				"AND NOT (EXISTS (SELECT 1 FROM mention v WHERE v.entity_id = m.entity_id "
+				"  AND v.role IN (SELECT value FROM json_each(?2))) "
+				" AND NOT EXISTS (SELECT 1 FROM mention v WHERE v.entity_id = m.entity_id "
+				"  AND v.role NOT IN (SELECT value FROM json_each(?2)))) "
+				"ORDER BY m.entity_id", err);
 	if (rc == 0)
 		rc = db_bind(rep, err, "ss", cats, next);
 	cr->moff = xmalloc(sizeof(long));
