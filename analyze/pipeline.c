@@ -108,6 +108,7 @@ struct az {
 	struct resolve res;
 	struct strmap ents;     /* key -> struct ent * (owned) */
 	struct strmap canon;    /* a place field as written -> its canonical form (owned) */
+	struct sbuf key;        /* scratch: the key ent_key builds */
 	struct ent **dirty;
 	size_t n_dirty, cap_dirty;
 	struct mention_list fields, text;
@@ -255,6 +256,16 @@ static char *ident_attrs(struct az *az, const char *type, const char *value,
 	return s;
 }
 
+/* "type:value" in the run's key buffer, borrowed until the next call. */
+static const char *ent_key(struct az *az, const char *type, const char *value)
+{
+	sbuf_reset(&az->key);
+	sbuf_adds(&az->key, type);
+	sbuf_addch(&az->key, ':');
+	sbuf_adds(&az->key, value);
+	return sbuf_str(&az->key);
+}
+
 /*
  * The entity of key type:value, created (or set up again after a
  * rebuild) when the run first meets it, in report r.  display may be
@@ -264,7 +275,7 @@ static struct ent *ent_get(struct az *az, const char *type, const char *value,
 			   const char *display, const char *given_attrs, const struct rep *r,
 			   struct err *err)
 {
-	char *key = xasprintf("%s:%s", type, value);
+	const char *key = ent_key(az, type, value);
 	void **slot = strmap_put(&az->ents, key);
 	struct ent *e = *slot;
 	const char *service = NULL;
@@ -301,7 +312,6 @@ static struct ent *ent_get(struct az *az, const char *type, const char *value,
 	az->sum->entities++;
 out:
 	free(attrs);
-	free(key);
 	return rc < 0 ? NULL : e;
 }
 
@@ -325,10 +335,9 @@ static void ent_touch(struct az *az, struct ent *e, const struct rep *r)
 
 static struct ent *person_ent(struct az *az, int64_t n)
 {
-	char key[40];
+	char value[24];
 
-	snprintf(key, sizeof(key), "person:%lld", (long long)n);
-	return strmap_get(&az->ents, key);
+	return strmap_get(&az->ents, ent_key(az, "person", strmap_num(value, n)));
 }
 
 /* ---- loading the state of earlier runs ---- */
@@ -928,7 +937,7 @@ static int resolve_groups(struct az *az, const struct rep *r, struct err *err)
 		n = resolve_observe(&az->res, &o);
 		if (n == o.n)
 			az->sum->persons++;
-		snprintf(value, sizeof(value), "%lld", (long long)n);
+		strmap_num(value, n);
 		/* A new person's row is written whole at once. */
 		p = resolve_get(&az->res, n);
 		attrs = person_attrs(az, p);
@@ -1333,6 +1342,7 @@ static void az_release(struct az *az)
 		free(e);
 	}
 	strmap_release(&az->ents);
+	sbuf_release(&az->key);
 	free_map_values(&az->canon);
 	resolve_release(&az->res);
 	mention_list_release(&az->fields);
@@ -1380,11 +1390,23 @@ static int run_chunks(struct az *az, struct err *err)
 	int rc;
 
 	progress_init(&pr, az->opts->progress, 0);
-	rc = db_prepare(az->db, &st,
-		"SELECT r.id, r.source, r.ext_id, r.kind, r.category, r.text, r.fields,"
-		" r.received_at, r.occurred_at, r.reliability, r.credibility, r.place"
-		" FROM report r WHERE r.id > ? AND NOT EXISTS"
-		" (SELECT 1 FROM analyzed a WHERE a.report_id = r.id) ORDER BY r.id LIMIT ?", err);
+	/*
+	 * Every reference the stage writes is sound by construction: report
+	 * ids come from the report table, entity and link ids from rows this
+	 * run wrote or loaded, and nothing in a chunk deletes a row another
+	 * row still refers to (a merge moves mentions and links first).  So
+	 * the per-row foreign key lookups, a good part of every insert, are
+	 * off while chunks are written (the pragma is a no-op inside a
+	 * transaction, hence here).  --all's clearing and dropping of orphans
+	 * run with them on.
+	 */
+	rc = db_exec(az->db, "PRAGMA foreign_keys = OFF", err);
+	if (rc == 0)
+		rc = db_prepare(az->db, &st,
+			"SELECT r.id, r.source, r.ext_id, r.kind, r.category, r.text, r.fields,"
+			" r.received_at, r.occurred_at, r.reliability, r.credibility, r.place"
+			" FROM report r WHERE r.id > ? AND NOT EXISTS"
+			" (SELECT 1 FROM analyzed a WHERE a.report_id = r.id) ORDER BY r.id LIMIT ?", err);
 	while (rc == 0 && (rc = read_chunk(az, st, after, &c, err)) == 0 && c.n) {
 		if (db_begin(az->db, err) < 0) {
 			rc = -1;
@@ -1407,6 +1429,8 @@ static int run_chunks(struct az *az, struct err *err)
 	chunk_clear(&c);
 	free(c.v);
 	db_finalize(st);
+	if (db_exec(az->db, "PRAGMA foreign_keys = ON", rc < 0 ? NULL : err) < 0)
+		rc = -1;
 	return rc;
 }
 

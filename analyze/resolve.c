@@ -18,7 +18,6 @@
 #include "common/sbuf.h"
 #include "common/xalloc.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,8 +103,7 @@ struct resolve_person *resolve_get(const struct resolve *r, int64_t n)
 {
 	char buf[24];
 
-	snprintf(buf, sizeof(buf), "%lld", (long long)n);
-	return strmap_get(&r->by_n, buf);
+	return strmap_get(&r->by_n, strmap_num(buf, n));
 }
 
 static struct resolve_person *new_person(struct resolve *r, int64_t n)
@@ -114,8 +112,7 @@ static struct resolve_person *new_person(struct resolve *r, int64_t n)
 	char buf[24];
 
 	p->n = n;
-	snprintf(buf, sizeof(buf), "%lld", (long long)n);
-	*strmap_put(&r->by_n, buf) = p;
+	*strmap_put(&r->by_n, strmap_num(buf, n)) = p;
 	r->v = xgrow(r->v, &r->cap, r->n + 1, sizeof(*r->v));
 	r->v[r->n++] = p;
 	return p;
@@ -202,7 +199,7 @@ static char *never_key(const char *a, const char *b)
 		a = b;
 		b = t;
 	}
-	return xasprintf("%s\037%s", a, b);
+	return strmap_join(a, "\037", b, (char *)NULL);
 }
 
 void resolve_add_never(struct resolve *r, const char *a, const char *b)
@@ -324,11 +321,11 @@ static size_t obs_keys(const struct resolve_obs *o, const struct profile *f, cha
 	int named = o->name && *o->name;
 
 	if (o->idcard)
-		keys[n++] = xasprintf("idcard:%s", o->idcard);
+		keys[n++] = strmap_join("idcard:", o->idcard, (char *)NULL);
 	for (size_t i = 0; named && i < o->n_phones; i++)
-		keys[n++] = xasprintf("name+phone:%s|%s", o->name, o->phones[i]);
+		keys[n++] = strmap_join("name+phone:", o->name, "|", o->phones[i], (char *)NULL);
 	if (named && f->birth && !resolve_name_redacted(o->name))
-		keys[n++] = xasprintf("name+birth:%s|%s", o->name, f->birth);
+		keys[n++] = strmap_join("name+birth:", o->name, "|", f->birth, (char *)NULL);
 	return n;
 }
 

@@ -11,6 +11,7 @@
 #include "common/xalloc.h"
 
 #include <cJSON.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,6 +112,53 @@ void store_close(struct store *s)
 	memset(s->st, 0, sizeof(s->st));
 }
 
+/*
+ * Bind every parameter of st (the letters of db_bind: s i I d n), with
+ * no copies: each statement here is stepped at once and reset by run()
+ * or run_id(), and every use binds all of its parameters again, so the
+ * borrowed strings are never read after the call that gave them.  This
+ * is db_bind without its reset, clearing and copying, which cost as
+ * much as a small insert.
+ */
+static int bind(sqlite3_stmt *st, struct err *err, const char *fmt, ...)
+{
+	va_list ap;
+	int rc = SQLITE_OK;
+
+	va_start(ap, fmt);
+	for (int i = 0; fmt[i] && rc == SQLITE_OK; i++) {
+		const char *s;
+
+		switch (fmt[i]) {
+		case 's':
+			s = va_arg(ap, const char *);
+			rc = s ? sqlite3_bind_text(st, i + 1, s, -1, SQLITE_STATIC)
+			       : sqlite3_bind_null(st, i + 1);
+			break;
+		case 'i':
+			rc = sqlite3_bind_int(st, i + 1, va_arg(ap, int));
+			break;
+		case 'I':
+			rc = sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+			break;
+		case 'd':
+			rc = sqlite3_bind_double(st, i + 1, va_arg(ap, double));
+			break;
+		case 'n':
+			rc = sqlite3_bind_null(st, i + 1);
+			break;
+		default:
+			rc = SQLITE_MISUSE;
+			break;
+		}
+	}
+	va_end(ap);
+	if (rc != SQLITE_OK)
+		return err_set(err, "cannot bind parameter: %s (in '%.60s')",
+			       sqlite3_errstr(rc), sqlite3_sql(st));
+	return 0;
+}
+
 /* Step a bound statement to completion. */
 static int run(sqlite3_stmt *st, struct err *err)
 {
@@ -166,7 +214,7 @@ int store_drop_orphans(struct db *db, struct err *err)
 	/* A later stage may still refer to one (its foreign key says no):
 	 * that row stays, with n_reports = 0, until that stage lets go. */
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		if (db_bind(del, err, "I", ids[i]) < 0)
+		if (bind(del, err, "I", ids[i]) < 0)
 			rc = -1;
 		else
 			run(del, NULL);
@@ -181,7 +229,7 @@ int store_entity_insert(struct store *s, const char *type, const char *key,
 			const char *display, const char *attrs, int hub, const char *seen,
 			int64_t *id, struct err *err)
 {
-	if (db_bind(s->st[ENT_INS], err, "ssssiss", type, key, display, attrs, hub, seen, seen) < 0 ||
+	if (bind(s->st[ENT_INS], err, "ssssiss", type, key, display, attrs, hub, seen, seen) < 0 ||
 	    run(s->st[ENT_INS], err) < 0)
 		return -1;
 	*id = db_last_id(s->db);
@@ -191,7 +239,7 @@ int store_entity_insert(struct store *s, const char *type, const char *key,
 int store_entity_reset(struct store *s, int64_t id, const char *display,
 		       const char *attrs, int hub, const char *seen, struct err *err)
 {
-	if (db_bind(s->st[ENT_RESET], err, "ssissI", display, attrs, hub, seen, seen, id) < 0)
+	if (bind(s->st[ENT_RESET], err, "ssissI", display, attrs, hub, seen, seen, id) < 0)
 		return -1;
 	return run(s->st[ENT_RESET], err);
 }
@@ -199,7 +247,7 @@ int store_entity_reset(struct store *s, int64_t id, const char *display,
 int store_entity_seen(struct store *s, int64_t id, const char *first, const char *last,
 		      int n_reports, int hub, struct err *err)
 {
-	if (db_bind(s->st[ENT_SEEN], err, "ssiiI", first, last, n_reports, hub, id) < 0)
+	if (bind(s->st[ENT_SEEN], err, "ssiiI", first, last, n_reports, hub, id) < 0)
 		return -1;
 	return run(s->st[ENT_SEEN], err);
 }
@@ -207,7 +255,7 @@ int store_entity_seen(struct store *s, int64_t id, const char *first, const char
 int store_entity_attrs(struct store *s, int64_t id, const char *display,
 		       const char *attrs, struct err *err)
 {
-	if (db_bind(s->st[ENT_ATTRS], err, "ssI", display, attrs, id) < 0)
+	if (bind(s->st[ENT_ATTRS], err, "ssI", display, attrs, id) < 0)
 		return -1;
 	return run(s->st[ENT_ATTRS], err);
 }
@@ -216,22 +264,14 @@ int store_mention(struct store *s, const struct store_mention *m, struct err *er
 {
 	sqlite3_stmt *st = s->st[MEN_INS];
 
-	if (db_bind(st, err, "III", m->id, m->report_id, m->entity_id) < 0)
-		return -1;
 	/* Offsets or the field: one or the other is NULL. */
+	if (bind(st, err, "IIInnssssds", m->id, m->report_id, m->entity_id, m->field,
+		 m->surface, m->role, m->rule ? m->rule : "", m->confidence, m->attrs) < 0)
+		return -1;
 	if (m->start >= 0) {
 		sqlite3_bind_int64(st, 4, m->start);
 		sqlite3_bind_int64(st, 5, m->end);
 	}
-	if (m->field)
-		sqlite3_bind_text(st, 6, m->field, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, m->surface, -1, SQLITE_STATIC);
-	if (m->role)
-		sqlite3_bind_text(st, 8, m->role, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 9, m->rule ? m->rule : "", -1, SQLITE_STATIC);
-	sqlite3_bind_double(st, 10, m->confidence);
-	if (m->attrs)
-		sqlite3_bind_text(st, 11, m->attrs, -1, SQLITE_STATIC);
 	return run(st, err);
 }
 
@@ -239,7 +279,7 @@ static int upsert_link(struct store *s, int64_t a, int64_t b, const char *type,
 		       double weight, const char *first, const char *last, int64_t *id,
 		       struct err *err)
 {
-	if (db_bind(s->st[LINK_UPSERT], err, "IIsdss", a, b, type, weight, first, last) < 0)
+	if (bind(s->st[LINK_UPSERT], err, "IIsdss", a, b, type, weight, first, last) < 0)
 		return -1;
 	return run_id(s->st[LINK_UPSERT], id, err);
 }
@@ -254,24 +294,24 @@ int store_link(struct store *s, int64_t a, int64_t b, const char *type, double w
 {
 	int64_t id = 0;
 
-	if (db_bind(s->st[LINK_NEW], err, "IIsdss", a, b, type, weight, seen, seen) < 0 ||
+	if (bind(s->st[LINK_NEW], err, "IIsdss", a, b, type, weight, seen, seen) < 0 ||
 	    run(s->st[LINK_NEW], err) < 0)
 		return -1;
 	if (sqlite3_changes(s->db->h) == 1)
 		id = db_last_id(s->db);
-	else if (db_bind(s->st[LINK_ADD], err, "IIsds", a, b, type, weight, seen) < 0 ||
+	else if (bind(s->st[LINK_ADD], err, "IIsds", a, b, type, weight, seen) < 0 ||
 		 run_id(s->st[LINK_ADD], &id, err) < 0)
 		return -1;
-	if (db_bind(s->st[EVID_INS], err, "II", id, report_id) < 0)
+	if (bind(s->st[EVID_INS], err, "II", id, report_id) < 0)
 		return -1;
 	return run(s->st[EVID_INS], err);
 }
 
 int store_unlink_hub(struct store *s, int64_t entity_id, struct err *err)
 {
-	if (db_bind(s->st[HUB_EVID_DEL], err, "I", entity_id) < 0 ||
+	if (bind(s->st[HUB_EVID_DEL], err, "I", entity_id) < 0 ||
 	    run(s->st[HUB_EVID_DEL], err) < 0 ||
-	    db_bind(s->st[HUB_LINK_DEL], err, "I", entity_id) < 0)
+	    bind(s->st[HUB_LINK_DEL], err, "I", entity_id) < 0)
 		return -1;
 	return run(s->st[HUB_LINK_DEL], err);
 }
@@ -282,7 +322,7 @@ int store_person_users(struct store *s, int64_t entity_id, int typed, int64_t *n
 	sqlite3_stmt *st = s->st[typed ? PERSON_USERS : PERSON_NEAR];
 
 	*n = 0;
-	if (db_bind(st, err, "I", entity_id) < 0)
+	if (bind(st, err, "I", entity_id) < 0)
 		return -1;
 	return run_id(st, n, err);
 }
@@ -290,7 +330,7 @@ int store_person_users(struct store *s, int64_t entity_id, int typed, int64_t *n
 int store_category(struct store *s, int64_t report_id, const char *key, int primary,
 		   int score, struct err *err)
 {
-	if (db_bind(s->st[CAT_INS], err, "Isii", report_id, key, primary, score) < 0)
+	if (bind(s->st[CAT_INS], err, "Isii", report_id, key, primary, score) < 0)
 		return -1;
 	return run(s->st[CAT_INS], err);
 }
@@ -299,7 +339,7 @@ int store_value(struct store *s, int64_t report_id, const char *type, const char
 		const char *surface, long start, long end, const char *attrs,
 		struct err *err)
 {
-	if (db_bind(s->st[VAL_INS], err, "IsssIIs", report_id, type, value, surface,
+	if (bind(s->st[VAL_INS], err, "IsssIIs", report_id, type, value, surface,
 		    (int64_t)start, (int64_t)end, attrs) < 0)
 		return -1;
 	return run(s->st[VAL_INS], err);
@@ -308,8 +348,8 @@ int store_value(struct store *s, int64_t report_id, const char *type, const char
 int store_place(struct store *s, int64_t entity_id, int64_t parent_id, const char *level,
 		struct err *err)
 {
-	int rc = parent_id ? db_bind(s->st[PLACE_INS], err, "IIs", entity_id, parent_id, level)
-			   : db_bind(s->st[PLACE_INS], err, "Ins", entity_id, level);
+	int rc = parent_id ? bind(s->st[PLACE_INS], err, "IIs", entity_id, parent_id, level)
+			   : bind(s->st[PLACE_INS], err, "Ins", entity_id, level);
 
 	return rc < 0 ? -1 : run(s->st[PLACE_INS], err);
 }
@@ -317,7 +357,7 @@ int store_place(struct store *s, int64_t entity_id, int64_t parent_id, const cha
 int store_analyzed(struct store *s, int64_t report_id, const char *now, double weight,
 		   struct err *err)
 {
-	if (db_bind(s->st[ANALYZED_INS], err, "Isd", report_id, now, weight) < 0)
+	if (bind(s->st[ANALYZED_INS], err, "Isd", report_id, now, weight) < 0)
 		return -1;
 	return run(s->st[ANALYZED_INS], err);
 }
@@ -330,25 +370,25 @@ int store_person(struct store *s, int64_t entity_id, const struct resolve_person
 	size_t founders_from = p->rewrite ? 0 : p->n_founders_stored;
 
 	if (p->rewrite &&
-	    (db_bind(s->st[PKEY_DEL], err, "I", entity_id) < 0 || run(s->st[PKEY_DEL], err) < 0 ||
-	     db_bind(s->st[FOUND_DEL], err, "I", entity_id) < 0 || run(s->st[FOUND_DEL], err) < 0))
+	    (bind(s->st[PKEY_DEL], err, "I", entity_id) < 0 || run(s->st[PKEY_DEL], err) < 0 ||
+	     bind(s->st[FOUND_DEL], err, "I", entity_id) < 0 || run(s->st[FOUND_DEL], err) < 0))
 		return -1;
 	/* A person without keys can never be found again: only its entity
 	 * row (written by the caller) is worth keeping. */
 	if (p->merged_into || (!p->n_keys && !p->rewrite))
 		return 0;
-	if (db_bind(s->st[PERSON_UPSERT], err, "Isssii", entity_id, p->idcard,
+	if (bind(s->st[PERSON_UPSERT], err, "Isssii", entity_id, p->idcard,
 		    p->sex ? sex : NULL, p->birth[0] ? p->birth : NULL,
 		    p->birth_lo, p->birth_hi) < 0 ||
 	    run(s->st[PERSON_UPSERT], err) < 0)
 		return -1;
 	for (size_t i = keys_from; i < p->n_keys; i++)
-		if (db_bind(s->st[PKEY_INS], err, "sII", p->keys[i].key, entity_id,
+		if (bind(s->st[PKEY_INS], err, "sII", p->keys[i].key, entity_id,
 			    p->keys[i].report_id) < 0 ||
 		    run(s->st[PKEY_INS], err) < 0)
 			return -1;
 	for (size_t i = founders_from; i < p->n_founders; i++)
-		if (db_bind(s->st[FOUND_INS], err, "sI", p->founders[i], entity_id) < 0 ||
+		if (bind(s->st[FOUND_INS], err, "sI", p->founders[i], entity_id) < 0 ||
 		    run(s->st[FOUND_INS], err) < 0)
 			return -1;
 	return 0;
@@ -379,7 +419,7 @@ static int move_links(struct store *s, int64_t kept, int64_t merged, struct err 
 	size_t n = 0, cap = 0;
 	int rc;
 
-	if (db_bind(of, err, "I", merged) < 0)
+	if (bind(of, err, "I", merged) < 0)
 		return -1;
 	while ((rc = db_step(of, err)) == 1) {
 		v = xgrow(v, &cap, n + 1, sizeof(*v));
@@ -406,16 +446,16 @@ static int move_links(struct store *s, int64_t kept, int64_t merged, struct err 
 		}
 		if (a != b) {
 			rc = upsert_link(s, a, b, v[i].type, 0, v[i].first, v[i].last, &id, err);
-			if (rc == 0 && (db_bind(s->st[EVID_COPY], err, "II", id, v[i].id) < 0 ||
+			if (rc == 0 && (bind(s->st[EVID_COPY], err, "II", id, v[i].id) < 0 ||
 					run(s->st[EVID_COPY], err) < 0))
 				rc = -1;
 		}
-		if (rc == 0 && (db_bind(s->st[EVID_DEL], err, "I", v[i].id) < 0 ||
+		if (rc == 0 && (bind(s->st[EVID_DEL], err, "I", v[i].id) < 0 ||
 				run(s->st[EVID_DEL], err) < 0 ||
-				db_bind(s->st[LINK_DEL], err, "I", v[i].id) < 0 ||
+				bind(s->st[LINK_DEL], err, "I", v[i].id) < 0 ||
 				run(s->st[LINK_DEL], err) < 0))
 			rc = -1;
-		if (rc == 0 && a != b && (db_bind(s->st[LINK_REWEIGH], err, "I", id) < 0 ||
+		if (rc == 0 && a != b && (bind(s->st[LINK_REWEIGH], err, "I", id) < 0 ||
 					  run(s->st[LINK_REWEIGH], err) < 0))
 			rc = -1;
 	}
@@ -436,18 +476,18 @@ int store_merge(struct store *s, int64_t kept, int64_t merged,
 	char *mf = json_strings(m->merged_founders, m->n_merged_founders);
 	int rc = -1;
 
-	if (db_bind(s->st[MEN_MOVE], err, "II", kept, merged) < 0 || run(s->st[MEN_MOVE], err) < 0 ||
+	if (bind(s->st[MEN_MOVE], err, "II", kept, merged) < 0 || run(s->st[MEN_MOVE], err) < 0 ||
 	    move_links(s, kept, merged, err) < 0 ||
-	    db_bind(s->st[ENT_MERGED], err, "II", kept, merged) < 0 ||
+	    bind(s->st[ENT_MERGED], err, "II", kept, merged) < 0 ||
 	    run(s->st[ENT_MERGED], err) < 0)
 		goto out;
-	if (db_bind(s->st[MLOG_INS], err, "IIIsss", m->merged, m->kept, m->report_id,
+	if (bind(s->st[MLOG_INS], err, "IIIsss", m->merged, m->kept, m->report_id,
 		    keys, kf, mf) < 0 ||
 	    run(s->st[MLOG_INS], err) < 0 ||
-	    db_bind(s->st[MEV_DEL], err, "I", m->merged) < 0 || run(s->st[MEV_DEL], err) < 0)
+	    bind(s->st[MEV_DEL], err, "I", m->merged) < 0 || run(s->st[MEV_DEL], err) < 0)
 		goto out;
 	for (size_t i = 0; i < m->n_reports; i++)
-		if (db_bind(s->st[MEV_INS], err, "II", m->merged, m->reports[i]) < 0 ||
+		if (bind(s->st[MEV_INS], err, "II", m->merged, m->reports[i]) < 0 ||
 		    run(s->st[MEV_INS], err) < 0)
 			goto out;
 	rc = 0;

@@ -5,6 +5,7 @@
 #include "analyze/strmap.h"
 #include "common/xalloc.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,4 +100,45 @@ void **strmap_putn(struct strmap *m, const char *key, size_t len)
 void **strmap_put(struct strmap *m, const char *key)
 {
 	return strmap_putn(m, key, strlen(key));
+}
+
+char *strmap_num(char buf[24], int64_t n)
+{
+	char tmp[24];
+	uint64_t u = n < 0 ? -(uint64_t)n : (uint64_t)n;
+	size_t len = 0, i = 0;
+
+	do {
+		tmp[len++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (n < 0)
+		buf[i++] = '-';
+	while (len)
+		buf[i++] = tmp[--len];
+	buf[i] = '\0';
+	return buf;
+}
+
+char *strmap_join(const char *s, ...)
+{
+	va_list ap;
+	size_t len = 0, at = 0;
+	char *out;
+
+	va_start(ap, s);
+	for (const char *p = s; p; p = va_arg(ap, const char *))
+		len += strlen(p);
+	va_end(ap);
+	out = xmalloc(len + 1);
+	va_start(ap, s);
+	for (const char *p = s; p; p = va_arg(ap, const char *)) {
+		size_t l = strlen(p);
+
+		memcpy(out + at, p, l);
+		at += l;
+	}
+	va_end(ap);
+	out[at] = '\0';
+	return out;
 }

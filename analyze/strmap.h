@@ -35,4 +35,12 @@ void *strmap_get(const struct strmap *m, const char *key);
 void **strmap_putn(struct strmap *m, const char *key, size_t len);
 void **strmap_put(struct strmap *m, const char *key);
 
+/*
+ * Key building without printf, which costs more than the lookup: n in
+ * decimal into buf (returned), and an owned concatenation of the
+ * strings up to the first NULL.
+ */
+char *strmap_num(char buf[24], int64_t n);
+char *strmap_join(const char *s, ...);
+
 #endif
