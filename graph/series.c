@@ -32,7 +32,8 @@
 int gcrimes_load(struct gcrimes *cr, struct db *db, const struct gmodel *gm,
 		 const struct graph_conf *conf, const char *night, struct err *err)
 {
-	sqlite3_stmt *rep = NULL, *men = NULL;
+	sqlite3_stmt *rep = NULL, *men = NULL, *who = NULL;
+	unsigned char *skipv = xcalloc((size_t)gm->nv + 1, 1);
 	char *cats = graph_conf_json_list(conf->crime_categories);
 	char *skip = graph_conf_json_list(conf->series_skip_roles);
 	char next[11];
@@ -52,12 +53,22 @@ int gcrimes_load(struct gcrimes *cr, struct db *db, const struct gmodel *gm,
 		"AND r.near_dup_of IS NULL AND (r.received_at IS NULL OR r.received_at < ?2) "
 		"ORDER BY r.id", err);
 	if (rc == 0)
-		rc = db_prepare(db, &men, "SELECT DISTINCT m.entity_id FROM mention m WHERE m.report_id = ?1 "
-				"AND NOT (EXISTS (SELECT 1 FROM mention v WHERE v.entity_id = m.entity_id "
-				"  AND v.role IN (SELECT value FROM json_each(?2))) "
-				" AND NOT EXISTS (SELECT 1 FROM mention v WHERE v.entity_id = m.entity_id "
-				"  AND v.role NOT IN (SELECT value FROM json_each(?2)))) "
-				"ORDER BY m.entity_id", err);
+		rc = db_prepare(db, &men, "SELECT DISTINCT entity_id FROM mention WHERE report_id = ? "
+				"ORDER BY entity_id", err);
+	/* One pass over the role-bearing mentions: who is only ever a reporter or victim. */
+	if (rc == 0)
+		rc = db_prepare(db, &who, "SELECT entity_id FROM mention WHERE role IS NOT NULL "
+				"GROUP BY entity_id HAVING min(role IN (SELECT value FROM json_each(?))) = 1",
+				err);
+	if (rc == 0)
+		rc = db_bind(who, err, "s", skip);
+	while (rc == 0 && (rc = db_step(who, err)) == 1) {
+		int32_t v = gmodel_vertex(gm, sqlite3_column_int64(who, 0));
+
+		rc = 0;
+		if (v >= 0)
+			skipv[v] = 1;
+	}
 	if (rc == 0)
 		rc = db_bind(rep, err, "ss", cats, next);
 	cr->moff = xmalloc(sizeof(long));
@@ -72,12 +83,12 @@ int gcrimes_load(struct gcrimes *cr, struct db *db, const struct gmodel *gm,
 		cr->day[i] = gtime_days(db_text(rep, 1));
 		cr->cats[i] = xstrdup(db_text(rep, 2));
 		cr->nr++;
-		rc = db_bind(men, err, "Is", cr->rid[i], skip);
+		rc = db_bind(men, err, "I", cr->rid[i]);
 		while (rc == 0 && (rc = db_step(men, err)) == 1) {
 			int32_t v = gmodel_vertex(gm, sqlite3_column_int64(men, 0));
 
 			rc = 0;
-			if (v < 0)
+			if (v < 0 || skipv[v])
 				continue;
 			cr->mv = xgrow(cr->mv, &mcap, (size_t)nm + 1, sizeof(*cr->mv));
 			cr->mv[nm++] = v;
@@ -86,6 +97,8 @@ int gcrimes_load(struct gcrimes *cr, struct db *db, const struct gmodel *gm,
 	}
 	db_finalize(rep);
 	db_finalize(men);
+	db_finalize(who);
+	free(skipv);
 	free(skip);
 	free(cats);
 	return rc < 0 ? err_prefix(err, "loading crime reports") : 0;
