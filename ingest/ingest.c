@@ -280,6 +280,17 @@ int ingest_file(struct ingest *in, const char *path, const char *format, const c
 	if (db_begin(in->db, err) < 0)
 		goto out;
 	began = 1;
+	/* Another lookout may have ingested the file while this one waited for the lock. */
+	if (ingest_store_find_batch(&in->store, sha, &done, err) < 0)
+		goto out;
+	if (done) {
+		db_rollback(in->db);
+		began = 0;
+		sum->skipped++;
+		sum->batch = done;
+		rc = 0;
+		goto out;
+	}
 	if (ingest_store_add_batch(&in->store, path, sha, format,
 				   input.enc == ENC_UNKNOWN ? "mixed" : enc_name(input.enc),
 				   &fr.batch, err) < 0 ||
