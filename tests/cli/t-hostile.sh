@@ -132,7 +132,7 @@ mkfifo "$T/pipe.jsonl"
 run_case hostile-8.4 "a FIFO is read like a file" 0 lookout ingest pipe.jsonl
 check hostile-8.5 "its record is stored" is "$(q "SELECT text FROM report WHERE ext_id = 'P1'")" "sent through a FIFO"
 run_case hostile-8.6 "run: a folder among the night's files fails the run, the rest goes through" 1 sh -c \
-	"\"\$LOOKOUT\" run --night $NIGHT --out out folder.jsonl '$H/escape.jsonl' 2>err; rc=\$?;
+	"\${LOOKOUT_WRAP:-} \"\$LOOKOUT\" run --night $NIGHT --out out folder.jsonl '$H/escape.jsonl' 2>err; rc=\$?;
 	 grep -v '^run ' err >&2; exit \$rc"
 check hostile-8.7 "and the night's report is still written" test -s "$T/out/report.html"
 
@@ -215,7 +215,7 @@ check hostile-12.5 "and in the markdown, escaped" \
 	sh -c "grep -qF '\\<script\\>alert(' night/report.md && grep -qF '\\[click\\](javascript:' night/report.md &&
 	 test \"\$(sed 's/\\\\</L/g' night/report.md | grep -c '<script')\" = 0"
 run_case hostile-12.6 "exported CSV neutralises cells that could run as formulas" 0 sh -c \
-	"\"\$LOOKOUT\" export mentions --format csv | grep -E 'X2|report,'"
+	"\${LOOKOUT_WRAP:-} \"\$LOOKOUT\" export mentions --format csv | grep -E 'X2|report,'"
 check hostile-12.7 "no exported text cell starts with = + - @" \
 	sh -c "for k in mentions entities links; do \"\$LOOKOUT\" export \$k --format csv || exit 1; done |
 	 tr -d '\\r' | awk -F, '{ for (i = 1; i <= NF; i++) if (\$i ~ /^\"?[-=+@]/) { print; bad = 1 } } END { exit bad }'"
@@ -226,14 +226,14 @@ echo untouched >"$T/outside/victim"
 ln -s ../outside/victim "$T/night2/report.html"
 ln -s ../outside/new "$T/night2/report.json"
 run_case hostile-13.1 "run --out through .. and planted links" 0 sh -c \
-	"\"\$LOOKOUT\" run --night $NIGHT --out outside/../night2 >/dev/null 2>&1"
+	"\${LOOKOUT_WRAP:-} \"\$LOOKOUT\" run --night $NIGHT --out outside/../night2 >/dev/null 2>&1"
 check hostile-13.2 "links replaced by the reports, their targets untouched, nothing new outside" \
 	sh -c "test ! -L night2/report.html && test ! -L night2/report.json && test -s night2/report.md &&
 	 test \"\$(cat outside/victim)\" = untouched && test ! -e outside/new &&
 	 test \"\$(ls -A outside)\" = victim && test \"\$(ls -A night2 | wc -l)\" = 3"
 ln -s "$T/night2" "$T/linked"
 run_case hostile-13.3 "run --out a link to a folder" 0 sh -c \
-	"\"\$LOOKOUT\" run --night $NIGHT --out linked >/dev/null 2>&1"
+	"\${LOOKOUT_WRAP:-} \"\$LOOKOUT\" run --night $NIGHT --out linked >/dev/null 2>&1"
 check hostile-13.4 "writes into the folder it names" is "$(ls -A "$T/night2" | wc -l)" 3
 
 done_testing
