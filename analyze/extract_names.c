@@ -22,19 +22,34 @@
  * usual second given-name character (data/given-chars.tsv) or a
  * boundary follows it, which is how 张伟逃跑 gives 张伟 and 李建国称
  * gives 李建国.  data/not-persons.txt lists words and characters that
- * are never names.  English names come from data/rules/persons-en.tsv.
+ * are never names.  Tips and informant notes often name people with no
+ * cue at all (王磊和张强经常在..., 主任李成说); such a name is taken at
+ * lower confidence (rule name.context) when it reads as one (usual
+ * given-name characters, no everyday word, no address or org word right
+ * after it) and a context word stands beside it: a weak-after word of
+ * person-cues.tsv after it (驾驶, 持有, 的朋友, 在) with a boundary
+ * before it, or a weak-before word (a title: 主任, 记者, 同学) before it
+ * with an after-cue, a context word or a boundary after it.  English
+ * names come from data/rules/persons-en.tsv.
  *
- * Places.  Two sources of parts: administrative names from the
+ * Places.  Three sources of parts: administrative names from the
  * gazetteer (full names anywhere, short names of provinces and cities
  * unless a road word follows, as in 南京路; county short names only
  * after their parent), and named parts ending in an anchor word from
  * data/rules/places.tsv (幸福路, 城东社区) whose name runs back to a stop
- * word or to the end of the previous part.  Numbered tails (12号, 3栋,
- * 501室) follow an anchor.  Adjacent parts make one address; its
+ * word or to the end of the previous part.  An anchor right after
+ * another makes one longer anchor, so the name runs over the first: 锁金
+ * 村路 is a road and 长江路社区 a community, never a village 锁金村 with
+ * a nameless road after it.  A third source is the local landmarks of
+ * data/landmarks.tsv (新街口, 卫岗), which bring the street and community
+ * of the home area that hold them.  Numbered tails (12号, 3栋, 501室)
+ * follow an anchor or a landmark.  Adjacent parts make one address; its
  * administrative names are resolved parent by parent (a name below the
  * previous one, else one under the home area, else the only one), and
  * an address with no administrative part lies in the home area
  * (data/home-area.conf).  An ambiguous name is kept without parents.
+ * English addresses (12 Baker Road, near Queen Street) come from a rule
+ * built from the road words of places.tsv; they get no home area.
  *
  * Organisations end in a suffix from data/org-suffixes.txt and need a
  * name before it.  Objects are words from data/items.txt in a sentence
@@ -415,6 +430,8 @@ struct names {
 	struct cue *cues;
 	size_t ncues, cuecap;
 	pcre2_code *en_re;           /* English name rules, one alternation */
+	pcre2_code *en_place_re;     /* English addresses (12 Baker Road) */
+	struct dict en_skip;         /* words that start no English place name */
 	const char **en_role;        /* role of each rule's group */
 	size_t nen;
 
@@ -442,6 +459,7 @@ struct names {
 
 	/* only while loading: the patterns read, compiled at the end */
 	struct patlist build_anchor, build_tail, build_en;
+	struct sbuf build_en_place;
 
 	pcre2_match_data *md;
 	struct text t;
@@ -610,39 +628,63 @@ static int load_item(struct names *x, char *line, struct err *err)
 	return 0;
 }
 
+/* Compile pat, which must hold exactly groups capturing groups. */
+static pcre2_code *compile_re(const char *pat, uint32_t opts, uint32_t groups,
+			      struct err *err)
+{
+	pcre2_code *re;
+	int ec;
+	PCRE2_SIZE eo;
+	uint32_t have = 0;
+
+	re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_UTF | opts, &ec,
+			   &eo, NULL);
+	if (!re) {
+		PCRE2_UCHAR msg[256];
+
+		pcre2_get_error_message(ec, msg, sizeof(msg));
+		err_set(err, "bad pattern near offset %zu of '%s': %s", (size_t)eo, pat,
+			(char *)msg);
+		return NULL;
+	}
+	pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &have);
+	if (have != groups) {
+		err_set(err, "patterns must use (?:...), not capturing groups");
+		pcre2_code_free(re);
+		return NULL;
+	}
+	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);  /* falls back to the interpreter */
+	return re;
+}
+
 /* Compile an alternation of the patterns in pats, each its own group. */
 static pcre2_code *compile_groups(char **pats, size_t n, int anchored,
 				  struct err *err)
 {
 	struct sbuf sb = SBUF_INIT;
 	pcre2_code *re;
-	int ec;
-	PCRE2_SIZE eo;
-	uint32_t groups = 0;
 
 	for (size_t i = 0; i < n; i++)
 		sbuf_addf(&sb, "%s(%s)", i ? "|" : "", pats[i]);
-	re = pcre2_compile((PCRE2_SPTR)sbuf_str(&sb), PCRE2_ZERO_TERMINATED,
-			   PCRE2_UTF | (anchored ? PCRE2_ANCHORED : 0), &ec, &eo,
-			   NULL);
-	if (!re) {
-		PCRE2_UCHAR msg[256];
-
-		pcre2_get_error_message(ec, msg, sizeof(msg));
-		err_set(err, "bad pattern near offset %zu of '%s': %s", (size_t)eo,
-			sbuf_str(&sb), (char *)msg);
-		goto out;
-	}
-	pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &groups);
-	if (groups != n) {
-		err_set(err, "patterns must use (?:...), not capturing groups");
-		pcre2_code_free(re);
-		re = NULL;
-		goto out;
-	}
-	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);  /* falls back to the interpreter */
-out:
+	re = compile_re(sbuf_str(&sb), anchored ? PCRE2_ANCHORED : 0, (uint32_t)n, err);
 	sbuf_release(&sb);
+	return re;
+}
+
+/*
+ * English addresses: a house number (12, No. 12) before or after one to
+ * three capitalised words ending in a road word of places.tsv (kind en):
+ * groups 1 and 3 are the number, 2 the road.
+ */
+static pcre2_code *compile_en_place(const char *words, struct err *err)
+{
+	char *pat = xasprintf("(?<![A-Za-z0-9])(?:(?:No\\.?\\s*)?(\\d{1,5}[A-Za-z]?),?\\s+)?"
+			      "((?:[A-Z][a-z]+\\s+){1,3}(?:%s))(?![A-Za-z])"
+			      "(?:,?\\s+(?:No\\.?\\s*)?(\\d{1,5}[A-Za-z]?)(?![A-Za-z\\d:]|\\.\\d))?",
+			      words);
+	pcre2_code *re = compile_re(pat, 0, 3, err);
+
+	free(pat);
 	return re;
 }
 
@@ -693,6 +735,14 @@ static int load_place_rule(struct names *x, char *line, struct err *err)
 	}
 	if (!strcmp(f[0], "noshort")) {
 		dict_add_word(&x->noshort, f[2], 1);
+		return 0;
+	}
+	if (!strcmp(f[0], "en")) {
+		sbuf_addf(&x->build_en_place, "%s%s", x->build_en_place.len ? "|" : "", f[2]);
+		return 0;
+	}
+	if (!strcmp(f[0], "enskip")) {
+		dict_add_word(&x->en_skip, f[2], 1);
 		return 0;
 	}
 	if (strcmp(f[0], "anchor") && strcmp(f[0], "tail"))
@@ -880,6 +930,12 @@ struct names *names_new(const char *datadir, struct err *err)
 	x->tail_re = compile_groups(x->build_tail.pat, x->build_tail.n, 1, err);
 	if (!x->tail_re)
 		goto fail;
+	if (x->build_en_place.len) {
+		x->en_place_re = compile_en_place(sbuf_str(&x->build_en_place), err);
+		if (!x->en_place_re)
+			goto fail;
+	}
+	sbuf_release(&x->build_en_place);
 	x->nanchor = x->build_anchor.n;
 	x->anchor_level = (int *)xmemdup(x->build_anchor.level, x->nanchor * sizeof(int));
 	x->ntail = x->build_tail.n;
@@ -887,7 +943,7 @@ struct names *names_new(const char *datadir, struct err *err)
 	patlist_clear(&x->build_anchor);
 	patlist_clear(&x->build_tail);
 	patlist_clear(&x->build_en);
-	x->md = pcre2_match_data_create(x->nanchor + x->ntail + x->nen + 1, NULL);
+	x->md = pcre2_match_data_create(x->nanchor + x->ntail + x->nen + 4, NULL);
 	return x;
 fail:
 	err_prefix(err, "loading names data");
@@ -909,6 +965,9 @@ void names_free(struct names *x)
 	dict_release(&x->weak_after);
 	free(x->cues);
 	pcre2_code_free(x->en_re);
+	pcre2_code_free(x->en_place_re);
+	dict_release(&x->en_skip);
+	sbuf_release(&x->build_en_place);
 	free(x->en_role);
 	for (size_t i = 0; i < x->ngaz; i++)
 		free(x->gaz[i].name);
@@ -2019,6 +2078,100 @@ static void place_attrs(const struct names_place *pl, struct sbuf *sb)
 	sbuf_adds(sb, "}}");
 }
 
+static int is_blank(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/*
+ * Fill pl from the English address that x->md holds (compile_en_place's
+ * groups) in s: value and road "Baker Road", with the number after it
+ * as the building ("Baker Road 12"), white space folded.  Leading words
+ * of kind enskip (The, Near) are dropped, and the number before them
+ * with them.  Returns the byte where the address starts, or -1 when no
+ * name is left (The Road).  English addresses get no home area: they
+ * may lie anywhere.
+ */
+static long en_place(const struct names *x, const char *s, struct names_place *pl)
+{
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
+	size_t rs = ov[4], re = ov[5], start = ov[0];
+	struct sbuf road = SBUF_INIT;
+	const char *num = NULL;
+	size_t numlen = 0, w;
+
+	for (;;) {
+		w = rs;
+		while (w < re && !is_blank(s[w]))
+			w++;
+		if (w >= re)
+			break;
+		if (!dict_get(&x->en_skip, s + rs, w - rs))
+			break;
+		while (w < re && is_blank(s[w]))
+			w++;
+		rs = start = w;
+	}
+	for (w = rs; w < re && !is_blank(s[w]); w++)
+		;
+	if (w == re)
+		return -1;                        /* the road word alone */
+	if (ov[2] != PCRE2_UNSET && start == ov[0]) {
+		num = s + ov[2];
+		numlen = ov[3] - ov[2];
+	} else if (ov[6] != PCRE2_UNSET) {
+		num = s + ov[6];
+		numlen = ov[7] - ov[6];
+	}
+	for (size_t i = rs; i < re; i++) {
+		if (!is_blank(s[i]))
+			sbuf_addch(&road, s[i]);
+		else if (road.len && road.buf[road.len - 1] != ' ')
+			sbuf_addch(&road, ' ');
+	}
+	names_place_release(pl);
+	set_level(pl, NAMES_ROAD, &road, sbuf_str(&road), road.len);
+	if (num) {
+		sbuf_addch(&road, ' ');
+		sbuf_add(&road, num, numlen);
+		set_level(pl, NAMES_BUILDING, &road, num, numlen);
+	}
+	pl->value = sbuf_detach(&road);
+	return (long)start;
+}
+
+/* English addresses not claimed before: 12 Baker Road, near Queen Street. */
+static void places_en(struct names *x, struct mention_list *out,
+		      struct names_place *pl, struct sbuf *attrs)
+{
+	const struct text *t = &x->t;
+	size_t off = 0;
+
+	/* most reports hold no capitalised word: skip the rule for them */
+	while (off + 1 < t->len && !(t->s[off] >= 'A' && t->s[off] <= 'Z' &&
+				     t->s[off + 1] >= 'a' && t->s[off + 1] <= 'z'))
+		off++;
+	off = off + 1 < t->len ? 0 : t->len;
+	while (x->en_place_re && off < t->len &&
+	       pcre2_match(x->en_place_re, (PCRE2_SPTR)t->s, t->len, off, 0, x->md,
+			   NULL) > 0) {
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
+		size_t end = ov[1];
+		long bs;
+		struct mention *m;
+
+		off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+		bs = en_place(x, t->s, pl);
+		if (bs < 0 || t->at[bs] < 0 || t->at[end] < 0 ||
+		    any_busy(x, (size_t)t->at[bs], (size_t)t->at[end]))
+			continue;
+		m = emit(x, out, "place", pl->value, (size_t)t->at[bs], (size_t)t->at[end],
+			 "place.en", 0.7);
+		place_attrs(pl, attrs);
+		m->attrs = xstrdup(sbuf_str(attrs));
+	}
+}
+
 static void places(struct names *x, struct mention_list *out)
 {
 	struct names_place pl;
@@ -2044,6 +2197,7 @@ static void places(struct names *x, struct mention_list *out)
 		m->attrs = xstrdup(sbuf_str(&attrs));
 		k = j;
 	}
+	places_en(x, out, &pl, &attrs);
 	names_place_release(&pl);
 	sbuf_release(&attrs);
 }
@@ -2105,7 +2259,10 @@ char *names_place(struct names *x, const char *s, size_t len,
 	names_place_init(&pl);
 	if (bestlen) {
 		place_build(x, best, part_run(x, best), 1, &pl);
-	} else {
+	} else if (!x->en_place_re ||
+		   pcre2_match(x->en_place_re, (PCRE2_SPTR)s, len, 0, 0, x->md, NULL) <= 0 ||
+		   en_place(x, s, &pl) < 0) {
+		names_place_release(&pl);
 		pl.value = xstrndup(s, len);
 	}
 	v = xstrdup(pl.value);

@@ -78,10 +78,12 @@ const char *names_level_name(enum names_level l);
  * Normalise a place string (a register field, or a value from
  * names_extract) to its canonical value: administrative parents added
  * where the gazetteer makes them unambiguous, the home area before a
- * bare address.  Idempotent, so a canonical value gives back itself
- * and its chain.  Borrows s; returns owned; fills chain if not NULL
- * (released and refilled).  Text that holds no address comes back
- * trimmed but otherwise as it was.
+ * bare address, a landmark's street and community before it (卫岗12号);
+ * an English address becomes road then number (Baker Road 12).
+ * Idempotent, so a canonical value gives back itself and its chain.
+ * Borrows s; returns owned; fills chain if not NULL (released and
+ * refilled).  Text that holds no address comes back trimmed but
+ * otherwise as it was.
  */
 char *names_place(struct names *x, const char *s, size_t len,
 		  struct names_place *chain);
