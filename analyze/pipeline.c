@@ -1207,9 +1207,11 @@ out:
 
 /* ---- chunks and runs ---- */
 
-/* Write what the chunk changed in persons and entity counts. */
+/* Write what the chunk changed in persons and entity counts, and the rows held back. */
 static int flush(struct az *az, struct err *err)
 {
+	if (store_flush(&az->store, err) < 0)
+		return -1;
 	for (size_t i = 0; i < az->res.n; i++) {
 		struct resolve_person *p = az->res.v[i];
 		struct ent *e;

@@ -8,6 +8,7 @@
  * than added twice for a report that evidenced both.
  */
 #include "analyze/store.h"
+#include "common/sbuf.h"
 #include "common/xalloc.h"
 
 #include <cJSON.h>
@@ -17,10 +18,10 @@
 
 enum {
 	ENT_INS, ENT_RESET, ENT_SEEN, ENT_ATTRS, ENT_MERGED,
-	MEN_INS, MEN_MOVE,
-	LINK_UPSERT, LINK_NEW, LINK_ADD, EVID_INS, LINK_OF, EVID_COPY, EVID_DEL, LINK_DEL, LINK_REWEIGH,
+	MEN_MOVE,
+	LINK_UPSERT, LINK_NEW, LINK_ADD, LINK_OF, EVID_COPY, EVID_DEL, LINK_DEL, LINK_REWEIGH,
 	HUB_EVID_DEL, HUB_LINK_DEL, PERSON_USERS, PERSON_NEAR,
-	CAT_INS, VAL_INS, ANALYZED_INS, PLACE_INS,
+	PLACE_INS,
 	PERSON_UPSERT, PKEY_DEL, PKEY_INS, FOUND_DEL, FOUND_INS,
 	MLOG_INS, MEV_DEL, MEV_INS,
 	N_STMT
@@ -34,8 +35,6 @@ static const char *const sql[N_STMT] = {
 	[ENT_SEEN] = "UPDATE entity SET first_seen = ?, last_seen = ?, n_reports = ?, hub = ? WHERE id = ?",
 	[ENT_ATTRS] = "UPDATE entity SET display = ?, attrs = ? WHERE id = ?",
 	[ENT_MERGED] = "UPDATE entity SET merged_into = ?, n_reports = 0 WHERE id = ?",
-	[MEN_INS] = "INSERT INTO mention(id, report_id, entity_id, start, end, field, surface,"
-		    " role, rule, confidence, attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[MEN_MOVE] = "UPDATE mention SET entity_id = ? WHERE entity_id = ?",
 	[LINK_UPSERT] =
 		"INSERT INTO link(a, b, type, weight, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)"
@@ -53,7 +52,6 @@ static const char *const sql[N_STMT] = {
 		     " last_seen = CASE WHEN last_seen IS NULL OR ?5 > last_seen"
 		     "   THEN coalesce(?5, last_seen) ELSE last_seen END"
 		     " WHERE a = ?1 AND b = ?2 AND type = ?3 RETURNING id",
-	[EVID_INS] = "INSERT OR IGNORE INTO link_evidence(link_id, report_id) VALUES (?, ?)",
 	[LINK_OF] = "SELECT id, a, b, type, first_seen, last_seen FROM link"
 		    " WHERE a = ?1 UNION SELECT id, a, b, type, first_seen, last_seen FROM link"
 		    " WHERE b = ?1 ORDER BY 1",
@@ -73,11 +71,6 @@ static const char *const sql[N_STMT] = {
 	[PERSON_NEAR] = "SELECT count(*) FROM (SELECT a AS p FROM link WHERE b = ?1 AND type = 'co_mention'"
 			" UNION SELECT b FROM link WHERE a = ?1 AND type = 'co_mention') x"
 			" JOIN entity e ON e.id = x.p WHERE e.type = 'person'",
-	[CAT_INS] = "INSERT OR IGNORE INTO report_category(report_id, category, is_primary, score)"
-		    " VALUES (?, ?, ?, ?)",
-	[VAL_INS] = "INSERT INTO report_value(report_id, type, value, surface, start, end, attrs)"
-		    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-	[ANALYZED_INS] = "INSERT INTO analyzed(report_id, analyzed_at, weight) VALUES (?, ?, ?)",
 	[PLACE_INS] = "INSERT OR IGNORE INTO place(entity_id, parent_id, level) VALUES (?, ?, ?)",
 	[PERSON_UPSERT] = "INSERT INTO person(entity_id, idcard, sex, birth, birth_lo, birth_hi)"
 			  " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(entity_id) DO UPDATE SET"
@@ -92,25 +85,6 @@ static const char *const sql[N_STMT] = {
 	[MEV_DEL] = "DELETE FROM merge_evidence WHERE merge_id = ?",
 	[MEV_INS] = "INSERT OR IGNORE INTO merge_evidence(merge_id, report_id) VALUES (?, ?)",
 };
-
-int store_open(struct store *s, struct db *db, struct err *err)
-{
-	memset(s, 0, sizeof(*s));
-	s->db = db;
-	for (int i = 0; i < N_STMT; i++)
-		if (db_prepare(db, &s->st[i], sql[i], err) < 0)
-			return -1;
-	if (db_int(db, err, &s->next_mention, "SELECT coalesce(max(id), 0) + 1 FROM mention", "") < 0)
-		return -1;
-	return 0;
-}
-
-void store_close(struct store *s)
-{
-	for (int i = 0; i < N_STMT; i++)
-		db_finalize(s->st[i]);
-	memset(s->st, 0, sizeof(s->st));
-}
 
 /*
  * Bind every parameter of st (the letters of db_bind: s i I d n), with
@@ -181,6 +155,208 @@ static int run_id(sqlite3_stmt *st, int64_t *id, struct err *err)
 		rc = db_step(st, err);
 	sqlite3_reset(st);
 	return rc;
+}
+
+/*
+ * Rows held back.  Most of an insert's cost is the statement, not the
+ * row: a report's four mentions, its evidence, categories and its
+ * analyzed row each took a statement of their own.  So these rows are
+ * kept (strings copied into one buffer) and written ROWS_AT_ONCE to a
+ * statement of that many VALUES groups, the rest one at a time, in the
+ * order given, so that rowids come out as before.
+ */
+enum { ROWS_MENTION, ROWS_EVIDENCE, ROWS_CATEGORY, ROWS_VALUE, ROWS_ANALYZED, N_ROWS };
+
+#define ROWS_AT_ONCE 64
+
+static const struct {
+	const char *head;
+	int ncol;
+} rows_sql[N_ROWS] = {
+	[ROWS_MENTION] = { "INSERT INTO mention(id, report_id, entity_id, start, end, field, surface,"
+			   " role, rule, confidence, attrs) VALUES ", 11 },
+	[ROWS_EVIDENCE] = { "INSERT OR IGNORE INTO link_evidence(link_id, report_id) VALUES ", 2 },
+	[ROWS_CATEGORY] = { "INSERT OR IGNORE INTO report_category(report_id, category, is_primary,"
+			    " score) VALUES ", 4 },
+	[ROWS_VALUE] = { "INSERT INTO report_value(report_id, type, value, surface, start, end,"
+			 " attrs) VALUES ", 7 },
+	[ROWS_ANALYZED] = { "INSERT INTO analyzed(report_id, analyzed_at, weight) VALUES ", 3 },
+};
+
+struct cell {
+	char kind;              /* a letter of bind(): s i I d n */
+	int64_t i;              /* the integer, or the text's offset in rows.text */
+	double d;
+	size_t len;             /* the text's length */
+};
+
+struct store_rows {
+	sqlite3_stmt *one, *many;
+	int ncol;
+	struct cell *cells;     /* n rows of ncol cells */
+	size_t n_cells, cap_cells;
+	struct sbuf text;
+};
+
+static int rows_open(struct db *db, struct store_rows *r, int which, struct err *err)
+{
+	struct sbuf sb = SBUF_INIT;
+	int rc;
+
+	r->ncol = rows_sql[which].ncol;
+	sbuf_adds(&sb, rows_sql[which].head);
+	for (int row = 0; row < ROWS_AT_ONCE; row++) {
+		sbuf_adds(&sb, row ? ", (" : "(");
+		for (int c = 0; c < r->ncol; c++)
+			sbuf_adds(&sb, c ? ", ?" : "?");
+		sbuf_addch(&sb, ')');
+		if (row == 0 && db_prepare(db, &r->one, sbuf_str(&sb), err) < 0)
+			break;
+	}
+	rc = r->one ? db_prepare(db, &r->many, sbuf_str(&sb), err) : -1;
+	sbuf_release(&sb);
+	return rc;
+}
+
+static void rows_close(struct store_rows *r)
+{
+	db_finalize(r->one);
+	db_finalize(r->many);
+	free(r->cells);
+	sbuf_release(&r->text);
+	memset(r, 0, sizeof(*r));
+}
+
+/*
+ * Hold back one row: a letter of bind() per column, then the values;
+ * also o, an int64_t offset that is NULL when negative.
+ */
+static void rows_add(struct store_rows *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->cells = xgrow(r->cells, &r->cap_cells, r->n_cells + (size_t)r->ncol,
+			 sizeof(*r->cells));
+	va_start(ap, fmt);
+	for (int i = 0; i < r->ncol; i++) {
+		struct cell *c = &r->cells[r->n_cells++];
+		const char *s;
+
+		memset(c, 0, sizeof(*c));
+		c->kind = fmt[i];
+		switch (fmt[i]) {
+		case 's':
+			s = va_arg(ap, const char *);
+			if (!s) {
+				c->kind = 'n';
+				break;
+			}
+			c->i = (int64_t)r->text.len;
+			c->len = strlen(s);
+			sbuf_add(&r->text, s, c->len);
+			break;
+		case 'i':
+			c->i = va_arg(ap, int);
+			break;
+		case 'I':
+			c->i = va_arg(ap, int64_t);
+			break;
+		case 'o':
+			c->i = va_arg(ap, int64_t);
+			c->kind = c->i < 0 ? 'n' : 'I';
+			break;
+		case 'd':
+			c->d = va_arg(ap, double);
+			break;
+		default:
+			c->kind = 'n';
+			break;
+		}
+	}
+	va_end(ap);
+}
+
+/* Bind n rows of cells from c on, and step the statement. */
+static int rows_step(const struct store_rows *r, sqlite3_stmt *st, const struct cell *c,
+		     int n, struct err *err)
+{
+	int rc = SQLITE_OK;
+
+	for (int i = 0; i < n * r->ncol && rc == SQLITE_OK; i++) {
+		switch (c[i].kind) {
+		case 's':
+			rc = sqlite3_bind_text(st, i + 1, r->text.buf + c[i].i, (int)c[i].len,
+					       SQLITE_STATIC);
+			break;
+		case 'i':
+		case 'I':
+			rc = sqlite3_bind_int64(st, i + 1, c[i].i);
+			break;
+		case 'd':
+			rc = sqlite3_bind_double(st, i + 1, c[i].d);
+			break;
+		default:
+			rc = sqlite3_bind_null(st, i + 1);
+			break;
+		}
+	}
+	if (rc != SQLITE_OK)
+		return err_set(err, "cannot bind parameter: %s (in '%.60s')",
+			       sqlite3_errstr(rc), sqlite3_sql(st));
+	return run(st, err);
+}
+
+static int rows_write(struct store_rows *r, struct err *err)
+{
+	size_t n = r->n_cells / (size_t)r->ncol, at = 0;
+	int rc = 0;
+
+	for (; rc == 0 && n - at >= ROWS_AT_ONCE; at += ROWS_AT_ONCE)
+		rc = rows_step(r, r->many, r->cells + at * (size_t)r->ncol, ROWS_AT_ONCE, err);
+	for (; rc == 0 && at < n; at++)
+		rc = rows_step(r, r->one, r->cells + at * (size_t)r->ncol, 1, err);
+	r->n_cells = 0;
+	sbuf_reset(&r->text);
+	return rc;
+}
+
+int store_flush(struct store *s, struct err *err)
+{
+	for (int i = 0; i < N_ROWS; i++)
+		if (s->rows[i] && rows_write(s->rows[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+int store_open(struct store *s, struct db *db, struct err *err)
+{
+	_Static_assert(N_ROWS == sizeof(s->rows) / sizeof(s->rows[0]), "one row batch a table");
+	memset(s, 0, sizeof(*s));
+	s->db = db;
+	for (int i = 0; i < N_STMT; i++)
+		if (db_prepare(db, &s->st[i], sql[i], err) < 0)
+			return -1;
+	for (int i = 0; i < N_ROWS; i++) {
+		s->rows[i] = xcalloc(1, sizeof(*s->rows[i]));
+		if (rows_open(db, s->rows[i], i, err) < 0)
+			return -1;
+	}
+	if (db_int(db, err, &s->next_mention, "SELECT coalesce(max(id), 0) + 1 FROM mention", "") < 0)
+		return -1;
+	return 0;
+}
+
+void store_close(struct store *s)
+{
+	for (int i = 0; i < N_STMT; i++)
+		db_finalize(s->st[i]);
+	memset(s->st, 0, sizeof(s->st));
+	for (int i = 0; i < N_ROWS; i++) {
+		if (s->rows[i])
+			rows_close(s->rows[i]);
+		free(s->rows[i]);
+		s->rows[i] = NULL;
+	}
 }
 
 int store_clear(struct db *db, struct err *err)
@@ -262,17 +438,11 @@ int store_entity_attrs(struct store *s, int64_t id, const char *display,
 
 int store_mention(struct store *s, const struct store_mention *m, struct err *err)
 {
-	sqlite3_stmt *st = s->st[MEN_INS];
-
 	/* Offsets or the field: one or the other is NULL. */
-	if (bind(st, err, "IIInnssssds", m->id, m->report_id, m->entity_id, m->field,
-		 m->surface, m->role, m->rule ? m->rule : "", m->confidence, m->attrs) < 0)
-		return -1;
-	if (m->start >= 0) {
-		sqlite3_bind_int64(st, 4, m->start);
-		sqlite3_bind_int64(st, 5, m->end);
-	}
-	return run(st, err);
+	rows_add(s->rows[ROWS_MENTION], "IIIoossssds",
+		 m->id, m->report_id, m->entity_id, (int64_t)m->start, (int64_t)m->end, m->field,
+		 m->surface, m->role, m->rule ? m->rule : "", m->confidence, m->attrs);
+	return 0;
 }
 
 static int upsert_link(struct store *s, int64_t a, int64_t b, const char *type,
@@ -302,14 +472,14 @@ int store_link(struct store *s, int64_t a, int64_t b, const char *type, double w
 	else if (bind(s->st[LINK_ADD], err, "IIsds", a, b, type, weight, seen) < 0 ||
 		 run_id(s->st[LINK_ADD], &id, err) < 0)
 		return -1;
-	if (bind(s->st[EVID_INS], err, "II", id, report_id) < 0)
-		return -1;
-	return run(s->st[EVID_INS], err);
+	rows_add(s->rows[ROWS_EVIDENCE], "II", id, report_id);
+	return 0;
 }
 
 int store_unlink_hub(struct store *s, int64_t entity_id, struct err *err)
 {
-	if (bind(s->st[HUB_EVID_DEL], err, "I", entity_id) < 0 ||
+	if (store_flush(s, err) < 0 ||
+	    bind(s->st[HUB_EVID_DEL], err, "I", entity_id) < 0 ||
 	    run(s->st[HUB_EVID_DEL], err) < 0 ||
 	    bind(s->st[HUB_LINK_DEL], err, "I", entity_id) < 0)
 		return -1;
@@ -330,19 +500,17 @@ int store_person_users(struct store *s, int64_t entity_id, int typed, int64_t *n
 int store_category(struct store *s, int64_t report_id, const char *key, int primary,
 		   int score, struct err *err)
 {
-	if (bind(s->st[CAT_INS], err, "Isii", report_id, key, primary, score) < 0)
-		return -1;
-	return run(s->st[CAT_INS], err);
+	rows_add(s->rows[ROWS_CATEGORY], "Isii", report_id, key, primary, score);
+	return 0;
 }
 
 int store_value(struct store *s, int64_t report_id, const char *type, const char *value,
 		const char *surface, long start, long end, const char *attrs,
 		struct err *err)
 {
-	if (bind(s->st[VAL_INS], err, "IsssIIs", report_id, type, value, surface,
-		    (int64_t)start, (int64_t)end, attrs) < 0)
-		return -1;
-	return run(s->st[VAL_INS], err);
+	rows_add(s->rows[ROWS_VALUE], "IsssIIs", report_id, type, value, surface,
+		 (int64_t)start, (int64_t)end, attrs);
+	return 0;
 }
 
 int store_place(struct store *s, int64_t entity_id, int64_t parent_id, const char *level,
@@ -357,9 +525,8 @@ int store_place(struct store *s, int64_t entity_id, int64_t parent_id, const cha
 int store_analyzed(struct store *s, int64_t report_id, const char *now, double weight,
 		   struct err *err)
 {
-	if (bind(s->st[ANALYZED_INS], err, "Isd", report_id, now, weight) < 0)
-		return -1;
-	return run(s->st[ANALYZED_INS], err);
+	rows_add(s->rows[ROWS_ANALYZED], "Isd", report_id, now, weight);
+	return 0;
 }
 
 int store_person(struct store *s, int64_t entity_id, const struct resolve_person *p,
@@ -476,7 +643,8 @@ int store_merge(struct store *s, int64_t kept, int64_t merged,
 	char *mf = json_strings(m->merged_founders, m->n_merged_founders);
 	int rc = -1;
 
-	if (bind(s->st[MEN_MOVE], err, "II", kept, merged) < 0 || run(s->st[MEN_MOVE], err) < 0 ||
+	if (store_flush(s, err) < 0 ||
+	    bind(s->st[MEN_MOVE], err, "II", kept, merged) < 0 || run(s->st[MEN_MOVE], err) < 0 ||
 	    move_links(s, kept, merged, err) < 0 ||
 	    bind(s->st[ENT_MERGED], err, "II", kept, merged) < 0 ||
 	    run(s->st[ENT_MERGED], err) < 0)

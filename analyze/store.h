@@ -14,9 +14,12 @@
 #include "common/db.h"
 #include "common/err.h"
 
+struct store_rows;
+
 struct store {
 	struct db *db;
 	sqlite3_stmt *st[32];
+	struct store_rows *rows[5];   /* inserts held back to be written many at once */
 	int64_t next_mention;     /* the id the next mention gets */
 };
 
@@ -30,7 +33,15 @@ struct store_mention {
 };
 
 int store_open(struct store *s, struct db *db, struct err *err);
+/* Finalise the statements; rows not yet written by store_flush are dropped. */
 void store_close(struct store *s);
+/*
+ * Write the rows held back: mentions, link evidence, categories, values
+ * and analyzed reports are inserted many to a statement, in the order
+ * they were given.  Call before the transaction commits; store_merge and
+ * store_unlink_hub, which read those tables, call it themselves.
+ */
+int store_flush(struct store *s, struct err *err);
 
 /*
  * Empty the derived tables for a rebuild (--all); entity rows stay, reset,
