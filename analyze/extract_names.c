@@ -880,8 +880,11 @@ static int load_landmark(struct names *x, char *line, struct err *err)
 	if (split_tabs(line, f, 4) != 4)
 		return err_set(err, "want name<TAB>level<TAB>street<TAB>community");
 	level = level_parse(f[1]);
-	if (level != NAMES_ROAD && level != NAMES_BUILDING)
-		return err_set(err, "a landmark's level is road or building, not '%s'", f[1]);
+	if (level != NAMES_COMMUNITY && level != NAMES_ROAD && level != NAMES_BUILDING)
+		return err_set(err, "a landmark's level is community, road or building, not '%s'",
+			       f[1]);
+	if (level == NAMES_COMMUNITY && strcmp(f[3], "-"))
+		return err_set(err, "a community is in no community: want -, not '%s'", f[3]);
 	street = x->home >= 0 ? gaz_child(x, f[2], x->home) : -1;
 	if (street < 0 || gaz_level(&x->gaz[street]) != NAMES_STREET)
 		return err_set(err, "'%s' is not a street of the home area", f[2]);

@@ -378,10 +378,10 @@ static void test_place_village_roads(void **state)
 		      "江苏省南京市玄武区红山街道五塘村社区五塘村路");
 
 	/* a road word before 社区 is part of the community's name */
-	expect_levels("长江路社区居民反映楼道堆放杂物。", "长江路社区",
-		      "江苏省南京市玄武区长江路社区", "");
-	run("樱驼村社区发生一起盗窃。");
-	assert_level("樱驼村社区", "community", "江苏省南京市玄武区樱驼村社区");
+	expect_levels("城北路社区居民反映楼道堆放杂物。", "城北路社区",
+		      "江苏省南京市玄武区城北路社区", "");
+	run("西岗村社区发生一起盗窃。");
+	assert_level("西岗村社区", "community", "江苏省南京市玄武区西岗村社区");
 
 	/* 社区卫 is not 社区卫生: 卫岗社区卫岗12号 keeps its community */
 	run("其位于玄武区孝陵卫街道卫岗社区卫岗12号的家中被盗。");
@@ -459,6 +459,11 @@ static void test_landmarks(void **state)
 
 	/* an address word after it makes a place of its own */
 	expect("其位于后宰门街5号的家中被盗。", "place", "江苏省南京市玄武区后宰门街5号");
+	/* a community of the home area named alone gets its street */
+	expect_levels("长江路社区居民反映楼道堆放杂物。", "长江路社区",
+		      "江苏省南京市玄武区梅园新村街道长江路社区", "");
+	expect("群众举报后宰门社区后宰门街5号有人吸毒。", "place",
+	       "江苏省南京市玄武区玄武湖街道后宰门社区后宰门街5号");
 	/* another district's 新街口 is not the home area's */
 	expect("其在鼓楼区新街口被扒窃。", "place", "江苏省南京市鼓楼区新街口");
 }
