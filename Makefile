@@ -125,12 +125,13 @@ eval:
 	@sh bench/eval.sh $(BUILD)
 
 # The CLI tests again with every lookout run under valgrind memcheck;
-# any memory error or definite leak fails the case (exit 99).
+# any memory error or definite leak fails the case (exit 99).  The
+# suppressions are PCRE2 JIT's harmless reads (see tests/valgrind.supp).
 valgrind:
 	@sh scripts/deps.sh valgrind
-	@$(MAKE) --no-print-directory OPT=-O1 BUILD=build/valgrind build/valgrind/lookout
+	@$(MAKE) --no-print-directory OPT=-O1 BUILD=build/valgrind build/valgrind/lookout build/valgrind/bench/gen
 	@LOOKOUT=$(CURDIR)/build/valgrind/lookout \
-	 LOOKOUT_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+	 LOOKOUT_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --suppressions=$(CURDIR)/tests/valgrind.supp" \
 	 sh tests/run.sh build/valgrind
 
 # Fuzz every target for FUZZ_SECONDS each (default 60) with ASan and
