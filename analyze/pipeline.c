@@ -50,6 +50,8 @@ struct ent {
 	int live;               /* 0: a row kept from before a rebuild, not met yet */
 	int placed;             /* a place whose place row is written */
 	int dirty;              /* on the list of entities to write at the chunk's end */
+	int links_made;         /* link rows this run created with it at one end */
+	int links_checked;      /* links_made + 1 when last found no hub, else 0 */
 	int stored_n, stored_hub;   /* n_reports and hub as the row has them */
 	int moved;              /* first or last seen changed since written */
 	uint64_t attrs_hash;    /* of the display and attributes a person's row has */
@@ -435,6 +437,7 @@ static int load_persons(struct az *az, struct err *err)
 		p->n_keys_stored = p->n_keys;
 		p->n_founders_stored = p->n_founders;
 	}
+	az->res.n_changed = 0;
 	return 0;
 }
 
@@ -1015,12 +1018,12 @@ static int write_mentions(struct az *az, const struct rep *r, struct err *err)
 }
 
 struct pair {
-	int64_t a, b;
+	struct ent *a, *b;
 	const char *type;
 };
 
-static int has_pair(const struct pair *v, size_t n, int64_t a, int64_t b, int any_type,
-		    const char *type)
+static int has_pair(const struct pair *v, size_t n, const struct ent *a, const struct ent *b,
+		    int any_type, const char *type)
 {
 	for (size_t i = 0; i < n; i++)
 		if (((v[i].a == a && v[i].b == b) || (any_type && v[i].a == b && v[i].b == a)) &&
@@ -1029,7 +1032,7 @@ static int has_pair(const struct pair *v, size_t n, int64_t a, int64_t b, int an
 	return 0;
 }
 
-static void add_pair(struct pair **v, size_t *n, size_t *cap, int64_t a, int64_t b,
+static void add_pair(struct pair **v, size_t *n, size_t *cap, struct ent *a, struct ent *b,
 		     const char *type)
 {
 	if (a == b || has_pair(*v, *n, a, b, 0, type))
@@ -1068,7 +1071,7 @@ static int write_links(struct az *az, const struct rep *r, struct err *err)
 		const char *type = link_type(it->m->type);
 
 		if (it->owner >= 0 && type && !it->e->hub && !it->m->partial)
-			add_pair(&v, &n, &cap, az->groups[it->owner].e->id, it->e->id, type);
+			add_pair(&v, &n, &cap, az->groups[it->owner].e, it->e, type);
 	}
 	n_typed = n;
 	for (size_t g = 0; g < az->n_groups; g++)
@@ -1087,15 +1090,21 @@ static int write_links(struct az *az, const struct rep *r, struct err *err)
 	}
 	for (size_t i = 0; i < n_ents; i++) {
 		for (size_t j = i + 1; j < n_ents; j++) {
-			int64_t a = ents[i]->id, b = ents[j]->id;
+			struct ent *a = ents[i], *b = ents[j];
 
 			if (has_pair(v, n_typed, a, b, 1, NULL))
 				continue;
-			add_pair(&v, &n, &cap, a < b ? a : b, a < b ? b : a, "co_mention");
+			add_pair(&v, &n, &cap, a->id < b->id ? a : b, a->id < b->id ? b : a, "co_mention");
 		}
 	}
-	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = store_link(&az->store, v[i].a, v[i].b, v[i].type, r->weight, r->seen, r->id, err);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		int created = 0;
+
+		rc = store_link(&az->store, v[i].a->id, v[i].b->id, v[i].type, r->weight, r->seen,
+				r->id, &created, err);
+		v[i].a->links_made += created;
+		v[i].b->links_made += created;
+	}
 	az->sum->links += (int64_t)n;
 	free(v);
 	free(ents);
@@ -1108,6 +1117,8 @@ static int write_links(struct az *az, const struct rep *r, struct err *err)
  * that many different persons are mentioned beside (a hotel in its own
  * register, "手机" with no make or number).  Either would join
  * everyone to everyone in the graph.
+ * A count that found no hub is not taken again until a link row with
+ * the entity at one end is created: merges and removed hubs only lower it.
  */
 static int check_hubs(struct az *az, struct err *err)
 {
@@ -1121,12 +1132,15 @@ static int check_hubs(struct az *az, struct err *err)
 		int ident = is_ident(m->type);
 
 		if ((!ident && strcmp(m->type, "org") && strcmp(m->type, "item")) || e->hub ||
-		    e->n_reports < az->conf.hub_min_reports)
+		    e->n_reports < az->conf.hub_min_reports || e->links_checked == e->links_made + 1)
 			continue;
-		if (store_person_users(&az->store, e->id, ident, &users, err) < 0)
+		if (store_person_users(&az->store, e->id, ident, az->conf.hub_min_persons, &users,
+				       err) < 0)
 			return -1;
-		if (users < az->conf.hub_min_persons)
+		if (users < az->conf.hub_min_persons) {
+			e->links_checked = e->links_made + 1;
 			continue;
+		}
 		e->hub = 1;
 		ent_mark(az, e);
 		attrs = ident_attrs(az, m->type, m->value, NULL, 1);
@@ -1212,15 +1226,13 @@ static int flush(struct az *az, struct err *err)
 {
 	if (store_flush(&az->store, err) < 0)
 		return -1;
-	for (size_t i = 0; i < az->res.n; i++) {
-		struct resolve_person *p = az->res.v[i];
+	for (size_t i = 0; i < az->res.n_changed; i++) {
+		struct resolve_person *p = az->res.changed[i];
 		struct ent *e;
 		char *attrs;
 		uint64_t h;
 		int rc;
 
-		if (!p->dirty)
-			continue;
 		e = person_ent(az, p->n);
 		if (store_person(&az->store, e->id, p, err) < 0)
 			return -1;
@@ -1238,6 +1250,7 @@ static int flush(struct az *az, struct err *err)
 		if (rc < 0)
 			return -1;
 	}
+	az->res.n_changed = 0;
 	for (size_t i = 0; i < az->n_dirty; i++) {
 		struct ent *e = az->dirty[i];
 

@@ -79,6 +79,7 @@ void resolve_release(struct resolve *r)
 	}
 	clear_merges(r);
 	free(r->merges);
+	free(r->changed);
 	strmap_release(&r->by_n);
 	strmap_release(&r->keys);
 	strmap_release(&r->never);
@@ -297,7 +298,16 @@ static int obs_self_contradicts(const struct resolve *r, const struct resolve_ob
 	return contradicts(&a, &b);
 }
 
-static void absorb_profile(struct resolve_person *p, const struct profile *f)
+static void mark_dirty(struct resolve *r, struct resolve_person *p)
+{
+	if (p->dirty)
+		return;
+	p->dirty = 1;
+	r->changed = xgrow(r->changed, &r->cap_changed, r->n_changed + 1, sizeof(*r->changed));
+	r->changed[r->n_changed++] = p;
+}
+
+static void absorb_profile(struct resolve *r, struct resolve_person *p, const struct profile *f)
 {
 	if (!p->idcard && f->idcard)
 		p->idcard = xstrdup(f->idcard);
@@ -311,7 +321,7 @@ static void absorb_profile(struct resolve_person *p, const struct profile *f)
 		if (!p->birth_hi || f->hi < p->birth_hi)
 			p->birth_hi = f->hi;
 	}
-	p->dirty = 1;
+	mark_dirty(r, p);
 }
 
 /* The observation's strong keys, owned, into keys[] (at most 2 + phones). */
@@ -401,7 +411,7 @@ static void merge_into(struct resolve *r, struct resolve_person *k, struct resol
 	struct profile f;
 
 	person_profile(c, &f);
-	absorb_profile(k, &f);
+	absorb_profile(r, k, &f);
 	set_display(k, c->display);
 	for (size_t i = 0; i < c->n_keys; i++) {
 		struct resolve_plist *l = strmap_get(&r->keys, c->keys[i].key);
@@ -419,8 +429,9 @@ static void merge_into(struct resolve *r, struct resolve_person *k, struct resol
 	for (size_t i = 0; i < c->n_founders; i++)
 		resolve_load_founder(r, k, c->founders[i]);
 	c->merged_into = k->n;
-	c->dirty = c->rewrite = 1;
-	k->dirty = k->rewrite = 1;
+	c->rewrite = k->rewrite = 1;
+	mark_dirty(r, c);
+	mark_dirty(r, k);
 }
 
 static int cmp_person(const void *a, const void *b)
@@ -482,7 +493,7 @@ int64_t resolve_observe(struct resolve *r, const struct resolve_obs *o)
 		k = new_person(r, o->n);
 		resolve_load_founder(r, k, o->sig);
 	}
-	absorb_profile(k, &f);
+	absorb_profile(r, k, &f);
 	set_display(k, o->name);
 	/* A self-contradicting observation stands alone: nothing may join it
 	 * through keys whose evidence is in doubt. */

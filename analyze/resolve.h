@@ -75,6 +75,8 @@ struct resolve {
 	int age_tolerance;
 	struct resolve_merge *merges;   /* the merges of the last resolve_observe */
 	size_t n_merges, cap_merges;
+	struct resolve_person **changed;   /* the persons marked dirty, each once; the */
+	size_t n_changed, cap_changed;     /* caller empties it as it stores them */
 };
 
 void resolve_init(struct resolve *r, int age_tolerance);

@@ -66,11 +66,17 @@ static const char *const sql[N_STMT] = {
 			 " (SELECT id FROM link WHERE a = ?1 UNION SELECT id FROM link WHERE b = ?1)",
 	[HUB_LINK_DEL] = "DELETE FROM link WHERE id IN"
 			 " (SELECT id FROM link WHERE a = ?1 UNION SELECT id FROM link WHERE b = ?1)",
-	[PERSON_USERS] = "SELECT count(DISTINCT a) FROM link WHERE b = ?"
-			 " AND type IN ('holds', 'uses', 'drives')",
-	[PERSON_NEAR] = "SELECT count(*) FROM (SELECT a AS p FROM link WHERE b = ?1 AND type = 'co_mention'"
-			" UNION SELECT b FROM link WHERE a = ?1 AND type = 'co_mention') x"
-			" JOIN entity e ON e.id = x.p WHERE e.type = 'person'",
+	/*
+	 * (a, b, type) is unique and an identifier has one link type, so each
+	 * person is one row here, and a co-mention partner is either a or b:
+	 * no DISTINCT or UNION needed, and counting stops at the limit.
+	 */
+	[PERSON_USERS] = "SELECT count(*) FROM (SELECT 1 FROM link WHERE b = ?1"
+			 " AND type IN ('holds', 'uses', 'drives') LIMIT ?2)",
+	[PERSON_NEAR] = "SELECT count(*) FROM (SELECT 1 FROM link l JOIN entity e ON e.id = l.a"
+			" WHERE l.b = ?1 AND l.type = 'co_mention' AND e.type = 'person'"
+			" UNION ALL SELECT 1 FROM link l JOIN entity e ON e.id = l.b"
+			" WHERE l.a = ?1 AND l.type = 'co_mention' AND e.type = 'person' LIMIT ?2)",
 	[PLACE_INS] = "INSERT OR IGNORE INTO place(entity_id, parent_id, level) VALUES (?, ?, ?)",
 	[PERSON_UPSERT] = "INSERT INTO person(entity_id, idcard, sex, birth, birth_lo, birth_hi)"
 			  " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(entity_id) DO UPDATE SET"
@@ -460,16 +466,19 @@ static int upsert_link(struct store *s, int64_t a, int64_t b, const char *type,
  * updated instead.
  */
 int store_link(struct store *s, int64_t a, int64_t b, const char *type, double weight,
-	       const char *seen, int64_t report_id, struct err *err)
+	       const char *seen, int64_t report_id, int *created, struct err *err)
 {
 	int64_t id = 0;
+
+	*created = 0;
 
 	if (bind(s->st[LINK_NEW], err, "IIsdss", a, b, type, weight, seen, seen) < 0 ||
 	    run(s->st[LINK_NEW], err) < 0)
 		return -1;
-	if (sqlite3_changes(s->db->h) == 1)
+	if (sqlite3_changes(s->db->h) == 1) {
 		id = db_last_id(s->db);
-	else if (bind(s->st[LINK_ADD], err, "IIsds", a, b, type, weight, seen) < 0 ||
+		*created = 1;
+	} else if (bind(s->st[LINK_ADD], err, "IIsds", a, b, type, weight, seen) < 0 ||
 		 run_id(s->st[LINK_ADD], &id, err) < 0)
 		return -1;
 	rows_add(s->rows[ROWS_EVIDENCE], "II", id, report_id);
@@ -486,13 +495,13 @@ int store_unlink_hub(struct store *s, int64_t entity_id, struct err *err)
 	return run(s->st[HUB_LINK_DEL], err);
 }
 
-int store_person_users(struct store *s, int64_t entity_id, int typed, int64_t *n,
+int store_person_users(struct store *s, int64_t entity_id, int typed, int limit, int64_t *n,
 		       struct err *err)
 {
 	sqlite3_stmt *st = s->st[typed ? PERSON_USERS : PERSON_NEAR];
 
 	*n = 0;
-	if (bind(st, err, "I", entity_id) < 0)
+	if (bind(st, err, "Ii", entity_id, limit) < 0)
 		return -1;
 	return run_id(st, n, err);
 }

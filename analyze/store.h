@@ -64,16 +64,17 @@ int store_entity_attrs(struct store *s, int64_t id, const char *display,
 		       const char *attrs, struct err *err);
 
 int store_mention(struct store *s, const struct store_mention *m, struct err *err);
-/* Add one report's evidence to the link (a, b, type), creating it. */
+/* Add one report's evidence to the link (a, b, type), creating it (*created = 1). */
 int store_link(struct store *s, int64_t a, int64_t b, const char *type, double weight,
-	       const char *seen, int64_t report_id, struct err *err);
+	       const char *seen, int64_t report_id, int *created, struct err *err);
 /* Remove every link of a hub. */
 int store_unlink_hub(struct store *s, int64_t entity_id, struct err *err);
 /*
  * How many distinct persons hold, use or drive an identifier (typed set),
- * or are mentioned beside an entity (typed 0: an organisation, an object).
+ * or are mentioned beside an entity (typed 0: an organisation, an object),
+ * counted up to limit.
  */
-int store_person_users(struct store *s, int64_t entity_id, int typed, int64_t *n,
+int store_person_users(struct store *s, int64_t entity_id, int typed, int limit, int64_t *n,
 		       struct err *err);
 
 /* Where a place lies: its administrative parent (0 for none) and level. */
