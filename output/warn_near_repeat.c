@@ -278,8 +278,176 @@ static void nr_raise(struct warn_ctx *w, const struct nr_group *g)
 	free(place);
 }
 
+/*
+ * The crimes that can match: those sharing a place, a road or (with
+ * coordinates) a grid cell of about distance_m with a crime.  Matching
+ * every crime of tonight with every one of the window is quadratic: a
+ * large district has tens of thousands of each.
+ */
+struct nr_list {
+	char *key;
+	size_t *v, n, cap;
+};
+
+struct nr_index {
+	struct nr_list *slot;   /* open addressing by key; key NULL is empty */
+	size_t cap, n;
+	double cell;            /* grid cell in degrees of latitude */
+};
+
+static size_t nr_hash(const char *s)
+{
+	size_t h = 14695981039346656037ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static struct nr_list *nr_find(struct nr_index *x, const char *key, int add)
+{
+	size_t i;
+
+	if (add && 2 * (x->n + 1) > x->cap) {
+		struct nr_index old = *x;
+
+		x->cap = x->cap ? 2 * x->cap : 1024;
+		x->slot = xcalloc(x->cap, sizeof(*x->slot));
+		for (size_t k = 0; k < old.cap; k++)
+			if (old.slot[k].key) {
+				for (i = nr_hash(old.slot[k].key) & (x->cap - 1); x->slot[i].key;
+				     i = (i + 1) & (x->cap - 1))
+					;
+				x->slot[i] = old.slot[k];
+			}
+		free(old.slot);
+	}
+	if (!x->cap)
+		return NULL;
+	for (i = nr_hash(key) & (x->cap - 1); x->slot[i].key && strcmp(x->slot[i].key, key);
+	     i = (i + 1) & (x->cap - 1))
+		;
+	if (!x->slot[i].key) {
+		if (!add)
+			return NULL;
+		x->slot[i].key = xstrdup(key);
+		x->n++;
+	}
+	return &x->slot[i];
+}
+
+/* The grid cell key of a point, dx and dy cells away; longitude cells are
+ * twice as wide, enough up to 60 degrees of latitude. */
+static void nr_cell(const struct nr_index *x, const struct crime *c, int dx, int dy,
+		    char out[64])
+{
+	snprintf(out, 64, "g:%ld,%ld", (long)floor(c->lat / x->cell) + dy,
+		 (long)floor(c->lon / (2 * x->cell)) + dx);
+}
+
+static int nr_has_point(const struct crime *c)
+{
+	return !isnan(c->lat) && !isnan(c->lon) && fabs(c->lat) <= 60;
+}
+
+static void nr_index_build(struct nr_index *x, const struct crime *cr, size_t n,
+			   const struct nr_params *np)
+{
+	char key[64];
+
+	x->cell = np->distance_m / 111195.0;
+	for (size_t i = 0; i < n; i++) {
+		struct nr_list *l;
+
+		for (size_t k = 0; k < cr[i].places.n + cr[i].roads.n; k++) {
+			const char *v = k < cr[i].places.n ? cr[i].places.v[k]
+							   : cr[i].roads.v[k - cr[i].places.n];
+			char *pk = xasprintf("%c:%s", k < cr[i].places.n ? 'p' : 'r', v);
+
+			l = nr_find(x, pk, 1);
+			free(pk);
+			if (l->n && l->v[l->n - 1] == i)
+				continue;
+			l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+			l->v[l->n++] = i;
+		}
+		if (!nr_has_point(&cr[i]) && (isnan(cr[i].lat) || isnan(cr[i].lon)))
+			continue;
+		if (nr_has_point(&cr[i]))
+			nr_cell(x, &cr[i], 0, 0, key);
+		else
+			snprintf(key, sizeof(key), "g:far");
+		l = nr_find(x, key, 1);
+		l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+		l->v[l->n++] = i;
+	}
+}
+
+static void nr_index_release(struct nr_index *x)
+{
+	for (size_t i = 0; i < x->cap; i++) {
+		free(x->slot[i].key);
+		free(x->slot[i].v);
+	}
+	free(x->slot);
+}
+
+static int size_cmp(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The crimes that may match crime i, ascending, into *out (n in *n). */
+static void nr_candidates(struct nr_index *x, const struct crime *cr, size_t i, size_t *mark,
+			  size_t **out, size_t *n, size_t *cap)
+{
+	const struct crime *c = &cr[i];
+	char key[64];
+
+	*n = 0;
+	for (size_t k = 0; k < c->places.n + c->roads.n + 10; k++) {
+		struct nr_list *l;
+
+		if (k < c->places.n + c->roads.n) {
+			const char *v = k < c->places.n ? c->places.v[k] : c->roads.v[k - c->places.n];
+			char *pk = xasprintf("%c:%s", k < c->places.n ? 'p' : 'r', v);
+
+			l = nr_find(x, pk, 0);
+			free(pk);
+		} else if (k - c->places.n - c->roads.n < 9 && nr_has_point(c)) {
+			size_t d = k - c->places.n - c->roads.n;
+
+			nr_cell(x, c, (int)(d % 3) - 1, (int)(d / 3) - 1, key);
+			l = nr_find(x, key, 0);
+		} else if (k - c->places.n - c->roads.n == 9 && !isnan(c->lat) && !isnan(c->lon)) {
+			l = nr_find(x, "g:far", 0);
+			/* Far north (or south) every crime with a point is a candidate. */
+			for (size_t j = 0; !nr_has_point(c) && j < i; j++)
+				if (mark[j] != i + 1 && !isnan(cr[j].lat) && !isnan(cr[j].lon)) {
+					mark[j] = i + 1;
+					*out = xgrow(*out, cap, *n + 1, sizeof(**out));
+					(*out)[(*n)++] = j;
+				}
+		} else {
+			continue;
+		}
+		for (size_t j = 0; l && j < l->n; j++)
+			if (mark[l->v[j]] != i + 1) {
+				mark[l->v[j]] = i + 1;
+				*out = xgrow(*out, cap, *n + 1, sizeof(**out));
+				(*out)[(*n)++] = l->v[j];
+			}
+	}
+	if (*n)
+		qsort(*out, *n, sizeof(**out), size_cmp);
+}
+
 int warn_near_repeat(struct warn_ctx *w, struct err *err)
 {
+	struct nr_index x = { 0 };
+	size_t *mark = NULL, *cand = NULL, n_cand = 0, cap_cand = 0;
 	struct crime *cr = NULL;
 	struct nr_group *g = NULL;
 	size_t n = 0, ng = 0, capg = 0;
@@ -302,10 +470,14 @@ int warn_near_repeat(struct warn_ctx *w, struct err *err)
 
 	if (load_crimes(w, &cr, &n, err) < 0)
 		goto out;
+	nr_index_build(&x, cr, n, &np);
+	mark = xcalloc(n ? n : 1, sizeof(*mark));
 	for (size_t i = 0; i < n; i++) {
 		if (!cr[i].tonight)
 			continue;
-		for (size_t j = 0; j < n; j++) {
+		nr_candidates(&x, cr, i, mark, &cand, &n_cand, &cap_cand);
+		for (size_t c = 0; c < n_cand; c++) {
+			size_t j = cand[c];
 			const char *subject = NULL;
 			char id[32];
 			int level;
@@ -350,6 +522,9 @@ int warn_near_repeat(struct warn_ctx *w, struct err *err)
 	}
 	rc = 0;
 out:
+	nr_index_release(&x);
+	free(mark);
+	free(cand);
 	for (size_t k = 0; k < ng; k++) {
 		free(g[k].subject);
 		warn_strs_release(&g[k].tonight_ids);
