@@ -49,6 +49,7 @@ struct category {
 	struct kw *kws;
 	size_t n_kws, cap_kws;
 	struct strmap first;          /* first character -> struct bucket * */
+	uint64_t starts[64];          /* bit first_bit() of each keyword's first character */
 	struct alias *aliases;
 	size_t n_aliases, cap_aliases;
 	char **neg;
@@ -87,6 +88,19 @@ static int find_cat(const struct category *c, const char *key)
 	return -1;
 }
 
+/*
+ * A 4096-bit filter on first characters: most characters of a text start
+ * no keyword, and testing a bit is much cheaper than the map lookup.
+ */
+static unsigned first_bit(const char *s, size_t n)
+{
+	unsigned h = 0;
+
+	for (size_t i = 0; i < n; i++)
+		h = h * 31 + (unsigned char)s[i];
+	return h & 4095;
+}
+
 static void add_keyword(struct category *c, const char *word, int cat, int weight)
 {
 	struct kw *k;
@@ -121,6 +135,7 @@ static void add_keyword(struct category *c, const char *word, int cat, int weigh
 		flen = k->len;
 	memcpy(first, k->word, flen);
 	slot = strmap_putn(&c->first, first, flen);
+	c->starts[first_bit(first, flen) / 64] |= 1ULL << (first_bit(first, flen) % 64);
 	if (!*slot)
 		*slot = xcalloc(1, sizeof(struct bucket));
 	b = *slot;
@@ -366,6 +381,7 @@ void category_classify(const struct category *c, const char *text, size_t len,
 	for (size_t p = 0; p < len; p += utf8_len((unsigned char)text[p])) {
 		char first[4];
 		size_t flen = utf8_len((unsigned char)text[p]);
+		unsigned bit;
 		const struct bucket *b;
 
 		if (p + flen > len)
@@ -373,6 +389,9 @@ void category_classify(const struct category *c, const char *text, size_t len,
 		memcpy(first, text + p, flen);
 		if (flen == 1)
 			first[0] = (char)tolower((unsigned char)first[0]);
+		bit = first_bit(first, flen);
+		if (!(c->starts[bit / 64] & (1ULL << (bit % 64))))
+			continue;
 		b = strmap_getn(&c->first, first, flen);
 		for (size_t i = 0; b && i < b->n; i++) {
 			const struct kw *k = &c->kws[b->idx[i]];

@@ -50,8 +50,7 @@ struct ent {
 	int live;               /* 0: a row kept from before a rebuild, not met yet */
 	int placed;             /* a place whose place row is written */
 	int dirty;              /* on the list of entities to write at the chunk's end */
-	int links_made;         /* link rows this run created with it at one end */
-	int links_checked;      /* links_made + 1 when last found no hub, else 0 */
+	int users;              /* the persons a hub check counts for it, -1 unknown */
 	int stored_n, stored_hub;   /* n_reports and hub as the row has them */
 	int moved;              /* first or last seen changed since written */
 	uint64_t attrs_hash;    /* of the display and attributes a person's row has */
@@ -109,8 +108,11 @@ struct az {
 	int store_open;
 	struct resolve res;
 	struct strmap ents;     /* key -> struct ent * (owned) */
+	struct idmap by_id;     /* entity id -> the same struct ent */
 	struct strmap canon;    /* a place field as written -> its canonical form (owned) */
 	struct sbuf key;        /* scratch: the key ent_key builds */
+	char day[11];           /* the day day_ref was read from, or "" */
+	struct date_ref day_ref;
 	struct ent **dirty;
 	size_t n_dirty, cap_dirty;
 	struct mention_list fields, text;
@@ -299,9 +301,12 @@ static struct ent *ent_get(struct az *az, const char *type, const char *value,
 		*slot = e;
 		rc = store_entity_insert(&az->store, type, key, display, attrs, service != NULL,
 					 r->seen, &e->id, err);
+		idmap_set(&az->by_id, e->id, e);
+		e->users = 0;
 	} else {
 		rc = store_entity_reset(&az->store, e->id, display, attrs, service != NULL,
 					r->seen, err);
+		e->users = -1;
 	}
 	e->hub = service != NULL;
 	e->live = 1;
@@ -366,7 +371,9 @@ static int load_entities(struct az *az, struct err *err)
 		e->live = e->n_reports > 0 || sqlite3_column_int(st, 7);
 		e->placed = e->live;
 		ent_stored(e);
+		e->users = -1;
 		*strmap_put(&az->ents, db_text(st, 2)) = e;
+		idmap_set(&az->by_id, e->id, e);
 	}
 	db_finalize(st);
 	return rc;
@@ -955,6 +962,13 @@ static int resolve_groups(struct az *az, const struct rep *r, struct err *err)
 			if (store_merge(&az->store, k->id, m->id, mg, err) < 0 ||
 			    recount(az, k, m, err) < 0)
 				return -1;
+			/* Their hub counts lost a person: taken again when needed. */
+			for (size_t j = 0; j < az->store.n_joined; j++) {
+				struct ent *x = idmap_get(&az->by_id, az->store.joined[j]);
+
+				if (x)
+					x->users = -1;
+			}
 			m->n_reports = 0;
 			ent_mark(az, m);
 			az->sum->merges++;
@@ -1053,6 +1067,29 @@ static void add_ent(struct ent ***v, size_t *n, size_t *cap, struct ent *e)
 	(*v)[(*n)++] = e;
 }
 
+/* Whether a hub check counts persons beside e (else the persons using it). */
+static int counts_beside(const struct ent *e)
+{
+	return !strcmp(e->type, "org") || !strcmp(e->type, "item");
+}
+
+/*
+ * A new link row (a, b, type) is one more person for a hub check of its
+ * other end, when that count is known: a person using an identifier, or
+ * a person mentioned beside an organisation or an object.
+ */
+static void count_user(struct ent *a, struct ent *b, const char *type)
+{
+	int typed = strcmp(type, "co_mention") != 0;
+
+	if (typed && b->users >= 0)
+		b->users++;
+	if (!typed && !strcmp(a->type, "person") && counts_beside(b) && b->users >= 0)
+		b->users++;
+	if (!typed && !strcmp(b->type, "person") && counts_beside(a) && a->users >= 0)
+		a->users++;
+}
+
 /*
  * A person's links to the identifiers that are theirs, then co-mention
  * links between the report's entities: persons first, then identifiers,
@@ -1102,8 +1139,8 @@ static int write_links(struct az *az, const struct rep *r, struct err *err)
 
 		rc = store_link(&az->store, v[i].a->id, v[i].b->id, v[i].type, r->weight, r->seen,
 				r->id, &created, err);
-		v[i].a->links_made += created;
-		v[i].b->links_made += created;
+		if (created)
+			count_user(v[i].a, v[i].b, v[i].type);
 	}
 	az->sum->links += (int64_t)n;
 	free(v);
@@ -1117,8 +1154,8 @@ static int write_links(struct az *az, const struct rep *r, struct err *err)
  * that many different persons are mentioned beside (a hotel in its own
  * register, "手机" with no make or number).  Either would join
  * everyone to everyone in the graph.
- * A count that found no hub is not taken again until a link row with
- * the entity at one end is created: merges and removed hubs only lower it.
+ * The count is taken from the links once a run and then kept up to date
+ * (count_user, and the merges in resolve_groups).
  */
 static int check_hubs(struct az *az, struct err *err)
 {
@@ -1127,20 +1164,18 @@ static int check_hubs(struct az *az, struct err *err)
 		const struct mention *m = az->items[i].m;
 		int64_t users;
 		char *attrs;
-		int rc;
+		int rc, ident = is_ident(m->type);
 
-		int ident = is_ident(m->type);
-
-		if ((!ident && strcmp(m->type, "org") && strcmp(m->type, "item")) || e->hub ||
-		    e->n_reports < az->conf.hub_min_reports || e->links_checked == e->links_made + 1)
+		if ((!ident && !counts_beside(e)) || e->hub ||
+		    e->n_reports < az->conf.hub_min_reports)
 			continue;
-		if (store_person_users(&az->store, e->id, ident, az->conf.hub_min_persons, &users,
-				       err) < 0)
-			return -1;
-		if (users < az->conf.hub_min_persons) {
-			e->links_checked = e->links_made + 1;
-			continue;
+		if (e->users < 0) {
+			if (store_person_users(&az->store, e->id, ident, &users, err) < 0)
+				return -1;
+			e->users = (int)users;
 		}
+		if (e->users < az->conf.hub_min_persons)
+			continue;
 		e->hub = 1;
 		ent_mark(az, e);
 		attrs = ident_attrs(az, m->type, m->value, NULL, 1);
@@ -1182,14 +1217,38 @@ static void clear_report(struct az *az)
 	mention_list_clear(&az->text);
 }
 
+/*
+ * The day relative dates in the text are read against.  Parsing the
+ * stored time costs more than the identifiers: a time in the form ingest
+ * stores ("2026-11-21T20:05:00+08:00", fields in range) gives the day of
+ * its first ten characters, parsed once for all the reports of that day.
+ */
+static const struct date_ref *report_day(struct az *az, const char *iso)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd+08:00";
+	size_t i;
+
+	for (i = 0; iso && shape[i]; i++)
+		if (shape[i] == 'd' ? !isdigit((unsigned char)iso[i]) : iso[i] != shape[i])
+			break;
+	if (!iso || shape[i] || iso[i] || atoi(iso + 11) > 23 || atoi(iso + 14) > 59 ||
+	    atoi(iso + 17) > 59) {
+		date_ref_from_iso(iso, &az->day_ref);
+		az->day[0] = '\0';
+	} else if (memcmp(az->day, iso, 10) != 0) {
+		memcpy(az->day, iso, 10);
+		az->day[10] = '\0';
+		date_ref_from_iso(az->day, &az->day_ref);
+	}
+	return &az->day_ref;
+}
+
 static int analyze_report(struct az *az, const struct rep *r, struct err *err)
 {
-	struct date_ref ref;
 	int rc = -1;
 
 	register_fields(az, r);
-	date_ref_from_iso(r->received ? r->received : r->occurred, &ref);
-	ids_set_date_ref(az->ids, &ref);
+	ids_set_date_ref(az->ids, report_day(az, r->received ? r->received : r->occurred));
 	if (r->len == 0)
 		;       /* a register row: its fields are all there is */
 	else if (ids_extract(az->ids, r->text, r->len, &az->text) < 0)
@@ -1357,6 +1416,7 @@ static void az_release(struct az *az)
 		free(e);
 	}
 	strmap_release(&az->ents);
+	idmap_release(&az->by_id);
 	sbuf_release(&az->key);
 	free_map_values(&az->canon);
 	resolve_release(&az->res);
@@ -1381,6 +1441,7 @@ static int az_open(struct az *az, struct err *err)
 	const char *dir = az->opts->data_dir;
 
 	strmap_init(&az->ents);
+	idmap_init(&az->by_id);
 	strmap_init(&az->canon);
 	resolve_init(&az->res, 2);
 	mention_list_init(&az->fields);

@@ -19,7 +19,7 @@
 enum {
 	ENT_INS, ENT_RESET, ENT_SEEN, ENT_ATTRS, ENT_MERGED,
 	MEN_MOVE,
-	LINK_UPSERT, LINK_NEW, LINK_ADD, LINK_OF, EVID_COPY, EVID_DEL, LINK_DEL, LINK_REWEIGH,
+	LINK_NEW, LINK_ADD, LINK_WIDEN, LINK_OF, EVID_COPY, EVID_DEL, LINK_DEL, LINK_REWEIGH,
 	HUB_EVID_DEL, HUB_LINK_DEL, PERSON_USERS, PERSON_NEAR,
 	PLACE_INS,
 	PERSON_UPSERT, PKEY_DEL, PKEY_INS, FOUND_DEL, FOUND_INS,
@@ -36,14 +36,6 @@ static const char *const sql[N_STMT] = {
 	[ENT_ATTRS] = "UPDATE entity SET display = ?, attrs = ? WHERE id = ?",
 	[ENT_MERGED] = "UPDATE entity SET merged_into = ?, n_reports = 0 WHERE id = ?",
 	[MEN_MOVE] = "UPDATE mention SET entity_id = ? WHERE entity_id = ?",
-	[LINK_UPSERT] =
-		"INSERT INTO link(a, b, type, weight, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)"
-		" ON CONFLICT(a, b, type) DO UPDATE SET weight = weight + excluded.weight,"
-		" first_seen = CASE WHEN first_seen IS NULL OR excluded.first_seen < first_seen"
-		"   THEN coalesce(excluded.first_seen, first_seen) ELSE first_seen END,"
-		" last_seen = CASE WHEN last_seen IS NULL OR excluded.last_seen > last_seen"
-		"   THEN coalesce(excluded.last_seen, last_seen) ELSE last_seen END"
-		" RETURNING id",
 	[LINK_NEW] = "INSERT OR IGNORE INTO link(a, b, type, weight, first_seen, last_seen)"
 		     " VALUES (?, ?, ?, ?, ?, ?)",
 	[LINK_ADD] = "UPDATE link SET weight = weight + ?4,"
@@ -52,6 +44,12 @@ static const char *const sql[N_STMT] = {
 		     " last_seen = CASE WHEN last_seen IS NULL OR ?5 > last_seen"
 		     "   THEN coalesce(?5, last_seen) ELSE last_seen END"
 		     " WHERE a = ?1 AND b = ?2 AND type = ?3 RETURNING id",
+	[LINK_WIDEN] = "UPDATE link SET"
+		       " first_seen = CASE WHEN first_seen IS NULL OR ?4 < first_seen"
+		       "   THEN coalesce(?4, first_seen) ELSE first_seen END,"
+		       " last_seen = CASE WHEN last_seen IS NULL OR ?5 > last_seen"
+		       "   THEN coalesce(?5, last_seen) ELSE last_seen END"
+		       " WHERE a = ?1 AND b = ?2 AND type = ?3 RETURNING id",
 	[LINK_OF] = "SELECT id, a, b, type, first_seen, last_seen FROM link"
 		    " WHERE a = ?1 UNION SELECT id, a, b, type, first_seen, last_seen FROM link"
 		    " WHERE b = ?1 ORDER BY 1",
@@ -69,14 +67,14 @@ static const char *const sql[N_STMT] = {
 	/*
 	 * (a, b, type) is unique and an identifier has one link type, so each
 	 * person is one row here, and a co-mention partner is either a or b:
-	 * no DISTINCT or UNION needed, and counting stops at the limit.
+	 * no DISTINCT or UNION needed.
 	 */
-	[PERSON_USERS] = "SELECT count(*) FROM (SELECT 1 FROM link WHERE b = ?1"
-			 " AND type IN ('holds', 'uses', 'drives') LIMIT ?2)",
+	[PERSON_USERS] = "SELECT count(*) FROM link WHERE b = ?"
+			 " AND type IN ('holds', 'uses', 'drives')",
 	[PERSON_NEAR] = "SELECT count(*) FROM (SELECT 1 FROM link l JOIN entity e ON e.id = l.a"
 			" WHERE l.b = ?1 AND l.type = 'co_mention' AND e.type = 'person'"
 			" UNION ALL SELECT 1 FROM link l JOIN entity e ON e.id = l.b"
-			" WHERE l.a = ?1 AND l.type = 'co_mention' AND e.type = 'person' LIMIT ?2)",
+			" WHERE l.a = ?1 AND l.type = 'co_mention' AND e.type = 'person')",
 	[PLACE_INS] = "INSERT OR IGNORE INTO place(entity_id, parent_id, level) VALUES (?, ?, ?)",
 	[PERSON_UPSERT] = "INSERT INTO person(entity_id, idcard, sex, birth, birth_lo, birth_hi)"
 			  " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(entity_id) DO UPDATE SET"
@@ -363,6 +361,9 @@ void store_close(struct store *s)
 		free(s->rows[i]);
 		s->rows[i] = NULL;
 	}
+	free(s->joined);
+	s->joined = NULL;
+	s->n_joined = s->cap_joined = 0;
 }
 
 int store_clear(struct db *db, struct err *err)
@@ -451,13 +452,27 @@ int store_mention(struct store *s, const struct store_mention *m, struct err *er
 	return 0;
 }
 
-static int upsert_link(struct store *s, int64_t a, int64_t b, const char *type,
-		       double weight, const char *first, const char *last, int64_t *id,
-		       struct err *err)
+/*
+ * The link (a, b, type) for a link being moved, with its first and last
+ * seen widened to first..last; *joined = 1 when it was there already.
+ * Its weight is summed again by the caller.
+ */
+static int join_link(struct store *s, int64_t a, int64_t b, const char *type,
+		     const char *first, const char *last, int64_t *id, int *joined,
+		     struct err *err)
 {
-	if (bind(s->st[LINK_UPSERT], err, "IIsdss", a, b, type, weight, first, last) < 0)
+	*joined = 0;
+	if (bind(s->st[LINK_NEW], err, "IIsdss", a, b, type, 0.0, first, last) < 0 ||
+	    run(s->st[LINK_NEW], err) < 0)
 		return -1;
-	return run_id(s->st[LINK_UPSERT], id, err);
+	if (sqlite3_changes(s->db->h) == 1) {
+		*id = db_last_id(s->db);
+		return 0;
+	}
+	*joined = 1;
+	if (bind(s->st[LINK_WIDEN], err, "IIsss", a, b, type, first, last) < 0)
+		return -1;
+	return run_id(s->st[LINK_WIDEN], id, err);
 }
 
 /*
@@ -495,13 +510,13 @@ int store_unlink_hub(struct store *s, int64_t entity_id, struct err *err)
 	return run(s->st[HUB_LINK_DEL], err);
 }
 
-int store_person_users(struct store *s, int64_t entity_id, int typed, int limit, int64_t *n,
+int store_person_users(struct store *s, int64_t entity_id, int typed, int64_t *n,
 		       struct err *err)
 {
 	sqlite3_stmt *st = s->st[typed ? PERSON_USERS : PERSON_NEAR];
 
 	*n = 0;
-	if (bind(st, err, "Ii", entity_id, limit) < 0)
+	if (bind(st, err, "I", entity_id) < 0)
 		return -1;
 	return run_id(st, n, err);
 }
@@ -621,7 +636,14 @@ static int move_links(struct store *s, int64_t kept, int64_t merged, struct err 
 			b = t;
 		}
 		if (a != b) {
-			rc = upsert_link(s, a, b, v[i].type, 0, v[i].first, v[i].last, &id, err);
+			int joined;
+
+			rc = join_link(s, a, b, v[i].type, v[i].first, v[i].last, &id, &joined, err);
+			if (rc == 0 && joined) {
+				s->joined = xgrow(s->joined, &s->cap_joined, s->n_joined + 1,
+						  sizeof(*s->joined));
+				s->joined[s->n_joined++] = a == kept ? b : a;
+			}
 			if (rc == 0 && (bind(s->st[EVID_COPY], err, "II", id, v[i].id) < 0 ||
 					run(s->st[EVID_COPY], err) < 0))
 				rc = -1;
@@ -652,6 +674,7 @@ int store_merge(struct store *s, int64_t kept, int64_t merged,
 	char *mf = json_strings(m->merged_founders, m->n_merged_founders);
 	int rc = -1;
 
+	s->n_joined = 0;
 	if (store_flush(s, err) < 0 ||
 	    bind(s->st[MEN_MOVE], err, "II", kept, merged) < 0 || run(s->st[MEN_MOVE], err) < 0 ||
 	    move_links(s, kept, merged, err) < 0 ||

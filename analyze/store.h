@@ -21,6 +21,8 @@ struct store {
 	sqlite3_stmt *st[32];
 	struct store_rows *rows[5];   /* inserts held back to be written many at once */
 	int64_t next_mention;     /* the id the next mention gets */
+	int64_t *joined;          /* after store_merge: the entities whose link to the */
+	size_t n_joined, cap_joined;  /* merged person joined one the kept person had */
 };
 
 /* A mention row.  Strings are borrowed. */
@@ -71,10 +73,9 @@ int store_link(struct store *s, int64_t a, int64_t b, const char *type, double w
 int store_unlink_hub(struct store *s, int64_t entity_id, struct err *err);
 /*
  * How many distinct persons hold, use or drive an identifier (typed set),
- * or are mentioned beside an entity (typed 0: an organisation, an object),
- * counted up to limit.
+ * or are mentioned beside an entity (typed 0: an organisation, an object).
  */
-int store_person_users(struct store *s, int64_t entity_id, int typed, int limit, int64_t *n,
+int store_person_users(struct store *s, int64_t entity_id, int typed, int64_t *n,
 		       struct err *err);
 
 /* Where a place lies: its administrative parent (0 for none) and level. */
@@ -99,6 +100,8 @@ int store_person(struct store *s, int64_t entity_id, const struct resolve_person
  * Record merge m and move everything of entity merged into kept:
  * mentions, links (their evidence joined, weights summed again), and
  * mark the merged row.  Person state is written by store_person.
+ * s->joined then lists the entities at the far end of links that joined
+ * one of kept's: each has one distinct person fewer beside it.
  */
 int store_merge(struct store *s, int64_t kept, int64_t merged,
 		const struct resolve_merge *m, struct err *err);

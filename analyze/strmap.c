@@ -142,3 +142,52 @@ char *strmap_join(const char *s, ...)
 	out[at] = '\0';
 	return out;
 }
+
+void idmap_init(struct idmap *m)
+{
+	m->v = NULL;
+	m->n = 0;
+	m->cap = 0;
+}
+
+void idmap_release(struct idmap *m)
+{
+	free(m->v);
+	idmap_init(m);
+}
+
+static size_t id_slot(const struct idmap *m, int64_t key)
+{
+	size_t mask = m->cap - 1;
+	size_t i = (size_t)(((uint64_t)key * 0x9e3779b97f4a7c15ULL) >> 20) & mask;
+
+	while (m->v[i].val && m->v[i].key != key)
+		i = (i + 1) & mask;
+	return i;
+}
+
+void *idmap_get(const struct idmap *m, int64_t key)
+{
+	return m->cap ? m->v[id_slot(m, key)].val : NULL;
+}
+
+void idmap_set(struct idmap *m, int64_t key, void *val)
+{
+	size_t i;
+
+	if ((m->n + 1) * 2 > m->cap) {
+		struct idmap old = *m;
+
+		m->cap = old.cap ? old.cap * 2 : 64;
+		m->v = xcalloc(m->cap, sizeof(*m->v));
+		for (size_t j = 0; j < old.cap; j++)
+			if (old.v[j].val)
+				m->v[id_slot(m, old.v[j].key)] = old.v[j];
+		free(old.v);
+	}
+	i = id_slot(m, key);
+	if (!m->v[i].val)
+		m->n++;
+	m->v[i].key = key;
+	m->v[i].val = val;
+}

@@ -43,4 +43,24 @@ void **strmap_put(struct strmap *m, const char *key);
 char *strmap_num(char buf[24], int64_t n);
 char *strmap_join(const char *s, ...);
 
+/*
+ * idmap: the same for int64_t keys (row ids), which need no copies.
+ * Values belong to the caller.
+ */
+struct idmap_slot {
+	int64_t key;
+	void *val;          /* NULL for an empty slot */
+};
+
+struct idmap {
+	struct idmap_slot *v;
+	size_t n, cap;
+};
+
+void idmap_init(struct idmap *m);
+void idmap_release(struct idmap *m);
+void *idmap_get(const struct idmap *m, int64_t key);
+/* Store val (not NULL) under key, replacing what was there. */
+void idmap_set(struct idmap *m, int64_t key, void *val);
+
 #endif
