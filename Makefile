@@ -142,7 +142,7 @@ valgrind:
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 fuzz:
-	@$(MAKE) --no-print-directory deps
+	@sh scripts/deps.sh libfuzzer-14-dev
 	@$(MAKE) --no-print-directory BUILD=build/fuzzlib SAN=1 CC=clang \
 		CFLAGS=-fsanitize=fuzzer-no-link build/fuzzlib/liblookout.a
 	@mkdir -p build/fuzz

@@ -2,10 +2,11 @@
 # deps.sh: install the Debian packages lookout needs that are missing.
 # Build: compilers and the libraries found with pkg-config (libcsv has
 # no .pc file and is linked by name).  Run: the OpenCC data files.
-# Tests: clang for the second compiler.  Arguments name more packages
+# Tests: clang and its sanitizer runtimes (only recommended by clang, so
+# named here) for the second compiler.  Arguments name more packages
 # (make valgrind asks for valgrind).
 set -e
-PKGS="build-essential pkg-config clang
+PKGS="build-essential pkg-config clang libclang-rt-dev
 libsqlite3-dev libpcre2-dev libigraph-dev libcjson-dev libopencc-dev
 libutf8proc-dev libcsv-dev libcmocka-dev opencc sqlite3
 $*"
