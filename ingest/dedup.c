@@ -169,7 +169,8 @@ static size_t shingle_set(const char *text, size_t len, uint64_t **v)
 	return sorted_unique(*v, n);
 }
 
-static double jaccard_sets(const uint64_t *x, size_t nx, const uint64_t *y, size_t ny)
+/* How many members two sorted sets share. */
+static size_t common_count(const uint64_t *x, size_t nx, const uint64_t *y, size_t ny)
 {
 	size_t i = 0, j = 0, both = 0;
 
@@ -184,6 +185,13 @@ static double jaccard_sets(const uint64_t *x, size_t nx, const uint64_t *y, size
 			j++;
 		}
 	}
+	return both;
+}
+
+static double jaccard_sets(const uint64_t *x, size_t nx, const uint64_t *y, size_t ny)
+{
+	size_t both = common_count(x, nx, y, ny);
+
 	return nx + ny - both ? (double)both / (double)(nx + ny - both) : 1.0;
 }
 
@@ -228,19 +236,8 @@ static size_t number_set(const char *s, size_t len, uint64_t **v)
 /* 1 when one set holds the other. */
 static int nested(const uint64_t *x, size_t nx, const uint64_t *y, size_t ny)
 {
-	size_t both = 0, i = 0, j = 0;
+	size_t both = common_count(x, nx, y, ny);
 
-	while (i < nx && j < ny) {
-		if (x[i] == y[j]) {
-			both++;
-			i++;
-			j++;
-		} else if (x[i] < y[j]) {
-			i++;
-		} else {
-			j++;
-		}
-	}
 	return both == nx || both == ny;
 }
 
