@@ -55,15 +55,21 @@ int cli_open_db(struct cli_ctx *ctx, struct db *db, struct err *err)
 	return db_open(db, ctx->db_path, err);
 }
 
+const char *cli_os_user(void)
+{
+	struct passwd *pw = getpwuid(getuid());
+	const char *user = getenv("USER");
+
+	if (pw && pw->pw_name)
+		return pw->pw_name;
+	return user ? user : "?";
+}
+
 void cli_audit(struct db *db, int argc, char **argv)
 {
 	struct sbuf args = SBUF_INIT;
-	struct passwd *pw = getpwuid(getuid());
-	const char *user = getenv("USER");
 	char now[32];
 
-	if (pw && pw->pw_name)
-		user = pw->pw_name;
 	for (int i = 1; i < argc; i++) {
 		if (i > 1)
 			sbuf_addch(&args, ' ');
@@ -72,6 +78,6 @@ void cli_audit(struct db *db, int argc, char **argv)
 	db_now(now);
 	/* An audit failure must not hide the answer; it is best effort. */
 	db_run(db, NULL, "INSERT INTO audit(at, os_user, command, args) VALUES (?, ?, ?, ?)",
-	       "ssss", now, user ? user : "?", argv[0], sbuf_str(&args));
+	       "ssss", now, cli_os_user(), argv[0], sbuf_str(&args));
 	sbuf_release(&args);
 }

@@ -38,6 +38,8 @@ int cli_wants_help(const struct cli_cmd *cmd, int argc, char **argv);
 
 /* Open the database read-write (creating and migrating it). */
 int cli_open_db(struct cli_ctx *ctx, struct db *db, struct err *err);
+/* The OS user running the command (static storage, or "?"). */
+const char *cli_os_user(void);
 /* Record a query or export in the audit table. */
 void cli_audit(struct db *db, int argc, char **argv);
 

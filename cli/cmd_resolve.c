@@ -8,11 +8,9 @@
 #include "common/xalloc.h"
 
 #include <cJSON.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static int run(struct cli_ctx *ctx, int argc, char **argv);
 
@@ -102,16 +100,6 @@ static int list(struct db *db, int undone, int json, struct err *err)
 	return rc;
 }
 
-static const char *os_user(void)
-{
-	struct passwd *pw = getpwuid(getuid());
-	const char *user = getenv("USER");
-
-	if (pw && pw->pw_name)
-		return pw->pw_name;
-	return user ? user : "?";
-}
-
 static int run(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct db db = { 0 };
@@ -148,7 +136,7 @@ static int run(struct cli_ctx *ctx, int argc, char **argv)
 		struct analyze_opts opts = { ctx->data_dir, 1, stderr };
 		struct analyze_summary sum;
 
-		if (analyze_split(&db, &opts, merge_id, os_user(), &sum, &err) < 0) {
+		if (analyze_split(&db, &opts, merge_id, cli_os_user(), &sum, &err) < 0) {
 			rc = cli_fail(&err);
 			goto out;
 		}
