@@ -21,20 +21,21 @@
 #include "analyze/category.h"
 #include "analyze/conf.h"
 #include "analyze/derive.h"
-#include "analyze/extract_ids.h"
+#include "analyze/extract.h"
 #include "analyze/extract_names.h"
 #include "analyze/hub.h"
 #include "analyze/mention.h"
 #include "analyze/resolve.h"
 #include "analyze/store.h"
 #include "analyze/strmap.h"
+#include "analyze/worker.h"
 #include "common/date.h"
 #include "common/progress.h"
 #include "common/sbuf.h"
 #include "common/xalloc.h"
 
 #include <cJSON.h>
-#include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -83,41 +84,24 @@ struct group {
 	char *attrs;            /* owned JSON of what was stated beside it, or NULL */
 };
 
-struct rep {
-	int64_t id;
-	const char *source, *ext_id, *kind, *category, *text, *fields;
-	const char *received, *occurred, *reliability, *place;
-	size_t len;
-	int credibility;
-	const char *seen;       /* the report's date: occurred, else received */
-	int year;               /* the year ages were stated in */
-	double weight;
-};
-
 struct az {
 	struct db *db;
 	const struct analyze_opts *opts;
 	struct analyze_summary *sum;
 	struct analyze_conf conf;
 	struct derive *derive;
-	struct category *cat;
 	struct hub *hub;
-	struct ids *ids;
-	struct names *names;
+	struct names *names;    /* for the pipeline's places; the worker has its own */
+	struct worker *worker;
 	struct store store;
 	int store_open;
 	struct resolve res;
 	struct strmap ents;     /* key -> struct ent * (owned) */
 	struct idmap by_id;     /* entity id -> the same struct ent */
-	struct strmap canon;    /* a place field as written -> its canonical form (owned) */
 	struct sbuf key;        /* scratch: the key ent_key builds */
-	char day[11];           /* the day day_ref was read from, or "" */
-	struct date_ref day_ref;
 	struct ent **dirty;
 	size_t n_dirty, cap_dirty;
-	struct mention_list fields, text;
-	int *field_rows;        /* per field mention: 0 the register row, 1+i persons[i], -1 none */
-	size_t cap_rows;
+	struct extract_result *x;     /* borrowed: the report's extraction */
 	struct item *items;
 	size_t n_items, cap_items;
 	struct group *groups;
@@ -139,14 +123,6 @@ static const struct {
 };
 
 static const char *const value_types[] = { "amount", "age", "sex", "datetime", NULL };
-
-static void free_map_values(struct strmap *m)
-{
-	for (size_t i = 0; i < m->cap; i++)
-		if (m->v[i].key)
-			free(m->v[i].val);
-	strmap_release(m);
-}
 
 static int is_ident(const char *type)
 {
@@ -276,7 +252,7 @@ static const char *ent_key(struct az *az, const char *type, const char *value)
  * NULL for value; given_attrs NULL for what the value itself says.
  */
 static struct ent *ent_get(struct az *az, const char *type, const char *value,
-			   const char *display, const char *given_attrs, const struct rep *r,
+			   const char *display, const char *given_attrs, const struct extract_report *r,
 			   struct err *err)
 {
 	const char *key = ent_key(az, type, value);
@@ -323,7 +299,7 @@ out:
 }
 
 /* Count the report for an entity once, and widen its first/last seen. */
-static void ent_touch(struct az *az, struct ent *e, const struct rep *r)
+static void ent_touch(struct az *az, struct ent *e, const struct extract_report *r)
 {
 	if (e->seen_report == r->id)
 		return;
@@ -450,96 +426,6 @@ static int load_persons(struct az *az, struct err *err)
 
 /* ---- the report's mentions ---- */
 
-/*
- * A place field's canonical form (names_place), remembered: the same
- * addresses come back night after night.  The memory is bounded by
- * forgetting everything now and then.
- */
-static char *place_canon(struct az *az, const char *raw)
-{
-	void **slot;
-
-	if (az->canon.n > 100000)
-		free_map_values(&az->canon);
-	slot = strmap_put(&az->canon, raw);
-	if (!*slot)
-		*slot = names_place(az->names, raw, strlen(raw), NULL);
-	return xstrdup(*slot);
-}
-
-/* A register field's value as a mention of type, normalised; invalid ones are dropped. */
-static void field_mention(struct az *az, const char *type, const char *value,
-			  const char *field, const char *role, int row)
-{
-	char *canon = NULL;
-	struct mention *m;
-
-	if (!value || !*value)
-		return;
-	az->field_rows = xgrow(az->field_rows, &az->cap_rows, az->fields.n + 1,
-			       sizeof(*az->field_rows));
-	az->field_rows[az->fields.n] = row;
-	if (is_ident(type)) {
-		if (ids_normalize(az->ids, type, value, &canon) < 0)
-			return;
-	} else if (!strcmp(type, "place")) {
-		canon = place_canon(az, value);
-	} else {
-		canon = xstrdup(value);
-	}
-	m = mention_add(&az->fields, type, canon, value, -1, -1, "field", 1.0);
-	m->field = field;
-	m->partial = strchr(canon, '*') != NULL;
-	if (role && *role)
-		m->role = xstrdup(role);
-	free(canon);
-}
-
-static const char *json_str(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-/*
- * The register fields.  A row's name, id_number, phone, plate and imei
- * describe one person (row 0), and each persons[] entry another (row
- * 1 + i); az->field_rows says which, so build_items can group them.
- */
-static void register_fields(struct az *az, const struct rep *r)
-{
-	static const struct {
-		const char *field, *type;
-	} row[] = {
-		{ "name", "person" }, { "id_number", "idcard" }, { "phone", "phone" },
-		{ "plate", "plate" }, { "imei", "imei" },
-	}, other[] = {
-		{ "case_no", "case" }, { "venue", "org" }, { "item", "item" },
-	}, person[] = {
-		{ "persons.name", "person" }, { "persons.id_number", "idcard" },
-		{ "persons.phone", "phone" },
-	};
-	cJSON *f = cJSON_Parse(r->fields ? r->fields : "{}");
-	const cJSON *p;
-	int entry = 0;
-
-	for (size_t i = 0; i < sizeof(row) / sizeof(row[0]); i++)
-		field_mention(az, row[i].type, json_str(f, row[i].field), row[i].field, NULL, 0);
-	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(f, "persons")) {
-		entry++;
-		for (size_t i = 0; i < sizeof(person) / sizeof(person[0]); i++)
-			field_mention(az, person[i].type, json_str(p, person[i].field + 8),
-				      person[i].field, json_str(p, "role"), entry);
-	}
-	for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++)
-		field_mention(az, other[i].type, json_str(f, other[i].field), other[i].field,
-			      NULL, -1);
-	if (r->place && *r->place)
-		field_mention(az, "place", r->place, "place", NULL, -1);
-	cJSON_Delete(f);
-}
-
 static const struct mention_list *sort_list;
 
 static int cmp_span(const void *a, const void *b)
@@ -593,10 +479,10 @@ static void build_items(struct az *az)
 
 	az->n_items = 0;
 	az->n_groups = 0;
-	for (size_t i = 0; i < az->fields.n; i++) {
-		struct mention *m = &az->fields.v[i];
+	for (size_t i = 0; i < az->x->fields.n; i++) {
+		struct mention *m = &az->x->fields.v[i];
 		struct item *it = add_item(az, m);
-		int row = az->field_rows[i];
+		int row = az->x->field_rows[i];
 
 		if (is_person(m)) {
 			add_group(az, m, az->n_items - 1);
@@ -607,13 +493,13 @@ static void build_items(struct az *az)
 			it->owner = group;
 		}
 	}
-	az->order = xgrow(az->order, &az->cap_order, az->text.n + 1, sizeof(*az->order));
-	for (size_t i = 0; i < az->text.n; i++)
+	az->order = xgrow(az->order, &az->cap_order, az->x->text.n + 1, sizeof(*az->order));
+	for (size_t i = 0; i < az->x->text.n; i++)
 		az->order[i] = i;
-	sort_list = &az->text;
-	qsort(az->order, az->text.n, sizeof(*az->order), cmp_span);
-	for (size_t i = 0; i < az->text.n; i++) {
-		struct mention *m = &az->text.v[az->order[i]];
+	sort_list = &az->x->text;
+	qsort(az->order, az->x->text.n, sizeof(*az->order), cmp_span);
+	for (size_t i = 0; i < az->x->text.n; i++) {
+		struct mention *m = &az->x->text.v[az->order[i]];
 
 		if (!is_value(m->type))
 			add_item(az, m);
@@ -682,21 +568,12 @@ static int nearest_person(struct az *az, const char *text, long start, long end,
 }
 
 /* Sex and age the names extractor read beside a name ("张某(男,44岁)"). */
-static void stated_attrs(struct group *g, const char *attrs)
+static void stated(struct group *g, const struct extract_result *x, size_t i)
 {
-	cJSON *o;
-	const cJSON *v;
-
-	if (!attrs)
-		return;
-	o = cJSON_Parse(attrs);
-	v = cJSON_GetObjectItemCaseSensitive(o, "sex");
-	if (!g->sex && cJSON_IsString(v))
-		g->sex = derive_sex(v->valuestring);
-	v = cJSON_GetObjectItemCaseSensitive(o, "age");
-	if (g->age < 0 && cJSON_IsNumber(v))
-		g->age = v->valueint;
-	cJSON_Delete(o);
+	if (!g->sex)
+		g->sex = x->sex[i];
+	if (g->age < 0 && x->age[i] != INT_MIN)
+		g->age = x->age[i];
 }
 
 /*
@@ -704,7 +581,7 @@ static void stated_attrs(struct group *g, const char *attrs)
  * twice means one 张三); identifiers, ages, sexes and birth dates go to
  * the nearest person before them.
  */
-static void text_groups(struct az *az, const struct rep *r)
+static void text_groups(struct az *az, const struct extract_report *r)
 {
 	for (size_t i = 0; i < az->n_items; i++) {
 		struct item *it = &az->items[i];
@@ -721,7 +598,7 @@ static void text_groups(struct az *az, const struct rep *r)
 		}
 		if (!az->groups[it->group].role && it->m->role)
 			az->groups[it->group].role = it->m->role;
-		stated_attrs(&az->groups[it->group], it->m->attrs);
+		stated(&az->groups[it->group], az->x, (size_t)(it->m - az->x->text.v));
 	}
 	for (size_t i = 0; i < az->n_items; i++) {
 		struct item *it = &az->items[i];
@@ -733,8 +610,8 @@ static void text_groups(struct az *az, const struct rep *r)
 		if (p >= 0)
 			it->owner = az->items[p].group;
 	}
-	for (size_t i = 0; i < az->text.n; i++) {
-		const struct mention *m = &az->text.v[i];
+	for (size_t i = 0; i < az->x->text.n; i++) {
+		const struct mention *m = &az->x->text.v[i];
 		struct group *g;
 		int p, birth;
 
@@ -790,7 +667,7 @@ static int place_row(struct az *az, struct ent *e, const char *value, const char
  * The enclosing places count the report too, so a warning can count at
  * any level; only the place itself has the mention.
  */
-static int place_chain(struct az *az, struct item *it, const struct rep *r, struct err *err)
+static int place_chain(struct az *az, struct item *it, const struct extract_report *r, struct err *err)
 {
 	struct names_place pl;
 	struct ent *parent = NULL;
@@ -853,7 +730,7 @@ static void group_add_phone(struct group *g, const char *phone)
 }
 
 /* Entities for every identifier and other non-person item. */
-static int item_entities(struct az *az, const struct rep *r, struct err *err)
+static int item_entities(struct az *az, const struct extract_report *r, struct err *err)
 {
 	for (size_t i = 0; i < az->n_items; i++) {
 		struct item *it = &az->items[i];
@@ -917,7 +794,7 @@ static int recount(struct az *az, struct ent *k, const struct ent *m, struct err
 	return 0;
 }
 
-static int resolve_groups(struct az *az, const struct rep *r, struct err *err)
+static int resolve_groups(struct az *az, const struct extract_report *r, struct err *err)
 {
 	for (size_t gi = 0; gi < az->n_groups; gi++) {
 		struct group *g = &az->groups[gi];
@@ -996,7 +873,7 @@ static char *group_attrs(const struct group *g)
 	return s;
 }
 
-static int write_mentions(struct az *az, const struct rep *r, struct err *err)
+static int write_mentions(struct az *az, const struct extract_report *r, struct err *err)
 {
 	for (size_t g = 0; g < az->n_groups; g++)
 		az->groups[g].attrs = group_attrs(&az->groups[g]);
@@ -1018,8 +895,8 @@ static int write_mentions(struct az *az, const struct rep *r, struct err *err)
 	for (size_t i = 0; i < az->n_within; i++)
 		ent_touch(az, az->within[i], r);
 	az->sum->mentions += (int64_t)az->n_items;
-	for (size_t i = 0; i < az->text.n; i++) {
-		const struct mention *m = &az->text.v[i];
+	for (size_t i = 0; i < az->x->text.n; i++) {
+		const struct mention *m = &az->x->text.v[i];
 
 		if (!is_value(m->type))
 			continue;
@@ -1096,7 +973,7 @@ static void count_user(struct ent *a, struct ent *b, const char *type)
  * then the rest, at most co_mention_max_entities of them, hubs left out,
  * and no co-mention where a typed link already joins the pair.
  */
-static int write_links(struct az *az, const struct rep *r, struct err *err)
+static int write_links(struct az *az, const struct extract_report *r, struct err *err)
 {
 	struct pair *v = NULL;
 	struct ent **ents = NULL;
@@ -1190,16 +1067,15 @@ static int check_hubs(struct az *az, struct err *err)
 	return 0;
 }
 
-static int write_categories(struct az *az, const struct rep *r, struct err *err)
+static int write_categories(struct az *az, const struct extract_report *r, struct err *err)
 {
-	struct category_result res;
+	const struct category_result *res = &az->x->cat;
 
-	category_classify(az->cat, r->text, r->len, r->category, r->kind, &res);
-	for (int i = 0; i < res.n; i++)
-		if (store_category(&az->store, r->id, res.v[i].key, res.v[i].primary,
-				   res.v[i].score, err) < 0)
+	for (int i = 0; i < res->n; i++)
+		if (store_category(&az->store, r->id, res->v[i].key, res->v[i].primary,
+				   res->v[i].score, err) < 0)
 			return -1;
-	if (res.n)
+	if (res->n)
 		az->sum->categorized++;
 	return 0;
 }
@@ -1213,49 +1089,15 @@ static void clear_report(struct az *az)
 	az->n_groups = 0;
 	az->n_items = 0;
 	az->n_within = 0;
-	mention_list_clear(&az->fields);
-	mention_list_clear(&az->text);
 }
 
-/*
- * The day relative dates in the text are read against.  Parsing the
- * stored time costs more than the identifiers: a time in the form ingest
- * stores ("2026-11-21T20:05:00+08:00", fields in range) gives the day of
- * its first ten characters, parsed once for all the reports of that day.
- */
-static const struct date_ref *report_day(struct az *az, const char *iso)
-{
-	static const char shape[] = "dddd-dd-ddTdd:dd:dd+08:00";
-	size_t i;
-
-	for (i = 0; iso && shape[i]; i++)
-		if (shape[i] == 'd' ? !isdigit((unsigned char)iso[i]) : iso[i] != shape[i])
-			break;
-	if (!iso || shape[i] || iso[i] || atoi(iso + 11) > 23 || atoi(iso + 14) > 59 ||
-	    atoi(iso + 17) > 59) {
-		date_ref_from_iso(iso, &az->day_ref);
-		az->day[0] = '\0';
-	} else if (memcmp(az->day, iso, 10) != 0) {
-		memcpy(az->day, iso, 10);
-		az->day[10] = '\0';
-		date_ref_from_iso(az->day, &az->day_ref);
-	}
-	return &az->day_ref;
-}
-
-static int analyze_report(struct az *az, const struct rep *r, struct err *err)
+/* Resolve and write report r, whose extraction is x (borrowed). */
+static int analyze_report(struct az *az, const struct extract_report *r,
+			  struct extract_result *x, struct err *err)
 {
 	int rc = -1;
 
-	register_fields(az, r);
-	ids_set_date_ref(az->ids, report_day(az, r->received ? r->received : r->occurred));
-	if (r->len == 0)
-		;       /* a register row: its fields are all there is */
-	else if (ids_extract(az->ids, r->text, r->len, &az->text) < 0)
-		/* Ingest stores valid UTF-8 only; text that is not is left unread. */
-		mention_list_clear(&az->text);
-	else
-		names_extract(az->names, r->text, r->len, &az->text);
+	az->x = x;
 	build_items(az);
 	text_groups(az, r);
 	for (size_t i = 0; i < az->n_items; i++)
@@ -1325,20 +1167,15 @@ static int flush(struct az *az, struct err *err)
 	return 0;
 }
 
-struct chunk {
-	struct rep *v;
-	size_t n, cap;
-};
-
 static char *col(sqlite3_stmt *st, int i)
 {
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : xstrdup(db_text(st, i));
 }
 
-static void chunk_clear(struct chunk *c)
+static void chunk_clear(struct worker_batch *c)
 {
 	for (size_t i = 0; i < c->n; i++) {
-		struct rep *r = &c->v[i];
+		struct extract_report *r = &c->v[i];
 
 		free((char *)r->source);
 		free((char *)r->ext_id);
@@ -1355,7 +1192,7 @@ static void chunk_clear(struct chunk *c)
 }
 
 /* The next chunk of reports not analyzed yet, after report id *after. */
-static int read_chunk(struct az *az, sqlite3_stmt *st, int64_t after, struct chunk *c,
+static int read_chunk(struct az *az, sqlite3_stmt *st, int64_t after, struct worker_batch *c,
 		      struct err *err)
 {
 	int rc;
@@ -1364,7 +1201,7 @@ static int read_chunk(struct az *az, sqlite3_stmt *st, int64_t after, struct chu
 	if (db_bind(st, err, "Ii", after, az->conf.chunk_reports) < 0)
 		return -1;
 	while ((rc = db_step(st, err)) == 1) {
-		struct rep *r;
+		struct extract_report *r;
 
 		c->v = xgrow(c->v, &c->cap, c->n + 1, sizeof(*c->v));
 		r = &c->v[c->n++];
@@ -1389,6 +1226,7 @@ static int read_chunk(struct az *az, sqlite3_stmt *st, int64_t after, struct chu
 		r->weight = analyze_conf_weight(&az->conf, r->reliability, r->credibility);
 	}
 	sqlite3_reset(st);
+	worker_batch_ready(c);
 	return rc;
 }
 
@@ -1418,22 +1256,17 @@ static void az_release(struct az *az)
 	strmap_release(&az->ents);
 	idmap_release(&az->by_id);
 	sbuf_release(&az->key);
-	free_map_values(&az->canon);
 	resolve_release(&az->res);
-	mention_list_release(&az->fields);
-	mention_list_release(&az->text);
 	free(az->dirty);
-	free(az->field_rows);
 	free(az->within);
 	free(az->items);
 	free(az->groups);
 	free(az->order);
 	analyze_conf_release(&az->conf);
 	derive_free(az->derive);
-	category_free(az->cat);
 	hub_free(az->hub);
-	ids_free(az->ids);
 	names_free(az->names);
+	worker_stop(az->worker);
 }
 
 static int az_open(struct az *az, struct err *err)
@@ -1442,16 +1275,13 @@ static int az_open(struct az *az, struct err *err)
 
 	strmap_init(&az->ents);
 	idmap_init(&az->by_id);
-	strmap_init(&az->canon);
 	resolve_init(&az->res, 2);
-	mention_list_init(&az->fields);
-	mention_list_init(&az->text);
 	if (analyze_conf_load(&az->conf, dir, err) < 0)
 		return -1;
 	az->res.age_tolerance = az->conf.age_tolerance_years;
-	if (!(az->derive = derive_new(dir, err)) || !(az->cat = category_new(dir, err)) ||
-	    !(az->hub = hub_new(dir, err)) || !(az->ids = ids_new(dir, err)) ||
-	    !(az->names = names_new(dir, err)))
+	/* The worker loads its extractors while this thread loads the rest. */
+	if (!(az->worker = worker_start(dir, err)) || !(az->derive = derive_new(dir, err)) ||
+	    !(az->hub = hub_new(dir, err)) || !(az->names = names_new(dir, err)))
 		return -1;
 	db_now(az->now);
 	return 0;
@@ -1460,9 +1290,8 @@ static int az_open(struct az *az, struct err *err)
 static int run_chunks(struct az *az, struct err *err)
 {
 	sqlite3_stmt *st = NULL;
-	struct chunk c = { 0 };
+	struct worker_batch c[2] = { { 0 } }, *cur = &c[0], *next = &c[1];
 	struct progress pr;
-	int64_t after = 0;
 	int rc;
 
 	progress_init(&pr, az->opts->progress, 0);
@@ -1483,13 +1312,27 @@ static int run_chunks(struct az *az, struct err *err)
 			" r.received_at, r.occurred_at, r.reliability, r.credibility, r.place"
 			" FROM report r WHERE r.id > ? AND NOT EXISTS"
 			" (SELECT 1 FROM analyzed a WHERE a.report_id = r.id) ORDER BY r.id LIMIT ?", err);
-	while (rc == 0 && (rc = read_chunk(az, st, after, &c, err)) == 0 && c.n) {
-		if (db_begin(az->db, err) < 0) {
-			rc = -1;
-			break;
+	/*
+	 * The next chunk is read and posted to the worker before this one is
+	 * analyzed, so the worker extracts it meanwhile.  It is what the loop
+	 * would read after this chunk's commit: the reports after this
+	 * chunk's last, none of which this chunk analyzes.
+	 */
+	if (rc == 0 && (rc = read_chunk(az, st, 0, cur, err)) == 0 && cur->n)
+		worker_post(az->worker, cur);
+	while (rc == 0 && cur->n) {
+		struct worker_batch *t;
+
+		rc = read_chunk(az, st, cur->v[cur->n - 1].id, next, err);
+		if (rc == 0 && next->n)
+			worker_post(az->worker, next);
+		if (rc == 0)
+			rc = db_begin(az->db, err);
+		for (size_t i = 0; i < cur->n && rc == 0; i++) {
+			rc = worker_wait(az->worker, cur, i, err);
+			if (rc == 0)
+				rc = analyze_report(az, &cur->v[i], &cur->res[i], err);
 		}
-		for (size_t i = 0; i < c.n && rc == 0; i++)
-			rc = analyze_report(az, &c.v[i], err);
 		if (rc == 0)
 			rc = flush(az, err);
 		if (rc == 0)
@@ -1498,12 +1341,20 @@ static int run_chunks(struct az *az, struct err *err)
 			db_rollback(az->db);
 			break;
 		}
-		after = c.v[c.n - 1].id;
 		progress_update(&pr, "reports", (uint64_t)az->sum->reports, 0);
+		t = cur;
+		cur = next;
+		next = t;
 	}
 	progress_done(&pr);
-	chunk_clear(&c);
-	free(c.v);
+	/* The worker may still be in a posted chunk: stop it before they go. */
+	worker_stop(az->worker);
+	az->worker = NULL;
+	for (int i = 0; i < 2; i++) {
+		chunk_clear(&c[i]);
+		free(c[i].v);
+		worker_batch_release(&c[i]);
+	}
 	db_finalize(st);
 	if (db_exec(az->db, "PRAGMA foreign_keys = ON", rc < 0 ? NULL : err) < 0)
 		rc = -1;
@@ -1560,7 +1411,7 @@ int analyze_run(struct db *db, const struct analyze_opts *opts,
 		goto out;
 	az.store_open = 1;
 	if (load_entities(&az, err) < 0 || load_persons(&az, err) < 0 ||
-	    run_chunks(&az, err) < 0)
+	    worker_loaded(az.worker, err) < 0 || run_chunks(&az, err) < 0)
 		goto out;
 	if (opts->all && (db_begin(db, err) < 0 || store_drop_orphans(db, err) < 0 ||
 			  db_commit(db, err) < 0)) {
