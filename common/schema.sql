@@ -488,3 +488,19 @@ CREATE TABLE report_run (
 );
 -- The report masks informants; this finds their sources without a scan.
 CREATE INDEX report_informant ON report(source) WHERE informant = 1;
+
+-- version 5
+-- graph: where the morning report draws each member of a cluster picture,
+-- x and y in [0.05, 0.95] (0,0 top left), for the members the report
+-- draws (the best-ranked ones) of the clusters it shows, on the nights
+-- whose members cluster_member keeps.  A cluster with no rows here is
+-- drawn on a circle.
+CREATE TABLE cluster_layout (
+	cluster_id INTEGER NOT NULL REFERENCES cluster(id),
+	night      TEXT NOT NULL,
+	entity_id  INTEGER NOT NULL REFERENCES entity(id),
+	x          REAL NOT NULL,
+	y          REAL NOT NULL,
+	PRIMARY KEY (cluster_id, night, entity_id)
+) WITHOUT ROWID;
+CREATE INDEX cluster_layout_night ON cluster_layout(night);

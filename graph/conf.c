@@ -56,6 +56,9 @@ static const struct param {
 	P(companion_min_occasions, K_INT),
 	P(companion_max_crowd, K_INT),
 	P(companion_weight, K_DOUBLE),
+	P(layout_clusters, K_INT),
+	P(layout_nodes, K_INT),
+	P(layout_iterations, K_INT),
 #undef P
 };
 
@@ -109,6 +112,9 @@ void graph_conf_init(struct graph_conf *c)
 	c->companion_min_occasions = 3;
 	c->companion_max_crowd = 200;
 	c->companion_weight = 0.5;
+	c->layout_clusters = 100;
+	c->layout_nodes = 24;
+	c->layout_iterations = 500;
 }
 
 void graph_conf_release(struct graph_conf *c)

@@ -38,6 +38,9 @@ struct graph_conf {
 	int companion_min_occasions;
 	int companion_max_crowd;
 	double companion_weight;
+	int layout_clusters;             /* cluster pictures laid out a night, see graph.conf */
+	int layout_nodes;               /* members laid out in each */
+	int layout_iterations;
 };
 
 /* Set the defaults (caller-owned conf; release it with graph_conf_release). */

@@ -12,6 +12,7 @@
 #include "graph/conf.h"
 #include "graph/gtime.h"
 #include "graph/ig.h"
+#include "graph/layout.h"
 #include "graph/match.h"
 #include "graph/model.h"
 #include "graph/series.h"
@@ -29,6 +30,15 @@ static double clock_secs(clockid_t id)
 
 	clock_gettime(id, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* CPU seconds since *since, which moves to now. */
+static double step_secs(double *since)
+{
+	double now = clock_secs(CLOCK_PROCESS_CPUTIME_ID), d = now - *since;
+
+	*since = now;
+	return d;
 }
 
 void graph_default_night(char out[11])
@@ -60,6 +70,7 @@ struct run {
 	struct gcrimes cr;
 	struct gmatch match;
 	long *n_reports, *n_crimes;     /* per cluster */
+	double *score;                  /* per cluster */
 	int64_t *cluster_id;            /* per cluster */
 	int32_t *order;                 /* clustered vertices by cluster, then rank */
 	long norder;
@@ -201,6 +212,7 @@ static int prepare_night(struct run *r, struct err *err)
 	    db_run(db, err, "DELETE FROM series", "") < 0 ||
 	    db_run(db, err, "DELETE FROM cluster_member WHERE night >= ?", "s", r->night) < 0 ||
 	    db_run(db, err, "DELETE FROM cluster_history WHERE night >= ?", "s", r->night) < 0 ||
+	    db_run(db, err, "DELETE FROM cluster_layout WHERE night >= ?", "s", r->night) < 0 ||
 	    db_run(db, err, "DELETE FROM cluster WHERE first_night >= ?", "s", r->night) < 0)
 		return -1;
 	return 0;
@@ -274,10 +286,22 @@ static void tally(struct graph_summary *sum, const char *status)
 		sum->cl_gone++;
 }
 
+/* How much each cluster deserves a look: see data/graph.conf. */
+static void score_clusters(struct run *r)
+{
+	const struct graph_conf *conf = &r->conf;
+
+	r->score = xmalloc((r->gc.nclu + 1) * sizeof(*r->score));
+	for (long c = 0; c < r->gc.nclu; c++) {
+		double x = r->n_crimes[c] + conf->other_report_weight * (r->n_reports[c] - r->n_crimes[c]);
+
+		r->score[c] = 1 - exp(-x / (conf->score_scale > 0 ? conf->score_scale : 1));
+	}
+}
+
 static int write_clusters(struct run *r, struct graph_summary *sum, struct err *err)
 {
 	sqlite3_stmt *cl = NULL, *mem = NULL, *hist = NULL, *gone = NULL;
-	const struct graph_conf *conf = &r->conf;
 	int rc = -1;
 
 	if (db_prepare(r->db, &cl, "INSERT INTO cluster(id, label, first_night, night, status, score, "
@@ -294,13 +318,11 @@ static int write_clusters(struct run *r, struct graph_summary *sum, struct err *
 		goto out;
 	for (long c = 0; c < r->gc.nclu; c++) {
 		const struct gmatch_new *m = &r->match.n[c];
-		double x = r->n_crimes[c] + conf->other_report_weight * (r->n_reports[c] - r->n_crimes[c]);
-		double score = 1 - exp(-x / (conf->score_scale > 0 ? conf->score_scale : 1));
 		int size = (int)r->gc.clu_size[c];
 		char label[24];
 
 		gmatch_label(m->id, label);
-		if (db_bind(cl, err, "Issssdiiii", m->id, label, r->night, r->night, m->status, score,
+		if (db_bind(cl, err, "Issssdiiii", m->id, label, r->night, r->night, m->status, r->score[c],
 			    size, (int)r->n_reports[c], (int)r->n_crimes[c],
 			    (int)r->gc.comp[r->order[r->first[c]]]) < 0 || db_step(cl, err) < 0)
 			goto out;
@@ -355,6 +377,104 @@ out:
 	return rc < 0 ? err_prefix(err, "writing scores") : 0;
 }
 
+/* Report order: the higher score first, then the label (as text, as the report sorts it). */
+static int cmp_shown(const void *pa, const void *pb, void *arg)
+{
+	const struct run *r = arg;
+	long a = *(const long *)pa, b = *(const long *)pb;
+	char la[24], lb[24];
+
+	if (r->score[a] != r->score[b])
+		return r->score[a] > r->score[b] ? -1 : 1;
+	gmatch_label(r->cluster_id[a], la);
+	gmatch_label(r->cluster_id[b], lb);
+	return strcmp(la, lb);
+}
+
+struct id_ix {
+	int64_t id;
+	long c;
+};
+
+static int cmp_id_ix(const void *pa, const void *pb)
+{
+	const struct id_ix *a = pa, *b = pb;
+
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/*
+ * Mark in want[] the clusters of the layout_clusters best series tonight
+ * (series were just written; their cluster ids map back through ids,
+ * sorted by id).
+ */
+static int want_series_clusters(struct run *r, unsigned char *want, struct err *err)
+{
+	struct id_ix *ids = xmalloc((r->gc.nclu + 1) * sizeof(*ids));
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	for (long c = 0; c < r->gc.nclu; c++) {
+		ids[c].id = r->cluster_id[c];
+		ids[c].c = c;
+	}
+	if (r->gc.nclu > 1)
+		qsort(ids, r->gc.nclu, sizeof(*ids), cmp_id_ix);
+	rc = db_prepare(r->db, &st, "SELECT cluster_id FROM series WHERE night = ? "
+			"ORDER BY score DESC, key LIMIT ?", err);
+	if (rc == 0)
+		rc = db_bind(st, err, "si", r->night, r->conf.layout_clusters);
+	while (rc == 0 && (rc = db_step(st, err)) == 1) {
+		struct id_ix key = { sqlite3_column_int64(st, 0), 0 };
+		struct id_ix *hit = bsearch(&key, ids, r->gc.nclu, sizeof(*ids), cmp_id_ix);
+
+		rc = 0;
+		if (hit)
+			want[hit->c] = 1;
+	}
+	db_finalize(st);
+	free(ids);
+	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * The pictures the morning report draws: the best-ranked layout_nodes
+ * members of the layout_clusters best new or changed clusters (in the
+ * report's order), and of the clusters of the best series.
+ */
+static int write_layouts(struct run *r, struct err *err)
+{
+	struct glayout_writer w;
+	unsigned char *want = xcalloc(r->gc.nclu + 1, 1);
+	long *changed = xmalloc((r->gc.nclu + 1) * sizeof(*changed)), nchanged = 0;
+	int rc = -1;
+
+	for (long c = 0; c < r->gc.nclu; c++)
+		if (strcmp(r->match.n[c].status, "same"))
+			changed[nchanged++] = c;
+	if (nchanged > 1)
+		qsort_r(changed, nchanged, sizeof(*changed), cmp_shown, r);
+	for (long i = 0; i < nchanged && i < r->conf.layout_clusters; i++)
+		want[changed[i]] = 1;
+	if (want_series_clusters(r, want, err) < 0 ||
+	    glayout_writer_init(&w, r->db, r->night, err) < 0)
+		goto out;
+	rc = 0;
+	for (long c = 0; c < r->gc.nclu && rc == 0; c++) {
+		long n = r->gc.clu_size[c] < r->conf.layout_nodes ? r->gc.clu_size[c] : r->conf.layout_nodes;
+
+		if (want[c])
+			rc = glayout_write(&w, &r->gm, r->cluster_id[c], r->order + r->first[c], n,
+					   r->conf.layout_iterations,
+					   (unsigned long)r->conf.seed + (unsigned long)r->cluster_id[c], err);
+	}
+	glayout_writer_release(&w);
+out:
+	free(want);
+	free(changed);
+	return rc < 0 ? err_prefix(err, "cluster pictures") : 0;
+}
+
 static void run_release(struct run *r)
 {
 	graph_conf_release(&r->conf);
@@ -364,6 +484,7 @@ static void run_release(struct run *r)
 	gmatch_release(&r->match);
 	free(r->n_reports);
 	free(r->n_crimes);
+	free(r->score);
 	free(r->cluster_id);
 	free(r->order);
 	free(r->first);
@@ -395,7 +516,7 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 	      struct err *err)
 {
 	struct run r;
-	double t0 = clock_secs(CLOCK_MONOTONIC), c0 = clock_secs(CLOCK_PROCESS_CPUTIME_ID);
+	double t0 = clock_secs(CLOCK_MONOTONIC), c0 = clock_secs(CLOCK_PROCESS_CPUTIME_ID), c1;
 	char started[32];
 	int rc = -1;
 
@@ -428,15 +549,25 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 	sum->secs_centrality = r.gc.secs_centrality;
 	sum->method = r.gc.method;
 	rank_members(&r);
+	c1 = clock_secs(CLOCK_PROCESS_CPUTIME_ID);
 	if (gcrimes_load(&r.cr, db, &r.gm, &r.conf, r.night, err) < 0 ||
 	    count_reports(&r, err) < 0 ||
-	    load_previous(&r, err) < 0 ||
-	    write_clusters(&r, sum, err) < 0 ||
-	    write_scores(&r, err) < 0 ||
-	    gseries_run(db, &r.cr, &r.gm, &r.gc, r.cluster_id, &r.conf, r.night, &sum->series, err) < 0)
+	    load_previous(&r, err) < 0)
 		goto fail;
-	/* Keep the previous night's members for a re-run of this one; drop older ones. */
-	if (r.prev[0] && db_run(db, err, "DELETE FROM cluster_member WHERE night < ?", "s", r.prev) < 0)
+	score_clusters(&r);
+	sum->secs_crimes = step_secs(&c1);
+	if (write_clusters(&r, sum, err) < 0 || write_scores(&r, err) < 0)
+		goto fail;
+	sum->secs_write = step_secs(&c1);
+	if (gseries_run(db, &r.cr, &r.gm, &r.gc, r.cluster_id, &r.conf, r.night, &sum->series, err) < 0)
+		goto fail;
+	sum->secs_series = step_secs(&c1);
+	if (write_layouts(&r, err) < 0)
+		goto fail;
+	sum->secs_layout = step_secs(&c1);
+	/* Keep the previous night's members and pictures for a re-run of this one; drop older ones. */
+	if (r.prev[0] && (db_run(db, err, "DELETE FROM cluster_member WHERE night < ?", "s", r.prev) < 0 ||
+			  db_run(db, err, "DELETE FROM cluster_layout WHERE night < ?", "s", r.prev) < 0))
 		goto fail;
 	sum->entities = r.gm.nv;
 	sum->links = r.gm.ne;
@@ -446,6 +577,7 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 	sum->clusters = r.gc.nclu;
 	if (log_run(&r, started, sum, err) < 0 || db_commit(db, err) < 0)
 		goto fail;
+	sum->secs_commit = step_secs(&c1);
 	sum->secs_total = clock_secs(CLOCK_MONOTONIC) - t0;
 	sum->cpu_total = clock_secs(CLOCK_PROCESS_CPUTIME_ID) - c0;
 	rc = 0;

@@ -11,7 +11,8 @@ dump() {
 		SELECT entity_id, component, degree, round(pagerank, 6), betweenness FROM entity_score ORDER BY 1;
 		SELECT key, n_reports, round(score, 6) FROM series ORDER BY key;
 		SELECT * FROM series_pair ORDER BY 1, 2, 3;
-		SELECT a, b, occasions, round(chance, 6) FROM companion ORDER BY a, b;"
+		SELECT a, b, occasions, round(chance, 6) FROM companion ORDER BY a, b;
+		SELECT cluster_id, night, entity_id, printf('%.9f %.9f', x, y) FROM cluster_layout ORDER BY 1, 2, 3;"
 }
 
 run_case graph-1.1 "graph --help" 0 lookout graph --help
@@ -31,6 +32,10 @@ run_case graph-1.7 "the clusters, series and companions" 0 sqlite3 "$LOOKOUT_DB"
 	 SELECT a, b, occasions, round(expected, 3), round(chance, 3), venues FROM companion;"
 run_case graph-1.8 "the hub is in no cluster" 0 sqlite3 "$LOOKOUT_DB" \
 	"SELECT count(*) FROM cluster_member m JOIN entity e ON e.id = m.entity_id WHERE e.hub = 1"
+run_case graph-1.9 "a picture of each new cluster: its members laid out inside the box" 0 \
+	sqlite3 "$LOOKOUT_DB" "SELECT c.label, count(*), min(x) >= 0.05 AND max(x) <= 0.95 AND
+	 min(y) >= 0.05 AND max(y) <= 0.95 FROM cluster_layout l JOIN cluster c ON c.id = l.cluster_id
+	 GROUP BY c.label ORDER BY c.label"
 
 # path
 run_case graph-2.1 "query path: the shortest chain with its reports" 0 \
@@ -77,6 +82,10 @@ run_case graph-5.8 "every query is in the audit table" 0 sqlite3 "$LOOKOUT_DB" \
 
 # export
 run_case graph-6.1 "export graph --format graphml" 0 lookout export graph --format graphml
+
+check graph-6.2 "the morning report draws the new clusters with the graph stage's layout" sh -c \
+	"'$LOOKOUT' report --night 2026-11-09 --format html --out '$T/r.html' >/dev/null 2>&1 &&
+	 test \"\$(grep -c '布局：图分析阶段' '$T/r.html')\" = 2 && ! grep -q '布局：关键人物' '$T/r.html'"
 
 # the next night: the series and its cluster grow
 check graph-7.1 "load the next night" sh -c "sqlite3 '$LOOKOUT_DB' < '$GFIX/night2.sql'"

@@ -1,6 +1,7 @@
--- user_version 4
+-- user_version 5
 CREATE INDEX batch_sha256 ON batch(sha256);
 CREATE INDEX cluster_history_night ON cluster_history(night);
+CREATE INDEX cluster_layout_night ON cluster_layout(night);
 CREATE INDEX cluster_member_entity ON cluster_member(entity_id, night);
 CREATE INDEX cluster_status ON cluster(status);
 CREATE INDEX companion_b ON companion(b);
@@ -76,6 +77,14 @@ CREATE TABLE cluster_history (
 	removed    INTEGER NOT NULL,            -- members it had and lost
 	related    TEXT NOT NULL DEFAULT '',    -- labels merged in, split from or merged into
 	PRIMARY KEY (cluster_id, night)
+) WITHOUT ROWID;
+CREATE TABLE cluster_layout (
+	cluster_id INTEGER NOT NULL REFERENCES cluster(id),
+	night      TEXT NOT NULL,
+	entity_id  INTEGER NOT NULL REFERENCES entity(id),
+	x          REAL NOT NULL,
+	y          REAL NOT NULL,
+	PRIMARY KEY (cluster_id, night, entity_id)
 ) WITHOUT ROWID;
 CREATE TABLE cluster_member (
 	cluster_id INTEGER NOT NULL REFERENCES cluster(id),

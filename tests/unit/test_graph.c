@@ -539,6 +539,61 @@ static void test_stable_ids(void **state)
 	}
 }
 
+/*
+ * Cluster pictures: the best-ranked 24 members (data/graph.conf) of a
+ * new cluster get a position inside [0.05, 0.95]; a re-run of the night
+ * writes the same positions; the next night, where nothing changed, the
+ * picture of the night before is kept beside no new one.
+ */
+static void test_layout(void **state)
+{
+	struct fx *f = *state;
+	struct graph_summary sum;
+	int64_t ring[30];
+	char key[32], *first, *again;
+	const char *dump = "SELECT group_concat(e.key || '@' || printf('%.9f,%.9f', l.x, l.y), ' ') "
+			   "FROM (SELECT * FROM cluster_layout WHERE night = ? ORDER BY cluster_id, entity_id) l "
+			   "JOIN entity e ON e.id = l.entity_id";
+
+	/* A ring of 30 persons with chords: one cluster larger than a picture. */
+	for (int i = 0; i < 30; i++) {
+		snprintf(key, sizeof(key), "person:%d", 100 + i);
+		ring[i] = entity(f, key, 0);
+	}
+	for (int i = 0; i < 30; i++) {
+		add_link(f, ring[i], ring[(i + 1) % 30], "co_mention", "2026-11-01", 0);
+		if (i % 5 == 0 && i < 15)
+			add_link(f, ring[i], ring[(i + 15) % 30], "co_mention", "2026-11-01", 0);
+	}
+	run(f, "2026-11-01", &sum);
+	assert_int_equal(sum.cl_new, sum.clusters);
+	assert_int_equal(num(f, "SELECT count(*) FROM cluster_layout WHERE night = ?", "2026-11-01"),
+			 num(f, "SELECT sum(min(size, 24)) FROM cluster", NULL));
+	assert_int_equal(num(f, "SELECT count(*) FROM cluster_layout WHERE x < 0.05 OR x > 0.95 "
+			     "OR y < 0.05 OR y > 0.95", NULL), 0);
+	/* The members drawn are those the report draws: the best-ranked. */
+	assert_int_equal(num(f, "SELECT count(*) FROM cluster_layout l JOIN cluster_member m "
+			     "ON m.cluster_id = l.cluster_id AND m.night = l.night AND m.entity_id = l.entity_id "
+			     "WHERE m.rank > 24", NULL), 0);
+	/* Spread out, not piled in one spot. */
+	assert_true(num(f, "SELECT (max(x) - min(x)) * 100 FROM cluster_layout", NULL) >= 80 ||
+		    num(f, "SELECT (max(y) - min(y)) * 100 FROM cluster_layout", NULL) >= 80);
+	first = text(f, dump, "2026-11-01");
+	run(f, "2026-11-01", &sum);
+	again = text(f, dump, "2026-11-01");
+	assert_true(*first);
+	assert_string_equal(first, again);
+	free(again);
+	/* Nothing new the next night: no new picture, the last one kept. */
+	run(f, "2026-11-02", &sum);
+	assert_int_equal(sum.cl_same, sum.clusters);
+	assert_int_equal(num(f, "SELECT count(*) FROM cluster_layout WHERE night = ?", "2026-11-02"), 0);
+	again = text(f, dump, "2026-11-01");
+	assert_string_equal(first, again);
+	free(again);
+	free(first);
+}
+
 static void test_graphml(void **state)
 {
 	struct fx *f = *state;
@@ -586,6 +641,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_companions, setup, teardown),
 		cmocka_unit_test(test_poisson_tail),
 		cmocka_unit_test_setup_teardown(test_stable_ids, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_layout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_graphml, setup, teardown),
 		cmocka_unit_test(test_night),
 	};
