@@ -10,6 +10,7 @@
 #include "analyze/derive.h"
 #include "analyze/datafile.h"
 #include "analyze/strmap.h"
+#include "analyze/validate.h"
 #include "common/xalloc.h"
 
 #include <stdlib.h>
@@ -126,45 +127,11 @@ struct derive *derive_new(const char *dir, struct err *err)
 	return d;
 }
 
-static int leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int valid_date(int y, int m, int day)
-{
-	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-	if (y < 1850 || y > 2100 || m < 1 || m > 12 || day < 1)
-		return 0;
-	return day <= mdays[m - 1] + (m == 2 && leap(y));
-}
-
-static int digits(const char *s, int n)
-{
-	int v = 0;
-
-	for (int i = 0; i < n; i++)
-		v = v * 10 + (s[i] - '0');
-	return v;
-}
-
 int derive_idcard_valid(const char *id)
 {
-	static const int weight[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
-	static const char check[] = "10X98765432";
-	int sum = 0;
+	int birth = strlen(id) == 18 ? validate_idcard18(id) : -1;
 
-	if (strlen(id) != 18)
-		return 0;
-	for (int i = 0; i < 17; i++) {
-		if (id[i] < '0' || id[i] > '9')
-			return 0;
-		sum += (id[i] - '0') * weight[i];
-	}
-	if (id[17] != check[sum % 11])
-		return 0;
-	return valid_date(digits(id + 6, 4), digits(id + 10, 2), digits(id + 12, 2));
+	return birth >= 18500000 && birth <= 21001231;
 }
 
 int derive_idcard(const struct derive *d, const char *id, struct derive_id *out)

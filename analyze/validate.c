@@ -96,10 +96,25 @@ static int real_date(int y, int m, int d)
 	return d <= mdays[m - 1] + (m == 2 && leap);
 }
 
+int validate_idcard18(const char *id)
+{
+	int y, m, d;
+
+	for (int i = 0; i < 17; i++)
+		if (!is_digit(id[i]))
+			return -1;
+	if (validate_idcard_check(id) != id[17])
+		return -1;
+	y = num(id + 6, 4);
+	m = num(id + 10, 2);
+	d = num(id + 12, 2);
+	return real_date(y, m, d) ? y * 10000 + m * 100 + d : -1;
+}
+
 int validate_idcard(const char *s, size_t len, int today, char out[VALIDATE_MAX])
 {
 	char id[19];
-	int y, m, d;
+	int birth;
 
 	if (len == 15) {
 		for (size_t i = 0; i < 15; i++)
@@ -108,29 +123,17 @@ int validate_idcard(const char *s, size_t len, int today, char out[VALIDATE_MAX]
 		memcpy(id, s, 6);
 		memcpy(id + 6, "19", 2);
 		memcpy(id + 8, s + 6, 9);
+		id[17] = validate_idcard_check(id);
 	} else if (len == 18) {
-		for (size_t i = 0; i < 17; i++)
-			if (!is_digit(s[i]))
-				return -1;
 		memcpy(id, s, 17);
 		id[17] = upper(s[17]);
-		if (!is_digit(id[17]) && id[17] != 'X')
-			return -1;
 	} else {
 		return -1;
 	}
-	if (!province_code(num(id, 2)))
+	birth = validate_idcard18(id);
+	if (birth < 19000000 || !province_code(num(id, 2)))
 		return -1;
-	y = num(id + 6, 4);
-	m = num(id + 10, 2);
-	d = num(id + 12, 2);
-	if (y < 1900 || !real_date(y, m, d))
-		return -1;
-	if (today > 0 && y * 10000 + m * 100 + d > today)
-		return -1;
-	if (len == 15)
-		id[17] = validate_idcard_check(id);
-	else if (validate_idcard_check(id) != id[17])
+	if (today > 0 && birth > today)
 		return -1;
 	memcpy(out, id, 18);
 	out[18] = '\0';

@@ -16,6 +16,14 @@
 char validate_idcard_check(const char *digits17);
 
 /*
+ * The checks every ID number passes, on 18 characters in canonical form:
+ * 17 digits, then the check character that fits them (a digit or an
+ * upper-case X), and a real calendar birth date.  Returns that date as
+ * YYYYMMDD, or -1.
+ */
+int validate_idcard18(const char *id);
+
+/*
  * An ID number: 18 characters (17 digits and a check digit, lower-case x
  * accepted) or a 15-digit legacy number, which is upgraded to 18 (the
  * year gets "19", the check digit is computed).  The region must be a
