@@ -504,3 +504,47 @@ CREATE TABLE cluster_layout (
 	PRIMARY KEY (cluster_id, night, entity_id)
 ) WITHOUT ROWID;
 CREATE INDEX cluster_layout_night ON cluster_layout(night);
+
+-- version 6
+-- output (warn): what the detectors count, kept up to date as reports
+-- arrive, so that a night reads its own days and not every report row.
+-- warn_report holds each report that is not a re-sent copy (see
+-- output/warn_int.h) and has a date: day is the received date, else the
+-- occurred date; occ_day the occurred date, else the received date.
+CREATE TABLE warn_report (
+	report_id INTEGER PRIMARY KEY REFERENCES report(id),
+	day       TEXT NOT NULL,
+	occ_day   TEXT NOT NULL,
+	kind      TEXT NOT NULL,
+	informant INTEGER NOT NULL               -- 1 for an informant's report
+);
+CREATE INDEX warn_report_day ON warn_report(day, occ_day, kind, informant);
+
+-- The spike detector's daily counts: the reports of a day (warn_report's
+-- day) of one spike category that mention a place of a judged level or
+-- one below it.  They count the analyzed reports up to spike_state's
+-- counted_to, of the days from its since, with the settings it names;
+-- a report analyze has not finished yet is counted afresh each night,
+-- and the table is counted again from the start when analyze redid its
+-- work ('analyze --all') or the settings changed.
+CREATE TABLE spike_count (
+	place_id INTEGER NOT NULL REFERENCES entity(id),
+	category TEXT NOT NULL,
+	day      TEXT NOT NULL,
+	n        INTEGER NOT NULL,
+	PRIMARY KEY (place_id, category, day)
+) WITHOUT ROWID;
+
+CREATE TABLE spike_state (
+	id          INTEGER PRIMARY KEY CHECK (id = 1),
+	counted_to  INTEGER NOT NULL,            -- reports up to this id are counted
+	analyzed_at TEXT NOT NULL,               -- when analyze did that report
+	since       TEXT NOT NULL,               -- the first day counted
+	settings    TEXT NOT NULL                -- spike categories and levels counted
+);
+
+-- The morning report counts the reports of each source over four weeks
+-- to find the sources that went quiet: received_at with source and
+-- informant answers that from the index, without reading report rows.
+DROP INDEX report_received;
+CREATE INDEX report_received ON report(received_at, source, informant);

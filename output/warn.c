@@ -1,8 +1,8 @@
 /*
  * warn: the stage driver.  One night is one transaction: forget what an
- * earlier run of the same night wrote, build warn_rep (the reports the
- * detectors look at), run each detector into a list of candidates, then
- * store them in a fixed order (severity, kind, subject) so that the
+ * earlier run of the same night wrote, add the reports stored since to
+ * warn_report (the reports the detectors read), run each detector into a
+ * list of candidates, then store them in a fixed order (severity, kind, subject) so that the
  * numbers of the night's new warnings do not depend on the order the
  * detectors ran in.
  *
@@ -440,70 +440,21 @@ static int reset_night(struct warn_ctx *w, struct err *err)
 		      " WHERE last_night >= ?", "s", n);
 }
 
-/* Days back from the night before the first one of kind k's recent days. */
-static long recent_back(const struct warn_ctx *w, enum warn_kind k)
-{
-	char recent[11];
-
-	warn_recent(w, k, recent);
-	return day_number(w->night) - day_number(recent);
-}
-
 /*
- * How far back warn_rep must reach: the earliest day a detector reads
- * (each reads its own window of it), never more than horizon_days.  On a
- * large database a month of reports fewer is a second saved.
+ * Bring warn_report up to date: add the reports stored since the last
+ * run (report ids only grow, and what decides a row, the dates and a
+ * re-sent copy's first report, is fixed when the report is stored).
+ * The detectors then read their own days of it by index.
  */
-static long rep_horizon(const struct warn_ctx *w)
+static int update_reports(struct warn_ctx *w, struct err *err)
 {
-	long need = 0, nr;
-
-	for (int k = 0; k < WARN_NKINDS; k++)
-		if (warn_param(w, (enum warn_kind)k, "enabled", 1) &&
-		    recent_back(w, (enum warn_kind)k) > need)
-			need = recent_back(w, (enum warn_kind)k);
-	if (warn_param(w, WARN_DISPUTE, "enabled", 1) &&
-	    warn_param(w, WARN_DISPUTE, "window_days", 30) - 1 > need)
-		need = (long)warn_param(w, WARN_DISPUTE, "window_days", 30) - 1;
-	if (warn_param(w, WARN_BURST, "enabled", 1) &&
-	    warn_param(w, WARN_BURST, "window_days", 14) - 1 > need)
-		need = (long)warn_param(w, WARN_BURST, "window_days", 14) - 1;
-	nr = (long)fmax(fmax(warn_param(w, WARN_NEAR_REPEAT, "building_days", 14),
-			     warn_param(w, WARN_NEAR_REPEAT, "street_days", 7)),
-			warn_param(w, WARN_NEAR_REPEAT, "distance_days", 7)) +
-	     recent_back(w, WARN_NEAR_REPEAT);
-	if (warn_param(w, WARN_NEAR_REPEAT, "enabled", 1) && nr > need)
-		need = nr;
-	return (long)fmin(need, warn_conf_num(&w->conf, "horizon_days", 60));
-}
-
-static int build_reports(struct warn_ctx *w, struct err *err)
-{
-	char start[11], end[11];
-	long horizon = rep_horizon(w);
-
-	day_add(w->night, -horizon, start);
-	day_add(w->night, 1, end);
-	if (db_exec(w->db,
-		    "CREATE TEMP TABLE IF NOT EXISTS warn_rep (report_id INTEGER PRIMARY KEY,"
-		    " day TEXT NOT NULL, occ_day TEXT NOT NULL, kind TEXT NOT NULL,"
-		    " informant INTEGER NOT NULL);"
-		    "CREATE INDEX IF NOT EXISTS temp.warn_rep_day ON warn_rep(day);"
-		    "DELETE FROM temp.warn_rep", err) < 0)
-		return -1;
-	/* Two statements, so that the first can use the index on received_at. */
-#define WARN_REP_INSERT \
-	"INSERT INTO warn_rep SELECT id, substr(coalesce(received_at, occurred_at), 1, 10)," \
-	" substr(coalesce(occurred_at, received_at), 1, 10), kind," \
-	" informant = 1 OR source LIKE 'informant:%'" \
-	" FROM report WHERE " WARN_NOT_RESENT("report")
-	if (db_run(w->db, err, WARN_REP_INSERT " AND received_at >= ?1 AND received_at < ?2",
-		   "ss", start, end) < 0 ||
-	    db_run(w->db, err, WARN_REP_INSERT
-		   " AND received_at IS NULL AND occurred_at >= ?1 AND occurred_at < ?2",
-		   "ss", start, end) < 0)
-		return -1;
-	return 0;
+	return db_run(w->db, err,
+		      "INSERT INTO warn_report SELECT id, substr(coalesce(received_at, occurred_at), 1, 10),"
+		      " substr(coalesce(occurred_at, received_at), 1, 10), kind,"
+		      " informant = 1 OR source LIKE 'informant:%'"
+		      " FROM report WHERE id > (SELECT coalesce(max(report_id), 0) FROM warn_report)"
+		      " AND coalesce(received_at, occurred_at) IS NOT NULL AND " WARN_NOT_RESENT("report"),
+		      "");
 }
 
 /* ---- storing --------------------------------------------------------- */
@@ -545,7 +496,7 @@ static int store_prepare(struct warn_ctx *w, struct store *s, struct err *err)
 		       "SELECT wid FROM warn_old WHERE kind = ? AND subject = ?", err) < 0 ||
 	    db_prepare(w->db, &s->insert,
 		       "INSERT INTO warning(wid, kind, subject, first_night, last_night, n_nights,"
-		       " severity, title, explanation, data) VALUES (?1, ?2, ?3, ?4, ?4, 0, 0, '', '', '{}')",
+		       " severity, title, explanation, data) VALUES (?1, ?2, ?3, ?4, ?4, 1, ?5, ?6, ?7, ?8)",
 		       err) < 0 ||
 	    db_prepare(w->db, &s->night,
 		       "INSERT OR IGNORE INTO warning_night(warning_id, night, severity, title,"
@@ -583,16 +534,20 @@ static int step_done(sqlite3_stmt *st, struct err *err)
 }
 
 /*
- * Find the warning this candidate continues, or create one with the next
- * number of the night.  *id and *carried out; first[11] gets its first night.
+ * Find the warning this candidate continues: *id and *carried out, and
+ * first[11] its first night.  When there is none, *id is 0 and wid[32]
+ * gets the id the new one takes: the one this night gave the subject
+ * before, else the next number of the night.
  */
 static int store_find(struct warn_ctx *w, struct store *s, const struct warn_cand *c,
-		      int64_t *id, int *carried, char first[11], struct err *err)
+		      int64_t *id, int *carried, char first[11], char wid[32], struct err *err)
 {
 	char since[11];
 	long carry = (long)warn_param(w, c->kind, "carry_days", 1);
 	int r;
 
+	*id = 0;
+	*carried = 0;
 	day_add(w->night, -carry, since);
 	if (db_bind(s->find, err, "ssss", kind_names[c->kind], c->subject, since, w->night) < 0 ||
 	    (r = db_step(s->find, err)) < 0)
@@ -608,33 +563,30 @@ static int store_find(struct warn_ctx *w, struct store *s, const struct warn_can
 	if (db_bind(s->old, err, "ss", kind_names[c->kind], c->subject) < 0 ||
 	    (r = db_step(s->old, err)) < 0)
 		return -1;
-	{
-		char wid[32];
-
-		if (r == 1)
-			snprintf(wid, sizeof(wid), "%s", db_text(s->old, 0));
-		else
-			snprintf(wid, sizeof(wid), "W-%s-%04d", w->night, ++s->last);
-		sqlite3_reset(s->old);
-		if (db_bind(s->insert, err, "ssss", wid, kind_names[c->kind], c->subject,
-			    w->night) < 0 || step_done(s->insert, err) < 0)
-			return -1;
-	}
-	*id = db_last_id(w->db);
+	if (r == 1)
+		snprintf(wid, 32, "%s", db_text(s->old, 0));
+	else
+		snprintf(wid, 32, "W-%s-%04d", w->night, ++s->last);
+	sqlite3_reset(s->old);
 	snprintf(first, 11, "%s", w->night);
-	*carried = 0;
 	return 0;
 }
 
+/*
+ * Store one candidate.  A new warning is inserted whole, as tonight
+ * raised it; one that exists gets tonight's row in warning_night and
+ * its latest-night fields from there (a re-run of an older night must
+ * not overwrite a later one's).
+ */
 static int store_one(struct warn_ctx *w, struct store *s, const struct warn_cand *c,
 		     struct warn_summary *sum, struct err *err)
 {
 	int64_t id;
-	int carried, added, rc = -1;
-	char first[11];
+	int carried, added, existed, rc = -1;
+	char first[11], wid[32];
 	char *title = mask_text(w, c->title), *expl = NULL;
 
-	if (store_find(w, s, c, &id, &carried, first, err) < 0)
+	if (store_find(w, s, c, &id, &carried, first, wid, err) < 0)
 		goto out;
 	if (carried)
 		expl = xasprintf("%s（该预警自%s起持续。）", c->explanation, first);
@@ -646,13 +598,22 @@ static int store_one(struct warn_ctx *w, struct store *s, const struct warn_cand
 		free(expl);
 		expl = masked;
 	}
+	existed = id != 0;
+	if (!existed) {
+		if (db_bind(s->insert, err, "ssssisss", wid, kind_names[c->kind], c->subject,
+			    w->night, c->severity, title, expl, c->data) < 0 ||
+		    step_done(s->insert, err) < 0)
+			goto out;
+		id = db_last_id(w->db);
+	}
 	/* Two candidates of one subject (rare) make one warning: the first,
 	 * more severe, gives the text; both give evidence. */
 	if (db_bind(s->night, err, "Isisss", id, w->night, c->severity, title, expl, c->data) < 0 ||
 	    step_done(s->night, err) < 0)
 		goto out;
 	added = sqlite3_changes(w->db->h) > 0;
-	if (db_bind(s->update, err, "I", id) < 0 || step_done(s->update, err) < 0)
+	if (added && existed &&
+	    (db_bind(s->update, err, "I", id) < 0 || step_done(s->update, err) < 0))
 		goto out;
 	for (size_t i = 0; i < c->n_reports; i++)
 		if (db_bind(s->evidence, err, "IIns", id, c->reports[i], w->night) < 0 ||
@@ -768,7 +729,7 @@ int warn_run(struct db *db, const struct warn_opts *opts, struct warn_summary *s
 						 "province city district street community"));
 	if (db_begin(db, err) < 0)
 		goto out;
-	if (load_mask(&w, err) < 0 || reset_night(&w, err) < 0 || build_reports(&w, err) < 0)
+	if (load_mask(&w, err) < 0 || reset_night(&w, err) < 0 || update_reports(&w, err) < 0)
 		goto fail;
 	for (int k = 0; k < WARN_NKINDS; k++) {
 		if (!warn_param(&w, (enum warn_kind)k, "enabled", 1))
@@ -779,7 +740,7 @@ int warn_run(struct db *db, const struct warn_opts *opts, struct warn_summary *s
 		}
 	}
 	if (store_all(&w, sum, err) < 0 || log_run(&w, started, sum, err) < 0 ||
-	    db_exec(db, "DELETE FROM temp.warn_rep; DELETE FROM temp.warn_old", err) < 0 ||
+	    db_exec(db, "DELETE FROM temp.warn_old", err) < 0 ||
 	    db_commit(db, err) < 0)
 		goto fail;
 	rc = 0;

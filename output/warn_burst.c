@@ -5,7 +5,9 @@
  * names as its reporter or victim; a report that names none counts as a
  * reporter of its own.  Hubs (service numbers, shop counters) and the
  * register kinds (hotel, café, pawn rows, where one number is a guest's
- * own) are left out.  Raised while one of its reports is recent.
+ * own) are left out.  Raised while one of its reports is recent, so
+ * only the identifiers the recent reports name are looked up in the
+ * window, not every mention of its days.
  */
 #include "output/warn_int.h"
 #include "output/day.h"
@@ -87,7 +89,7 @@ static int burst_judge(struct warn_ctx *w, sqlite3_stmt *cats, const char *from,
 	free(who);
 	if (!tonight || (int)reporters < min)
 		return 0;
-	if (db_bind(cats, err, "ss", key, from) < 0)
+	if (db_bind(cats, err, "sss", key, from, w->night) < 0)
 		return -1;
 	while ((r = db_step(cats, err)) == 1)
 		sbuf_addf(&names, "%s%s", names.len ? "、" : "",
@@ -115,16 +117,20 @@ int warn_burst(struct warn_ctx *w, struct err *err)
 		       " coalesce((SELECT min(p.key) FROM mention pm JOIN entity p ON p.id = pm.entity_id"
 		       "  WHERE pm.report_id = w.report_id AND p.type = 'person'"
 		       "  AND pm.role IN ('reporter', 'victim')), 'report:' || w.report_id)"
-		       " FROM warn_rep w JOIN mention m ON m.report_id = w.report_id"
-		       " JOIN entity e ON e.id = m.entity_id"
+		       " FROM (SELECT DISTINCT m.entity_id FROM warn_report w"
+		       "  JOIN mention m ON m.report_id = w.report_id"
+		       "  WHERE w.day BETWEEN ?5 AND ?2 AND instr(?4, ' ' || w.kind || ' ') = 0) t"
+		       " JOIN entity e ON e.id = t.entity_id"
+		       " JOIN mention m ON m.entity_id = e.id"
+		       " JOIN warn_report w ON w.report_id = m.report_id"
 		       " WHERE w.day BETWEEN ?1 AND ?2 AND e.hub = 0"
 		       " AND instr(?3, ' ' || e.type || ' ') > 0 AND instr(?4, ' ' || w.kind || ' ') = 0"
 		       " GROUP BY e.id, w.report_id ORDER BY e.key, w.report_id", err) < 0 ||
 	    db_prepare(w->db, &cats,
 		       "SELECT c.category FROM entity e JOIN mention m ON m.entity_id = e.id"
-		       " JOIN warn_rep w ON w.report_id = m.report_id"
+		       " JOIN warn_report w ON w.report_id = m.report_id"
 		       " JOIN report_category c ON c.report_id = w.report_id AND c.is_primary = 1"
-		        " WHERE e.key = ?1 AND w.day >= ?2 GROUP BY c.category"
+		        " WHERE e.key = ?1 AND w.day BETWEEN ?2 AND ?3 GROUP BY c.category"
 		       " ORDER BY count(*) DESC, c.category LIMIT 3", err) < 0 ||
 	    db_bind(st, err, "sssss", from, w->night, types, skip, recent) < 0)
 		goto out;

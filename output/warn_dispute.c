@@ -150,7 +150,7 @@ static int load_reports(struct dispute *d, struct err *err)
 		       "SELECT w.report_id, w.day, r.text, w.informant,"
 		       " EXISTS (SELECT 1 FROM report_category c WHERE c.report_id = w.report_id"
 		       "  AND instr(?4, ' ' || c.category || ' ') > 0)"
-		       " FROM warn_rep w JOIN report r ON r.id = w.report_id"
+		       " FROM warn_report w JOIN report r ON r.id = w.report_id"
 		       " WHERE w.day BETWEEN ?1 AND ?2 AND (w.kind = 'dispute' OR EXISTS"
 		       "  (SELECT 1 FROM report_category c WHERE c.report_id = w.report_id"
 		       "   AND (instr(?3, ' ' || c.category || ' ') > 0"

@@ -2,7 +2,7 @@
  * warn_int: what the warn stage's detectors share, inside output/ only:
  * the run's context (database, night, parameters, names), candidate
  * warnings that the detectors add and warn.c stores, and the temporary
- * table warn_rep of the reports in the detectors' horizon.
+ * table warn_report of the reports they count.
  */
 #ifndef OUTPUT_WARN_INT_H
 #define OUTPUT_WARN_INT_H
@@ -46,10 +46,12 @@ struct warn_ctx {
 };
 
 /*
- * warn_rep, built before the detectors run: every report that is not a
- * near-duplicate, received in the horizon up to the end of the night.
+ * warn_report (schema version 6), brought up to date before the
+ * detectors run: every report that is not a re-sent copy and has a date.
  *   report_id, day (received, else occurred), occ_day (occurred, else
  *   received), kind, informant (1 for informant reports)
+ * It holds every night's reports, later ones too when an earlier night is
+ * run again: a detector reads its days up to the night, never beyond.
  */
 
 /*

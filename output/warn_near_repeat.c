@@ -133,7 +133,7 @@ static int load_crimes(struct warn_ctx *w, struct crime **out, size_t *n, struct
 		       " (SELECT c.category FROM report_category c WHERE c.report_id = w.report_id"
 		       "  AND instr(?3, ' ' || c.category || ' ') > 0"
 		       "  ORDER BY c.is_primary DESC, c.category LIMIT 1)"
-		       " FROM warn_rep w JOIN report r ON r.id = w.report_id"
+		       " FROM warn_report w JOIN report r ON r.id = w.report_id"
 		       " WHERE w.day BETWEEN ?1 AND ?2 AND EXISTS (SELECT 1 FROM report_category c"
 		       "  WHERE c.report_id = w.report_id AND instr(?3, ' ' || c.category || ' ') > 0)"
 		       " ORDER BY w.occ_day, w.report_id", err) < 0 ||

@@ -154,7 +154,7 @@ static void series_row_release(struct series_row *r)
 /*
  * The series of the night that are new tonight or joined by a recent
  * report, into *out (owned), ranked.  The recent ones are found from the
- * night's reports (warn_rep by day), not by a look into every series.
+ * night's reports (warn_report by day), not by a look into every series.
  */
 static int series_rows(struct warn_ctx *w, struct series_row **out, size_t *n_out,
 		       struct err *err)
@@ -167,7 +167,7 @@ static int series_rows(struct warn_ctx *w, struct series_row **out, size_t *n_ou
 
 	warn_recent(w, WARN_SERIES, recent);
 	if (db_prepare(w->db, &st,
-		       "WITH recent(series_id) AS (SELECT DISTINCT sr.series_id FROM warn_rep r"
+		       "WITH recent(series_id) AS (SELECT DISTINCT sr.series_id FROM warn_report r"
 		       "  JOIN series_report sr ON sr.report_id = r.report_id WHERE r.day BETWEEN ?4 AND ?1)"
 		       " SELECT s.id, s.key, s.score, s.n_reports, s.n_days, s.categories,"
 		       " coalesce(substr(s.first_at, 1, 10), ''), coalesce(substr(s.last_at, 1, 10), ''),"

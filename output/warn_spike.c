@@ -20,7 +20,9 @@
  *
  * Counting is done here in C rather than in SQL, because on a large
  * database the joins and GROUP BYs of a recursive query cost tens of
- * seconds a night; see "counting" below.
+ * seconds a night; see "counting" below.  The older days are not read
+ * again each night: their counts are kept in spike_count (see "stored
+ * counts").
  */
 #include "output/warn_int.h"
 #include "output/day.h"
@@ -47,7 +49,8 @@
  *      in the last min_count_days, one of them tonight (what keeps 0 -> 1
  *      from alarming).  The reports of this pass are kept, so that an
  *      alarm cites every report of its window.
- *   2. the older days the method reads, counted for the candidates only.
+ *   2. the older days the method reads, for the candidates only: from
+ *      spike_count, plus the reports it does not hold yet.
  */
 
 /* A place entity: its parent (a slot, -1 for none) and level. */
@@ -242,7 +245,7 @@ struct rep {
 
 struct spike {
 	struct warn_ctx *w;
-	sqlite3_stmt *span, *cats, *mentions, *entity;
+	sqlite3_stmt *span, *span_id, *cats, *mentions, *entity;
 	struct detect_opts ears, far;
 	long far_days;          /* days of history in the database, 0 if too few */
 	int chart_days;
@@ -259,6 +262,8 @@ struct spike {
 	size_t n_reps, cap_reps;
 	int *closure;
 	size_t n_closure, cap_closure;
+	int64_t counted;        /* spike_count holds the reports up to this id */
+	char since[11];         /* ... of the days from this one */
 };
 
 /* A pair of place and category: its daily counts and what is shown. */
@@ -356,17 +361,20 @@ static int spike_judged(const struct spike *s, int slot)
 }
 
 /*
- * Read the reports of the days [from, to] (day numbers) and, for each,
- * call count(s, report, closure, n, arg) with its spike categories; the
- * categories come from one range scan of report_category, the places
- * only for reports with a spike category.
+ * Read the reports of the days [from, to] (day numbers) whose ids are in
+ * (after, upto] and, for each, call count(s, report, closure, n, arg)
+ * with its spike categories; the categories come from one range scan of
+ * report_category, the places only for reports with a spike category.
+ * by_id: the ids are the narrower range (a night's new reports), so they
+ * are found by id rather than by day.
  */
 typedef void (*spike_count_fn)(struct spike *s, const struct span_rep *r, const int *closure,
 			       size_t n, void *arg);
 
-static int spike_read(struct spike *s, long from, long to, spike_count_fn count, void *arg,
-		      struct err *err)
+static int spike_read(struct spike *s, long from, long to, int64_t after, int64_t upto,
+		      int by_id, spike_count_fn count, void *arg, struct err *err)
 {
+	sqlite3_stmt *span = by_id ? s->span_id : s->span;
 	struct span_rep *v = NULL;
 	size_t n = 0, cap = 0, n_clos = 0, cap_clos = 0;
 	int *clos = NULL;
@@ -375,12 +383,12 @@ static int spike_read(struct spike *s, long from, long to, spike_count_fn count,
 
 	day_string(from, a);
 	day_string(to + 1, b);
-	if (db_bind(s->span, err, "ss", a, b) < 0)
+	if (db_bind(span, err, "ssII", a, b, after, upto) < 0)
 		goto out;
-	while ((r = db_step(s->span, err)) == 1) {
+	while ((r = db_step(span, err)) == 1) {
 		v = xgrow(v, &cap, n + 1, sizeof(*v));
-		v[n].id = sqlite3_column_int64(s->span, 0);
-		v[n].day = (int)day_number(db_text(s->span, 1));
+		v[n].id = sqlite3_column_int64(span, 0);
+		v[n].day = (int)day_number(db_text(span, 1));
 		v[n].cats = 0;
 		n++;
 	}
@@ -487,6 +495,221 @@ static void count_older(struct spike *s, const struct span_rep *r, const int *cl
 		}
 }
 
+/*
+ * Stored counts.  spike_count holds, for every judged place and spike
+ * category, the reports of each day, counted once when analyze has done
+ * them: a night counts only the reports analyzed since the last run and
+ * reads the older days of its candidates from the table.  What the table
+ * cannot know is checked instead: the settings that decide what is
+ * counted, the first day needed, and whether analyze redid its work
+ * (then the report counted last has a new analyzed_at); any of those
+ * starts the table again.  Reports not analyzed yet (and a database
+ * whose reports were written without analyze) are read afresh.
+ */
+struct tally {
+	int slot, cat;
+	int day;
+};
+
+struct tallies {
+	struct tally *v;
+	size_t n, cap;
+};
+
+static void count_tally(struct spike *s, const struct span_rep *r, const int *closure,
+			size_t n, void *arg)
+{
+	struct tallies *t = arg;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!spike_judged(s, closure[i]))
+			continue;
+		for (int c = 0; c < (int)s->cat.n; c++) {
+			if (!(r->cats >> c & 1))
+				continue;
+			t->v = xgrow(t->v, &t->cap, t->n + 1, sizeof(*t->v));
+			t->v[t->n++] = (struct tally){ closure[i], c, r->day };
+		}
+	}
+}
+
+static int tally_cmp(const void *a, const void *b)
+{
+	const struct tally *x = a, *y = b;
+
+	if (x->slot != y->slot)
+		return x->slot < y->slot ? -1 : 1;
+	if (x->cat != y->cat)
+		return x->cat < y->cat ? -1 : 1;
+	return x->day < y->day ? -1 : x->day > y->day;
+}
+
+/* What decides the counts, as one string: categories, levels, unleveled. */
+static char *spike_settings(const struct spike *s)
+{
+	struct sbuf b = SBUF_INIT;
+
+	for (size_t i = 0; i < s->cat.n; i++)
+		sbuf_addf(&b, "%s%s", i ? " " : "categories=", s->cat.v[i]);
+	sbuf_addf(&b, ";levels=%s;unleveled=%d",
+		  warn_conf_str(&s->w->conf, "spike.levels", ""), s->unleveled);
+	return sbuf_detach(&b);
+}
+
+/* analyze's time for report id into at[32], "" when it has none. */
+static int spike_analyzed_at(struct spike *s, int64_t id, char at[32], struct err *err)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	at[0] = '\0';
+	if (db_prepare(s->w->db, &st, "SELECT analyzed_at FROM analyzed WHERE report_id = ?",
+		       err) < 0)
+		return -1;
+	if (db_bind(st, err, "I", id) == 0 && (r = db_step(st, err)) >= 0) {
+		if (r == 1)
+			snprintf(at, 32, "%s", db_text(st, 0));
+		db_finalize(st);
+		return 0;
+	}
+	db_finalize(st);
+	return -1;
+}
+
+/*
+ * The last report that may be counted for good: the one before the
+ * first of warn_report after 'after' that analyze has not done, or the
+ * last of warn_report.  *upto out (after when none), with its analyzed_at
+ * into at[32] ("" when not analyzed).
+ */
+static int spike_settled(struct spike *s, int64_t after, int64_t *upto, char at[32],
+			 struct err *err)
+{
+	int64_t first;
+
+	if (db_int(s->w->db, err, &first,
+		   "SELECT coalesce(min(w.report_id), 0) FROM warn_report w WHERE w.report_id > ?"
+		   " AND NOT EXISTS (SELECT 1 FROM analyzed a WHERE a.report_id = w.report_id)",
+		   "I", after) < 0 ||
+	    db_int(s->w->db, err, upto,
+		   first ? "SELECT coalesce(max(report_id), 0) FROM warn_report WHERE report_id < ?"
+			 : "SELECT coalesce(max(report_id), 0) FROM warn_report WHERE ? IS NOT NULL",
+		   "I", first) < 0)
+		return -1;
+	if (*upto < after)
+		*upto = after;
+	return spike_analyzed_at(s, *upto, at, err);
+}
+
+/* Add the tallies to spike_count, one row per place, category and day. */
+static int spike_store_tallies(struct spike *s, struct tallies *t, struct err *err)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (!t->n)
+		return 0;
+	qsort(t->v, t->n, sizeof(*t->v), tally_cmp);
+	if (db_prepare(s->w->db, &st,
+		       "INSERT INTO spike_count(place_id, category, day, n) VALUES (?, ?, ?, ?)"
+		       " ON CONFLICT DO UPDATE SET n = n + excluded.n", err) < 0)
+		return -1;
+	for (size_t i = 0, j; rc == 0 && i < t->n; i = j) {
+		char day[11];
+
+		for (j = i + 1; j < t->n && !tally_cmp(&t->v[i], &t->v[j]); j++)
+			;
+		day_string(t->v[i].day, day);
+		if (db_bind(st, err, "Issi", s->tree.id[t->v[i].slot], s->cat.v[t->v[i].cat], day,
+			    (int)(j - i)) < 0 || db_step(st, err) < 0)
+			rc = -1;
+	}
+	db_finalize(st);
+	return rc;
+}
+
+/*
+ * Bring spike_count up to date for the days from the first one this
+ * night judges; s->counted and s->since out.
+ */
+static int spike_count_update(struct spike *s, struct err *err)
+{
+	struct warn_ctx *w = s->w;
+	struct tallies t = { 0 };
+	sqlite3_stmt *st = NULL;
+	char *settings = spike_settings(s), need[11], at[32], now_at[32] = "";
+	int64_t counted = 0, upto;
+	int r, valid = 0, rc = -1;
+
+	day_string(s->night - s->n + 1, need);
+	if (db_prepare(w->db, &st, "SELECT counted_to, analyzed_at, since, settings FROM spike_state",
+		       err) < 0 || (r = db_step(st, err)) < 0)
+		goto out;
+	if (r == 1 && !strcmp(db_text(st, 3), settings) && strcmp(db_text(st, 2), need) <= 0) {
+		counted = sqlite3_column_int64(st, 0);
+		snprintf(at, sizeof(at), "%s", db_text(st, 1));
+		snprintf(s->since, sizeof(s->since), "%s", db_text(st, 2));
+		valid = 1;
+	}
+	db_finalize(st);
+	st = NULL;
+	if (valid && counted && (spike_analyzed_at(s, counted, now_at, err) < 0))
+		goto out;
+	if (!valid || strcmp(at, now_at)) {
+		if (db_exec(w->db, "DELETE FROM spike_count", err) < 0)
+			goto out;
+		counted = 0;
+		snprintf(s->since, sizeof(s->since), "%s", need);
+	}
+	if (spike_settled(s, counted, &upto, now_at, err) < 0)
+		goto out;
+	if (upto > counted &&
+	    (spike_read(s, day_number(s->since), s->night + 36500, counted, upto, 1,
+			count_tally, &t, err) < 0 ||
+	     spike_store_tallies(s, &t, err) < 0))
+		goto out;
+	if (db_run(w->db, err,
+		   "INSERT OR REPLACE INTO spike_state(id, counted_to, analyzed_at, since, settings)"
+		   " VALUES (1, ?, ?, ?, ?)", "Isss", upto, now_at, s->since, settings) < 0)
+		goto out;
+	s->counted = upto;
+	rc = 0;
+out:
+	db_finalize(st);
+	free(t.v);
+	free(settings);
+	return rc;
+}
+
+/* The older days of the candidates from spike_count. */
+static int spike_stored(struct spike *s, struct pair *cand, size_t n, struct err *err)
+{
+	sqlite3_stmt *st;
+	char from[11], to[11];
+	int r = 0;
+
+	if (!s->counted)
+		return 0;
+	day_string(s->night - s->n + 1, from);
+	day_string(s->night - s->window, to);
+	if (db_prepare(s->w->db, &st,
+		       "SELECT day, n FROM spike_count WHERE place_id = ? AND category = ?"
+		       " AND day BETWEEN ? AND ?", err) < 0)
+		return -1;
+	for (size_t i = 0; i < n && r >= 0; i++) {
+		if (db_bind(st, err, "Isss", cand[i].entity, cand[i].category, from, to) < 0)
+			break;
+		while ((r = db_step(st, err)) == 1) {
+			long d = day_number(db_text(st, 0)) - (s->night - s->n + 1);
+
+			if (d >= 0 && d < s->n - s->window)
+				cand[i].x[d] += sqlite3_column_int(st, 1);
+		}
+	}
+	db_finalize(st);
+	return r < 0 ? -1 : 0;
+}
+
 static int pair_cmp(const void *a, const void *b)
 {
 	const struct pair *x = a, *y = b;
@@ -516,7 +739,8 @@ static int spike_candidates(struct spike *s, struct pair **out, size_t *n_out,
 	size_t n = 0, cap = 0;
 	int rc = -1;
 
-	if (spike_read(s, s->night - s->window + 1, s->night, count_window, &win, err) < 0)
+	if (spike_read(s, s->night - s->window + 1, s->night, 0, INT64_MAX, 0, count_window, &win,
+		       err) < 0)
 		goto out;
 	for (size_t i = 0; i < win.n; i++) {
 		struct pair *p = &win.pairs[i];
@@ -550,7 +774,9 @@ static int spike_candidates(struct spike *s, struct pair **out, size_t *n_out,
 		*pair_slot(&old.map, pair_key(cand[i].slot, cand[i].cat), 1) = (int)i;
 	old.cand = cand;
 	if (n && s->n > s->window &&
-	    spike_read(s, s->night - s->n + 1, s->night - s->window, count_older, &old, err) < 0)
+	    (spike_stored(s, cand, n, err) < 0 ||
+	     spike_read(s, s->night - s->n + 1, s->night - s->window, s->counted, INT64_MAX, 0,
+			count_older, &old, err) < 0))
 		goto out;
 	if (n)
 		qsort(cand, n, sizeof(*cand), pair_cmp);
@@ -778,10 +1004,11 @@ static int spike_prepare(struct spike *s, struct err *err)
 	if (s->window > s->n)
 		s->window = s->n;
 	if (db_prepare(w->db, &s->span,
-		       "SELECT id, substr(coalesce(received_at, occurred_at), 1, 10) FROM report r"
-		       " WHERE " WARN_NOT_RESENT("r") " AND ((received_at >= ?1 AND received_at < ?2)"
-		       " OR (received_at IS NULL AND occurred_at >= ?1 AND occurred_at < ?2))",
-		       err) < 0 ||
+		       "SELECT report_id, day FROM warn_report WHERE day >= ?1 AND day < ?2"
+		       " AND report_id > ?3 AND report_id <= ?4", err) < 0 ||
+	    db_prepare(w->db, &s->span_id,
+		       "SELECT report_id, day FROM warn_report WHERE report_id > ?3 AND report_id <= ?4"
+		       " AND +day >= ?1 AND +day < ?2", err) < 0 ||
 	    db_prepare(w->db, &s->cats,
 		       "SELECT report_id, category FROM report_category"
 		       " WHERE report_id BETWEEN ? AND ?", err) < 0 ||
@@ -799,6 +1026,7 @@ out:
 static void spike_release(struct spike *s)
 {
 	db_finalize(s->span);
+	db_finalize(s->span_id);
 	db_finalize(s->cats);
 	db_finalize(s->mentions);
 	db_finalize(s->entity);
@@ -819,7 +1047,8 @@ int warn_spike(struct warn_ctx *w, struct err *err)
 	s.w = w;
 	spike_opts(&s);
 	if (spike_history(&s, err) < 0 || ptree_load(w, &s.tree, err) < 0 ||
-	    spike_prepare(&s, err) < 0 || spike_candidates(&s, &cand, &n, err) < 0)
+	    spike_prepare(&s, err) < 0 || spike_count_update(&s, err) < 0 ||
+	    spike_candidates(&s, &cand, &n, err) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		struct detect_point pt;

@@ -35,10 +35,10 @@
 	"SELECT " HIT_COLUMNS ", ''" \
 	" FROM watchlist wl JOIN entity e ON e.key = wl.key" \
 	" JOIN mention m ON m.entity_id = e.id" \
-	" JOIN warn_rep w ON w.report_id = m.report_id AND w.day BETWEEN ?2 AND ?1" \
+	" JOIN warn_report w ON w.report_id = m.report_id AND w.day BETWEEN ?2 AND ?1" \
 	" JOIN report r ON r.id = w.report_id" \
 	" UNION SELECT " HIT_COLUMNS ", ''" \
-	" FROM watchlist wl JOIN warn_rep w ON w.day BETWEEN ?2 AND ?1" \
+	" FROM watchlist wl JOIN warn_report w ON w.day BETWEEN ?2 AND ?1" \
 	" JOIN report r ON r.id = w.report_id" \
 	" WHERE wl.key LIKE 'item:%' AND length(wl.key) > 6" \
 	" AND (instr(r.text, substr(wl.key, 6)) > 0" \
@@ -63,7 +63,7 @@
 	"  WHERE instr(wp.key, '*') > 0)" \
 	" SELECT " HIT_COLUMNS ", hit.ekey FROM hit JOIN watchlist wl ON wl.id = hit.wid" \
 	" JOIN mention m ON m.entity_id = hit.eid" \
-	" JOIN warn_rep w ON w.report_id = m.report_id AND w.day BETWEEN ?2 AND ?1" \
+	" JOIN warn_report w ON w.report_id = m.report_id AND w.day BETWEEN ?2 AND ?1" \
 	" JOIN report r ON r.id = w.report_id" \
 	" GROUP BY wl.id, hit.ekey, w.report_id ORDER BY 1, 10, 6"
 

@@ -62,4 +62,28 @@ run_case warn-3.2 "the partial matches say so and cite the record" 0 sqlite3 "$T
 	 JOIN warning_evidence e ON e.warning_id = w.id WHERE w.subject LIKE '%*%'
 	 GROUP BY w.id ORDER BY w.wid"
 
+# ---- stored counts: night.sql again, its reports analyzed ----
+# The spike detector keeps the counts of analyzed reports in spike_count
+# and reads the others afresh; the warnings are those of warn-2.1, 2.2.
+export LOOKOUT_DB="$T/counted.db"
+lookout init >/dev/null
+sqlite3 "$T/counted.db" <"$W/night.sql"
+sqlite3 "$T/counted.db" <"$W/series.sql"
+sqlite3 "$T/counted.db" "INSERT INTO analyzed(report_id, analyzed_at)
+	SELECT id, '2026-11-21T23:00:00+08:00' FROM report WHERE id < 8"
+lookout watchlist add --list wanted --plate "苏A·12345" --note 涉嫌盗窃 >/dev/null
+check warn-4.1 "the first night, part of it from stored counts, as warn-2.1" sh -c \
+	"'$LOOKOUT' warn --night 2026-11-21 | diff '$EXPECT/warn-2.1.out' -"
+check warn-4.2 "the analyzed reports are counted, up to the first one not analyzed" sh -c \
+	"sqlite3 '$T/counted.db' \"SELECT counted_to, (SELECT sum(n) FROM spike_count
+	 WHERE category = 'burglary') > 0 FROM spike_state\" | grep -qx '7|1'"
+sqlite3 "$T/counted.db" "INSERT INTO analyzed(report_id, analyzed_at)
+	SELECT id, '2026-11-22T23:00:00+08:00' FROM report WHERE id >= 8"
+check warn-4.3 "the next night counts what was analyzed since, as warn-2.2" sh -c \
+	"'$LOOKOUT' warn --night 2026-11-22 | diff '$EXPECT/warn-2.2.out' -"
+sqlite3 "$T/counted.db" "UPDATE analyzed SET analyzed_at = '2026-11-23T01:00:00+08:00'"
+check warn-4.4 "analyze done again: counted again from the start, the same warnings" sh -c \
+	"'$LOOKOUT' warn --night 2026-11-22 | diff '$EXPECT/warn-2.2.out' - &&
+	 sqlite3 '$T/counted.db' 'SELECT analyzed_at FROM spike_state' | grep -qx 2026-11-23T01:00:00+08:00"
+
 done_testing

@@ -1,4 +1,4 @@
--- user_version 5
+-- user_version 6
 CREATE INDEX batch_sha256 ON batch(sha256);
 CREATE INDEX cluster_history_night ON cluster_history(night);
 CREATE INDEX cluster_layout_night ON cluster_layout(night);
@@ -19,10 +19,11 @@ CREATE INDEX report_batch ON report(batch_id);
 CREATE INDEX report_category_category ON report_category(category);
 CREATE INDEX report_informant ON report(source) WHERE informant = 1;
 CREATE INDEX report_kind ON report(kind);
-CREATE INDEX report_received ON report(received_at);
+CREATE INDEX report_received ON report(received_at, source, informant);
 CREATE INDEX report_value_report ON report_value(report_id);
 CREATE INDEX series_cluster ON series(cluster_id);
 CREATE INDEX series_report_report ON series_report(report_id);
+CREATE INDEX warn_report_day ON warn_report(day, occ_day, kind, informant);
 CREATE UNIQUE INDEX warning_evidence_once
 	ON warning_evidence(warning_id, coalesce(report_id, 0), coalesce(entity_key, ''));
 CREATE INDEX warning_evidence_warning ON warning_evidence(warning_id);
@@ -313,6 +314,20 @@ CREATE TABLE series_seen (
 	key         TEXT PRIMARY KEY,
 	first_night TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE spike_count (
+	place_id INTEGER NOT NULL REFERENCES entity(id),
+	category TEXT NOT NULL,
+	day      TEXT NOT NULL,
+	n        INTEGER NOT NULL,
+	PRIMARY KEY (place_id, category, day)
+) WITHOUT ROWID;
+CREATE TABLE spike_state (
+	id          INTEGER PRIMARY KEY CHECK (id = 1),
+	counted_to  INTEGER NOT NULL,            -- reports up to this id are counted
+	analyzed_at TEXT NOT NULL,               -- when analyze did that report
+	since       TEXT NOT NULL,               -- the first day counted
+	settings    TEXT NOT NULL                -- spike categories and levels counted
+);
 CREATE TABLE stage_run (
 	id          INTEGER PRIMARY KEY,
 	stage       TEXT NOT NULL,
@@ -322,6 +337,13 @@ CREATE TABLE stage_run (
 	status      TEXT NOT NULL,           -- running | ok | failed
 	rows        INTEGER NOT NULL DEFAULT 0,
 	note        TEXT
+);
+CREATE TABLE warn_report (
+	report_id INTEGER PRIMARY KEY REFERENCES report(id),
+	day       TEXT NOT NULL,
+	occ_day   TEXT NOT NULL,
+	kind      TEXT NOT NULL,
+	informant INTEGER NOT NULL               -- 1 for an informant's report
 );
 CREATE TABLE warning (
 	id          INTEGER PRIMARY KEY,
