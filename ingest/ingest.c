@@ -13,26 +13,38 @@
 #include "common/sbuf.h"
 #include "common/xalloc.h"
 #include "ingest/input.h"
+#include "ingest/queue.h"
 #include "ingest/reader.h"
 #include "ingest/record.h"
 #include "ingest/sha256.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char *const formats[] = { "jsonl", "csv", "tsv", "txt", NULL };
 
-/* One file being ingested. */
+/* Records a file may have built ahead of the one being written. */
+#define QUEUE_SLOTS 1024
+
+/*
+ * One file being ingested: a worker thread reads and builds its records
+ * (build_*), the calling thread writes them in file order (write_*).
+ * What the worker uses (fields, grading, norm, the input) the writer
+ * does not touch until the worker is joined, and the reverse for the
+ * database, the store and the near-duplicate index.
+ */
 struct file_run {
 	struct ingest *in;
 	const struct ingest_input *input;
 	const char *file;
+	const char *format;
 	int64_t batch;
 	struct ingest_counts c;
 	struct ingest_rowctx rctx;
-	struct ingest_row row;
+	struct ingest_queue queue;
 };
 
 int ingest_format_valid(const char *name)
@@ -148,54 +160,134 @@ static const char *known_key(void *arg, const char *name, size_t len)
 	return ingest_fields_lookup(&fr->in->fields, name, len);
 }
 
-static int quarantine(struct file_run *fr, struct ingest_record *rec, struct err *err)
-{
-	fr->c.quarantined++;
-	return ingest_store_add_quarantine(&fr->in->store, fr->batch, fr->file, rec->line,
-					   rec->reject, rec->raw, rec->raw_len, err);
-}
-
-static int sink(void *arg, struct ingest_record *rec, struct err *err)
+/*
+ * Worker: turn one read record into a queue item (a row with its sketch,
+ * or a reason to quarantine).  Returns -1 to stop the file: on an error
+ * of its own, or when the writer has cancelled.
+ */
+static int build_sink(void *arg, struct ingest_record *rec, struct err *err)
 {
 	struct file_run *fr = arg;
+	struct ingest_item *it = ingest_queue_slot(&fr->queue);
+	int rc = 0;
+
+	if (!it)
+		return err_set(err, "cancelled");
+	it->line = rec->line;
+	it->raw = rec->raw;
+	it->raw_len = rec->raw_len;
+	it->upto = (uint64_t)(rec->raw - fr->input->orig) + rec->raw_len;
+	it->has_sketch = 0;
+	if (!rec->reject)
+		rc = ingest_row_build(&fr->rctx, rec, &it->row, err);
+	if (rc < 0)
+		return -1;
+	it->quarantine = rec->reject != NULL;
+	if (it->quarantine)
+		snprintf(it->reason, sizeof(it->reason), "%s", rec->reject);
+	else
+		it->has_sketch = ingest_dedup_sketch(it->row.text, strlen(it->row.text), &it->sk);
+	ingest_queue_push(&fr->queue);
+	return 0;
+}
+
+static int build_file(struct file_run *fr, struct err *err)
+{
+	const struct ingest_input *input = fr->input;
+	const char *format = fr->format;
+
+	if (!strcmp(format, "jsonl"))
+		return ingest_jsonl_read(input, build_sink, fr, err);
+	if (!strcmp(format, "csv"))
+		return ingest_csv_read(input, ',', build_sink, fr, err);
+	if (!strcmp(format, "tsv"))
+		return ingest_csv_read(input, '\t', build_sink, fr, err);
+	return ingest_text_read(input, known_key, build_sink, fr, err);
+}
+
+static void *build_thread(void *arg)
+{
+	struct file_run *fr = arg;
+	struct err err;
+	int rc;
+
+	err_clear(&err);
+	rc = build_file(fr, &err);
+	ingest_queue_close(&fr->queue, rc, &err);
+	return NULL;
+}
+
+/* Writer: store one item, in file order, and look for its near-duplicate. */
+static int write_item(struct file_run *fr, const struct ingest_item *it, struct err *err)
+{
 	struct ingest *in = fr->in;
-	struct dedup_sketch sk;
-	int has_sketch, rc;
+	const struct ingest_row *row = &it->row;
 	int64_t id, root;
 	double sim;
 
 	fr->c.read++;
 	in->done_records++;
 	if (in->progress)
-		progress_update(in->progress, "ingest", in->done_records,
-				(uint64_t)(rec->raw - fr->input->orig) + rec->raw_len);
-	if (rec->reject)
-		return quarantine(fr, rec, err);
-	rc = ingest_row_build(&fr->rctx, rec, &fr->row, err);
-	if (rc < 0)
-		return -1;
-	if (rc > 0)
-		return quarantine(fr, rec, err);
-	has_sketch = ingest_dedup_sketch(fr->row.text, strlen(fr->row.text), &sk);
-	if (ingest_store_add_report(&in->store, &fr->row, rec->raw, rec->raw_len,
-				    has_sketch ? &sk : NULL, fr->batch, rec->line, &id, err) < 0)
+		progress_update(in->progress, "ingest", in->done_records, it->upto);
+	if (it->quarantine) {
+		fr->c.quarantined++;
+		return ingest_store_add_quarantine(&in->store, fr->batch, fr->file, it->line,
+						   it->reason, it->raw, it->raw_len, err);
+	}
+	if (ingest_store_add_report(&in->store, row, it->raw, it->raw_len,
+				    it->has_sketch ? &it->sk : NULL, fr->batch, it->line, &id, err) < 0)
 		return -1;
 	if (!id) {
 		fr->c.duplicates++;
 		return 0;
 	}
 	fr->c.new_++;
-	if (!has_sketch)
+	if (!it->has_sketch)
 		return 0;
 	root = id;
-	if (ingest_dedup_find(&in->dedup, fr->row.text, strlen(fr->row.text), fr->row.place,
-			      &sk, ingest_store_text, &in->store, &root, &sim)) {
+	if (ingest_dedup_find(&in->dedup, row->text, strlen(row->text), row->place,
+			      &it->sk, ingest_store_text, &in->store, &root, &sim)) {
 		fr->c.near++;
 		if (ingest_store_set_near(&in->store, id, root, sim, err) < 0)
 			return -1;
 	}
-	ingest_dedup_add(&in->dedup, id, root, &sk);
+	ingest_dedup_add(&in->dedup, id, root, &it->sk);
 	return 0;
+}
+
+/*
+ * Read, build and write every record of the file, the building one
+ * record ahead or more on the worker thread.  Whatever fails first
+ * stops both: a writer error cancels the worker, a worker error ends
+ * the file once the items before it are written.
+ */
+static int read_file(struct file_run *fr, struct err *err)
+{
+	const struct ingest_item *it;
+	pthread_t worker;
+	int rc = 0, e;
+
+	ingest_queue_init(&fr->queue, QUEUE_SLOTS);
+	e = pthread_create(&worker, NULL, build_thread, fr);
+	if (e) {
+		ingest_queue_release(&fr->queue);
+		return err_set(err, "cannot start a thread: %s", strerror(e));
+	}
+	while ((it = ingest_queue_next(&fr->queue))) {
+		rc = write_item(fr, it, err);
+		ingest_queue_done(&fr->queue);
+		if (rc < 0) {
+			ingest_queue_cancel(&fr->queue);
+			break;
+		}
+	}
+	pthread_join(worker, NULL);
+	if (rc == 0 && fr->queue.rc < 0) {
+		*err = fr->queue.err;
+		rc = -1;
+	}
+	ingest_queue_release(&fr->queue);
+	return rc;
 }
 
 static const char *sniff(const char *buf, size_t len)
@@ -205,19 +297,6 @@ static const char *sniff(const char *buf, size_t len)
 	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
 		i++;
 	return i < len && buf[i] == '{' ? "jsonl" : NULL;
-}
-
-static int read_file(struct file_run *fr, const char *format, struct err *err)
-{
-	const struct ingest_input *input = fr->input;
-
-	if (!strcmp(format, "jsonl"))
-		return ingest_jsonl_read(input, sink, fr, err);
-	if (!strcmp(format, "csv"))
-		return ingest_csv_read(input, ',', sink, fr, err);
-	if (!strcmp(format, "tsv"))
-		return ingest_csv_read(input, '\t', sink, fr, err);
-	return ingest_text_read(input, known_key, sink, fr, err);
 }
 
 int ingest_file(struct ingest *in, const char *path, const char *format, const char *source,
@@ -260,11 +339,11 @@ int ingest_file(struct ingest *in, const char *path, const char *format, const c
 	fr.in = in;
 	fr.input = &input;
 	fr.file = path;
+	fr.format = format;
 	fr.rctx.fields = &in->fields;
 	fr.rctx.grading = &in->grading;
 	fr.rctx.norm = &in->norm;
 	fr.rctx.default_source = def_source;
-	ingest_row_init(&fr.row);
 	/*
 	 * Every reference ingest writes is sound by construction: batch_id
 	 * is the batch just inserted in this transaction, near_dup_of an id
@@ -294,7 +373,7 @@ int ingest_file(struct ingest *in, const char *path, const char *format, const c
 	if (ingest_store_add_batch(&in->store, path, sha, format,
 				   input.enc == ENC_UNKNOWN ? "mixed" : enc_name(input.enc),
 				   &fr.batch, err) < 0 ||
-	    read_file(&fr, format, err) < 0 ||
+	    read_file(&fr, err) < 0 ||
 	    ingest_store_end_batch(&in->store, fr.batch, &fr.c, err) < 0 ||
 	    db_commit(in->db, err) < 0)
 		goto out;
@@ -318,7 +397,6 @@ out:
 	}
 	if (fk_off && db_exec(in->db, "PRAGMA foreign_keys = ON", rc < 0 ? NULL : err) < 0)
 		rc = -1;
-	ingest_row_release(&fr.row);
 	ingest_input_release(&input);
 	free(def_source);
 	sbuf_release(&data);
