@@ -67,6 +67,7 @@ struct run {
 	struct graph_conf conf;
 	struct gmodel gm;
 	struct gcomm gc;
+	struct gmentions mn;
 	struct gcrimes cr;
 	struct gmatch match;
 	long *n_reports, *n_crimes;     /* per cluster */
@@ -83,74 +84,49 @@ struct run {
 	char prev[11];
 };
 
-struct cr_pair {
-	int32_t c;
-	int64_t rid;
-};
-
-static int cmp_cr_pair(const void *pa, const void *pb)
+/*
+ * Reports mentioning a member, per cluster, and crime reports.  Both
+ * lists are in report order, so a report is new to a cluster when it is
+ * not the last one counted there.
+ */
+static void count_reports(struct run *r)
 {
-	const struct cr_pair *a = pa, *b = pb;
-
-	if (a->c != b->c)
-		return a->c < b->c ? -1 : 1;
-	return a->rid < b->rid ? -1 : a->rid > b->rid;
-}
-
-/* Reports mentioning a member, per cluster (one scan of the mentions), and crime reports. */
-static int count_reports(struct run *r, struct err *err)
-{
-	struct cr_pair *p = NULL;
-	size_t cap = 0;
-	long n = 0;
-	sqlite3_stmt *st = NULL;
-	int rc;
+	int64_t *last = xmalloc((r->gc.nclu + 1) * sizeof(*last));
 
 	r->n_reports = xcalloc(r->gc.nclu + 1, sizeof(long));
 	r->n_crimes = xcalloc(r->gc.nclu + 1, sizeof(long));
-	rc = db_prepare(r->db, &st, "SELECT report_id, entity_id FROM mention", err);
-	while (rc == 0 && (rc = db_step(st, err)) == 1) {
-		int32_t v = gmodel_vertex(&r->gm, sqlite3_column_int64(st, 1));
+	for (long c = 0; c < r->gc.nclu; c++)
+		last[c] = -1;
+	for (long i = 0; i < r->mn.n; i++) {
+		int32_t c = r->gc.clu[r->mn.v[i]];
 
-		rc = 0;
-		if (v < 0 || r->gc.clu[v] < 0)
-			continue;
-		p = xgrow(p, &cap, (size_t)n + 1, sizeof(*p));
-		p[n].c = r->gc.clu[v];
-		p[n].rid = sqlite3_column_int64(st, 0);
-		n++;
+		if (c >= 0 && last[c] != r->mn.rid[i]) {
+			last[c] = r->mn.rid[i];
+			r->n_reports[c]++;
+		}
 	}
-	db_finalize(st);
-	if (rc < 0) {
-		free(p);
-		return err_prefix(err, "counting reports per cluster");
-	}
-	if (n > 1)
-		qsort(p, n, sizeof(*p), cmp_cr_pair);
-	for (long i = 0; i < n; i++)
-		if (i == 0 || p[i].c != p[i - 1].c || p[i].rid != p[i - 1].rid)
-			r->n_reports[p[i].c]++;
-	/* Crime reports: each counts once per cluster it touches. */
-	n = 0;
+	for (long c = 0; c < r->gc.nclu; c++)
+		last[c] = -1;
 	for (long i = 0; i < r->cr.nr; i++) {
 		for (long k = r->cr.moff[i]; k < r->cr.moff[i + 1]; k++) {
 			int32_t c = r->gc.clu[r->cr.mv[k]];
 
-			if (c < 0)
-				continue;
-			p = xgrow(p, &cap, (size_t)n + 1, sizeof(*p));
-			p[n].c = c;
-			p[n].rid = r->cr.rid[i];
-			n++;
+			if (c >= 0 && last[c] != r->cr.rid[i]) {
+				last[c] = r->cr.rid[i];
+				r->n_crimes[c]++;
+			}
 		}
 	}
-	if (n > 1)
-		qsort(p, n, sizeof(*p), cmp_cr_pair);
-	for (long i = 0; i < n; i++)
-		if (i == 0 || p[i].c != p[i - 1].c || p[i].rid != p[i - 1].rid)
-			r->n_crimes[p[i].c]++;
-	free(p);
-	return 0;
+	free(last);
+}
+
+static int load_mentions(struct run *r, struct err *err)
+{
+	char *skip = graph_conf_json_list(r->conf.series_skip_roles);
+	int rc = gmentions_load(&r->mn, r->db, &r->gm, skip, err);
+
+	free(skip);
+	return rc;
 }
 
 /* Key players first: betweenness inside the cluster, then PageRank, then the older entity. */
@@ -480,6 +456,7 @@ static void run_release(struct run *r)
 	graph_conf_release(&r->conf);
 	gmodel_release(&r->gm);
 	gcomm_release(&r->gc);
+	gmentions_release(&r->mn);
 	gcrimes_release(&r->cr);
 	gmatch_release(&r->match);
 	free(r->n_reports);
@@ -550,10 +527,11 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 	sum->method = r.gc.method;
 	rank_members(&r);
 	c1 = clock_secs(CLOCK_PROCESS_CPUTIME_ID);
-	if (gcrimes_load(&r.cr, db, &r.gm, &r.conf, r.night, err) < 0 ||
-	    count_reports(&r, err) < 0 ||
+	if (load_mentions(&r, err) < 0 ||
+	    gcrimes_load(&r.cr, db, &r.mn, &r.conf, r.night, err) < 0 ||
 	    load_previous(&r, err) < 0)
 		goto fail;
+	count_reports(&r);
 	score_clusters(&r);
 	sum->secs_crimes = step_secs(&c1);
 	if (write_clusters(&r, sum, err) < 0 || write_scores(&r, err) < 0)

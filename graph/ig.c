@@ -7,6 +7,7 @@
  */
 #include "graph/ig.h"
 
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,10 +34,20 @@ void ig_setup(unsigned long seed)
 	 * Debian's igraph runs PageRank (PRPACK) through OpenMP.  The stage
 	 * is one job among others on a small machine: threads only spin
 	 * (measured: 0.59 s of CPU against 0.10 s single-threaded on a
-	 * 100,000-vertex graph).  OpenMP reads this before its first
-	 * parallel region; an operator's own setting wins.
+	 * 100,000-vertex graph), and with two of them PRPACK's sums come in
+	 * a varying order, so the low digits of PageRank (which break ties
+	 * between key players) changed from run to run.  libgomp reads
+	 * OMP_NUM_THREADS when it is loaded, before main(), so setting the
+	 * variable here would only reach child processes: ask the runtime
+	 * itself, found by name so that lookout does not link it.  An
+	 * operator's own setting wins.
 	 */
-	setenv("OMP_NUM_THREADS", "1", 0);
+	if (!getenv("OMP_NUM_THREADS")) {
+		void (*set_threads)(int) = (void (*)(int))dlsym(RTLD_DEFAULT, "omp_set_num_threads");
+
+		if (set_threads)
+			set_threads(1);
+	}
 	igraph_set_error_handler(on_error);
 	igraph_set_warning_handler(on_warning);
 	igraph_rng_seed(igraph_rng_default(), seed);

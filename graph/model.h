@@ -40,6 +40,24 @@ struct gmodel {
 };
 
 /*
+ * Every mention of a vertex, one pass over the mention table: distinct
+ * (report, vertex) pairs sorted by report, then vertex (vertex order is
+ * entity id order).  role_skip marks, per vertex, an entity named with a
+ * role only in the roles of the JSON array skip_roles (never in another,
+ * at least once in one of them).  Owns its arrays.
+ */
+struct gmentions {
+	long n;
+	int64_t *rid;
+	int32_t *v;
+	unsigned char *role_skip;       /* [nv] */
+};
+
+int gmentions_load(struct gmentions *m, struct db *db, const struct gmodel *gm,
+		   const char *skip_roles, struct err *err);
+void gmentions_release(struct gmentions *m);
+
+/*
  * Load every entity and every link first seen by the end of night, with
  * its decayed weight (see data/graph.conf).  gm is caller-owned; release
  * it with gmodel_release also after an error.

@@ -29,16 +29,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-int gcrimes_load(struct gcrimes *cr, struct db *db, const struct gmodel *gm,
+int gcrimes_load(struct gcrimes *cr, struct db *db, const struct gmentions *mn,
 		 const struct graph_conf *conf, const char *night, struct err *err)
 {
-	sqlite3_stmt *rep = NULL, *men = NULL, *who = NULL;
-	unsigned char *skipv = xcalloc((size_t)gm->nv + 1, 1);
+	sqlite3_stmt *rep = NULL;
 	char *cats = graph_conf_json_list(conf->crime_categories);
-	char *skip = graph_conf_json_list(conf->series_skip_roles);
 	char next[11];
 	size_t cap[4] = { 0, 0, 0, 1 }, mcap = 0;
-	long nm = 0;
+	long nm = 0, at = 0;
 	int rc;
 
 	memset(cr, 0, sizeof(*cr));
@@ -53,28 +51,13 @@ int gcrimes_load(struct gcrimes *cr, struct db *db, const struct gmodel *gm,
 		"AND r.near_dup_of IS NULL AND (r.received_at IS NULL OR r.received_at < ?2) "
 		"ORDER BY r.id", err);
 	if (rc == 0)
-		rc = db_prepare(db, &men, "SELECT DISTINCT entity_id FROM mention WHERE report_id = ? "
-				"ORDER BY entity_id", err);
-	/* One pass over the role-bearing mentions: who is only ever a reporter or victim. */
-	if (rc == 0)
-		rc = db_prepare(db, &who, "SELECT entity_id FROM mention WHERE role IS NOT NULL "
-				"GROUP BY entity_id HAVING min(role IN (SELECT value FROM json_each(?))) = 1",
-				err);
-	if (rc == 0)
-		rc = db_bind(who, err, "s", skip);
-	while (rc == 0 && (rc = db_step(who, err)) == 1) {
-		int32_t v = gmodel_vertex(gm, sqlite3_column_int64(who, 0));
-
-		rc = 0;
-		if (v >= 0)
-			skipv[v] = 1;
-	}
-	if (rc == 0)
 		rc = db_bind(rep, err, "ss", cats, next);
 	cr->moff = xmalloc(sizeof(long));
 	cr->moff[0] = 0;
 	while (rc == 0 && (rc = db_step(rep, err)) == 1) {
 		long i = cr->nr;
+
+		rc = 0;
 		cr->rid = xgrow(cr->rid, &cap[0], (size_t)i + 1, sizeof(*cr->rid));
 		cr->day = xgrow(cr->day, &cap[1], (size_t)i + 1, sizeof(*cr->day));
 		cr->cats = xgrow(cr->cats, &cap[2], (size_t)i + 1, sizeof(*cr->cats));
@@ -83,23 +66,18 @@ int gcrimes_load(struct gcrimes *cr, struct db *db, const struct gmodel *gm,
 		cr->day[i] = gtime_days(db_text(rep, 1));
 		cr->cats[i] = xstrdup(db_text(rep, 2));
 		cr->nr++;
-		rc = db_bind(men, err, "I", cr->rid[i]);
-		while (rc == 0 && (rc = db_step(men, err)) == 1) {
-			int32_t v = gmodel_vertex(gm, sqlite3_column_int64(men, 0));
-
-			rc = 0;
-			if (v < 0 || skipv[v])
+		/* Both lists are in report order: walk the mentions along. */
+		while (at < mn->n && mn->rid[at] < cr->rid[i])
+			at++;
+		for (; at < mn->n && mn->rid[at] == cr->rid[i]; at++) {
+			if (mn->role_skip[mn->v[at]])
 				continue;
 			cr->mv = xgrow(cr->mv, &mcap, (size_t)nm + 1, sizeof(*cr->mv));
-			cr->mv[nm++] = v;
+			cr->mv[nm++] = mn->v[at];
 		}
 		cr->moff[i + 1] = nm;
 	}
 	db_finalize(rep);
-	db_finalize(men);
-	db_finalize(who);
-	free(skipv);
-	free(skip);
 	free(cats);
 	return rc < 0 ? err_prefix(err, "loading crime reports") : 0;
 }

@@ -27,10 +27,11 @@ struct gcrimes {
 
 /*
  * Load the reports of crime categories received by the end of night (not
- * near-duplicates) and the entities they mention.  Caller-owned cr;
- * release it with gcrimes_release also after an error.
+ * near-duplicates) and the entities they mention (from mn, less those
+ * only ever named as reporter or victim, mn->role_skip).  Caller-owned
+ * cr; release it with gcrimes_release also after an error.
  */
-int gcrimes_load(struct gcrimes *cr, struct db *db, const struct gmodel *gm,
+int gcrimes_load(struct gcrimes *cr, struct db *db, const struct gmentions *mn,
 		 const struct graph_conf *conf, const char *night, struct err *err);
 void gcrimes_release(struct gcrimes *cr);
 
