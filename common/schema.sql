@@ -520,6 +520,15 @@ CREATE TABLE warn_report (
 );
 CREATE INDEX warn_report_day ON warn_report(day, occ_day, kind, informant);
 
+-- warn_report holds the reports up to id upto of the days from since:
+-- a first run adds the days its detectors read, not every report stored,
+-- and an earlier day is added when a detector first reads it.
+CREATE TABLE warn_state (
+	id    INTEGER PRIMARY KEY CHECK (id = 1),
+	since TEXT NOT NULL,
+	upto  INTEGER NOT NULL
+);
+
 -- The spike detector's daily counts: the reports of a day (warn_report's
 -- day) of one spike category that mention a place of a judged level or
 -- one below it.  They count the analyzed reports up to spike_state's

@@ -441,20 +441,74 @@ static int reset_night(struct warn_ctx *w, struct err *err)
 }
 
 /*
- * Bring warn_report up to date: add the reports stored since the last
- * run (report ids only grow, and what decides a row, the dates and a
- * re-sent copy's first report, is fixed when the report is stored).
- * The detectors then read their own days of it by index.
+ * warn_report holds the reports up to id warn_state.upto whose day is
+ * warn_state.since or later.  Each night adds the reports stored since
+ * (report ids only grow, and what decides a row, the dates and a re-sent
+ * copy's first report, is fixed when the report is stored); a detector
+ * that reads further back first has the older days added
+ * (warn_reports_from), so a first run reads the days it needs, not every
+ * report ever stored.  Both read the wide report rows by the index on
+ * received_at (or, undated ones, by occurred_at).
  */
+#define WARN_REPORT_FILL \
+	"INSERT OR IGNORE INTO warn_report SELECT id, substr(coalesce(received_at, occurred_at), 1, 10)," \
+	" substr(coalesce(occurred_at, received_at), 1, 10), kind," \
+	" informant = 1 OR source LIKE 'informant:%'" \
+	" FROM report WHERE " WARN_NOT_RESENT("report")
+
+/* Add the reports with ids in (after, upto] of the days [from, to). */
+static int reports_fill(struct warn_ctx *w, const char *from, const char *to, int64_t after,
+			int64_t upto, struct err *err)
+{
+	/* Two statements, so that the first can use the index on received_at. */
+	if (db_run(w->db, err, WARN_REPORT_FILL " AND received_at >= ?1 AND received_at < ?2"
+		   " AND id > ?3 AND id <= ?4", "ssII", from, to, after, upto) < 0 ||
+	    db_run(w->db, err, WARN_REPORT_FILL " AND received_at IS NULL AND occurred_at >= ?1"
+		   " AND occurred_at < ?2 AND id > ?3 AND id <= ?4", "ssII", from, to, after, upto) < 0)
+		return -1;
+	return 0;
+}
+
+/* The reports stored since the last run, of the days warn_report holds. */
 static int update_reports(struct warn_ctx *w, struct err *err)
 {
-	return db_run(w->db, err,
-		      "INSERT INTO warn_report SELECT id, substr(coalesce(received_at, occurred_at), 1, 10),"
-		      " substr(coalesce(occurred_at, received_at), 1, 10), kind,"
-		      " informant = 1 OR source LIKE 'informant:%'"
-		      " FROM report WHERE id > (SELECT coalesce(max(report_id), 0) FROM warn_report)"
-		      " AND coalesce(received_at, occurred_at) IS NOT NULL AND " WARN_NOT_RESENT("report"),
-		      "");
+	sqlite3_stmt *st;
+	int64_t upto = 0, last;
+	int r;
+
+	if (db_prepare(w->db, &st, "SELECT since, upto FROM warn_state", err) < 0)
+		return -1;
+	r = db_step(st, err);
+	if (r == 1) {
+		snprintf(w->since, sizeof(w->since), "%s", db_text(st, 0));
+		upto = sqlite3_column_int64(st, 1);
+	} else {
+		day_add(w->night, 1, w->since);     /* nothing yet: the detectors ask */
+	}
+	db_finalize(st);
+	if (r < 0 || db_int(w->db, err, &last, "SELECT coalesce(max(id), 0) FROM report", "") < 0)
+		return -1;
+	if (last > upto) {
+		/* New reports are few: by id when there were reports before. */
+		if (upto ? db_run(w->db, err, WARN_REPORT_FILL " AND id > ?1 AND id <= ?2"
+				  " AND coalesce(received_at, occurred_at) >= ?3", "IIs", upto, last,
+				  w->since) < 0
+			 : reports_fill(w, w->since, "9999", 0, last, err) < 0)
+			return -1;
+	}
+	w->upto = last;
+	return db_run(w->db, err, "INSERT OR REPLACE INTO warn_state(id, since, upto) VALUES (1, ?, ?)",
+		      "sI", w->since, last);
+}
+
+int warn_reports_from(struct warn_ctx *w, const char *from, struct err *err)
+{
+	if (strcmp(from, w->since) >= 0)
+		return 0;
+	if (reports_fill(w, from, w->since, 0, w->upto, err) < 0)
+		return -1;
+	snprintf(w->since, sizeof(w->since), "%s", from);
+	return db_run(w->db, err, "UPDATE warn_state SET since = ?", "s", from);
 }
 
 /* ---- storing --------------------------------------------------------- */

@@ -112,6 +112,8 @@ int warn_burst(struct warn_ctx *w, struct err *err)
 
 	day_add(w->night, -((long)warn_param(w, WARN_BURST, "window_days", 14) - 1), from);
 	warn_recent(w, WARN_BURST, recent);
+	if (warn_reports_from(w, from, err) < 0)
+		goto out;
 	if (db_prepare(w->db, &st,
 		       "SELECT e.key, e.type, w.report_id, w.day >= ?5,"
 		       " coalesce((SELECT min(p.key) FROM mention pm JOIN entity p ON p.id = pm.entity_id"

@@ -146,6 +146,8 @@ static int load_reports(struct dispute *d, struct err *err)
 	int r, rc = -1;
 
 	day_add(w->night, -((long)warn_param(w, WARN_DISPUTE, "window_days", 30) - 1), from);
+	if (warn_reports_from(w, from, err) < 0)
+		goto out;
 	if (db_prepare(w->db, &st,
 		       "SELECT w.report_id, w.day, r.text, w.informant,"
 		       " EXISTS (SELECT 1 FROM report_category c WHERE c.report_id = w.report_id"

@@ -43,15 +43,18 @@ struct warn_ctx {
 	sqlite3_stmt *places;         /* for warn_report_places */
 	sqlite3_stmt *display;        /* for warn_display */
 	char *areas;                  /* " county township community ": not places of events */
+	char since[11];               /* warn_report holds the days from this one */
+	int64_t upto;                 /* ... of the reports up to this id */
 };
 
 /*
  * warn_report (schema version 6), brought up to date before the
- * detectors run: every report that is not a re-sent copy and has a date.
+ * detectors run: every report that is not a re-sent copy and has a date,
+ * of the days from w->since (see warn_reports_from).
  *   report_id, day (received, else occurred), occ_day (occurred, else
  *   received), kind, informant (1 for informant reports)
- * It holds every night's reports, later ones too when an earlier night is
- * run again: a detector reads its days up to the night, never beyond.
+ * It holds later nights' reports too when an earlier night is run again:
+ * a detector reads its days up to the night, never beyond.
  */
 
 /*
@@ -63,6 +66,12 @@ struct warn_ctx {
 #define WARN_NOT_RESENT(R) \
 	"(" R ".near_dup_of IS NULL OR abs(julianday(" R ".received_at) - julianday(" \
 	"(SELECT o.received_at FROM report o WHERE o.id = " R ".near_dup_of))) > 1)"
+
+/*
+ * Make warn_report hold the days from 'from' on; each detector asks for
+ * the first day it reads before it reads.
+ */
+int warn_reports_from(struct warn_ctx *w, const char *from, struct err *err);
 
 /* Add a candidate; returns it, borrowed until the next add. */
 struct warn_cand *warn_cand_add(struct warn_ctx *w, enum warn_kind kind);

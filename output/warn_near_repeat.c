@@ -128,6 +128,8 @@ static int load_crimes(struct warn_ctx *w, struct crime **out, size_t *n, struct
 
 	warn_recent(w, WARN_NEAR_REPEAT, recent);
 	day_add(recent, -span, from);
+	if (warn_reports_from(w, from, err) < 0)
+		goto out;
 	if (db_prepare(w->db, &st,
 		       "SELECT w.report_id, w.occ_day, w.day >= ?4, r.lat, r.lon,"
 		       " (SELECT c.category FROM report_category c WHERE c.report_id = w.report_id"

@@ -166,6 +166,8 @@ static int series_rows(struct warn_ctx *w, struct series_row **out, size_t *n_ou
 	int r;
 
 	warn_recent(w, WARN_SERIES, recent);
+	if (warn_reports_from(w, recent, err) < 0)
+		return -1;
 	if (db_prepare(w->db, &st,
 		       "WITH recent(series_id) AS (SELECT DISTINCT sr.series_id FROM warn_report r"
 		       "  JOIN series_report sr ON sr.report_id = r.report_id WHERE r.day BETWEEN ?4 AND ?1)"

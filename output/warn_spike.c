@@ -642,6 +642,8 @@ static int spike_count_update(struct spike *s, struct err *err)
 	int r, valid = 0, rc = -1;
 
 	day_string(s->night - s->n + 1, need);
+	if (warn_reports_from(w, need, err) < 0)
+		goto out;
 	if (db_prepare(w->db, &st, "SELECT counted_to, analyzed_at, since, settings FROM spike_state",
 		       err) < 0 || (r = db_step(st, err)) < 0)
 		goto out;

@@ -177,7 +177,7 @@ static int watch_hits(struct warn_ctx *w, const char *sql, struct err *err)
 	char recent[11];
 
 	warn_recent(w, WARN_WATCHLIST, recent);
-	if (db_prepare(w->db, &st, sql, err) < 0 || db_bind(st, err, "ss", w->night, recent) < 0)
+	if (warn_reports_from(w, recent, err) < 0 || db_prepare(w->db, &st, sql, err) < 0 || db_bind(st, err, "ss", w->night, recent) < 0)
 		goto out;
 	while ((r = db_step(st, err)) == 1) {
 		int64_t id = sqlite3_column_int64(st, 0), rep = sqlite3_column_int64(st, 5);

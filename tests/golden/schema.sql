@@ -345,6 +345,11 @@ CREATE TABLE warn_report (
 	kind      TEXT NOT NULL,
 	informant INTEGER NOT NULL               -- 1 for an informant's report
 );
+CREATE TABLE warn_state (
+	id    INTEGER PRIMARY KEY CHECK (id = 1),
+	since TEXT NOT NULL,
+	upto  INTEGER NOT NULL
+);
 CREATE TABLE warning (
 	id          INTEGER PRIMARY KEY,
 	wid         TEXT NOT NULL UNIQUE,      -- "W-2026-11-21-0001"
