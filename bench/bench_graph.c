@@ -365,6 +365,11 @@ static void show(const char *night, const struct graph_summary *s, double wall, 
 	printf("  PageRank + betweenness             %7.2f s CPU\n", s->secs_centrality);
 	printf("  build + Leiden + centrality        %7.2f s CPU (target 30 s)\n",
 	       s->secs_load + s->secs_cluster + s->secs_centrality);
+	printf("  mentions, crime reports, matching  %7.2f s CPU\n", s->secs_crimes);
+	printf("  clusters, members, scores written  %7.2f s CPU\n", s->secs_write);
+	printf("  series                             %7.2f s CPU\n", s->secs_series);
+	printf("  cluster pictures                   %7.2f s CPU\n", s->secs_layout);
+	printf("  old members dropped, commit        %7.2f s CPU\n", s->secs_commit);
 	printf("  whole stage (series, writes, commit) %5.2f s CPU, %.2f s wall, peak RSS %ld MB\n",
 	       cpu, wall, peak_mb());
 }
