@@ -495,7 +495,7 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 	struct run r;
 	double t0 = clock_secs(CLOCK_MONOTONIC), c0 = clock_secs(CLOCK_PROCESS_CPUTIME_ID), c1;
 	char started[32];
-	int rc = -1;
+	int rc = -1, fk_off = 0;
 
 	memset(&r, 0, sizeof(r));
 	memset(sum, 0, sizeof(*sum));
@@ -511,8 +511,21 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 	if (graph_conf_load(&r.conf, opts->data_dir, err) < 0)
 		goto out;
 	ig_setup((unsigned long)r.conf.seed);
-	/* The stage reads every entity, link and mention: a larger page cache saves many reads. */
-	if (db_exec(db, "PRAGMA cache_size = -262144", err) < 0 || db_begin(db, err) < 0)
+	/*
+	 * The stage reads every entity, link and mention: a larger page cache
+	 * saves many reads.  Every row it writes refers to entities and
+	 * reports it has just read in this transaction, or to clusters and
+	 * series it has just written, and it deletes a cluster or a series
+	 * only after the rows that refer to it; so the foreign key lookups,
+	 * two per member row into the large entity table and more per series
+	 * row, check nothing and are off while it writes (the pragma is a
+	 * no-op inside a transaction, hence here; back on in every case).
+	 */
+	if (db_exec(db, "PRAGMA cache_size = -262144", err) < 0 ||
+	    db_exec(db, "PRAGMA foreign_keys = OFF", err) < 0)
+		goto out;
+	fk_off = 1;
+	if (db_begin(db, err) < 0)
 		goto out;
 	if (prepare_night(&r, err) < 0 ||
 	    gmodel_load(&r.gm, db, &r.conf, r.night, err) < 0 ||
@@ -563,6 +576,8 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 fail:
 	db_rollback(db);
 out:
+	if (fk_off && db_exec(db, "PRAGMA foreign_keys = ON", rc < 0 ? NULL : err) < 0)
+		rc = -1;
 	if (rc < 0)
 		err_prefix(err, "graph");
 	run_release(&r);
