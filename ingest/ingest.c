@@ -8,10 +8,20 @@
  * kill -9 leaves either the whole file or none of it, and a re-run then
  * gives what one clean run would have.  A rolled-back file also rolls
  * back the in-memory near-duplicate index (it is reloaded).
+ *
+ * Two threads share a file.  A worker reads, normalises and sketches
+ * the records and, through its own read-only connection, says ahead of
+ * time what the writer will find: the id each new report gets, which
+ * records are exact duplicates, and each one's near-duplicate (the
+ * index is the worker's while the file is read).  The calling thread
+ * takes the records strictly in file order and writes them, so the
+ * database is what one thread would write; it checks every foreseen id
+ * against the one it gets and fails the file on a difference.
  */
 #include "ingest/ingest.h"
 #include "common/sbuf.h"
 #include "common/xalloc.h"
+#include "ingest/ahead.h"
 #include "ingest/input.h"
 #include "ingest/queue.h"
 #include "ingest/reader.h"
@@ -45,6 +55,8 @@ struct file_run {
 	struct ingest_counts c;
 	struct ingest_rowctx rctx;
 	struct ingest_queue queue;
+	int ahead_on;                   /* the worker predicts ids and duplicates */
+	struct ingest_ahead ahead;
 };
 
 int ingest_format_valid(const char *name)
@@ -116,12 +128,39 @@ int ingest_finish(struct ingest *in, const char *status, long rows, struct err *
 void ingest_release(struct ingest *in)
 {
 	ingest_store_close(&in->store);
+	if (in->reader_state > 0)
+		ingest_store_close(&in->rstore);
+	if (in->reader.h)
+		db_close(&in->reader);
 	ingest_dedup_release(&in->dedup);
 	ingest_grading_release(&in->grading);
 	ingest_fields_release(&in->fields);
 	if (in->norm.t2s)
 		norm_release(&in->norm);
 	memset(in, 0, sizeof(*in));
+}
+
+/*
+ * The worker's own connection, opened before the file's transaction
+ * begins.  Without one (a database only this connection sees, or none
+ * to be had) the writer does the duplicate checks as before.
+ */
+static void open_reader(struct ingest *in)
+{
+	const char *path = in->db->path;
+
+	in->reader_state = -1;
+	if (!path || !*path || !strcmp(path, ":memory:"))
+		return;
+	/* Its reads are index probes and a few texts: a small cache will do. */
+	if (db_open_readonly(&in->reader, path, NULL) < 0 ||
+	    db_exec(&in->reader, "PRAGMA cache_size = -32768", NULL) < 0 ||
+	    ingest_store_open(&in->rstore, &in->reader, NULL) < 0) {
+		ingest_store_close(&in->rstore);
+		db_close(&in->reader);
+		return;
+	}
+	in->reader_state = 1;
 }
 
 static int slurp(const char *path, struct sbuf *out, struct err *err)
@@ -160,6 +199,45 @@ static const char *known_key(void *arg, const char *name, size_t len)
 	return ingest_fields_lookup(&fr->in->fields, name, len);
 }
 
+/* Worker: a candidate's text, from the file's new reports or the stored ones (a dedup_fetch_fn). */
+static const char *ahead_fetch(void *arg, int64_t id, size_t *len, const char **place)
+{
+	struct file_run *fr = arg;
+	const char *t = ingest_ahead_text(&fr->ahead, id, len, place);
+
+	return t ? t : ingest_store_text(&fr->in->rstore, id, len, place);
+}
+
+/*
+ * Worker: what the writer will find for this row, said in advance: its
+ * id or that it is an exact duplicate, and its near-duplicate.  The
+ * near-duplicate index is the worker's while the file is read.
+ */
+static int predict(struct file_run *fr, struct ingest_item *it, struct err *err)
+{
+	struct ingest *in = fr->in;
+	const struct ingest_row *row = &it->row;
+	int known = ingest_ahead_known(&fr->ahead, row->source, row->ext_id, row->content_hash);
+
+	if (!known && ingest_store_known(&in->rstore, row->source, row->ext_id, row->content_hash,
+					 &known, err) < 0)
+		return -1;
+	it->predicted = 1;
+	it->id = 0;
+	it->near = 0;
+	if (known)
+		return 0;
+	it->id = ingest_ahead_add(&fr->ahead, row->source, row->ext_id, row->content_hash,
+				  row->text, row->place);
+	if (!it->has_sketch)
+		return 0;
+	it->root = it->id;
+	it->near = ingest_dedup_find(&in->dedup, row->text, strlen(row->text), row->place,
+				     &it->sk, ahead_fetch, fr, &it->root, &it->sim);
+	ingest_dedup_add(&in->dedup, it->id, it->root, &it->sk);
+	return 0;
+}
+
 /*
  * Worker: turn one read record into a queue item (a row with its sketch,
  * or a reason to quarantine).  Returns -1 to stop the file: on an error
@@ -178,6 +256,7 @@ static int build_sink(void *arg, struct ingest_record *rec, struct err *err)
 	it->raw_len = rec->raw_len;
 	it->upto = (uint64_t)(rec->raw - fr->input->orig) + rec->raw_len;
 	it->has_sketch = 0;
+	it->predicted = 0;
 	if (!rec->reject)
 		rc = ingest_row_build(&fr->rctx, rec, &it->row, err);
 	if (rc < 0)
@@ -187,6 +266,8 @@ static int build_sink(void *arg, struct ingest_record *rec, struct err *err)
 		snprintf(it->reason, sizeof(it->reason), "%s", rec->reject);
 	else
 		it->has_sketch = ingest_dedup_sketch(it->row.text, strlen(it->row.text), &it->sk);
+	if (!it->quarantine && fr->ahead_on && predict(fr, it, err) < 0)
+		return -1;
 	ingest_queue_push(&fr->queue);
 	return 0;
 }
@@ -237,12 +318,19 @@ static int write_item(struct file_run *fr, const struct ingest_item *it, struct 
 	if (ingest_store_add_report(&in->store, row, it->raw, it->raw_len,
 				    it->has_sketch ? &it->sk : NULL, fr->batch, it->line, &id, err) < 0)
 		return -1;
+	if (it->predicted && id != it->id)
+		return err_set(err, "line %ld: stored as report %lld where %lld was foreseen",
+			       it->line, (long long)id, (long long)it->id);
 	if (!id) {
 		fr->c.duplicates++;
 		return 0;
 	}
 	fr->c.new_++;
-	if (!it->has_sketch)
+	if (it->predicted && it->near) {
+		fr->c.near++;
+		return ingest_store_set_near(&in->store, id, it->root, it->sim, err);
+	}
+	if (it->predicted || !it->has_sketch)
 		return 0;
 	root = id;
 	if (ingest_dedup_find(&in->dedup, row->text, strlen(row->text), row->place,
@@ -267,10 +355,19 @@ static int read_file(struct file_run *fr, struct err *err)
 	pthread_t worker;
 	int rc = 0, e;
 
+	if (fr->in->reader_state > 0) {
+		int64_t first;
+
+		if (ingest_store_next_id(&fr->in->store, &first, err) < 0)
+			return -1;
+		ingest_ahead_init(&fr->ahead, first);
+		fr->ahead_on = 1;
+	}
 	ingest_queue_init(&fr->queue, QUEUE_SLOTS);
 	e = pthread_create(&worker, NULL, build_thread, fr);
 	if (e) {
 		ingest_queue_release(&fr->queue);
+		ingest_ahead_release(&fr->ahead);
 		return err_set(err, "cannot start a thread: %s", strerror(e));
 	}
 	while ((it = ingest_queue_next(&fr->queue))) {
@@ -287,6 +384,10 @@ static int read_file(struct file_run *fr, struct err *err)
 		rc = -1;
 	}
 	ingest_queue_release(&fr->queue);
+	ingest_ahead_release(&fr->ahead);
+	/* A statement left stepped would keep the reader on this file's snapshot. */
+	if (fr->ahead_on)
+		ingest_store_reset(&fr->in->rstore);
 	return rc;
 }
 
@@ -334,6 +435,8 @@ int ingest_file(struct ingest *in, const char *path, const char *format, const c
 			goto out;
 		in->dedup_loaded = 1;
 	}
+	if (!in->reader_state)
+		open_reader(in);
 	ingest_input_init(&input, data.buf ? data.buf : "", data.len);
 	def_source = source ? xstrdup(source) : strcmp(path, "-") ? stem(path) : xstrdup("stdin");
 	fr.in = in;

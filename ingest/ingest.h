@@ -36,6 +36,14 @@ struct ingest {
 	struct ingest_store store;
 	struct ingest_dedup dedup;
 	int dedup_loaded;
+	/*
+	 * A second, read-only connection for the worker thread, which looks
+	 * for duplicates ahead of the writer; when it cannot be opened, the
+	 * writer looks for them itself (the same results, one thread less).
+	 */
+	struct db reader;
+	struct ingest_store rstore;
+	int reader_state;       /* 0 not tried, 1 open, -1 none */
 	int64_t run;            /* stage_run row */
 	struct progress *progress;      /* borrowed, may be NULL */
 	uint64_t done_records;  /* for the progress line, over the run */

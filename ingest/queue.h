@@ -26,6 +26,12 @@ struct ingest_item {
 	struct ingest_row row;  /* owned by the slot, rebuilt in place */
 	int has_sketch;
 	struct dedup_sketch sk;
+	/* When the worker predicted (see ingest/ahead.h): */
+	int predicted;
+	int64_t id;             /* the id it will get, 0 for an exact duplicate */
+	int near;               /* 1: a near-duplicate of root, with similarity sim */
+	int64_t root;
+	double sim;
 };
 
 struct ingest_queue {

@@ -40,21 +40,46 @@ int ingest_store_open(struct ingest_store *s, struct db *db, struct err *err)
 	    db_prepare(db, &s->index_batch,
 		       "INSERT INTO report_fts(rowid, text) SELECT id, text FROM report"
 		       " WHERE batch_id = ?", err) < 0 ||
+	    db_prepare(db, &s->known,
+		       "SELECT EXISTS (SELECT 1 FROM report WHERE content_hash = ?1)"
+		       " OR EXISTS (SELECT 1 FROM report WHERE source = ?2 AND ext_id = ?3)", err) < 0 ||
+	    db_prepare(db, &s->next_id, "SELECT coalesce(max(id), 0) + 1 FROM report", err) < 0 ||
 	    db_prepare(db, &s->get_text, "SELECT text, coalesce(place, '') FROM report WHERE id = ?", err) < 0)
 		return -1;
 	return 0;
 }
 
-void ingest_store_close(struct ingest_store *s)
+/* Every statement of s, for close and reset. */
+#define STORE_NSTMT 10
+
+static void all_stmts(const struct ingest_store *s, sqlite3_stmt *all[STORE_NSTMT])
 {
-	sqlite3_stmt *all[] = {
+	sqlite3_stmt *const list[STORE_NSTMT] = {
 		s->find_batch, s->add_batch, s->end_batch, s->add_report, s->set_near,
-		s->add_quarantine, s->get_text, s->index_batch,
+		s->add_quarantine, s->get_text, s->index_batch, s->known, s->next_id,
 	};
 
-	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+	memcpy(all, list, sizeof(list));
+}
+
+void ingest_store_close(struct ingest_store *s)
+{
+	sqlite3_stmt *all[STORE_NSTMT];
+
+	all_stmts(s, all);
+	for (size_t i = 0; i < STORE_NSTMT; i++)
 		db_finalize(all[i]);
 	memset(s, 0, sizeof(*s));
+}
+
+void ingest_store_reset(struct ingest_store *s)
+{
+	sqlite3_stmt *all[STORE_NSTMT];
+
+	all_stmts(s, all);
+	for (size_t i = 0; i < STORE_NSTMT; i++)
+		if (all[i])
+			sqlite3_reset(all[i]);
 }
 
 /* Bind, step once, reset. */
@@ -210,6 +235,36 @@ int ingest_store_add_quarantine(struct ingest_store *s, int64_t batch, const cha
 		    raw, (int)raw_len) < 0)
 		return -1;
 	return step_once(s->add_quarantine, err);
+}
+
+/* One row of one integer column. */
+static int one_int(sqlite3_stmt *st, int64_t *v, struct err *err)
+{
+	int rc = db_step(st, err);
+
+	if (rc == 1)
+		*v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == 0)
+		return err_set(err, "no row from '%.60s'", sqlite3_sql(st));
+	return rc < 0 ? -1 : 0;
+}
+
+int ingest_store_known(struct ingest_store *s, const char *source, const char *ext_id,
+		       const char *content_hash, int *known, struct err *err)
+{
+	int64_t v = 0;
+
+	if (db_bind(s->known, err, "sss", content_hash, source, ext_id) < 0 ||
+	    one_int(s->known, &v, err) < 0)
+		return -1;
+	*known = v != 0;
+	return 0;
+}
+
+int ingest_store_next_id(struct ingest_store *s, int64_t *id, struct err *err)
+{
+	return one_int(s->next_id, id, err);
 }
 
 const char *ingest_store_text(void *store, int64_t id, size_t *len, const char **place)

@@ -16,7 +16,7 @@
 struct ingest_store {
 	struct db *db;
 	sqlite3_stmt *find_batch, *add_batch, *end_batch, *add_report, *set_near,
-		     *add_quarantine, *get_text, *index_batch;
+		     *add_quarantine, *get_text, *index_batch, *known, *next_id;
 };
 
 /* Counts of one batch. */
@@ -26,6 +26,8 @@ struct ingest_counts {
 
 int ingest_store_open(struct ingest_store *s, struct db *db, struct err *err);
 void ingest_store_close(struct ingest_store *s);
+/* Reset every statement, ending any read a borrowed row kept open. */
+void ingest_store_reset(struct ingest_store *s);
 
 /* The id of a done batch with this checksum, or 0. */
 int ingest_store_find_batch(struct ingest_store *s, const char *sha256, int64_t *id,
@@ -49,6 +51,12 @@ int ingest_store_set_near(struct ingest_store *s, int64_t id, int64_t of, double
 int ingest_store_add_quarantine(struct ingest_store *s, int64_t batch, const char *file,
 				long line, const char *reason, const char *raw,
 				size_t raw_len, struct err *err);
+
+/* *known = 1 when a stored report has content_hash, or source and ext_id. */
+int ingest_store_known(struct ingest_store *s, const char *source, const char *ext_id,
+		       const char *content_hash, int *known, struct err *err);
+/* The id the next new report will get. */
+int ingest_store_next_id(struct ingest_store *s, int64_t *id, struct err *err);
 
 /* The stored text and place of a report, borrowed until the next call (a dedup_fetch_fn). */
 const char *ingest_store_text(void *store, int64_t id, size_t *len, const char **place);
