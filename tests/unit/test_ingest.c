@@ -2,7 +2,8 @@
  * test_ingest: the ingest stage's parts without the database: decoding
  * (UTF-8, BOM, GB18030, mixed, NUL), the three readers, the alias and
  * grading tables of data/, building rows (full-width, Traditional, wrong
- * types, persons, defaults), and near-duplicate detection.
+ * types, persons, defaults), near-duplicate detection, and the worker
+ * thread's queue and foresight.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,15 +11,18 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <iconv.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/xalloc.h"
+#include "ingest/ahead.h"
 #include "ingest/dedup.h"
 #include "ingest/fields.h"
 #include "ingest/grading.h"
 #include "ingest/input.h"
+#include "ingest/queue.h"
 #include "ingest/reader.h"
 #include "ingest/record.h"
 #include "ingest/sha256.h"
@@ -511,6 +515,107 @@ static void test_sha256(void **state)
 	}
 }
 
+/* ahead: ids in order, both unique keys, and the texts of the file's new reports. */
+static void test_ahead(void **state)
+{
+	struct ingest_ahead a;
+	const char *place;
+	size_t len;
+
+	ingest_ahead_init(&a, 10);
+	assert_false(ingest_ahead_known(&a, "tips", "T1", "h1"));
+	assert_int_equal(ingest_ahead_add(&a, "tips", "T1", "h1", "太平北路被盗", "太平北路"), 10);
+	assert_int_equal(ingest_ahead_add(&a, "ab", "c", "h2", "second", NULL), 11);
+	assert_true(ingest_ahead_known(&a, "other", "T9", "h1"));      /* the same content */
+	assert_true(ingest_ahead_known(&a, "tips", "T1", "h9"));       /* the same source and id */
+	assert_false(ingest_ahead_known(&a, "tips", "T2", "h9"));
+	assert_false(ingest_ahead_known(&a, "a", "bc", "h9"));         /* not "ab" + "c" */
+	assert_false(ingest_ahead_known(&a, "tips", "T", "h"));
+	assert_string_equal(ingest_ahead_text(&a, 10, &len, &place), "太平北路被盗");
+	assert_int_equal(len, strlen("太平北路被盗"));
+	assert_string_equal(place, "太平北路");
+	assert_string_equal(ingest_ahead_text(&a, 11, &len, &place), "second");
+	assert_string_equal(place, "");
+	assert_null(ingest_ahead_text(&a, 9, &len, &place));
+	assert_null(ingest_ahead_text(&a, 12, &len, &place));
+	for (int i = 0; i < 5000; i++) {    /* past a few table growths */
+		char k[32];
+
+		snprintf(k, sizeof(k), "k%d", i);
+		assert_false(ingest_ahead_known(&a, "s", k, k));
+		assert_int_equal(ingest_ahead_add(&a, "s", k, k, k, k), 12 + i);
+	}
+	assert_true(ingest_ahead_known(&a, "s", "k4999", "x"));
+	assert_true(ingest_ahead_known(&a, "t", "y", "k0"));
+	assert_string_equal(ingest_ahead_text(&a, 12 + 77, &len, &place), "k77");
+	ingest_ahead_release(&a);
+}
+
+struct producer {
+	struct ingest_queue *q;
+	long n, made;
+};
+
+static void *produce(void *arg)
+{
+	struct producer *p = arg;
+	struct ingest_item *it;
+
+	for (p->made = 0; p->made < p->n && (it = ingest_queue_slot(p->q)); p->made++) {
+		it->line = p->made + 1;
+		free(it->row.text);
+		it->row.text = xasprintf("record %ld", p->made + 1);
+		ingest_queue_push(p->q);
+	}
+	ingest_queue_close(p->q, 0, NULL);
+	return NULL;
+}
+
+/* queue: every item once, in order, through a ring far smaller than the file. */
+static void test_queue_order(void **state)
+{
+	struct ingest_queue q;
+	struct producer p = { &q, 20000, 0 };
+	struct ingest_item *it;
+	pthread_t t;
+	long want = 1;
+
+	ingest_queue_init(&q, 8);
+	assert_int_equal(pthread_create(&t, NULL, produce, &p), 0);
+	while ((it = ingest_queue_next(&q))) {
+		char s[32];
+
+		assert_int_equal(it->line, want);
+		snprintf(s, sizeof(s), "record %ld", want);
+		assert_string_equal(it->row.text, s);
+		want++;
+		ingest_queue_done(&q);
+	}
+	pthread_join(t, NULL);
+	assert_int_equal(want, 20001);
+	assert_int_equal(q.rc, 0);
+	ingest_queue_release(&q);
+}
+
+/* queue: a consumer that stops cancels the producer, which then finds no slot. */
+static void test_queue_cancel(void **state)
+{
+	struct ingest_queue q;
+	struct producer p = { &q, 1000000, 0 };
+	pthread_t t;
+
+	ingest_queue_init(&q, 4);
+	assert_int_equal(pthread_create(&t, NULL, produce, &p), 0);
+	for (int i = 0; i < 10; i++) {
+		assert_non_null(ingest_queue_next(&q));
+		ingest_queue_done(&q);
+	}
+	ingest_queue_cancel(&q);
+	pthread_join(t, NULL);
+	assert_true(p.made < p.n);
+	ingest_queue_release(&q);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -531,6 +636,9 @@ int main(void)
 		cmocka_unit_test(test_same_content_same_hash),
 		cmocka_unit_test(test_near_duplicates),
 		cmocka_unit_test(test_sha256),
+		cmocka_unit_test(test_ahead),
+		cmocka_unit_test(test_queue_order),
+		cmocka_unit_test(test_queue_cancel),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
