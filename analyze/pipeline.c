@@ -3,11 +3,13 @@
  *
  * For each report: the register fields become mentions (a register row's
  * name, ID number and phone are one person; so is each entry of the
- * persons list); the extractors add the mentions of the text; each
+ * persons list); the extractors add the mentions of the text (both in
+ * extract.c, run a chunk ahead on a worker thread, worker.c); each
  * identifier in the text is given to the nearest person named before it
  * in the same sentence, and so are ages, sexes and birth dates; the
  * persons are resolved (resolve.c), merges applied; then mentions,
- * values, links with this report as evidence, and categories are written.
+ * values, links with this report as evidence (links.c), and categories
+ * are written.
  *
  * Everything that decides an outcome depends only on the reports before
  * this one, taken in order: entities are numbered in the order they are
@@ -18,16 +20,10 @@
  * loaded at the start and kept in step with every write.
  */
 #include "analyze/analyze.h"
-#include "analyze/category.h"
-#include "analyze/conf.h"
 #include "analyze/derive.h"
-#include "analyze/extract.h"
 #include "analyze/extract_names.h"
 #include "analyze/hub.h"
-#include "analyze/mention.h"
-#include "analyze/resolve.h"
-#include "analyze/store.h"
-#include "analyze/strmap.h"
+#include "analyze/run.h"
 #include "analyze/worker.h"
 #include "common/date.h"
 #include "common/progress.h"
@@ -40,79 +36,6 @@
 #include <string.h>
 #include <time.h>
 
-/* An entity as the run knows it. */
-struct ent {
-	int64_t id;
-	char *type;             /* owned */
-	char *first, *last;     /* owned or NULL: report dates */
-	int n_reports;
-	int64_t seen_report;    /* the report that last counted it */
-	int hub;
-	int live;               /* 0: a row kept from before a rebuild, not met yet */
-	int placed;             /* a place whose place row is written */
-	int dirty;              /* on the list of entities to write at the chunk's end */
-	int users;              /* the persons a hub check counts for it, -1 unknown */
-	int stored_n, stored_hub;   /* n_reports and hub as the row has them */
-	int moved;              /* first or last seen changed since written */
-	uint64_t attrs_hash;    /* of the display and attributes a person's row has */
-	struct ent **within;    /* owned: the places that hold a place, once known */
-	size_t n_within;
-	int within_known;
-};
-
-/* One entity mention of the report being analyzed. */
-struct item {
-	struct mention *m;      /* borrowed from fields or text */
-	int group;              /* the person group a person mention is of, or -1 */
-	int owner;              /* the group an identifier belongs to, or -1 */
-	struct ent *e;
-	int64_t mention_id;
-};
-
-/* One person of the report: all mentions of one name, or one register row. */
-struct group {
-	const char *name;       /* borrowed: a mention's value */
-	const char *role;       /* borrowed or NULL */
-	int first;              /* its first item */
-	const char *idcard;     /* borrowed values of its identifiers */
-	const char **phones;
-	size_t n_phones, cap_phones;
-	char birth[11];
-	char sex;
-	int age;
-	struct ent *e;
-	char *attrs;            /* owned JSON of what was stated beside it, or NULL */
-};
-
-struct az {
-	struct db *db;
-	const struct analyze_opts *opts;
-	struct analyze_summary *sum;
-	struct analyze_conf conf;
-	struct derive *derive;
-	struct hub *hub;
-	struct names *names;    /* for the pipeline's places; the worker has its own */
-	struct worker *worker;
-	struct store store;
-	int store_open;
-	struct resolve res;
-	struct strmap ents;     /* key -> struct ent * (owned) */
-	struct idmap by_id;     /* entity id -> the same struct ent */
-	struct sbuf key;        /* scratch: the key ent_key builds */
-	struct ent **dirty;
-	size_t n_dirty, cap_dirty;
-	struct extract_result *x;     /* borrowed: the report's extraction */
-	struct item *items;
-	size_t n_items, cap_items;
-	struct group *groups;
-	size_t n_groups, cap_groups;
-	struct ent **within;    /* the places that hold the report's places */
-	size_t n_within, cap_within;
-	size_t *order;          /* scratch: text mentions in span order */
-	size_t cap_order;
-	char now[32];
-};
-
 /* Identifier types, and the link a person has to each. */
 static const struct {
 	const char *type, *link;
@@ -124,7 +47,7 @@ static const struct {
 
 static const char *const value_types[] = { "amount", "age", "sex", "datetime", NULL };
 
-static int is_ident(const char *type)
+int az_is_ident(const char *type)
 {
 	for (size_t i = 0; i < sizeof(ident_types) / sizeof(ident_types[0]); i++)
 		if (!strcmp(type, ident_types[i].type))
@@ -132,7 +55,7 @@ static int is_ident(const char *type)
 	return 0;
 }
 
-static const char *link_type(const char *type)
+const char *az_link_type(const char *type)
 {
 	for (size_t i = 0; i < sizeof(ident_types) / sizeof(ident_types[0]); i++)
 		if (!strcmp(type, ident_types[i].type))
@@ -148,7 +71,7 @@ static int is_value(const char *type)
 	return 0;
 }
 
-static int is_person(const struct mention *m)
+int az_is_person(const struct mention *m)
 {
 	return !strcmp(m->type, "person");
 }
@@ -182,7 +105,7 @@ static void ent_stored(struct ent *e)
 	e->moved = 0;
 }
 
-static void ent_mark(struct az *az, struct ent *e)
+void az_ent_mark(struct az *az, struct ent *e)
 {
 	if (e->dirty)
 		return;
@@ -203,7 +126,7 @@ static const char *sex_word(char sex)
 }
 
 /* What an identifier says about itself (derive.c), as an owned JSON text. */
-static char *ident_attrs(struct az *az, const char *type, const char *value,
+char *az_ident_attrs(struct az *az, const char *type, const char *value,
 			 const char *service, int shared)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -266,7 +189,7 @@ static struct ent *ent_get(struct az *az, const char *type, const char *value,
 		goto out;
 	if (!strcmp(type, "phone"))
 		service = hub_service(az->hub, value);
-	attrs = given_attrs ? xstrdup(given_attrs) : ident_attrs(az, type, value, service, 0);
+	attrs = given_attrs ? xstrdup(given_attrs) : az_ident_attrs(az, type, value, service, 0);
 	if (!display)
 		display = value;
 	/* Written as seen in this report, so the usual case (met once in a
@@ -313,7 +236,7 @@ static void ent_touch(struct az *az, struct ent *e, const struct extract_report 
 		set_text(&e->last, r->seen);
 		e->moved = 1;
 	}
-	ent_mark(az, e);
+	az_ent_mark(az, e);
 }
 
 static struct ent *person_ent(struct az *az, int64_t n)
@@ -484,7 +407,7 @@ static void build_items(struct az *az)
 		struct item *it = add_item(az, m);
 		int row = az->x->field_rows[i];
 
-		if (is_person(m)) {
+		if (az_is_person(m)) {
 			add_group(az, m, az->n_items - 1);
 			group = (int)az->n_groups - 1;
 			group_row = row;
@@ -548,7 +471,7 @@ static int nearest_person(struct az *az, const char *text, long start, long end,
 	for (size_t i = 0; i < az->n_items; i++) {
 		const struct mention *m = az->items[i].m;
 
-		if (!is_person(m) || m->start < 0 || m->end > start)
+		if (!az_is_person(m) || m->start < 0 || m->end > start)
 			continue;
 		if (start - m->end <= max && !crosses_sentence(text, m->end, start))
 			best = (int)i;
@@ -560,7 +483,7 @@ static int nearest_person(struct az *az, const char *text, long start, long end,
 	for (size_t i = 0; i < az->n_items; i++) {
 		const struct mention *m = az->items[i].m;
 
-		if (is_person(m) && m->start >= end && m->start - end <= max &&
+		if (az_is_person(m) && m->start >= end && m->start - end <= max &&
 		    !crosses_sentence(text, end, m->start))
 			return (int)i;
 	}
@@ -586,7 +509,7 @@ static void text_groups(struct az *az, const struct extract_report *r)
 	for (size_t i = 0; i < az->n_items; i++) {
 		struct item *it = &az->items[i];
 
-		if (!is_person(it->m) || it->m->start < 0)
+		if (!az_is_person(it->m) || it->m->start < 0)
 			continue;
 		/* The text's 张三 is the register row's or persons list's 张三. */
 		for (size_t g = 0; g < az->n_groups && it->group < 0; g++)
@@ -604,7 +527,7 @@ static void text_groups(struct az *az, const struct extract_report *r)
 		struct item *it = &az->items[i];
 		int p;
 
-		if (!is_ident(it->m->type) || it->m->start < 0)
+		if (!az_is_ident(it->m->type) || it->m->start < 0)
 			continue;
 		p = nearest_person(az, r->text, it->m->start, it->m->end, az->conf.assoc_max_bytes, 0);
 		if (p >= 0)
@@ -735,7 +658,7 @@ static int item_entities(struct az *az, const struct extract_report *r, struct e
 	for (size_t i = 0; i < az->n_items; i++) {
 		struct item *it = &az->items[i];
 
-		if (is_person(it->m))
+		if (az_is_person(it->m))
 			continue;
 		it->e = ent_get(az, it->m->type, it->m->value, NULL, NULL, r, err);
 		if (!it->e)
@@ -790,7 +713,7 @@ static int recount(struct az *az, struct ent *k, const struct ent *m, struct err
 		set_text(&k->first, m->first);
 	if (m->last && (!k->last || strcmp(m->last, k->last) > 0))
 		set_text(&k->last, m->last);
-	ent_mark(az, k);
+	az_ent_mark(az, k);
 	return 0;
 }
 
@@ -847,7 +770,7 @@ static int resolve_groups(struct az *az, const struct extract_report *r, struct 
 					x->users = -1;
 			}
 			m->n_reports = 0;
-			ent_mark(az, m);
+			az_ent_mark(az, m);
 			az->sum->merges++;
 		}
 	}
@@ -908,165 +831,6 @@ static int write_mentions(struct az *az, const struct extract_report *r, struct 
 	return 0;
 }
 
-struct pair {
-	struct ent *a, *b;
-	const char *type;
-};
-
-static int has_pair(const struct pair *v, size_t n, const struct ent *a, const struct ent *b,
-		    int any_type, const char *type)
-{
-	for (size_t i = 0; i < n; i++)
-		if (((v[i].a == a && v[i].b == b) || (any_type && v[i].a == b && v[i].b == a)) &&
-		    (any_type || !strcmp(v[i].type, type)))
-			return 1;
-	return 0;
-}
-
-static void add_pair(struct pair **v, size_t *n, size_t *cap, struct ent *a, struct ent *b,
-		     const char *type)
-{
-	if (a == b || has_pair(*v, *n, a, b, 0, type))
-		return;
-	*v = xgrow(*v, cap, *n + 1, sizeof(**v));
-	(*v)[*n].a = a;
-	(*v)[*n].b = b;
-	(*v)[*n].type = type;
-	(*n)++;
-}
-
-static void add_ent(struct ent ***v, size_t *n, size_t *cap, struct ent *e)
-{
-	for (size_t i = 0; i < *n; i++)
-		if ((*v)[i] == e)
-			return;
-	*v = xgrow(*v, cap, *n + 1, sizeof(**v));
-	(*v)[(*n)++] = e;
-}
-
-/* Whether a hub check counts persons beside e (else the persons using it). */
-static int counts_beside(const struct ent *e)
-{
-	return !strcmp(e->type, "org") || !strcmp(e->type, "item");
-}
-
-/*
- * A new link row (a, b, type) is one more person for a hub check of its
- * other end, when that count is known: a person using an identifier, or
- * a person mentioned beside an organisation or an object.
- */
-static void count_user(struct ent *a, struct ent *b, const char *type)
-{
-	int typed = strcmp(type, "co_mention") != 0;
-
-	if (typed && b->users >= 0)
-		b->users++;
-	if (!typed && !strcmp(a->type, "person") && counts_beside(b) && b->users >= 0)
-		b->users++;
-	if (!typed && !strcmp(b->type, "person") && counts_beside(a) && a->users >= 0)
-		a->users++;
-}
-
-/*
- * A person's links to the identifiers that are theirs, then co-mention
- * links between the report's entities: persons first, then identifiers,
- * then the rest, at most co_mention_max_entities of them, hubs left out,
- * and no co-mention where a typed link already joins the pair.
- */
-static int write_links(struct az *az, const struct extract_report *r, struct err *err)
-{
-	struct pair *v = NULL;
-	struct ent **ents = NULL;
-	size_t n = 0, cap = 0, n_typed, n_ents = 0, cap_ents = 0;
-	int rc = 0;
-
-	for (size_t i = 0; i < az->n_items; i++) {
-		const struct item *it = &az->items[i];
-		const char *type = link_type(it->m->type);
-
-		if (it->owner >= 0 && type && !it->e->hub && !it->m->partial)
-			add_pair(&v, &n, &cap, az->groups[it->owner].e, it->e, type);
-	}
-	n_typed = n;
-	for (size_t g = 0; g < az->n_groups; g++)
-		add_ent(&ents, &n_ents, &cap_ents, az->groups[g].e);
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < az->n_items; i++)
-			if (!is_person(az->items[i].m) && is_ident(az->items[i].m->type) == !pass)
-				add_ent(&ents, &n_ents, &cap_ents, az->items[i].e);
-	{
-		size_t w = 0;
-
-		for (size_t i = 0; i < n_ents; i++)
-			if (!ents[i]->hub && w < (size_t)az->conf.co_mention_max_entities)
-				ents[w++] = ents[i];
-		n_ents = w;
-	}
-	for (size_t i = 0; i < n_ents; i++) {
-		for (size_t j = i + 1; j < n_ents; j++) {
-			struct ent *a = ents[i], *b = ents[j];
-
-			if (has_pair(v, n_typed, a, b, 1, NULL))
-				continue;
-			add_pair(&v, &n, &cap, a->id < b->id ? a : b, a->id < b->id ? b : a, "co_mention");
-		}
-	}
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		int created = 0;
-
-		rc = store_link(&az->store, v[i].a->id, v[i].b->id, v[i].type, r->weight, r->seen,
-				r->id, &created, err);
-		if (created)
-			count_user(v[i].a, v[i].b, v[i].type);
-	}
-	az->sum->links += (int64_t)n;
-	free(v);
-	free(ents);
-	return rc;
-}
-
-/*
- * An identifier used by many different persons across many reports is
- * shared (a shop's counter phone); so is an organisation or an object
- * that many different persons are mentioned beside (a hotel in its own
- * register, "手机" with no make or number).  Either would join
- * everyone to everyone in the graph.
- * The count is taken from the links once a run and then kept up to date
- * (count_user, and the merges in resolve_groups).
- */
-static int check_hubs(struct az *az, struct err *err)
-{
-	for (size_t i = 0; i < az->n_items; i++) {
-		struct ent *e = az->items[i].e;
-		const struct mention *m = az->items[i].m;
-		int64_t users;
-		char *attrs;
-		int rc, ident = is_ident(m->type);
-
-		if ((!ident && !counts_beside(e)) || e->hub ||
-		    e->n_reports < az->conf.hub_min_reports)
-			continue;
-		if (e->users < 0) {
-			if (store_person_users(&az->store, e->id, ident, &users, err) < 0)
-				return -1;
-			e->users = (int)users;
-		}
-		if (e->users < az->conf.hub_min_persons)
-			continue;
-		e->hub = 1;
-		ent_mark(az, e);
-		attrs = ident_attrs(az, m->type, m->value, NULL, 1);
-		rc = store_unlink_hub(&az->store, e->id, err);
-		if (rc == 0)
-			rc = store_entity_attrs(&az->store, e->id, m->value, attrs, err);
-		free(attrs);
-		if (rc < 0)
-			return -1;
-		az->sum->hubs++;
-	}
-	return 0;
-}
-
 static int write_categories(struct az *az, const struct extract_report *r, struct err *err)
 {
 	const struct category_result *res = &az->x->cat;
@@ -1107,8 +871,8 @@ static int analyze_report(struct az *az, const struct extract_report *r,
 	for (size_t i = 0; i < az->n_items; i++)
 		if (az->items[i].group >= 0)
 			az->items[i].e = az->groups[az->items[i].group].e;
-	if (write_mentions(az, r, err) < 0 || write_links(az, r, err) < 0 ||
-	    check_hubs(az, err) < 0 || write_categories(az, r, err) < 0 ||
+	if (write_mentions(az, r, err) < 0 || az_write_links(az, r, err) < 0 ||
+	    az_check_hubs(az, err) < 0 || write_categories(az, r, err) < 0 ||
 	    store_analyzed(&az->store, r->id, az->now, r->weight, err) < 0)
 		goto out;
 	az->sum->reports++;
@@ -1432,90 +1196,4 @@ out:
 	if (run_id)
 		stage_end(db, run_id, rc == 0, sum, err);
 	return rc;
-}
-
-/* A JSON array of strings from the merge log, as an owned cJSON. */
-static cJSON *parse_array(const char *s)
-{
-	cJSON *a = cJSON_Parse(s);
-
-	if (!cJSON_IsArray(a)) {
-		cJSON_Delete(a);
-		a = cJSON_CreateArray();
-	}
-	return a;
-}
-
-/* Record the split and the never pairs it makes, in one transaction. */
-static int record_split(struct db *db, int64_t merge_id, const char *os_user, struct err *err)
-{
-	sqlite3_stmt *st = NULL;
-	cJSON *kf = NULL, *mf = NULL;
-	const cJSON *a, *b;
-	char now[32];
-	int64_t split_id;
-	int rc;
-
-	db_now(now);
-	if (db_begin(db, err) < 0)
-		return -1;
-	rc = db_prepare(db, &st,
-		"SELECT 'person:' || m.kept, 'person:' || m.id, m.keys, m.kept_founders, m.merged_founders,"
-		" (SELECT group_concat(x, ', ') FROM (SELECT r.source || '/' || r.ext_id AS x"
-		"   FROM merge_evidence e JOIN report r ON r.id = e.report_id"
-		"   WHERE e.merge_id = m.id ORDER BY x))"
-		" FROM merge_log m WHERE m.id = ?", err);
-	if (rc == 0 && db_bind(st, err, "I", merge_id) < 0)
-		rc = -1;
-	if (rc == 0 && (rc = db_step(st, err)) == 0)
-		rc = err_set(err, "no merge %lld (see 'lookout resolve list')", (long long)merge_id);
-	if (rc == 1)
-		rc = db_run(db, err, "INSERT INTO resolve_split(merge_id, kept, merged, keys, reports,"
-			    " split_at, os_user) VALUES (?, ?, ?, ?, ?, ?, ?)", "Issssss",
-			    merge_id, db_text(st, 0), db_text(st, 1), db_text(st, 2),
-			    db_text(st, 5), now, os_user);
-	if (rc == 0) {
-		split_id = db_last_id(db);
-		kf = parse_array(db_text(st, 3));
-		mf = parse_array(db_text(st, 4));
-		/* Every founder of one side against every founder of the other. */
-		cJSON_ArrayForEach(a, kf) {
-			cJSON_ArrayForEach(b, mf) {
-				const char *x = cJSON_GetStringValue(a), *y = cJSON_GetStringValue(b);
-
-				if (rc < 0 || !x || !y)
-					continue;
-				if (strcmp(x, y) > 0) {
-					const char *t = x;
-
-					x = y;
-					y = t;
-				}
-				rc = db_run(db, err, "INSERT OR IGNORE INTO resolve_never(a, b, split_id)"
-					    " VALUES (?, ?, ?)", "ssI", x, y, split_id);
-			}
-		}
-	}
-	db_finalize(st);
-	cJSON_Delete(kf);
-	cJSON_Delete(mf);
-	if (rc == 0)
-		rc = db_commit(db, err);
-	if (rc < 0)
-		db_rollback(db);
-	return rc;
-}
-
-int analyze_split(struct db *db, const struct analyze_opts *opts, int64_t merge_id,
-		  const char *os_user, struct analyze_summary *sum, struct err *err)
-{
-	struct analyze_opts all = *opts;
-
-	memset(sum, 0, sizeof(*sum));
-	if (record_split(db, merge_id, os_user, err) < 0)
-		return -1;
-	/* Replaying every report with the new pair gives exactly the persons
-	 * a fresh analysis with that correction would. */
-	all.all = 1;
-	return analyze_run(db, &all, sum, err);
 }

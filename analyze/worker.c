@@ -40,7 +40,11 @@ static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct err err = { { 0 } };
-	struct extract *x = extract_new(w->dir, &err);
+	struct extract *x;
+
+	/* Named, so that top and perf tell the two threads apart. */
+	pthread_setname_np(pthread_self(), "lookout-extract");
+	x = extract_new(w->dir, &err);
 
 	pthread_mutex_lock(&w->lock);
 	if (x) {
