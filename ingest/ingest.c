@@ -219,8 +219,10 @@ static int predict(struct file_run *fr, struct ingest_item *it, struct err *err)
 	const struct ingest_row *row = &it->row;
 	int known = ingest_ahead_known(&fr->ahead, row->source, row->ext_id, row->content_hash);
 
-	if (!known && ingest_store_known(&in->rstore, row->source, row->ext_id, row->content_hash,
-					 &known, err) < 0)
+	/* No stored report to ask about when the file's first id is 1. */
+	if (!known && fr->ahead.first_id > 1 &&
+	    ingest_store_known(&in->rstore, row->source, row->ext_id, row->content_hash,
+			       &known, err) < 0)
 		return -1;
 	it->predicted = 1;
 	it->id = 0;
