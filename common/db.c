@@ -118,13 +118,20 @@ static int configure(struct db *db, struct err *err)
 {
 	sqlite3_busy_timeout(db->h, 30000);
 	sqlite3_extended_result_codes(db->h, 1);
-	/*
-	 * The default page cache (2 MB) is far smaller than the indexes a
-	 * night's bulk writes touch, so every insert into a large index
-	 * goes to the file; 256 MB is a ceiling, not an allocation.
-	 */
-	if (db_exec(db, "PRAGMA foreign_keys = ON", err) < 0 ||
-	    db_exec(db, "PRAGMA cache_size = -262144", err) < 0 ||
+	if (db_exec(db, "PRAGMA foreign_keys = ON", err) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * The default page cache (2 MB) is far smaller than the indexes a
+ * night's bulk writes touch, so every insert into a large index would
+ * go to the file; 256 MB is a ceiling, not an allocation.  Set once the
+ * file is known to be a database (these read its header).
+ */
+static int tune(struct db *db, struct err *err)
+{
+	if (db_exec(db, "PRAGMA cache_size = -262144", err) < 0 ||
 	    db_exec(db, "PRAGMA temp_store = MEMORY", err) < 0)
 		return -1;
 	return 0;
@@ -221,7 +228,7 @@ int db_open(struct db *db, const char *path, struct err *err)
 	 */
 	if (ok == 0 && db_exec(db, "PRAGMA page_size = 16384", err) < 0)
 		return -1;
-	if (set_wal(db, err) < 0 ||
+	if (set_wal(db, err) < 0 || tune(db, err) < 0 ||
 	    db_exec(db, "PRAGMA synchronous = NORMAL", err) < 0)
 		return -1;
 	return migrate(db, err);
@@ -242,6 +249,8 @@ int db_open_readonly(struct db *db, const char *path, struct err *err)
 		return -1;
 	if (db_int(db, err, &v, "PRAGMA user_version", "") < 0)
 		return open_err(db, path, err);
+	if (tune(db, err) < 0)
+		return -1;
 	if (v != db_schema_version())
 		return err_set(err, "database '%s' has schema version %lld, expected %d (open it read-write once to migrate)",
 			       path, (long long)v, db_schema_version());
