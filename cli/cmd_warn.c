@@ -76,7 +76,18 @@ static int run(struct cli_ctx *ctx, int argc, char **argv)
 	       sum.fresh, sum.carried);
 	for (int k = 0; k < WARN_NKINDS; k++)
 		printf(" %s %d%s", warn_kind_name((enum warn_kind)k), sum.by_kind[k],
-		       k + 1 < WARN_NKINDS ? "," : "\n");
+		       k + 1 < WARN_NKINDS ? "," : "");
+	if (sum.held) {
+		/* Only when a kind's cap held some back, so small nights read as before. */
+		printf("; %d more held for the report's list:", sum.held);
+		for (int k = 0, first = 1; k < WARN_NKINDS; k++)
+			if (sum.held_by_kind[k]) {
+				printf("%s %s %d", first ? "" : ",", warn_kind_name((enum warn_kind)k),
+				       sum.held_by_kind[k]);
+				first = 0;
+			}
+	}
+	printf("\n");
 	if (!ctx->quiet && list_raised(&db, sum.night, &err) < 0)
 		rc = cli_fail(&err);
 out:

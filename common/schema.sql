@@ -557,3 +557,18 @@ CREATE TABLE spike_state (
 -- informant answers that from the index, without reading report rows.
 DROP INDEX report_received;
 CREATE INDEX report_received ON report(received_at, source, informant);
+
+-- version 7
+-- output (warn): the situations a detector found on a night beyond its
+-- kind's max_per_night (warn.conf).  They are not warnings: the morning
+-- report counts them and lists them in one line each, below the
+-- warnings, so that a chief's page holds the most severe of each kind
+-- and nothing is lost.  title is masked as a warning's is.
+CREATE TABLE warning_held (
+	night    TEXT NOT NULL,
+	kind     TEXT NOT NULL,
+	subject  TEXT NOT NULL,
+	severity INTEGER NOT NULL,
+	title    TEXT NOT NULL,
+	PRIMARY KEY (night, kind, subject)
+) WITHOUT ROWID;

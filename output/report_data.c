@@ -228,6 +228,7 @@ int report_data_load(struct db *db, const struct report_opts *opts,
 	    db_prepare(db, &L.entity, "SELECT id FROM entity WHERE key = ?", err) < 0 ||
 	    report_load_previous(&L, err) < 0 || load_counts(&L, err) < 0 ||
 	    report_load_warnings(&L, err) < 0 || report_load_hits(&L, err) < 0 ||
+	    report_load_held(&L, err) < 0 ||
 	    report_load_clusters(&L, err) < 0 || report_load_series(&L, err) < 0 ||
 	    report_load_changes(&L, err) < 0 || report_load_quality(&L, err) < 0)
 		goto out;
@@ -291,6 +292,11 @@ void report_data_free(struct report_data *d)
 		report_refs_release(&d->series[i].reports);
 	}
 	free(d->series);
+	for (size_t i = 0; i < d->n_held; i++) {
+		free(d->held[i].kind);
+		report_strs_release(&d->held[i].titles);
+	}
+	free(d->held);
 	for (size_t i = 0; i < d->n_hits; i++) {
 		free(d->hits[i].warning_id);
 		free(d->hits[i].list);

@@ -35,6 +35,7 @@ struct report_params {
 	int quiet_min_reports;     /* at least this often */
 	int quarantine_shown;
 	int late_shown;
+	int held_shown;            /* held situations listed per kind */
 };
 
 /* One report as a reader sees it. */
@@ -149,6 +150,16 @@ struct report_quality {
 	long undated;                         /* received date not understood */
 };
 
+/*
+ * Situations the warn stage held back beyond a kind's max_per_night:
+ * counted, and the most severe listed one line each.
+ */
+struct report_held {
+	char *kind;
+	long n;
+	struct report_strs titles;   /* "title（severity）", most severe first */
+};
+
 struct report_data {
 	char night[11];
 	char generated_at[32];
@@ -162,6 +173,9 @@ struct report_data {
 	size_t n_series;
 	struct report_hit *hits;
 	size_t n_hits;
+	struct report_held *held;             /* by kind, the most held first */
+	size_t n_held;
+	long held_total;
 	struct report_changes changes;
 	struct report_quality quality;
 	int64_t max_batch_id;

@@ -294,6 +294,25 @@ static void h_warnings(struct sbuf *sb, const struct report_data *d)
 		sbuf_adds(sb, "<p>当晚无预警。</p>\n");
 	for (size_t i = 0; i < d->n_warnings; i++)
 		h_warning(sb, i, &d->warnings[i]);
+	if (d->n_held) {
+		sbuf_addf(sb, "<h3>另有 %ld 条未单列（各类每晚只列最重要的几条，其余在此计数，"
+			  "各列最严重的 %d 条）</h3>\n<ul class=\"held\">\n", d->held_total,
+			  d->params.held_shown);
+		for (size_t i = 0; i < d->n_held; i++) {
+			const struct report_held *h = &d->held[i];
+
+			sbuf_addf(sb, "<li><b>%s %ld 条</b>：", report_kind_name(h->kind), h->n);
+			for (size_t k = 0; k < h->titles.n; k++) {
+				if (k)
+					sbuf_adds(sb, "；");
+				escape_html(sb, h->titles.v[k]);
+			}
+			if ((long)h->titles.n < h->n)
+				sbuf_adds(sb, "……");
+			sbuf_adds(sb, "</li>\n");
+		}
+		sbuf_adds(sb, "</ul>\n");
+	}
 	sbuf_adds(sb, "</section>\n");
 }
 

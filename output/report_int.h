@@ -71,6 +71,7 @@ int report_entity_hidden(struct report_loader *L, const char *key, struct err *e
 int report_load_previous(struct report_loader *L, struct err *err);   /* report_changes.c */
 int report_load_warnings(struct report_loader *L, struct err *err);   /* report_warnings.c */
 int report_load_hits(struct report_loader *L, struct err *err);       /* after the warnings */
+int report_load_held(struct report_loader *L, struct err *err);
 int report_load_clusters(struct report_loader *L, struct err *err);   /* report_clusters.c */
 int report_load_series(struct report_loader *L, struct err *err);
 int report_load_changes(struct report_loader *L, struct err *err);    /* report_changes.c */

@@ -62,6 +62,27 @@ static void md_num(struct sbuf *sb, double v)
 		sbuf_addf(sb, "%.2f", v);
 }
 
+/* What the warn stage held back beyond each kind's cap: a count and a line a kind. */
+static void md_held(struct sbuf *sb, const struct report_data *d)
+{
+	if (!d->n_held)
+		return;
+	sbuf_addf(sb, "另有 %ld 条未单列（各类每晚只列最重要的几条，其余在此计数，各列最严重的 %d 条）：\n\n",
+		  d->held_total, d->params.held_shown);
+	for (size_t i = 0; i < d->n_held; i++) {
+		const struct report_held *h = &d->held[i];
+
+		sbuf_addf(sb, "- **%s %ld 条**：", report_kind_name(h->kind), h->n);
+		for (size_t k = 0; k < h->titles.n; k++) {
+			if (k)
+				sbuf_adds(sb, "；");
+			escape_md(sb, h->titles.v[k]);
+		}
+		sbuf_adds(sb, (long)h->titles.n < h->n ? "……\n" : "\n");
+	}
+	sbuf_adds(sb, "\n");
+}
+
 static void md_warning(struct sbuf *sb, size_t i, const struct report_warning *w)
 {
 	sbuf_addf(sb, "### %zu. [%d] %s：", i + 1, w->severity, report_kind_name(w->kind));
@@ -263,6 +284,7 @@ int report_md_write(const struct report_data *d, FILE *out, struct err *err)
 		sbuf_adds(&sb, "当晚无预警。\n\n");
 	for (size_t i = 0; i < d->n_warnings; i++)
 		md_warning(&sb, i, &d->warnings[i]);
+	md_held(&sb, d);
 	md_hits(&sb, d);
 	md_clusters(&sb, d);
 	md_series(&sb, d);

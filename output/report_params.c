@@ -29,6 +29,7 @@ static const struct {
 	{ "quiet_min_reports", offsetof(struct report_params, quiet_min_reports), 5 },
 	{ "quarantine_shown", offsetof(struct report_params, quarantine_shown), 10 },
 	{ "late_shown", offsetof(struct report_params, late_shown), 10 },
+	{ "held_shown", offsetof(struct report_params, held_shown), 10 },
 };
 
 void report_params_default(struct report_params *p)

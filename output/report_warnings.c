@@ -129,14 +129,25 @@ static const char sql_count_nightly[] =
 	"SELECT count(*) FROM warning_night WHERE night = ?1";
 static const char sql_count[] =
 	"SELECT count(*) FROM warning WHERE first_night <= ?1 AND last_night >= ?1";
+/*
+ * The top_warnings most severe, shown most severe first; every watchlist
+ * hit among them whatever its severity (a stolen phone pawned is one
+ * line a chief must see, however many disputes the night had): the hits
+ * take their places first, the others fill the rest.
+ */
+#define LIST_TOP(COLS, FROM) \
+	"SELECT id, wid, kind, subject, first_night, last_night, severity, title, explanation, data" \
+	" FROM (SELECT *, row_number() OVER (ORDER BY kind = 'watchlist' DESC," \
+	" severity DESC, wid) AS rank_ FROM (SELECT " COLS " " FROM "))" \
+	" WHERE rank_ <= ?2 OR kind = 'watchlist' ORDER BY severity DESC, wid"
 static const char sql_list_nightly[] =
-	"SELECT w.id, w.wid, w.kind, w.subject, w.first_night, w.last_night, n.severity,"
-	" n.title, n.explanation, n.data FROM warning_night n JOIN warning w ON w.id = n.warning_id"
-	" WHERE n.night = ?1 ORDER BY n.severity DESC, w.wid LIMIT ?2";
+	LIST_TOP("w.id, w.wid, w.kind, w.subject, w.first_night, w.last_night, n.severity AS severity,"
+		 " n.title, n.explanation, n.data",
+		 "FROM warning_night n JOIN warning w ON w.id = n.warning_id WHERE n.night = ?1");
 static const char sql_list[] =
-	"SELECT id, wid, kind, subject, first_night, last_night, severity,"
-	" title, explanation, data FROM warning WHERE first_night <= ?1 AND last_night >= ?1"
-	" ORDER BY severity DESC, wid LIMIT ?2";
+	LIST_TOP("id, wid, kind, subject, first_night, last_night, severity,"
+		 " title, explanation, data",
+		 "FROM warning WHERE first_night <= ?1 AND last_night >= ?1");
 static const char sql_evidence_nightly[] =
 	"SELECT e.report_id, coalesce(e.entity_key, '') FROM warning_evidence e"
 	" LEFT JOIN report r ON r.id = e.report_id"
@@ -249,5 +260,60 @@ int report_load_hits(struct report_loader *L, struct err *err)
 	rc = 0;
 out:
 	db_finalize(wl);
+	return rc;
+}
+
+/* ---- held situations ---------------------------------------------------- */
+
+/*
+ * What the warn stage held back tonight beyond a kind's max_per_night:
+ * the count of each kind, and its held_shown most severe titles.
+ */
+int report_load_held(struct report_loader *L, struct err *err)
+{
+	struct report_data *d = L->d;
+	sqlite3_stmt *kinds = NULL, *titles = NULL;
+	size_t cap = 0;
+	int r, rc = -1;
+
+	if (!db_has_table(L->db, "warning_held"))
+		return 0;
+	if (db_prepare(L->db, &kinds,
+		       "SELECT kind, count(*) FROM warning_held WHERE night = ?"
+		       " GROUP BY kind ORDER BY count(*) DESC, kind", err) < 0 ||
+	    db_prepare(L->db, &titles,
+		       "SELECT title, severity FROM warning_held WHERE night = ? AND kind = ?"
+		       " ORDER BY severity DESC, subject LIMIT ?", err) < 0 ||
+	    db_bind(kinds, err, "s", d->night) < 0)
+		goto out;
+	while ((r = db_step(kinds, err)) == 1) {
+		struct report_held *h;
+		int t;
+
+		d->held = xgrow(d->held, &cap, d->n_held + 1, sizeof(*d->held));
+		h = &d->held[d->n_held++];
+		memset(h, 0, sizeof(*h));
+		h->kind = xstrdup(db_text(kinds, 0));
+		h->n = sqlite3_column_int64(kinds, 1);
+		d->held_total += h->n;
+		if (db_bind(titles, err, "ssi", d->night, h->kind, d->params.held_shown) < 0)
+			goto out;
+		while ((t = db_step(titles, err)) == 1) {
+			char *scrubbed = report_guard_scrub(&L->guard, db_text(titles, 0));
+			char *line = xasprintf("%s（%d）", scrubbed, sqlite3_column_int(titles, 1));
+
+			report_strs_add(&h->titles, line);
+			free(line);
+			free(scrubbed);
+		}
+		if (t < 0)
+			goto out;
+	}
+	if (r < 0)
+		goto out;
+	rc = 0;
+out:
+	db_finalize(kinds);
+	db_finalize(titles);
 	return rc;
 }

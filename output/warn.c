@@ -11,6 +11,10 @@
  * within the kind's carry_days (warn.conf).  It keeps its id; its title,
  * explanation and severity become tonight's, and its evidence grows.
  *
+ * Capping: a kind's candidates beyond its max_per_night (warn.conf), the
+ * lower-ranked, are held: stored in warning_held for the report's list,
+ * not raised (watchlist hits never are).
+ *
  * Informants: the detectors build titles and explanations from places,
  * categories, counts and identifiers, never from a report's source; as a
  * last guard every informant code and every name an informant report
@@ -127,6 +131,53 @@ static int cand_cmp(const void *a, const void *b)
 		return (int)x->kind - (int)y->kind;
 	r = strcmp(x->subject, y->subject);
 	return r ? r : strcmp(x->title, y->title);
+}
+
+/*
+ * Within one kind: the higher priority first (what the detector ranks
+ * above severity: an escalating dispute before a quarrel that only
+ * recurs), then the most severe; then subject, so the order is total.
+ */
+static int cand_rank_cmp(const void *a, const void *b)
+{
+	const struct warn_cand *x = *(const struct warn_cand *const *)a;
+	const struct warn_cand *y = *(const struct warn_cand *const *)b;
+	int r;
+
+	if (x->priority != y->priority)
+		return y->priority - x->priority;
+	if (x->severity != y->severity)
+		return y->severity - x->severity;
+	r = strcmp(x->subject, y->subject);
+	return r ? r : strcmp(x->title, y->title);
+}
+
+/*
+ * Hold back, kind by kind, the candidates beyond "<kind>.max_per_night"
+ * (0: no limit), the lower-ranked ones.  On a large district a loose
+ * kind finds thousands of situations a night; a chief reads one page,
+ * and one flood must not push out the rest (a watchlist hit, a spike).
+ * What is held is counted and listed in one line each, not dropped.
+ */
+static void cand_hold(struct warn_ctx *w)
+{
+	struct warn_cand **v = xmalloc((w->n_cand ? w->n_cand : 1) * sizeof(*v));
+
+	for (int k = 0; k < WARN_NKINDS; k++) {
+		/* A watched person, phone or plate seen is never held back. */
+		double max = k == WARN_WATCHLIST ? 0 : warn_param(w, (enum warn_kind)k, "max_per_night", 0);
+		size_t n = 0;
+
+		for (size_t i = 0; i < w->n_cand; i++)
+			if (w->cand[i].kind == (enum warn_kind)k)
+				v[n++] = &w->cand[i];
+		if (!(max > 0) || n <= (size_t)max)
+			continue;
+		qsort(v, n, sizeof(*v), cand_rank_cmp);
+		for (size_t i = (size_t)max; i < n; i++)
+			v[i]->held = 1;
+	}
+	free(v);
 }
 
 /* ---- parameters and names -------------------------------------------- */
@@ -422,7 +473,8 @@ static int reset_night(struct warn_ctx *w, struct err *err)
 		   " WHERE first_night = ?1 AND NOT EXISTS (SELECT 1 FROM warning_night n"
 		   "  WHERE n.warning_id = w.id AND n.night <> ?1)", "s", n) < 0)
 		return -1;
-	if (db_run(w->db, err, "DELETE FROM warning_evidence WHERE night = ?", "s", n) < 0 ||
+	if (db_run(w->db, err, "DELETE FROM warning_held WHERE night = ?", "s", n) < 0 ||
+	    db_run(w->db, err, "DELETE FROM warning_evidence WHERE night = ?", "s", n) < 0 ||
 	    db_run(w->db, err, "DELETE FROM warning_night WHERE night = ?", "s", n) < 0 ||
 	    db_run(w->db, err,
 		   "DELETE FROM warning_evidence WHERE warning_id IN (SELECT id FROM warning w"
@@ -513,8 +565,17 @@ int warn_reports_from(struct warn_ctx *w, const char *from, struct err *err)
 
 /* ---- storing --------------------------------------------------------- */
 
+static int step_done(sqlite3_stmt *st, struct err *err)
+{
+	int r;
+
+	while ((r = db_step(st, err)) == 1)
+		;
+	return r;
+}
+
 struct store {
-	sqlite3_stmt *find, *old, *insert, *night, *update, *evidence;
+	sqlite3_stmt *find, *old, *insert, *night, *update, *evidence, *held;
 	int last;               /* the highest number a warning of the night has */
 };
 
@@ -563,7 +624,10 @@ static int store_prepare(struct warn_ctx *w, struct store *s, struct err *err)
 		       " WHERE id = ?", err) < 0 ||
 	    db_prepare(w->db, &s->evidence,
 		       "INSERT OR IGNORE INTO warning_evidence(warning_id, report_id, entity_key, night)"
-		       " VALUES (?, ?, ?, ?)", err) < 0)
+		       " VALUES (?, ?, ?, ?)", err) < 0 ||
+	    db_prepare(w->db, &s->held,
+		       "INSERT OR IGNORE INTO warning_held(night, kind, subject, severity, title)"
+		       " VALUES (?, ?, ?, ?, ?)", err) < 0)
 		return -1;
 	return store_last(w, s, err);
 }
@@ -576,15 +640,25 @@ static void store_release(struct store *s)
 	db_finalize(s->night);
 	db_finalize(s->update);
 	db_finalize(s->evidence);
+	db_finalize(s->held);
 }
 
-static int step_done(sqlite3_stmt *st, struct err *err)
+/* Keep a held candidate for the report's list: its place in line, not a warning. */
+static int store_held(struct warn_ctx *w, struct store *s, const struct warn_cand *c,
+		      struct warn_summary *sum, struct err *err)
 {
-	int r;
+	char *title = mask_text(w, c->title);
+	int r = db_bind(s->held, err, "sssis", w->night, kind_names[c->kind], c->subject,
+			c->severity, title);
 
-	while ((r = db_step(st, err)) == 1)
-		;
-	return r;
+	free(title);
+	if (r < 0 || step_done(s->held, err) < 0)
+		return -1;
+	if (sqlite3_changes(w->db->h) > 0) {
+		sum->held++;
+		sum->held_by_kind[c->kind]++;
+	}
+	return 0;
 }
 
 /*
@@ -697,12 +771,14 @@ static int store_all(struct warn_ctx *w, struct warn_summary *sum, struct err *e
 	struct store s = { 0 };
 	int rc = -1;
 
+	cand_hold(w);
 	if (w->n_cand)
 		qsort(w->cand, w->n_cand, sizeof(*w->cand), cand_cmp);
 	if (store_prepare(w, &s, err) < 0)
 		goto out;
 	for (size_t i = 0; i < w->n_cand; i++)
-		if (store_one(w, &s, &w->cand[i], sum, err) < 0)
+		if ((w->cand[i].held ? store_held(w, &s, &w->cand[i], sum, err)
+				     : store_one(w, &s, &w->cand[i], sum, err)) < 0)
 			goto out;
 	rc = 0;
 out:

@@ -33,6 +33,8 @@ struct warn_summary {
 	int fresh;              /* of which first raised tonight */
 	int carried;            /* of which carried on from an earlier night */
 	int by_kind[WARN_NKINDS];
+	int held;               /* found beyond a kind's max_per_night, not raised */
+	int held_by_kind[WARN_NKINDS];
 };
 
 /* The name of a kind ("spike", ...), static. */

@@ -8,7 +8,12 @@
  * holds dispute.min_reports (3) or more, or dispute.escalation_min_reports
  * (2) when one of them escalates: a threat category, or an escalation
  * word (analyze's escalation-words.txt plus dispute.extra_words: 聚集,
- * 上访, 轻生 ...).  Two groups with the same reports (the two parties of
+ * 上访, 轻生 ...).  A place's reports count only when they share a
+ * party with another of them (dispute.place_same_parties): quarrels of
+ * different neighbours in one large building are not one dispute coming
+ * back, and on a large district nearly every building has three a month.
+ * An escalating group ranks before one that only recurs when the kind's
+ * max_per_night holds some back.  Two groups with the same reports (the two parties of
  * one quarrel, or a party and their address) are one warning: a group
  * whose reports all lie in a larger (or earlier) kept group is dropped.
  * The latest report is cited in the explanation.
@@ -244,6 +249,68 @@ static int group_within(const struct dispute *d, const struct group *g, const st
 	return 1;
 }
 
+/* The display name of a person key the reports named, "" when none. */
+static const char *person_name(struct dispute *d, const char *key)
+{
+	size_t at = *key_slot(d, key);
+
+	return at ? d->display[at - 1] : "";
+}
+
+/*
+ * Whether reports p and q name the same parties: one person, or at this
+ * one place the same two names (a call and a register row often name
+ * the two neighbours without the identifiers that would make them the
+ * same persons; one common name alone at a busy address is chance).
+ */
+static int same_parties(struct dispute *d, const struct warn_strs *p, const struct warn_strs *q)
+{
+	const char *first = NULL;
+
+	for (size_t k = 0; k < p->n; k++) {
+		const char *name = person_name(d, p->v[k]);
+
+		for (size_t j = 0; j < q->n; j++) {
+			if (!strcmp(q->v[j], p->v[k]))
+				return 1;
+			if (!*name || strcmp(person_name(d, q->v[j]), name))
+				continue;
+			if (first && strcmp(first, name))
+				return 1;
+			first = name;
+		}
+	}
+	return 0;
+}
+
+/* Whether report rep names the same parties as another report of members[from..to). */
+static int shares_party(struct dispute *d, size_t from, size_t to, size_t rep)
+{
+	for (size_t i = from; i < to; i++)
+		if (d->m[i].rep != rep &&
+		    same_parties(d, &d->r[rep].persons, &d->r[d->m[i].rep].persons))
+			return 1;
+	return 0;
+}
+
+/*
+ * Keep, of a place's members[from..to), those whose reports share a
+ * party with another of them, moved to the front; returns the new end.
+ */
+static size_t place_same_parties(struct dispute *d, size_t from, size_t to)
+{
+	char *keep = xcalloc(to - from, 1);
+	size_t end = from;
+
+	for (size_t i = from; i < to; i++)
+		keep[i - from] = (char)shares_party(d, from, to, d->m[i].rep);
+	for (size_t i = from; i < to; i++)
+		if (keep[i - from])
+			d->m[end++] = d->m[i];
+	free(keep);
+	return end;
+}
+
 static void dispute_raise(struct dispute *d, const struct group *g)
 {
 	struct warn_ctx *w = d->w;
@@ -292,6 +359,7 @@ static void dispute_raise(struct dispute *d, const struct group *g)
 	if (sev > warn_param(w, WARN_DISPUTE, "severity_max", 95))
 		sev = warn_param(w, WARN_DISPUTE, "severity_max", 95);
 	c->severity = warn_severity(sev);
+	c->priority = g->escalated;
 	/* An informant's words are not quoted, even as a snippet. */
 	snippet = latest->informant ? xstrdup("（线索内容从略）")
 				    : warn_snippet(latest->text, 60);
@@ -346,6 +414,7 @@ int warn_dispute(struct warn_ctx *w, struct err *err)
 	size_t ng = 0, capg = 0;
 	int min = (int)warn_param(w, WARN_DISPUTE, "min_reports", 3);
 	int esc_min = (int)warn_param(w, WARN_DISPUTE, "escalation_min_reports", 2);
+	int same_parties = warn_param(w, WARN_DISPUTE, "place_same_parties", 1) != 0;
 	int rc = -1;
 	char recent[11];
 
@@ -367,17 +436,21 @@ int warn_dispute(struct warn_ctx *w, struct err *err)
 		qsort(d.m, d.nm, sizeof(*d.m), member_cmp);
 	for (size_t i = 0; i < d.nm;) {
 		struct group gr = { i, i, 0, 0, 0, i, 0 };
+		size_t end = i;
 
-		while (gr.to < d.nm && d.m[gr.to].key == d.m[i].key) {
-			const struct drep *p = &d.r[d.m[gr.to].rep];
+		while (end < d.nm && d.m[end].key == d.m[i].key)
+			end++;
+		gr.to = same_parties && strncmp(d.keys.v[d.m[i].key], "person:", 7)
+			? place_same_parties(&d, i, end) : end;
+		i = end;
+		for (size_t k = gr.from; k < gr.to; k++) {
+			const struct drep *p = &d.r[d.m[k].rep];
 
 			gr.n++;
 			gr.tonight |= strcmp(p->day, recent) >= 0;
 			gr.escalated |= p->threat || p->words.n > 0;
-			gr.latest = d.m[gr.to].rep;     /* reports are in day order */
-			gr.to++;
+			gr.latest = d.m[k].rep;         /* reports are in day order */
 		}
-		i = gr.to;
 		if (gr.tonight && ((int)gr.n >= min || (gr.escalated && (int)gr.n >= esc_min))) {
 			g = xgrow(g, &capg, ng + 1, sizeof(*g));
 			g[ng++] = gr;

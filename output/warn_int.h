@@ -21,6 +21,8 @@ struct warn_cand {
 	enum warn_kind kind;
 	char *subject;
 	int severity;
+	int priority;            /* ranks before severity within the kind's cap */
+	int held;                /* beyond the kind's max_per_night: listed, not raised */
 	char *title;
 	char *explanation;
 	char *data;

@@ -1,4 +1,4 @@
--- user_version 6
+-- user_version 7
 CREATE INDEX batch_sha256 ON batch(sha256);
 CREATE INDEX cluster_history_night ON cluster_history(night);
 CREATE INDEX cluster_layout_night ON cluster_layout(night);
@@ -369,6 +369,14 @@ CREATE TABLE warning_evidence (
 	entity_key TEXT,
 	night      TEXT NOT NULL DEFAULT ''
 );
+CREATE TABLE warning_held (
+	night    TEXT NOT NULL,
+	kind     TEXT NOT NULL,
+	subject  TEXT NOT NULL,
+	severity INTEGER NOT NULL,
+	title    TEXT NOT NULL,
+	PRIMARY KEY (night, kind, subject)
+) WITHOUT ROWID;
 CREATE TABLE warning_night (
 	warning_id  INTEGER NOT NULL REFERENCES warning(id),
 	night       TEXT NOT NULL,

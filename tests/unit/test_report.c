@@ -269,6 +269,51 @@ static void test_params(void **state)
 	free(conf);
 }
 
+/*
+ * A watchlist hit is never pushed off the page, however low its severity
+ * and however few warnings are shown; what the warn stage held back
+ * beyond a kind's cap is counted and listed, masked, most severe first.
+ */
+static void test_hits_kept_and_held_listed(void **state)
+{
+	struct fx *fx = *state;
+	char *conf = xasprintf("%s/report.conf", fx->dir), *md;
+	struct report_data *d;
+	struct err err;
+	FILE *f = fopen(conf, "w");
+
+	fputs("top_warnings = 1\nheld_shown = 2\n", f);
+	fclose(f);
+	assert_int_equal(db_run(&fx->db, &err, "UPDATE warning_night SET severity = 5"
+				" WHERE warning_id = 2 AND night = '2026-11-21'", ""), 0);
+	assert_int_equal(db_run(&fx->db, &err,
+				"INSERT INTO warning_held(night, kind, subject, severity, title) VALUES"
+				" ('2026-11-21', 'near_repeat', 'a', 70, '幸福路12号 近重复入室盗窃'),"
+				" ('2026-11-21', 'near_repeat', 'b', 85, '和平路 近重复入室盗窃 K07'),"
+				" ('2026-11-21', 'near_repeat', 'c', 55, '长江路3号 近重复盗窃'),"
+				" ('2026-11-21', 'dispute', 'd', 45, '幸福路12号 纠纷反复'),"
+				" ('2026-11-20', 'dispute', 'e', 45, '前一晚的')", ""), 0);
+	d = load(fx, fx->dir);
+	assert_int_equal(d->n_warnings, 1);
+	assert_string_equal(d->warnings[0].kind, "watchlist");
+	assert_int_equal(d->n_hits, 1);
+	assert_int_equal(d->held_total, 4);
+	assert_int_equal(d->n_held, 2);
+	assert_string_equal(d->held[0].kind, "near_repeat");
+	assert_int_equal(d->held[0].n, 3);
+	assert_int_equal(d->held[0].titles.n, 2);
+	assert_non_null(strstr(d->held[0].titles.v[0], "和平路"));
+	assert_null(strstr(d->held[0].titles.v[0], "K07"));
+	assert_string_equal(d->held[1].kind, "dispute");
+	report_data_free(d);
+	unlink(conf);
+	md = render(fx, REPORT_MD);
+	assert_non_null(strstr(md, "另有 4 条未单列"));
+	assert_null(strstr(md, "前一晚的"));
+	free(md);
+	free(conf);
+}
+
 static void test_write_dir_and_record(void **state)
 {
 	struct fx *fx = *state;
@@ -328,6 +373,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_html_escaped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_changes_and_quality, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_params, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hits_kept_and_held_listed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_dir_and_record, setup, teardown),
 	};
 

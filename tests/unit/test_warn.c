@@ -352,6 +352,50 @@ static void near_repeats_are_close(void **state)
 			       " AND e.report_id IN (74, 75) AND e.report_id <> ?", "0"), 2);
 }
 
+/*
+ * A kind's max_per_night: the best-ranked are raised, the rest held in
+ * warning_held (counted, not numbered); a watchlist hit never is held,
+ * and a re-run of the night holds the same.
+ */
+static void capped_kinds_hold_the_rest(void **state)
+{
+	struct fixture *fx = *state;
+	struct warn_summary sum;
+	char conf[160];
+	char *base = xasprintf("%s/warn.conf", LOOKOUT_DATADIR);
+	char *cmd;
+	FILE *f;
+	struct warn_opts opts = { "2026-11-21", LOOKOUT_DATADIR, conf };
+	struct err err;
+
+	snprintf(conf, sizeof(conf), "%s/warn.conf", fx->dir);
+	cmd = xasprintf("cp '%s' '%s'", base, conf);
+	assert_int_equal(system(cmd), 0);
+	f = fopen(conf, "a");
+	assert_non_null(f);
+	fprintf(f, "categories_file = %s/categories.tsv\n"
+		"dispute.escalation_words = %s/escalation-words.txt\n"
+		"near_repeat.max_per_night = 1\nwatchlist.max_per_night = 1\n",
+		LOOKOUT_DATADIR, LOOKOUT_DATADIR);
+	fclose(f);
+	load_sql(&fx->db, "nearrepeat.sql");
+	load_sql(&fx->db, "partial.sql");
+	for (int run = 0; run < 2; run++) {
+		if (warn_run(&fx->db, &opts, &sum, &err) < 0)
+			fail_msg("warn: %s", err.msg);
+		assert_int_equal(sum.by_kind[WARN_NEAR_REPEAT], 1);
+		assert_int_equal(sum.held_by_kind[WARN_NEAR_REPEAT], 1);
+		assert_int_equal(sum.held, 1);
+		assert_int_equal(sum.by_kind[WARN_WATCHLIST], 3);
+		assert_int_equal(count(fx, "SELECT count(*) FROM warning_held WHERE night = ?",
+				       "2026-11-21"), 1);
+		assert_int_equal(count(fx, "SELECT count(*) FROM warning WHERE kind = ?",
+				       "near_repeat"), 1);
+	}
+	free(cmd);
+	free(base);
+}
+
 static void bad_night_is_an_error(void **state)
 {
 	struct fixture *fx = *state;
@@ -374,6 +418,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(quiet_night_raises_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(partial_plates_match, setup, teardown),
 		cmocka_unit_test_setup_teardown(near_repeats_are_close, setup, teardown),
+		cmocka_unit_test_setup_teardown(capped_kinds_hold_the_rest, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_night_is_an_error, setup, teardown),
 	};
 
