@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <iconv.h>
+#include <math.h>
 #include <opencc.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -810,6 +811,7 @@ static struct out outs[O_COUNT];
 static long seq;                /* one counter makes every id unique */
 static time_t day0;             /* midnight of the first day */
 static int ndays;
+static long per_day = 5;      /* records of the ordinary flow a day */
 
 static time_t at(int day, int hour, int minute)
 {
@@ -1346,19 +1348,34 @@ static void plant(const char *outdir)
 	char place[192], subject[256], path[512];
 	FILE *wl;
 
-	/* 1. A burglary spike in one community: six in three days. */
+	/*
+	 * 1. A burglary spike in one community: six in three days, and on
+	 * the night as many more as make it a rise over what the community
+	 * has anyway.  The ordinary flow gives each community about
+	 * per_day / 250 burglaries a day (a burglary is 1 in 19 narratives,
+	 * narratives 45% of the flow, 14 communities, and the roads two
+	 * communities share count in both: 1.2 a day at 300 a day,
+	 * measured); a spike stands about five standard deviations (of a
+	 * Poisson count) over that, as one that a chief should hear of does.
+	 * A small district (under 125 a day) has next to none, and six in
+	 * three days are a spike already.
+	 */
 	{
 		const struct area *a = area_named("锁金一村社区");
+		int extra = (int)(5 * sqrt(per_day / 250.0)), n = 6 + extra;
+		char note[64];
 
 		memset(&rs, 0, sizeof(rs));
-		for (int i = 0; i < 6; i++) {
+		for (int i = 0; i < n; i++) {
 			snprintf(place, sizeof(place), "玄武区%s%s%s%d号", a->street, a->community,
 				 a->roads[i % a->nroads], 10 + i * 7);
-			planted(i % 2 ? O_TIPS : O_CALLS, L - 2 + i / 2, "burglary", place, fill_burglary, fresh());
+			planted(i % 2 ? O_TIPS : O_CALLS, i < 6 ? L - 2 + i / 2 : L, "burglary", place,
+				fill_burglary, fresh());
 			refs_add(&rs);
 		}
 		snprintf(subject, sizeof(subject), "%s|burglary", a->community);
-		truth_situation("spike", subject, "6 burglaries in 3 days", &rs);
+		snprintf(note, sizeof(note), "%d burglaries in 3 days", n);
+		truth_situation("spike", subject, note, &rs);
 	}
 
 	/* 2. A crew with a vehicle across several channels: a series. */
@@ -1513,7 +1530,7 @@ static void write_headers(void)
 int main(int argc, char **argv)
 {
 	const char *outdir = NULL, *district = "bench/district.tsv", *end = "2026-11-21";
-	long per_day = 5, malformed_every = 0;
+	long malformed_every = 0;
 	uint64_t seed = 1;
 	char inbox[512];
 	struct tm tm = { 0 };
