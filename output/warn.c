@@ -374,29 +374,44 @@ void warn_strs_release(struct warn_strs *s)
 	memset(s, 0, sizeof(*s));
 }
 
-int warn_report_places(struct warn_ctx *w, int64_t report_id, struct warn_strs *out,
-		       struct err *err)
+int warn_report_mentions(struct warn_ctx *w, int64_t report_id, struct warn_strs *out,
+			 struct warn_strs *persons, struct warn_strs *names, struct err *err)
 {
 	struct warn_strs all = { 0 };
 	int r;
 
-	/* Areas (a community, a district) are not where something happened. */
+	/* Areas (a community, a district) are not where something happened.
+	 * Places and persons in one read of the report's mentions: a month
+	 * of disputes is tens of thousands of reports. */
 	if (!w->places &&
 	    db_prepare(w->db, &w->places, db_has_table(w->db, "place") ?
-		       "SELECT DISTINCT e.key FROM mention m JOIN entity e ON e.id = m.entity_id"
+		       "SELECT DISTINCT e.key, e.type = 'person', coalesce(e.display, ''), e.hub"
+		       " FROM mention m JOIN entity e ON e.id = m.entity_id"
 		       " LEFT JOIN place p ON p.entity_id = e.id"
-		       " WHERE m.report_id = ?1 AND e.type = 'place'"
-		       " AND instr(?2, ' ' || coalesce(p.level, json_extract(e.attrs, '$.level'), '-') || ' ') = 0"
+		       " WHERE m.report_id = ?1 AND ((e.type = 'place'"
+		       " AND instr(?2, ' ' || coalesce(p.level, json_extract(e.attrs, '$.level'), '-') || ' ') = 0)"
+		       " OR (?3 AND e.type = 'person'))"
 		       " ORDER BY e.key" :
-		       "SELECT DISTINCT e.key FROM mention m JOIN entity e ON e.id = m.entity_id"
-		       " WHERE m.report_id = ?1 AND e.type = 'place'"
-		       " AND instr(?2, ' ' || coalesce(json_extract(e.attrs, '$.level'), '-') || ' ') = 0"
+		       "SELECT DISTINCT e.key, e.type = 'person', coalesce(e.display, ''), e.hub"
+		       " FROM mention m JOIN entity e ON e.id = m.entity_id"
+		       " WHERE m.report_id = ?1 AND ((e.type = 'place'"
+		       " AND instr(?2, ' ' || coalesce(json_extract(e.attrs, '$.level'), '-') || ' ') = 0)"
+		       " OR (?3 AND e.type = 'person'))"
 		       " ORDER BY e.key", err) < 0)
 		return -1;
-	if (db_bind(w->places, err, "Is", report_id, w->areas) < 0)
+	if (db_bind(w->places, err, "Isi", report_id, w->areas, persons != NULL) < 0)
 		return -1;
-	while ((r = db_step(w->places, err)) == 1)
-		warn_strs_add(&all, db_text(w->places, 0));
+	while ((r = db_step(w->places, err)) == 1) {
+		if (!sqlite3_column_int(w->places, 1)) {
+			warn_strs_add(&all, db_text(w->places, 0));
+		} else if (!sqlite3_column_int(w->places, 3) &&
+			   !warn_strs_has(persons, db_text(w->places, 0))) {
+			/* names stays beside persons: a name may repeat. */
+			warn_strs_add(persons, db_text(w->places, 0));
+			names->v = xgrow(names->v, &names->cap, names->n + 1, sizeof(*names->v));
+			names->v[names->n++] = xstrdup(db_text(w->places, 2));
+		}
+	}
 	for (size_t i = 0; r == 0 && i < all.n; i++) {
 		size_t n = strlen(all.v[i]);
 		int finest = 1;
@@ -409,6 +424,12 @@ int warn_report_places(struct warn_ctx *w, int64_t report_id, struct warn_strs *
 	}
 	warn_strs_release(&all);
 	return r;
+}
+
+int warn_report_places(struct warn_ctx *w, int64_t report_id, struct warn_strs *out,
+		       struct err *err)
+{
+	return warn_report_mentions(w, report_id, out, NULL, NULL, err);
 }
 
 char *warn_display(struct warn_ctx *w, const char *key)

@@ -31,11 +31,12 @@
 struct drep {
 	int64_t id;
 	char day[11];
-	char *text;
+	char *text;               /* NULL until drep_text reads it */
 	int informant;
 	int threat;
 	struct warn_strs words;   /* escalation words found */
 	struct warn_strs persons; /* person keys */
+	struct warn_strs places;  /* its most specific places */
 };
 
 struct member {
@@ -63,6 +64,7 @@ struct dispute {
 	size_t cap_display;
 	size_t *slot;             /* hash of keys: index + 1, 0 empty */
 	size_t n_slot;            /* a power of two */
+	sqlite3_stmt *text;       /* a report's text, for drep_text */
 };
 
 static size_t key_hash(const char *s)
@@ -144,7 +146,8 @@ static int load_words(struct dispute *d, struct err *err)
 static int load_reports(struct dispute *d, struct err *err)
 {
 	struct warn_ctx *w = d->w;
-	sqlite3_stmt *st = NULL, *who = NULL;
+	sqlite3_stmt *st = NULL;
+	struct warn_strs names = { 0 };
 	char from[11];
 	char *cats = warn_list(w, WARN_DISPUTE, "categories");
 	char *threats = warn_list(w, WARN_DISPUTE, "threat_categories");
@@ -153,54 +156,64 @@ static int load_reports(struct dispute *d, struct err *err)
 	day_add(w->night, -((long)warn_param(w, WARN_DISPUTE, "window_days", 30) - 1), from);
 	if (warn_reports_from(w, from, err) < 0)
 		goto out;
+	/* Not the report rows: a month of disputes is tens of thousands of
+	 * wide rows, and only the few in a group that may be raised are
+	 * read (drep_text). */
 	if (db_prepare(w->db, &st,
-		       "SELECT w.report_id, w.day, r.text, w.informant,"
+		       "SELECT w.report_id, w.day, w.informant,"
 		       " EXISTS (SELECT 1 FROM report_category c WHERE c.report_id = w.report_id"
 		       "  AND instr(?4, ' ' || c.category || ' ') > 0)"
-		       " FROM warn_report w JOIN report r ON r.id = w.report_id"
+		       " FROM warn_report w"
 		       " WHERE w.day BETWEEN ?1 AND ?2 AND (w.kind = 'dispute' OR EXISTS"
 		       "  (SELECT 1 FROM report_category c WHERE c.report_id = w.report_id"
 		       "   AND (instr(?3, ' ' || c.category || ' ') > 0"
 		       "    OR instr(?4, ' ' || c.category || ' ') > 0)))"
 		       " ORDER BY w.day, w.report_id", err) < 0 ||
-	    db_prepare(w->db, &who,
-		       "SELECT DISTINCT e.key, coalesce(e.display, '') FROM mention m"
-		       " JOIN entity e ON e.id = m.entity_id"
-		       " WHERE m.report_id = ? AND e.type = 'person' AND e.hub = 0 ORDER BY e.key",
-		       err) < 0 ||
 	    db_bind(st, err, "ssss", from, w->night, cats, threats) < 0)
 		goto out;
 	while ((r = db_step(st, err)) == 1) {
 		struct drep *p;
-		int rr;
 
 		d->r = xgrow(d->r, &d->cap, d->n + 1, sizeof(*d->r));
 		p = &d->r[d->n++];
 		memset(p, 0, sizeof(*p));
 		p->id = sqlite3_column_int64(st, 0);
 		snprintf(p->day, sizeof(p->day), "%s", db_text(st, 1));
-		p->text = xstrdup(db_text(st, 2));
-		p->informant = sqlite3_column_int(st, 3);
-		p->threat = sqlite3_column_int(st, 4);
-		for (size_t i = 0; i < d->words.n; i++)
-			if (strstr(p->text, d->words.v[i]))
-				warn_strs_add(&p->words, d->words.v[i]);
-		if (db_bind(who, err, "I", p->id) < 0)
+		p->informant = sqlite3_column_int(st, 2);
+		p->threat = sqlite3_column_int(st, 3);
+		warn_strs_release(&names);
+		if (warn_report_mentions(w, p->id, &p->places, &p->persons, &names, err) < 0)
 			goto out;
-		while ((rr = db_step(who, err)) == 1) {
-			warn_strs_add(&p->persons, db_text(who, 0));
-			key_index(d, db_text(who, 0), db_text(who, 1));
-		}
-		if (rr < 0)
-			goto out;
+		for (size_t k = 0; k < p->persons.n; k++)
+			key_index(d, p->persons.v[k], names.v[k]);
 	}
 	rc = r;
 out:
 	db_finalize(st);
-	db_finalize(who);
+	warn_strs_release(&names);
 	free(cats);
 	free(threats);
 	return rc;
+}
+
+/* Read report p's text and the escalation words it holds, once. */
+static int drep_text(struct dispute *d, struct drep *p, struct err *err)
+{
+	int r;
+
+	if (p->text)
+		return 0;
+	if (!d->text && db_prepare(d->w->db, &d->text,
+				   "SELECT coalesce(text, '') FROM report WHERE id = ?", err) < 0)
+		return -1;
+	if (db_bind(d->text, err, "I", p->id) < 0 || (r = db_step(d->text, err)) < 0)
+		return -1;
+	p->text = xstrdup(r == 1 ? db_text(d->text, 0) : "");
+	sqlite3_reset(d->text);
+	for (size_t i = 0; i < d->words.n; i++)
+		if (strstr(p->text, d->words.v[i]))
+			warn_strs_add(&p->words, d->words.v[i]);
+	return 0;
 }
 
 static void add_member(struct dispute *d, size_t key, size_t rep)
@@ -390,6 +403,7 @@ static void dispute_release(struct dispute *d)
 		free(d->r[i].text);
 		warn_strs_release(&d->r[i].words);
 		warn_strs_release(&d->r[i].persons);
+		warn_strs_release(&d->r[i].places);
 	}
 	free(d->r);
 	free(d->m);
@@ -399,6 +413,7 @@ static void dispute_release(struct dispute *d)
 	free(d->display);
 	free(d->slot);
 	warn_strs_release(&d->keys);
+	db_finalize(d->text);
 }
 
 static int group_cmp(const void *a, const void *b)
@@ -409,7 +424,6 @@ static int group_cmp(const void *a, const void *b)
 int warn_dispute(struct warn_ctx *w, struct err *err)
 {
 	struct dispute d = { .w = w };
-	struct warn_strs places = { 0 };
 	struct group *g = NULL;
 	size_t ng = 0, capg = 0;
 	int min = (int)warn_param(w, WARN_DISPUTE, "min_reports", 3);
@@ -423,13 +437,10 @@ int warn_dispute(struct warn_ctx *w, struct err *err)
 	if (load_words(&d, err) < 0 || load_reports(&d, err) < 0)
 		goto out;
 	for (size_t i = 0; i < d.n; i++) {
-		warn_strs_release(&places);
-		if (warn_report_places(w, d.r[i].id, &places, err) < 0)
-			goto out;
 		for (size_t k = 0; k < d.r[i].persons.n; k++)
 			add_member(&d, key_index(&d, d.r[i].persons.v[k], ""), i);
-		for (size_t k = 0; k < places.n; k++)
-			add_member(&d, key_index(&d, places.v[k], ""), i);
+		for (size_t k = 0; k < d.r[i].places.n; k++)
+			add_member(&d, key_index(&d, d.r[i].places.v[k], ""), i);
 	}
 	sort_ctx = &d;
 	if (d.nm)
@@ -448,8 +459,17 @@ int warn_dispute(struct warn_ctx *w, struct err *err)
 
 			gr.n++;
 			gr.tonight |= strcmp(p->day, recent) >= 0;
-			gr.escalated |= p->threat || p->words.n > 0;
 			gr.latest = d.m[k].rep;         /* reports are in day order */
+		}
+		if (!gr.tonight || ((int)gr.n < min && (int)gr.n < esc_min))
+			continue;
+		/* A group that may be raised: its texts, for the escalation words. */
+		for (size_t k = gr.from; k < gr.to; k++) {
+			struct drep *p = &d.r[d.m[k].rep];
+
+			if (drep_text(&d, p, err) < 0)
+				goto out;
+			gr.escalated |= p->threat || p->words.n > 0;
 		}
 		if (gr.tonight && ((int)gr.n >= min || (gr.escalated && (int)gr.n >= esc_min))) {
 			g = xgrow(g, &capg, ng + 1, sizeof(*g));
@@ -471,7 +491,6 @@ int warn_dispute(struct warn_ctx *w, struct err *err)
 	rc = 0;
 out:
 	free(g);
-	warn_strs_release(&places);
 	dispute_release(&d);
 	return rc;
 }

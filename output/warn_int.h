@@ -123,6 +123,13 @@ void warn_strs_release(struct warn_strs *s);
 int warn_report_places(struct warn_ctx *w, int64_t report_id, struct warn_strs *out,
 		       struct err *err);
 /*
+ * The same places into out, and (not NULL) the persons it mentions that
+ * are not hubs into persons, each one's display name ("" when none) at
+ * the same place in names, from one read of the report's mentions.
+ */
+int warn_report_mentions(struct warn_ctx *w, int64_t report_id, struct warn_strs *out,
+			 struct warn_strs *persons, struct warn_strs *names, struct err *err);
+/*
  * Returns the owned display name of an entity key (analyze's display,
  * else the part after "type:").  A failed lookup only costs the name.
  */

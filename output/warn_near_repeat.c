@@ -448,7 +448,7 @@ static void nr_candidates(struct nr_index *x, const struct crime *cr, size_t i, 
 
 int warn_near_repeat(struct warn_ctx *w, struct err *err)
 {
-	struct nr_index x = { 0 };
+	struct nr_index x = { 0 }, gx = { 0 };   /* gx: a subject's group, by subject */
 	size_t *mark = NULL, *cand = NULL, n_cand = 0, cap_cand = 0;
 	struct crime *cr = NULL;
 	struct nr_group *g = NULL;
@@ -492,8 +492,16 @@ int warn_near_repeat(struct warn_ctx *w, struct err *err)
 			level = nr_match(&np, &cr[i], &cr[j], &subject);
 			if (level < 0)
 				continue;
-			for (k = 0; k < ng && strcmp(g[k].subject, subject); k++)
-				;
+			{
+				/* A large district has thousands of groups: found by hash. */
+				struct nr_list *l = nr_find(&gx, subject, 1);
+
+				if (!l->n) {
+					l->v = xgrow(l->v, &l->cap, 1, sizeof(*l->v));
+					l->v[l->n++] = ng;
+				}
+				k = l->v[0];
+			}
 			if (k == ng) {
 				g = xgrow(g, &capg, ng + 1, sizeof(*g));
 				memset(&g[ng], 0, sizeof(*g));
@@ -525,6 +533,7 @@ int warn_near_repeat(struct warn_ctx *w, struct err *err)
 	rc = 0;
 out:
 	nr_index_release(&x);
+	nr_index_release(&gx);
 	free(mark);
 	free(cand);
 	for (size_t k = 0; k < ng; k++) {
