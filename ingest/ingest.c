@@ -36,8 +36,19 @@
 
 static const char *const formats[] = { "jsonl", "csv", "tsv", "txt", NULL };
 
-/* Records a file may have built ahead of the one being written. */
-#define QUEUE_SLOTS 1024
+/*
+ * Records a file may have built ahead of the one being written: enough
+ * for the worker to go on while the writer indexes FTS_CHUNK reports.
+ */
+#define QUEUE_SLOTS 8192
+/*
+ * New reports indexed for full-text search in one statement.  FTS5
+ * writes a segment at the end of each statement, so the runs are long
+ * (measured: 8192 cost 5% more than one statement per file, 4096 9%),
+ * yet indexing as the file goes keeps the writer busy while the worker
+ * builds, instead of idling the worker for the whole index at the end.
+ */
+#define FTS_CHUNK 8192
 
 /*
  * One file being ingested: a worker thread reads and builds its records
@@ -53,6 +64,7 @@ struct file_run {
 	const char *format;
 	int64_t batch;
 	struct ingest_counts c;
+	int64_t fts_from, last_id;      /* new reports not yet indexed: fts_from..last_id */
 	struct ingest_rowctx rctx;
 	struct ingest_queue queue;
 	int ahead_on;                   /* the worker predicts ids and duplicates */
@@ -300,6 +312,17 @@ static void *build_thread(void *arg)
 	return NULL;
 }
 
+/* Writer: index the file's new reports not indexed yet. */
+static int index_new(struct file_run *fr, struct err *err)
+{
+	if (!fr->fts_from)
+		return 0;
+	if (ingest_store_index(&fr->in->store, fr->fts_from, fr->last_id, err) < 0)
+		return -1;
+	fr->fts_from = 0;
+	return 0;
+}
+
 /* Writer: store one item, in file order, and look for its near-duplicate. */
 static int write_item(struct file_run *fr, const struct ingest_item *it, struct err *err)
 {
@@ -328,6 +351,12 @@ static int write_item(struct file_run *fr, const struct ingest_item *it, struct 
 		return 0;
 	}
 	fr->c.new_++;
+	/* A file's new ids run on without a gap: the write lock is held and nothing deletes. */
+	if (!fr->fts_from)
+		fr->fts_from = id;
+	fr->last_id = id;
+	if (id - fr->fts_from + 1 >= FTS_CHUNK && index_new(fr, err) < 0)
+		return -1;
 	if (it->predicted && it->near) {
 		fr->c.near++;
 		return ingest_store_set_near(&in->store, id, it->root, it->sim, err);
@@ -479,6 +508,7 @@ int ingest_file(struct ingest *in, const char *path, const char *format, const c
 				   input.enc == ENC_UNKNOWN ? "mixed" : enc_name(input.enc),
 				   &fr.batch, err) < 0 ||
 	    read_file(&fr, err) < 0 ||
+	    index_new(&fr, err) < 0 ||
 	    ingest_store_end_batch(&in->store, fr.batch, &fr.c, err) < 0 ||
 	    db_commit(in->db, err) < 0)
 		goto out;

@@ -3,8 +3,9 @@
  * database itself: report has UNIQUE (source, ext_id) and UNIQUE
  * content_hash, and the insert says ON CONFLICT DO NOTHING, so one
  * indexed statement both checks and writes, and a duplicate costs no
- * full-text indexing: the batch's new reports are indexed together when
- * the batch ends (see report_fts in common/schema.sql for why).
+ * full-text indexing: the batch's new reports are indexed together, a
+ * run of ids per statement (see report_fts in common/schema.sql for
+ * why not one by one).
  */
 #include "ingest/store.h"
 
@@ -39,7 +40,7 @@ int ingest_store_open(struct ingest_store *s, struct db *db, struct err *err)
 		       " VALUES (?, ?, ?, ?, ?)", err) < 0 ||
 	    db_prepare(db, &s->index_batch,
 		       "INSERT INTO report_fts(rowid, text) SELECT id, text FROM report"
-		       " WHERE batch_id = ?", err) < 0 ||
+		       " WHERE id BETWEEN ? AND ?", err) < 0 ||
 	    db_prepare(db, &s->known,
 		       "SELECT EXISTS (SELECT 1 FROM report WHERE content_hash = ?1)"
 		       " OR EXISTS (SELECT 1 FROM report WHERE source = ?2 AND ext_id = ?3)", err) < 0 ||
@@ -123,13 +124,18 @@ int ingest_store_add_batch(struct ingest_store *s, const char *file, const char 
 int ingest_store_end_batch(struct ingest_store *s, int64_t batch,
 			   const struct ingest_counts *c, struct err *err)
 {
-	if (db_bind(s->index_batch, err, "I", batch) < 0 || step_once(s->index_batch, err) < 0)
-		return -1;
 	if (db_bind(s->end_batch, err, "IIIIII", (int64_t)c->read, (int64_t)c->new_,
 		    (int64_t)c->duplicates, (int64_t)c->near, (int64_t)c->quarantined,
 		    batch) < 0)
 		return -1;
 	return step_once(s->end_batch, err);
+}
+
+int ingest_store_index(struct ingest_store *s, int64_t from, int64_t to, struct err *err)
+{
+	if (db_bind(s->index_batch, err, "II", from, to) < 0)
+		return -1;
+	return step_once(s->index_batch, err);
 }
 
 void ingest_sketch_encode(const struct dedup_sketch *sk, unsigned char out[4 * DEDUP_NHASH])

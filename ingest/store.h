@@ -35,9 +35,11 @@ int ingest_store_find_batch(struct ingest_store *s, const char *sha256, int64_t 
 int ingest_store_add_batch(struct ingest_store *s, const char *file, const char *sha256,
 			   const char *format, const char *encoding, int64_t *id,
 			   struct err *err);
-/* Index the batch's new reports for full-text search and write its counts. */
+/* Write the batch's counts. */
 int ingest_store_end_batch(struct ingest_store *s, int64_t batch,
 			   const struct ingest_counts *c, struct err *err);
+/* Index the reports from..to (ids, inclusive) for full-text search. */
+int ingest_store_index(struct ingest_store *s, int64_t from, int64_t to, struct err *err);
 
 /*
  * Insert a report unless one with its (source, ext_id) or content hash
