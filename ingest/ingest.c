@@ -164,9 +164,13 @@ static void open_reader(struct ingest *in)
 	in->reader_state = -1;
 	if (!path || !*path || !strcmp(path, ":memory:"))
 		return;
-	/* Its reads are index probes and a few texts: a small cache will do. */
+	/*
+	 * Its reads are index probes and candidate texts all over a large
+	 * file: 128 MB of cache (on 1,000,000 reports, a quarter less
+	 * system time than 32 MB).
+	 */
 	if (db_open_readonly(&in->reader, path, NULL) < 0 ||
-	    db_exec(&in->reader, "PRAGMA cache_size = -32768", NULL) < 0 ||
+	    db_exec(&in->reader, "PRAGMA cache_size = -131072", NULL) < 0 ||
 	    ingest_store_open(&in->rstore, &in->reader, NULL) < 0) {
 		ingest_store_close(&in->rstore);
 		db_close(&in->reader);
