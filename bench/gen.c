@@ -859,6 +859,20 @@ static const struct {
 static const char *const tip_sources[] = { "hotline", "hotline", "wechat", "96110", "12345" };
 static const char *const informant_codes[] = { "informant:K07", "informant:K12", "informant:M03" };
 
+/*
+ * House numbers a road has.  The district file names 14 communities and
+ * some 30 roads: 120 numbers a road are a real district's for a few
+ * hundred records a day.  A larger flow stands for a larger district, so
+ * the addresses grow with it and a building sees what a building sees
+ * (at 10,000 a day, 120 numbers would give each building a crime every
+ * four days and three disputes a month: every detector that looks at one
+ * place would fire everywhere).  Up to 300 a day: 120, as ever.
+ */
+static int house_numbers(void)
+{
+	return per_day > 300 ? (int)(120 * per_day / 300) : 120;
+}
+
 /* Start a record of a channel on a day: id, source, kind, times, a place. */
 static void begin(struct rec *r, int ch, int day)
 {
@@ -871,7 +885,7 @@ static void begin(struct rec *r, int ch, int day)
 		snprintf(r->source, sizeof(r->source), "%s", PICK(informant_codes));
 	make_id(r, channels[ch].id_prefix, day);
 	set_times(r, day);
-	set_place(r, a, rnd(3), 1 + rnd(120));
+	set_place(r, a, rnd(3), 1 + rnd(house_numbers()));
 }
 
 /* Write a narrative record to its channel's file and free it. */

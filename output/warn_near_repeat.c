@@ -22,7 +22,8 @@
  * busy road are not the near-repeat pattern.
  *
  * The subject is the shared building or road (or tonight's place for a
- * distance match), so repeats at one place are one warning.
+ * distance match), so repeats at one place are one warning.  Under the
+ * kind's max_per_night the longer chains (more crimes) rank first.
  */
 #include "output/warn_int.h"
 #include "output/day.h"
@@ -256,6 +257,10 @@ static void nr_raise(struct warn_ctx *w, const struct nr_group *g)
 					 warn_param(w, WARN_NEAR_REPEAT, "severity_per_report", 5) *
 					 ((double)earlier - 1),
 					 warn_param(w, WARN_NEAR_REPEAT, "severity_max", 85)));
+	/* A longer chain first, when the kind's cap holds some back: three
+	 * burglaries in one building and next door say more than a second
+	 * theft at a busy address, however each level is weighed. */
+	c->priority = (int)(earlier + g->tonight_ids.n);
 	warn_cand_subject(c, (const char *const *)&g->subject, 1);
 	warn_cand_entity(c, g->subject);
 	for (size_t i = 0; i < g->tonight_ids.n; i++)
