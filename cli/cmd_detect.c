@@ -10,7 +10,7 @@
 #include "cli/cli.h"
 #include "common/sbuf.h"
 #include "common/xalloc.h"
-#include "output/day.h"
+#include "common/day.h"
 #include "output/detect.h"
 
 #include <cJSON.h>

@@ -32,6 +32,7 @@
  * zone shift or "晚12点" can cross a month or year end safely.
  */
 #include "common/date.h"
+#include "common/day.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -79,36 +80,9 @@ static int valid_ymd(int y, int m, int d)
 	       d <= days_in_month(y, m);
 }
 
-/* Day number of a civil date (H. Hinnant's days_from_civil). */
-static long days_from_civil(int y, int m, int d)
-{
-	long yy = y - (m <= 2);
-	long era = (yy >= 0 ? yy : yy - 399) / 400;
-	long yoe = yy - era * 400;
-	long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-
-	return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(long z, int *y, int *m, int *d)
-{
-	long era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 static void add_days(struct when *w, long n)
 {
-	civil_from_days(days_from_civil(w->y, w->m, w->d) + n, &w->y, &w->m, &w->d);
+	day_to_civil(day_from_civil(w->y, w->m, w->d) + n, &w->y, &w->m, &w->d);
 }
 
 /* ---- pass 1: the canonical string ---- */
@@ -412,9 +386,9 @@ static int complete_from_ref(struct when *w, const struct date_ref *ref, int no_
 		w->m = ref->month;
 	if (!valid_ymd(ref->year, ref->month, ref->day))
 		return 0;   /* no day to compare with: keep the reference year */
-	r = days_from_civil(ref->year, ref->month, ref->day);
+	r = day_from_civil(ref->year, ref->month, ref->day);
 	if (valid_ymd(w->y, w->m, w->d)) {
-		c = days_from_civil(w->y, w->m, w->d);
+		c = day_from_civil(w->y, w->m, w->d);
 		if (c - r <= (no_month ? 15 : 183))
 			return 0;
 	} else if (!no_month) {
@@ -874,12 +848,12 @@ static enum date_precision parse_one(const char *s, const struct date_ref *ref,
 	if (w->next_day)
 		add_days(w, 1);
 	if (w->has_zone) {
-		long t = days_from_civil(w->y, w->m, w->d) * 1440 + w->hh * 60 +
+		long t = day_from_civil(w->y, w->m, w->d) * 1440 + w->hh * 60 +
 			 w->mi - w->zone + 8 * 60;
 		long day = t >= 0 ? t / 1440 : -((-t + 1439) / 1440);
 		long min = t - day * 1440;
 
-		civil_from_days(day, &w->y, &w->m, &w->d);
+		day_to_civil(day, &w->y, &w->m, &w->d);
 		w->hh = (int)(min / 60);
 		w->mi = (int)(min % 60);
 	}

@@ -15,7 +15,7 @@
  * less than at a quiet place.
  */
 #include "graph/companion.h"
-#include "graph/gtime.h"
+#include "common/day.h"
 #include "common/sbuf.h"
 #include "common/xalloc.h"
 
@@ -133,7 +133,7 @@ static int load_events(struct db *db, struct gmodel *gm, const struct graph_conf
 	size_t cap = 0;
 	int rc;
 
-	gtime_date(gtime_days(night) + 1, next);
+	day_string(day_of(night) + 1, next);
 	*out = NULL;
 	*n = 0;
 	/*
@@ -154,7 +154,7 @@ static int load_events(struct db *db, struct gmodel *gm, const struct graph_conf
 		rc = db_bind(st, err, "ss", kinds, next);
 	while (rc == 0 && (rc = db_step(st, err)) == 1) {
 		const char *venue = (const char *)sqlite3_column_text(st, 2);
-		int64_t t = gtime_minutes(db_text(st, 3));
+		int64_t t = day_minutes(db_text(st, 3));
 		int32_t v = gmodel_vertex(gm, sqlite3_column_int64(st, 4));
 
 		rc = 0;
@@ -399,7 +399,7 @@ static void minute_iso(int64_t m, char out[32])
 {
 	char d[11];
 
-	gtime_date((long)(m / 1440), d);
+	day_string((long)(m / 1440), d);
 	snprintf(out, 32, "%sT%02d:%02d:00+08:00", d, (int)(m % 1440 / 60), (int)(m % 60));
 }
 

@@ -10,12 +10,12 @@
 #include "graph/community.h"
 #include "graph/companion.h"
 #include "graph/conf.h"
-#include "graph/gtime.h"
 #include "graph/ig.h"
 #include "graph/layout.h"
 #include "graph/match.h"
 #include "graph/model.h"
 #include "graph/series.h"
+#include "common/day.h"
 #include "common/sbuf.h"
 #include "common/xalloc.h"
 
@@ -46,18 +46,12 @@ void graph_default_night(char out[11])
 	char now[32];
 
 	db_now(now);
-	gtime_date(gtime_days(now) - 1, out);
+	day_string(day_of(now) - 1, out);
 }
 
 int graph_night_valid(const char *s)
 {
-	char back[11];
-	long d;
-
-	if (strlen(s) != 10 || (d = gtime_days(s)) < 0)
-		return 0;
-	gtime_date(d, back);
-	return !strcmp(back, s);
+	return day_number(s) >= 0;
 }
 
 /* Everything one run holds. */

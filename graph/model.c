@@ -6,7 +6,7 @@
  * correlated count per link.
  */
 #include "graph/model.h"
-#include "graph/gtime.h"
+#include "common/day.h"
 #include "common/xalloc.h"
 
 #include <math.h>
@@ -144,12 +144,12 @@ static int load_links(struct gmodel *gm, struct db *db, const struct graph_conf 
 		      const char *night, struct err *err)
 {
 	sqlite3_stmt *ln = NULL, *ev = NULL;
-	long night_end = gtime_days(night);
+	long night_end = day_of(night);
 	char next[11];
 	int64_t ev_link = -1;
 	int rc, erc = 0;
 
-	gtime_date(night_end + 1, next);
+	day_string(night_end + 1, next);
 	if (db_prepare(db, &ln, "SELECT id, a, b, weight, last_seen FROM link "
 		       "WHERE first_seen IS NULL OR first_seen < ? ORDER BY id", err) < 0 ||
 	    db_bind(ln, err, "s", next) < 0)
@@ -175,7 +175,7 @@ static int load_links(struct gmodel *gm, struct db *db, const struct graph_conf 
 		if (u < 0 || v < 0 || u == v)
 			continue;
 		gmodel_add_edge(gm, u, v, edge_weight(conf, sqlite3_column_double(ln, 3), n,
-						      gtime_days(db_text(ln, 4)), night_end));
+						      day_of(db_text(ln, 4)), night_end));
 	}
 	if (rc < 0)
 		goto fail;

@@ -19,8 +19,8 @@
  */
 #include "graph/series.h"
 #include "graph/evid.h"
-#include "graph/gtime.h"
 #include "graph/match.h"
+#include "common/day.h"
 #include "common/sbuf.h"
 #include "common/xalloc.h"
 
@@ -40,7 +40,7 @@ int gcrimes_load(struct gcrimes *cr, struct db *db, const struct gmentions *mn,
 	int rc;
 
 	memset(cr, 0, sizeof(*cr));
-	gtime_date(gtime_days(night) + 1, next);
+	day_string(day_of(night) + 1, next);
 	rc = db_prepare(db, &rep,
 		"SELECT r.id, coalesce(r.occurred_at, r.received_at), "
 		"       (SELECT group_concat(category) FROM (SELECT category FROM report_category "
@@ -63,7 +63,7 @@ int gcrimes_load(struct gcrimes *cr, struct db *db, const struct gmentions *mn,
 		cr->cats = xgrow(cr->cats, &cap[2], (size_t)i + 1, sizeof(*cr->cats));
 		cr->moff = xgrow(cr->moff, &cap[3], (size_t)i + 2, sizeof(*cr->moff));
 		cr->rid[i] = sqlite3_column_int64(rep, 0);
-		cr->day[i] = gtime_days(db_text(rep, 1));
+		cr->day[i] = day_of(db_text(rep, 1));
 		cr->cats[i] = xstrdup(db_text(rep, 2));
 		cr->nr++;
 		/* Both lists are in report order: walk the mentions along. */
@@ -486,10 +486,10 @@ static int write_series(struct ser *s, struct out *o, const struct member *m, lo
 		goto out;
 	sbuf_adds(&first, db_text(o->first, 0));
 	sqlite3_reset(o->first);
-	gtime_date(m[0].day, d1);
+	day_string(m[0].day, d1);
 	for (long i = n - 1; i >= 0; i--)
 		if (m[i].day >= 0) {
-			gtime_date(m[i].day, d2);
+			day_string(m[i].day, d2);
 			break;
 		}
 	/* Score and days are updated once the pairs are known. */

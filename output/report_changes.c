@@ -5,7 +5,7 @@
  * records).
  */
 #include "output/report_int.h"
-#include "output/day.h"
+#include "common/day.h"
 #include "common/xalloc.h"
 
 #include <cJSON.h>

@@ -20,7 +20,7 @@
  * parameters in report_params.c.
  */
 #include "output/report_int.h"
-#include "output/day.h"
+#include "common/day.h"
 #include "output/escape.h"
 #include "common/sbuf.h"
 #include "common/xalloc.h"

@@ -21,7 +21,7 @@
  * gives for its reporter is masked out of them before they are stored.
  */
 #include "output/warn_int.h"
-#include "output/day.h"
+#include "common/day.h"
 #include "common/xalloc.h"
 
 #include <cJSON.h>

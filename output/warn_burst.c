@@ -10,7 +10,7 @@
  * window, not every mention of its days.
  */
 #include "output/warn_int.h"
-#include "output/day.h"
+#include "common/day.h"
 #include "common/sbuf.h"
 #include "common/xalloc.h"
 

@@ -19,7 +19,7 @@
  * The latest report is cited in the explanation.
  */
 #include "output/warn_int.h"
-#include "output/day.h"
+#include "common/day.h"
 #include "common/sbuf.h"
 #include "common/xalloc.h"
 

@@ -26,7 +26,7 @@
  * kind's max_per_night the longer chains (more crimes) rank first.
  */
 #include "output/warn_int.h"
-#include "output/day.h"
+#include "common/day.h"
 #include "common/xalloc.h"
 
 #include <cJSON.h>

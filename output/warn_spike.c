@@ -25,7 +25,7 @@
  * counts").
  */
 #include "output/warn_int.h"
-#include "output/day.h"
+#include "common/day.h"
 #include "output/detect.h"
 #include "common/xalloc.h"
 
