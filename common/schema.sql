@@ -572,3 +572,19 @@ CREATE TABLE warning_held (
 	title    TEXT NOT NULL,
 	PRIMARY KEY (night, kind, subject)
 ) WITHOUT ROWID;
+
+-- version 8
+-- query: the officer's questions read only indexes.  A node's neighbours
+-- come from link by a (the unique index) and by b, companion by a and by
+-- b, mention by entity and by report: each index now holds the column
+-- asked for, so no lookup goes to the table rows.  Hubs are few and read
+-- once per question through their own small index.
+DROP INDEX link_b;
+CREATE INDEX link_b ON link(b, a, type);
+DROP INDEX companion_b;
+CREATE INDEX companion_b ON companion(b, a);
+DROP INDEX mention_report;
+CREATE INDEX mention_report ON mention(report_id, entity_id);
+DROP INDEX mention_entity;
+CREATE INDEX mention_entity ON mention(entity_id, report_id);
+CREATE INDEX entity_hub ON entity(id) WHERE hub = 1;

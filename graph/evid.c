@@ -97,42 +97,57 @@ static cJSON *step_new(struct gevid *ev, int64_t a, int64_t b, int a_report, int
 	return step;
 }
 
+int gevid_link_type(struct gevid *ev, int64_t a, int64_t b, struct sbuf *type, double *weight,
+		    int64_t *companion, struct err *err)
+{
+	int rc;
+
+	sbuf_reset(type);
+	*weight = 0;
+	*companion = 0;
+	rc = db_bind(ev->links, err, "II", a, b);
+	if (rc == 0 && (rc = db_step(ev->links, err)) == 1) {
+		sbuf_adds(type, db_text(ev->links, 0));
+		*weight = sqlite3_column_double(ev->links, 1);
+		rc = 0;
+	}
+	sqlite3_reset(ev->links);
+	if (rc == 0)
+		rc = db_bind(ev->comp, err, "II", a, b);
+	if (rc == 0 && (rc = db_step(ev->comp, err)) == 1) {
+		*companion = sqlite3_column_int64(ev->comp, 0);
+		if (type->len)
+			sbuf_addch(type, ',');
+		sbuf_adds(type, "companion");
+		rc = 0;
+	}
+	sqlite3_reset(ev->comp);
+	return rc < 0 ? -1 : 0;
+}
+
 cJSON *gevid_link_step(struct gevid *ev, int64_t a, int64_t b, struct err *err)
 {
 	cJSON *step = step_new(ev, a, b, 0, 0, err), *reports;
 	struct sbuf type = SBUF_INIT;
 	double weight = 0;
+	int64_t cid = 0;
 	int rc;
 
 	if (!step)
 		return NULL;
 	reports = cJSON_CreateArray();
-	rc = db_bind(ev->links, err, "II", a, b);
-	if (rc == 0 && (rc = db_step(ev->links, err)) == 1) {
-		sbuf_adds(&type, db_text(ev->links, 0));
-		weight = sqlite3_column_double(ev->links, 1);
-		rc = 0;
-	}
-	sqlite3_reset(ev->links);
-	if (rc == 0 && type.len) {
+	rc = gevid_link_type(ev, a, b, &type, &weight, &cid, err);
+	/* The links' reports first, then the companion's, as the types read. */
+	if (rc == 0 && type.len && strncmp(sbuf_str(&type), "companion", 9)) {
 		rc = db_bind(ev->link_reports, err, "IIi", a, b, ev->max_reports);
 		if (rc == 0)
 			rc = add_rows(ev->link_reports, reports, err);
 	}
-	if (rc == 0)
-		rc = db_bind(ev->comp, err, "II", a, b);
-	if (rc == 0 && (rc = db_step(ev->comp, err)) == 1) {
-		int64_t cid = sqlite3_column_int64(ev->comp, 0);
-
-		if (type.len)
-			sbuf_addch(&type, ',');
-		sbuf_adds(&type, "companion");
-		sqlite3_reset(ev->comp);
+	if (rc == 0 && cid) {
 		rc = db_bind(ev->comp_reports, err, "Ii", cid, ev->max_reports);
 		if (rc == 0)
 			rc = add_rows(ev->comp_reports, reports, err);
 	}
-	sqlite3_reset(ev->comp);
 	cJSON_AddStringToObject(step, "type", sbuf_str(&type));
 	cJSON_AddNumberToObject(step, "weight", weight);
 	cJSON_AddItemToObject(step, "reports", reports);

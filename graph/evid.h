@@ -28,6 +28,13 @@ int gevid_key(struct gevid *ev, int64_t id, struct sbuf *out, struct err *err);
 int gevid_ref(struct gevid *ev, int64_t id, struct sbuf *out, struct err *err);
 
 /*
+ * The link types between entities a and b into type (replaced: "holds,
+ * co_mention", "companion", "" when not linked), their summed stored
+ * weight, and the companion row's id (0: none).  Returns 0 or -1.
+ */
+int gevid_link_type(struct gevid *ev, int64_t a, int64_t b, struct sbuf *type, double *weight,
+		    int64_t *companion, struct err *err);
+/*
  * The step between entities a and b: their link types ("holds,co_mention",
  * "companion"), summed stored weight, and the reports that evidence them,
  * oldest first.  Returns an owned cJSON object, or NULL with err set on

@@ -1,7 +1,8 @@
 /*
  * query: breadth-first searches that ask SQL for one node's neighbours
  * at a time (link by a and by b, companion, mention by entity and by
- * report: all indexed), so a question costs what its answer touches.
+ * report: index-only reads, schema version 8), so a question costs what
+ * its answer touches.
  * Hubs are never passed through (a path through 110 says nothing) but
  * can be asked about.  The shortest chain is a bidirectional search;
  * for the k shortest and for chains whose reports run forward in time
@@ -110,27 +111,61 @@ static void nmap_release(struct nmap *m)
 struct q {
 	struct db *db;
 	struct gevid ev;
-	sqlite3_stmt *ent_nbrs, *ent_reports, *rep_ents;
+	/* Index-only lookups (see the covering indexes of schema version 8). */
+	sqlite3_stmt *link_a, *link_b, *comp_a, *comp_b, *ent_reports, *rep_ents;
 	sqlite3_stmt *ent_row, *rep_row;
+	int64_t *hubs;          /* owned: the ids of hub entities, ascending */
+	size_t n_hubs;
 };
+
+/* Hubs are few (service numbers, shared identifiers): one read of them
+ * spares a look at the entity row of every neighbour. */
+static int load_hubs(struct q *q, struct err *err)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	if (db_prepare(q->db, &st, "SELECT id FROM entity WHERE hub = 1 ORDER BY id", err) < 0)
+		return -1;
+	while ((rc = db_step(st, err)) == 1) {
+		q->hubs = xgrow(q->hubs, &cap, q->n_hubs + 1, sizeof(*q->hubs));
+		q->hubs[q->n_hubs++] = sqlite3_column_int64(st, 0);
+	}
+	db_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+static int is_hub(const struct q *q, int64_t id)
+{
+	size_t lo = 0, hi = q->n_hubs;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (q->hubs[mid] == id)
+			return 1;
+		if (q->hubs[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
 
 static int q_init(struct q *q, struct db *db, struct err *err)
 {
 	memset(q, 0, sizeof(*q));
 	q->db = db;
-	if (gevid_init(&q->ev, db, 5, err) < 0 ||
-	    db_prepare(db, &q->ent_nbrs,
-		       "SELECT x.other, min(x.type), e.hub FROM ("
-		       " SELECT b AS other, type FROM link WHERE a = ?1"
-		       " UNION ALL SELECT a, type FROM link WHERE b = ?1"
-		       " UNION ALL SELECT b, 'companion' FROM companion WHERE a = ?1"
-		       " UNION ALL SELECT a, 'companion' FROM companion WHERE b = ?1) x "
-		       "JOIN entity e ON e.id = x.other GROUP BY x.other ORDER BY x.other", err) < 0 ||
+	if (gevid_init(&q->ev, db, 5, err) < 0 || load_hubs(q, err) < 0 ||
+	    db_prepare(db, &q->link_a, "SELECT b FROM link WHERE a = ?", err) < 0 ||
+	    db_prepare(db, &q->link_b, "SELECT a FROM link WHERE b = ?", err) < 0 ||
+	    db_prepare(db, &q->comp_a, "SELECT b FROM companion WHERE a = ?", err) < 0 ||
+	    db_prepare(db, &q->comp_b, "SELECT a FROM companion WHERE b = ?", err) < 0 ||
 	    db_prepare(db, &q->ent_reports, "SELECT DISTINCT report_id FROM mention "
 		       "WHERE entity_id = ? ORDER BY report_id", err) < 0 ||
-	    db_prepare(db, &q->rep_ents, "SELECT m.entity_id, e.hub FROM mention m "
-		       "JOIN entity e ON e.id = m.entity_id WHERE m.report_id = ? "
-		       "GROUP BY m.entity_id ORDER BY m.entity_id", err) < 0 ||
+	    db_prepare(db, &q->rep_ents, "SELECT DISTINCT entity_id FROM mention "
+		       "WHERE report_id = ? ORDER BY entity_id", err) < 0 ||
 	    db_prepare(db, &q->ent_row, "SELECT key, type, display, attrs, first_seen, last_seen, hub "
 		       "FROM entity WHERE id = ?", err) < 0 ||
 	    db_prepare(db, &q->rep_row,
@@ -146,79 +181,100 @@ static int q_init(struct q *q, struct db *db, struct err *err)
 static void q_release(struct q *q)
 {
 	gevid_release(&q->ev);
-	db_finalize(q->ent_nbrs);
+	db_finalize(q->link_a);
+	db_finalize(q->link_b);
+	db_finalize(q->comp_a);
+	db_finalize(q->comp_b);
 	db_finalize(q->ent_reports);
 	db_finalize(q->rep_ents);
 	db_finalize(q->ent_row);
 	db_finalize(q->rep_row);
+	free(q->hubs);
 }
 
-/* A neighbour: its code, the link type that reaches it, whether it is a hub. */
+/* A neighbour: its code, whether a report mention reaches it, whether it is a hub. */
 struct nbr {
 	int64_t code;
-	const char *type;       /* "link type" is copied into types[] */
+	int mention;
 	int hub;
 };
 
 struct nbrs {
 	struct nbr *v;
 	size_t n, cap;
-	char types[64][24];     /* the link type names seen, so nbr.type can point at them */
-	int ntypes;
 };
 
-static const char *intern(struct nbrs *b, const char *t)
-{
-	for (int i = 0; i < b->ntypes; i++)
-		if (!strcmp(b->types[i], t))
-			return b->types[i];
-	if (b->ntypes == 64)
-		return "link";
-	snprintf(b->types[b->ntypes], sizeof(b->types[0]), "%s", t);
-	return b->types[b->ntypes++];
-}
-
-static void nbrs_add(struct nbrs *b, int64_t code, const char *type, int hub)
+static void nbrs_add(struct nbrs *b, int64_t code, int mention, int hub)
 {
 	b->v = xgrow(b->v, &b->cap, b->n + 1, sizeof(*b->v));
 	b->v[b->n].code = code;
-	b->v[b->n].type = type;
+	b->v[b->n].mention = mention;
 	b->v[b->n].hub = hub;
 	b->n++;
 }
 
-/* The neighbours of node code; reports too when with_reports. */
+/* Appends the ids st gives for id as neighbours; 0 or -1. */
+static int add_rows(struct q *q, sqlite3_stmt *st, int64_t id, int reports, struct nbrs *b,
+		    struct err *err)
+{
+	int rc = db_bind(st, err, "I", id);
+
+	while (rc == 0 && (rc = db_step(st, err)) == 1) {
+		int64_t x = sqlite3_column_int64(st, 0);
+
+		if (reports)
+			nbrs_add(b, REP(x), 1, 0);
+		else
+			nbrs_add(b, ENT(x), 0, is_hub(q, x));
+		rc = 0;
+	}
+	sqlite3_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
+static int cmp_nbr(const void *pa, const void *pb)
+{
+	const struct nbr *a = pa, *b = pb;
+
+	return a->code < b->code ? -1 : a->code > b->code;
+}
+
+/* Sorts b[from..] by code and keeps one of each. */
+static void sort_unique(struct nbrs *b, size_t from)
+{
+	size_t k = from;
+
+	qsort(b->v + from, b->n - from, sizeof(*b->v), cmp_nbr);
+	for (size_t i = from; i < b->n; i++)
+		if (k == from || b->v[k - 1].code != b->v[i].code)
+			b->v[k++] = b->v[i];
+	b->n = k;
+}
+
+/*
+ * The neighbours of node code, in code order: a report's entities; an
+ * entity's linked entities and companions (then its reports, when
+ * with_reports).
+ */
 static int neighbours(struct q *q, int64_t code, int with_reports, struct nbrs *b, struct err *err)
 {
-	int rc;
+	int64_t id = ID(code);
 
 	b->n = 0;
 	if (IS_REP(code)) {
-		rc = db_bind(q->rep_ents, err, "I", ID(code));
-		while (rc == 0 && (rc = db_step(q->rep_ents, err)) == 1) {
-			nbrs_add(b, ENT(sqlite3_column_int64(q->rep_ents, 0)), "mention",
-				 sqlite3_column_int(q->rep_ents, 1));
-			rc = 0;
-		}
-		sqlite3_reset(q->rep_ents);
-		return rc < 0 ? -1 : 0;
+		if (add_rows(q, q->rep_ents, id, 0, b, err) < 0)
+			return -1;
+		for (size_t i = 0; i < b->n; i++)
+			b->v[i].mention = 1;
+		return 0;
 	}
-	rc = db_bind(q->ent_nbrs, err, "I", ID(code));
-	while (rc == 0 && (rc = db_step(q->ent_nbrs, err)) == 1) {
-		nbrs_add(b, ENT(sqlite3_column_int64(q->ent_nbrs, 0)),
-			 intern(b, db_text(q->ent_nbrs, 1)), sqlite3_column_int(q->ent_nbrs, 2));
-		rc = 0;
-	}
-	sqlite3_reset(q->ent_nbrs);
-	if (rc < 0 || !with_reports)
-		return rc < 0 ? -1 : 0;
-	rc = db_bind(q->ent_reports, err, "I", ID(code));
-	while (rc == 0 && (rc = db_step(q->ent_reports, err)) == 1) {
-		nbrs_add(b, REP(sqlite3_column_int64(q->ent_reports, 0)), "mention", 0);
-		rc = 0;
-	}
-	sqlite3_reset(q->ent_reports);
-	return rc < 0 ? -1 : 0;
+	if (add_rows(q, q->link_a, id, 0, b, err) < 0 || add_rows(q, q->link_b, id, 0, b, err) < 0 ||
+	    add_rows(q, q->comp_a, id, 0, b, err) < 0 || add_rows(q, q->comp_b, id, 0, b, err) < 0)
+		return -1;
+	sort_unique(b, 0);
+	if (with_reports && add_rows(q, q->ent_reports, id, 1, b, err) < 0)
+		return -1;
+	return 0;
 }
 
 /* ---- naming nodes ---- */
@@ -923,7 +979,7 @@ int gquery_expand(struct db *db, const char *key, const struct gquery_opts *o,
 				y->ds = d + 1;
 				y->dt = 1;      /* expand keeps in dt how many nodes reach it */
 				y->ps = f.v[i];
-				y->via = strcmp(b.v[j].type, "mention") ? NULL : "mention";
+				y->via = b.v[j].mention ? "mention" : NULL;
 				y->hub = b.v[j].hub;
 				push(&next, y->code);
 			}
@@ -983,14 +1039,15 @@ int gquery_expand(struct db *db, const char *key, const struct gquery_opts *o,
 		cJSON_AddStringToObject(n, "via", sbuf_str(&name));
 		if (!sorted[i].via) {
 			/* An entity-entity step: name the link types. */
-			cJSON *step = gevid_link_step(&q.ev, ID(sorted[i].ps), ID(sorted[i].code), err);
+			double weight;
+			int64_t cid;
 
-			if (!step) {
+			if (gevid_link_type(&q.ev, ID(sorted[i].ps), ID(sorted[i].code), &name,
+					    &weight, &cid, err) < 0) {
 				cJSON_Delete(n);
 				goto out;
 			}
-			cJSON_AddStringToObject(n, "link", cJSON_GetObjectItem(step, "type")->valuestring);
-			cJSON_Delete(step);
+			cJSON_AddStringToObject(n, "link", sbuf_str(&name));
 		} else {
 			cJSON_AddStringToObject(n, "link", "mention");
 		}

@@ -1,16 +1,17 @@
--- user_version 7
+-- user_version 8
 CREATE INDEX batch_sha256 ON batch(sha256);
 CREATE INDEX cluster_history_night ON cluster_history(night);
 CREATE INDEX cluster_layout_night ON cluster_layout(night);
 CREATE INDEX cluster_member_entity ON cluster_member(entity_id, night);
 CREATE INDEX cluster_status ON cluster(status);
-CREATE INDEX companion_b ON companion(b);
+CREATE INDEX companion_b ON companion(b, a);
+CREATE INDEX entity_hub ON entity(id) WHERE hub = 1;
 CREATE INDEX entity_merged ON entity(merged_into);
 CREATE INDEX entity_type ON entity(type);
-CREATE INDEX link_b ON link(b);
+CREATE INDEX link_b ON link(b, a, type);
 CREATE INDEX link_evidence_report ON link_evidence(report_id);
-CREATE INDEX mention_entity ON mention(entity_id);
-CREATE INDEX mention_report ON mention(report_id);
+CREATE INDEX mention_entity ON mention(entity_id, report_id);
+CREATE INDEX mention_report ON mention(report_id, entity_id);
 CREATE INDEX merge_log_kept ON merge_log(kept);
 CREATE INDEX person_founder_entity ON person_founder(entity_id);
 CREATE INDEX person_key_entity ON person_key(entity_id);
