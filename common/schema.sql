@@ -86,8 +86,9 @@ CREATE TABLE quarantine (
 );
 
 -- Full-text search over the normalised text; trigram so Chinese
--- substrings match.  External content.  Ingest indexes each batch's new
--- reports with one INSERT ... SELECT in the batch's transaction: a
+-- substrings match.  External content.  Ingest indexes a batch's new
+-- reports with one INSERT ... SELECT per 8,192 of them, inside the
+-- batch's transaction (never a row at a time): a
 -- per-row AFTER INSERT trigger makes FTS5 flush at every statement's
 -- savepoint (measured: two thirds of ingest time).  Deletes and text
 -- updates are kept in step by triggers.
