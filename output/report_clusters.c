@@ -15,8 +15,8 @@
 /* Where each node sits: the graph stage's layout when it stored one
  * (table cluster_layout), else the key player in the middle and the
  * others on a circle in rank order. */
-static int place_nodes(struct report_loader *L, struct report_cluster *c, int64_t cid,
-		       const char *mnight, struct err *err)
+static int place_nodes(struct report_loader *L, struct report_cluster *c, const int64_t *ids,
+		       int64_t cid, const char *mnight, struct err *err)
 {
 	sqlite3_stmt *st = NULL;
 	size_t n = c->n_nodes;
@@ -24,11 +24,12 @@ static int place_nodes(struct report_loader *L, struct report_cluster *c, int64_
 
 	if (db_has_table(L->db, "cluster_layout")) {
 		if (db_prepare(L->db, &st,
-			       "SELECT l.x, l.y FROM cluster_layout l JOIN entity e ON e.id = l.entity_id"
-			       " WHERE l.cluster_id = ? AND l.night = ? AND e.key = ?", err) < 0)
+			       "SELECT x, y FROM cluster_layout"
+			       " WHERE cluster_id = ? AND night = ? AND entity_id = ?", err) < 0)
 			return -1;
 		for (size_t i = 0; i < n; i++) {
-			if (db_bind(st, err, "Iss", cid, mnight, c->nodes[i].key) < 0 ||
+			/* By id: a protected person is drawn without a key. */
+			if (db_bind(st, err, "IsI", cid, mnight, ids[i]) < 0 ||
 			    (r = db_step(st, err)) < 0) {
 				db_finalize(st);
 				return -1;
@@ -116,7 +117,7 @@ static int load_members(struct report_loader *L, struct report_cluster *c, int64
 	}
 	if (r < 0)
 		goto out;
-	if (place_nodes(L, c, cid, mnight, err) < 0)
+	if (place_nodes(L, c, ids, cid, mnight, err) < 0)
 		goto out;
 	/* Edges among the drawn members, both directions of the pair. */
 	if (db_prepare(L->db, &ln,
