@@ -85,7 +85,12 @@ static void md_held(struct sbuf *sb, const struct report_data *d)
 
 static void md_warning(struct sbuf *sb, size_t i, const struct report_warning *w)
 {
-	sbuf_addf(sb, "### %zu. [%d] %s：", i + 1, w->severity, report_kind_name(w->kind));
+	/* The watchlist's own titles begin "布控比中：" or "布控部分比中：". */
+	int named = !strcmp(w->kind, "watchlist") && !strncmp(w->title, "布控", strlen("布控"));
+
+	sbuf_addf(sb, "### %zu. [%d] ", i + 1, w->severity);
+	if (!named)
+		sbuf_addf(sb, "%s：", report_kind_name(w->kind));
 	md(sb, w->title);
 	sbuf_adds(sb, "\n\n");
 	sbuf_adds(sb, "- 编号：");

@@ -314,6 +314,21 @@ static void test_hits_kept_and_held_listed(void **state)
 	free(conf);
 }
 
+/* A watchlist title that names its hit itself gets no second kind name. */
+static void test_md_kind_named_once(void **state)
+{
+	struct fx *fx = *state;
+	struct err err;
+	char *md;
+
+	assert_int_equal(db_run(&fx->db, &err, "UPDATE warning_night SET title = "
+				"'布控比中：在逃人员 张三 出现在如家酒店' WHERE warning_id = 2", ""), 0);
+	md = render(fx, REPORT_MD);
+	assert_non_null(strstr(md, "] 布控比中：在逃人员 张三"));
+	assert_null(strstr(md, "布控比中：布控比中"));
+	free(md);
+}
+
 static void test_write_dir_and_record(void **state)
 {
 	struct fx *fx = *state;
@@ -374,6 +389,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_changes_and_quality, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_params, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hits_kept_and_held_listed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_md_kind_named_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_dir_and_record, setup, teardown),
 	};
 
