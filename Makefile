@@ -101,12 +101,13 @@ deps:
 check: $(BUILD)/lookout $(TEST_BIN) $(BENCH_BIN) $(REPLAY_BIN)
 	@sh tests/run.sh $(BUILD)
 
+# The tests also open the HTML report in headless Chromium.
 test:
-	@$(MAKE) --no-print-directory deps
+	@sh scripts/deps.sh chromium
 	@$(MAKE) --no-print-directory check
 
 asan:
-	@$(MAKE) --no-print-directory deps
+	@sh scripts/deps.sh chromium
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 check
 
 demo:

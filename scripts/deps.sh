@@ -4,7 +4,8 @@
 # no .pc file and is linked by name).  Run: the OpenCC data files.
 # Tests: clang and its sanitizer runtimes (only recommended by clang, so
 # named here) for the second compiler.  Arguments name more packages
-# (make valgrind asks for valgrind).
+# (make test asks for chromium, to render the report; make valgrind for
+# valgrind).
 set -e
 PKGS="build-essential pkg-config clang libclang-rt-dev
 libsqlite3-dev libpcre2-dev libigraph-dev libcjson-dev libopencc-dev
