@@ -64,6 +64,8 @@ for n in $SIZES; do
 		next=$(cat "$D"/next/inbox/* | wc -c)
 		if have run; then
 			stage run-night 10000 "$next" "$L" run --night 2026-11-22 --out "$D/out-next" "$D"/next/inbox/*
+			# each stage of that night, as the run reports it
+			sed -n 's/^run [0-9-]*: \([a-z]*\) done in \(.*\)$/    \1 \2/p' "$W/run-night.err"
 		fi
 	fi
 	if [ -x "$BUILD/bench/bench_query" ]; then
