@@ -1,10 +1,11 @@
 /*
- * conf: "name = value" lines.  An unknown name or a value out of range is
- * an error that names the line, so a typo in the file is not silently
- * ignored.
+ * conf: the settings of analyze.conf (read by common/conf).  An unknown
+ * name or a value out of range is an error that names the line, so a
+ * typo in the file is not silently ignored.
  */
 #include "analyze/conf.h"
 #include "analyze/datafile.h"
+#include "common/conf.h"
 #include "common/xalloc.h"
 
 #include <stddef.h>
@@ -38,9 +39,9 @@ void analyze_conf_release(struct analyze_conf *c)
 }
 
 /* A comma-separated word list, added to what the setting holds. */
-static void add_words(struct analyze_conf *c, char *val)
+static void add_words(struct analyze_conf *c, const char *value)
 {
-	char *parts[256];
+	char *val = xstrdup(value), *parts[256];
 	int n = datafile_split(val, ',', parts, 256);
 	size_t cap = c->n_not_own;
 
@@ -54,21 +55,10 @@ static void add_words(struct analyze_conf *c, char *val)
 		c->not_own = xgrow(c->not_own, &cap, c->n_not_own + 1, sizeof(*c->not_own));
 		c->not_own[c->n_not_own++] = xstrdup(w);
 	}
+	free(val);
 }
 
-static char *trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-		*--e = '\0';
-	return s;
-}
-
-static int conf_line(void *ctx, char **fields, int n_fields, struct err *err)
+static int conf_setting(void *ctx, const char *name, const char *val, struct err *err)
 {
 	static const struct {
 		const char *name;
@@ -84,17 +74,8 @@ static int conf_line(void *ctx, char **fields, int n_fields, struct err *err)
 		{ "age_tolerance_years", offsetof(struct analyze_conf, age_tolerance_years), 0, 50 },
 	};
 	struct analyze_conf *c = ctx;
-	char *line = fields[0], *eq, *name, *val, *end;
+	char *end;
 
-	/* A tab inside a line is only white space here. */
-	for (int i = 1; i < n_fields; i++)
-		fields[i][-1] = ' ';
-	eq = strchr(line, '=');
-	if (!eq)
-		return err_set(err, "expected 'name = value'");
-	*eq = '\0';
-	name = trim(line);
-	val = trim(eq + 1);
 	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
 		if (strcmp(name, ints[i].name))
 			continue;
@@ -127,8 +108,14 @@ static int conf_line(void *ctx, char **fields, int n_fields, struct err *err)
 
 int analyze_conf_load(struct analyze_conf *c, const char *dir, struct err *err)
 {
+	char *path = xasprintf("%s/analyze.conf", dir);
+	int rc;
+
 	analyze_conf_defaults(c);
-	return datafile_read(dir, "analyze.conf", conf_line, c, err);
+	rc = conf_read(path, 0, conf_setting, c, err);
+
+	free(path);
+	return rc;
 }
 
 double analyze_conf_weight(const struct analyze_conf *c, const char *reliability,

@@ -4,6 +4,7 @@
  * one line in the table and one in data/graph.conf.
  */
 #include "graph/conf.h"
+#include "common/conf.h"
 #include "common/sbuf.h"
 #include "common/xalloc.h"
 
@@ -129,21 +130,10 @@ void graph_conf_release(struct graph_conf *c)
 	}
 }
 
-static char *trim(char *s)
+static int set_param(void *ctx, const char *name, const char *val, struct err *err)
 {
-	char *e;
+	struct graph_conf *c = ctx;
 
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
-		*--e = '\0';
-	return s;
-}
-
-static int set_param(struct graph_conf *c, const char *name, const char *val,
-		     const char *path, int line, struct err *err)
-{
 	for (size_t i = 0; i < NPARAMS; i++) {
 		const struct param *p = &params[i];
 		char *end;
@@ -157,51 +147,25 @@ static int set_param(struct graph_conf *c, const char *name, const char *val,
 			long v = strtol(val, &end, 10);
 
 			if (errno || end == val || *end || v < -1000000000L || v > 1000000000L)
-				return err_set(err, "%s:%d: '%s' is not a whole number", path, line, val);
+				return err_set(err, "'%s' is not a whole number", val);
 			*(int *)((char *)c + p->off) = (int)v;
 		} else {
 			double v = strtod(val, &end);
 
 			if (errno || end == val || *end)
-				return err_set(err, "%s:%d: '%s' is not a number", path, line, val);
+				return err_set(err, "'%s' is not a number", val);
 			*(double *)((char *)c + p->off) = v;
 		}
 		return 0;
 	}
-	return err_set(err, "%s:%d: unknown parameter '%s'", path, line, name);
+	return err_set(err, "unknown parameter '%s'", name);
 }
 
 int graph_conf_load(struct graph_conf *c, const char *dir, struct err *err)
 {
 	char *path = xasprintf("%s/graph.conf", dir);
-	FILE *f = fopen(path, "r");
-	char buf[4096];
-	int line = 0, rc = 0;
+	int rc = conf_read(path, 1, set_param, c, err);
 
-	if (!f) {
-		if (errno != ENOENT)
-			rc = err_set(err, "cannot read '%s': %s", path, strerror(errno));
-		goto out;
-	}
-	while (rc == 0 && fgets(buf, sizeof(buf), f)) {
-		char *s, *eq;
-
-		line++;
-		if ((s = strchr(buf, '#')))
-			*s = '\0';
-		s = trim(buf);
-		if (!*s)
-			continue;
-		eq = strchr(s, '=');
-		if (!eq) {
-			rc = err_set(err, "%s:%d: expected 'name = value'", path, line);
-			break;
-		}
-		*eq = '\0';
-		rc = set_param(c, trim(s), trim(eq + 1), path, line, err);
-	}
-	if (rc == 0 && ferror(f))
-		rc = err_set(err, "cannot read '%s': %s", path, strerror(errno));
 	if (rc == 0 && strcmp(c->community, "leiden") && strcmp(c->community, "multilevel"))
 		rc = err_set(err, "%s: community must be leiden or multilevel, not '%s'",
 			     path, c->community);
@@ -210,8 +174,6 @@ int graph_conf_load(struct graph_conf *c, const char *dir, struct err *err)
 			c->hotel_night_hour < 0 || c->hotel_night_hour > 23))
 		rc = err_set(err, "%s: half_life_days must be > 0, min_cluster_size >= 2, "
 			     "companion_min_occasions >= 1, hotel_night_hour 0-23", path);
-	fclose(f);
-out:
 	free(path);
 	return rc;
 }

@@ -3,9 +3,9 @@
  * from data/report.conf over built-in defaults.
  */
 #include "output/report_data.h"
+#include "common/conf.h"
 #include "common/xalloc.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -38,71 +38,36 @@ void report_params_default(struct report_params *p)
 		*(int *)((char *)p + params[i].off) = params[i].def;
 }
 
-static char *trim(char *s)
+/* One setting of report.conf: a whole number from 0 to 100000. */
+static int set_param(void *ctx, const char *key, const char *val, struct err *err)
 {
-	char *e;
+	size_t i, n = sizeof(params) / sizeof(params[0]);
+	char *end;
+	long v;
 
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
+	errno = 0;
+	v = strtol(val, &end, 10);
+	if (!*val || *end || errno || v < 0 || v > 100000)
+		return err_set(err, "'%s' is not a number from 0 to 100000", val);
+	for (i = 0; i < n && strcmp(params[i].name, key); i++)
+		;
+	if (i == n)
+		return err_set(err, "unknown parameter '%s'", key);
+	*(int *)((char *)ctx + params[i].off) = (int)v;
+	return 0;
 }
 
 int report_params_load(struct report_params *p, const char *data_dir,
 		       struct err *err)
 {
-	char *path, line[512];
-	FILE *f;
-	int lineno = 0, rc = 0;
+	char *path;
+	int rc;
 
 	report_params_default(p);
 	if (!data_dir)
 		return 0;
 	path = xasprintf("%s/report.conf", data_dir);
-	f = fopen(path, "r");
-	if (!f) {
-		if (errno != ENOENT)
-			rc = err_set(err, "cannot read '%s': %s", path, strerror(errno));
-		goto out;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		char *eq, *key, *val, *end;
-		long v;
-		size_t i, n = sizeof(params) / sizeof(params[0]);
-
-		lineno++;
-		line[strcspn(line, "#")] = '\0';
-		key = trim(line);
-		if (!*key)
-			continue;
-		eq = strchr(key, '=');
-		if (!eq) {
-			rc = err_set(err, "'%s' line %d: expected 'name = value'", path, lineno);
-			goto out;
-		}
-		*eq = '\0';
-		key = trim(key);
-		val = trim(eq + 1);
-		errno = 0;
-		v = strtol(val, &end, 10);
-		if (!*val || *end || errno || v < 0 || v > 100000) {
-			rc = err_set(err, "'%s' line %d: '%s' is not a number from 0 to 100000",
-				     path, lineno, val);
-			goto out;
-		}
-		for (i = 0; i < n && strcmp(params[i].name, key); i++)
-			;
-		if (i == n) {
-			rc = err_set(err, "'%s' line %d: unknown parameter '%s'", path, lineno, key);
-			goto out;
-		}
-		*(int *)((char *)p + params[i].off) = (int)v;
-	}
-out:
-	if (f)
-		fclose(f);
+	rc = conf_read(path, 1, set_param, p, err);
 	free(path);
 	return rc;
 }

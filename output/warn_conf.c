@@ -1,35 +1,33 @@
 /*
- * warn_conf: a flat list of name/value pairs, looked up by a linear scan
- * (there are a few dozen, read a few hundred times a night).  The last
- * line of a name wins, so an analyst can override by appending.
+ * warn_conf: a flat list of name/value pairs (read by common/conf),
+ * looked up by a linear scan (there are a few dozen, read a few hundred
+ * times a night).  The last line of a name wins, so an analyst can
+ * override by appending.
  */
 #include "output/warn_conf.h"
+#include "common/conf.h"
 #include "common/xalloc.h"
 
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static char *strip(char *s)
+/* One setting, kept in file order. */
+static int add_pair(void *ctx, const char *name, const char *value, struct err *err)
 {
-	char *e;
+	struct warn_conf *c = ctx;
+	size_t ncap = c->cap;
 
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
-		*--e = '\0';
-	return s;
+	c->name = xgrow(c->name, &ncap, c->n + 1, sizeof(*c->name));
+	c->value = xgrow(c->value, &c->cap, c->n + 1, sizeof(*c->value));
+	c->name[c->n] = xstrdup(name);
+	c->value[c->n] = xstrdup(value);
+	c->n++;
+	return 0;
 }
 
 int warn_conf_load(struct warn_conf *c, const char *path, struct err *err)
 {
-	FILE *f;
-	char *line = NULL, *slash;
-	size_t cap = 0;
-	long lineno = 0;
-	int rc = 0;
+	char *slash;
 
 	memset(c, 0, sizeof(*c));
 	c->dir = xstrdup(path);
@@ -38,37 +36,7 @@ int warn_conf_load(struct warn_conf *c, const char *path, struct err *err)
 		*slash = '\0';
 	else
 		strcpy(c->dir, ".");
-	f = fopen(path, "r");
-	if (!f)
-		return err_set(err, "cannot read '%s': %s", path, strerror(errno));
-	while (getline(&line, &cap, f) > 0) {
-		char *s = line, *eq, *hash;
-		size_t ncap = c->cap;
-
-		lineno++;
-		hash = strstr(s, " #");
-		if (*strip(s) == '#')
-			continue;
-		if (hash)
-			*hash = '\0';
-		s = strip(s);
-		if (!*s)
-			continue;
-		eq = strchr(s, '=');
-		if (!eq) {
-			rc = err_set(err, "'%s' line %ld: expected \"name = value\"", path, lineno);
-			break;
-		}
-		*eq = '\0';
-		c->name = xgrow(c->name, &ncap, c->n + 1, sizeof(*c->name));
-		c->value = xgrow(c->value, &c->cap, c->n + 1, sizeof(*c->value));
-		c->name[c->n] = xstrdup(strip(s));
-		c->value[c->n] = xstrdup(strip(eq + 1));
-		c->n++;
-	}
-	free(line);
-	fclose(f);
-	return rc;
+	return conf_read(path, 0, add_pair, c, err);
 }
 
 void warn_conf_release(struct warn_conf *c)

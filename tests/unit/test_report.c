@@ -262,7 +262,7 @@ static void test_params(void **state)
 	fputs("top_warnings = many\n", f);
 	fclose(f);
 	assert_int_equal(report_params_load(&p, fx->dir, &err), -1);
-	assert_non_null(strstr(err.msg, "line 1"));
+	assert_non_null(strstr(err.msg, "report.conf:1: 'many' is not a number"));
 	unlink(conf);
 	assert_int_equal(report_params_load(&p, fx->dir, &err), 0);
 	assert_int_equal(p.top_warnings, 50);
