@@ -137,8 +137,9 @@ cJSON *gevid_link_step(struct gevid *ev, int64_t a, int64_t b, struct err *err)
 		return NULL;
 	reports = cJSON_CreateArray();
 	rc = gevid_link_type(ev, a, b, &type, &weight, &cid, err);
-	/* The links' reports first, then the companion's, as the types read. */
-	if (rc == 0 && type.len && strncmp(sbuf_str(&type), "companion", 9)) {
+	/* The links' reports first (none when only a companion joins them),
+	 * then the companion's, as the types read. */
+	if (rc == 0) {
 		rc = db_bind(ev->link_reports, err, "IIi", a, b, ev->max_reports);
 		if (rc == 0)
 			rc = add_rows(ev->link_reports, reports, err);
