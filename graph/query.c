@@ -136,21 +136,24 @@ static int load_hubs(struct q *q, struct err *err)
 	return rc < 0 ? -1 : 0;
 }
 
+static int cmp_code(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The index of x in the ascending array v[n], or -1. */
+static int find_code(const int64_t *v, size_t n, int64_t x)
+{
+	const int64_t *p = n ? bsearch(&x, v, n, sizeof(*v), cmp_code) : NULL;
+
+	return p ? (int)(p - v) : -1;
+}
+
 static int is_hub(const struct q *q, int64_t id)
 {
-	size_t lo = 0, hi = q->n_hubs;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (q->hubs[mid] == id)
-			return 1;
-		if (q->hubs[mid] < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
+	return find_code(q->hubs, q->n_hubs, id) >= 0;
 }
 
 static int q_init(struct q *q, struct db *db, struct err *err)
@@ -540,26 +543,7 @@ struct sub {
 
 static int sub_vertex(const struct sub *g, int64_t code)
 {
-	size_t lo = 0, hi = g->n;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (g->code[mid] == code)
-			return (int)mid;
-		if (g->code[mid] < code)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
-}
-
-static int cmp_code(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
+	return find_code(g->code, g->n, code);
 }
 
 static int extract(struct q *q, int64_t s, int64_t t, int D, struct sub *g, struct err *err)
