@@ -51,7 +51,7 @@ long day_number(const char *s)
 	long z = day_of(s);
 	char back[11];
 
-	if (z < 0 || strlen(s) != 10 || s[0] < '1' || (s[0] == '1' && strncmp(s, "1970", 4) < 0))
+	if (z < 0 || strlen(s) != 10)     /* z < 0: before 1970 */
 		return -1;
 	/* 29 February of a common year comes back as 1 March: not a date. */
 	day_string(z, back);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "common/date.h"
+#include "common/day.h"
 
 struct date_case {
 	const char *in;
@@ -290,6 +291,31 @@ static void test_hostile(void **state)
 	}
 }
 
+/* common/day: day numbers, strict and lenient reading, minutes, adding. */
+static void test_day(void **state)
+{
+	char out[11];
+
+	(void)state;
+	assert_int_equal(day_number("1970-01-01"), 0);
+	assert_int_equal(day_number("2026-11-21"), 20778);
+	assert_int_equal(day_number("1969-12-31"), -1);         /* before 1970 */
+	assert_int_equal(day_number("2025-02-29"), -1);         /* not a date */
+	assert_int_equal(day_number("2026-11-21T08:00"), -1);   /* exactly a date */
+	assert_int_equal(day_of("2026-11-21T08:00:00+08:00"), 20778);
+	assert_int_equal(day_of("2026-1-21"), -1);
+	assert_int_equal(day_minutes("2026-11-21T08:30:00+08:00"), 20778L * 1440 + 510);
+	assert_int_equal(day_minutes("2026-11-21"), 20778L * 1440);
+	day_string(20778, out);
+	assert_string_equal(out, "2026-11-21");
+	day_add("2024-02-28", 1, out);
+	assert_string_equal(out, "2024-02-29");
+	day_add("2026-12-31", 1, out);
+	assert_string_equal(out, "2027-01-01");
+	day_add("junk", 1, out);
+	assert_string_equal(out, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -297,6 +323,7 @@ int main(void)
 		cmocka_unit_test(test_every_day),
 		cmocka_unit_test(test_ref_from_iso),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_day),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
