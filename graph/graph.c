@@ -515,8 +515,7 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 	 * row, check nothing and are off while it writes (the pragma is a
 	 * no-op inside a transaction, hence here; back on in every case).
 	 */
-	if (db_exec(db, "PRAGMA cache_size = -262144", err) < 0 ||
-	    db_exec(db, "PRAGMA foreign_keys = OFF", err) < 0)
+	if (db_exec(db, "PRAGMA foreign_keys = OFF", err) < 0)
 		goto out;
 	fk_off = 1;
 	if (db_begin(db, err) < 0)

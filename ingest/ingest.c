@@ -121,10 +121,6 @@ int ingest_init(struct ingest *in, struct db *db, const char *data_dir, struct e
 		   "s", now) < 0)
 		return -1;
 	in->run = db_last_id(db);
-	/* A file is one transaction; a page cache too small for it spills to the
-	 * WAL again and again (measured: most of the time on a 30 MB file). */
-	if (db_exec(db, "PRAGMA cache_size = -262144", err) < 0)
-		return -1;
 	return 0;
 }
 

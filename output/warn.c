@@ -873,9 +873,6 @@ int warn_run(struct db *db, const struct warn_opts *opts, struct warn_summary *s
 	if (warn_conf_load(&w.conf, conf_path, err) < 0)
 		goto out;
 	load_categories(&w);
-	/* The detectors' temporary tables are small; keep them off the disk. */
-	if (db_exec(db, "PRAGMA temp_store = MEMORY", err) < 0)
-		goto out;
 	w.areas = xasprintf(" %s ", warn_conf_str(&w.conf, "area_levels",
 						 "province city district street community"));
 	if (db_begin(db, err) < 0)
