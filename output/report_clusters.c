@@ -22,26 +22,24 @@ static int place_nodes(struct report_loader *L, struct report_cluster *c, const 
 	size_t n = c->n_nodes;
 	int r, found = 0;
 
-	if (db_has_table(L->db, "cluster_layout")) {
-		if (db_prepare(L->db, &st,
-			       "SELECT x, y FROM cluster_layout"
-			       " WHERE cluster_id = ? AND night = ? AND entity_id = ?", err) < 0)
+	if (db_prepare(L->db, &st,
+		       "SELECT x, y FROM cluster_layout"
+		       " WHERE cluster_id = ? AND night = ? AND entity_id = ?", err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		/* By id: a protected person is drawn without a key. */
+		if (db_bind(st, err, "IsI", cid, mnight, ids[i]) < 0 ||
+		    (r = db_step(st, err)) < 0) {
+			db_finalize(st);
 			return -1;
-		for (size_t i = 0; i < n; i++) {
-			/* By id: a protected person is drawn without a key. */
-			if (db_bind(st, err, "IsI", cid, mnight, ids[i]) < 0 ||
-			    (r = db_step(st, err)) < 0) {
-				db_finalize(st);
-				return -1;
-			}
-			if (r) {
-				c->nodes[i].x = sqlite3_column_double(st, 0);
-				c->nodes[i].y = sqlite3_column_double(st, 1);
-				found++;
-			}
 		}
-		db_finalize(st);
+		if (r) {
+			c->nodes[i].x = sqlite3_column_double(st, 0);
+			c->nodes[i].y = sqlite3_column_double(st, 1);
+			found++;
+		}
 	}
+	db_finalize(st);
 	c->layout_stored = n > 0 && (size_t)found == n;
 	if (c->layout_stored)
 		return 0;

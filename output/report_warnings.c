@@ -276,8 +276,6 @@ int report_load_held(struct report_loader *L, struct err *err)
 	size_t cap = 0;
 	int r, rc = -1;
 
-	if (!db_has_table(L->db, "warning_held"))
-		return 0;
 	if (db_prepare(L->db, &kinds,
 		       "SELECT kind, count(*) FROM warning_held WHERE night = ?"
 		       " GROUP BY kind ORDER BY count(*) DESC, kind", err) < 0 ||
