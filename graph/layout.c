@@ -32,19 +32,10 @@ static int cmp_at(const void *pa, const void *pb)
 /* The place of vertex v in the member list (s sorted by vertex), or -1. */
 static long find(const struct at *s, long n, int32_t v)
 {
-	long lo = 0, hi = n - 1;
+	struct at key = { v, 0 };
+	const struct at *p = n > 0 ? bsearch(&key, s, (size_t)n, sizeof(*s), cmp_at) : NULL;
 
-	while (lo <= hi) {
-		long mid = lo + (hi - lo) / 2;
-
-		if (s[mid].v == v)
-			return s[mid].i;
-		if (s[mid].v < v)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return -1;
+	return p ? p->i : -1;
 }
 
 /* Scale and centre the n points of m into xy, inside [0.05, 0.95] on both axes. */
