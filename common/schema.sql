@@ -589,3 +589,50 @@ CREATE INDEX mention_report ON mention(report_id, entity_id);
 DROP INDEX mention_entity;
 CREATE INDEX mention_entity ON mention(entity_id, report_id);
 CREATE INDEX entity_hub ON entity(id) WHERE hub = 1;
+
+-- version 9
+-- graph: cluster members as spans of nights, so that a night writes only
+-- the members that joined, left or changed rank, not every member again.
+-- A span is open (last_night NULL) while the member stays in the same
+-- cluster with the same rank; the stage closes it at the last night it
+-- held.  graph_night lists the nights whose members are kept (the last
+-- two computed).  cluster_member becomes a view with the rows and
+-- columns of the table it replaces, one row per member per kept night,
+-- so its readers are unchanged; writing to the view (test fixtures do)
+-- stores a span of one night.  The latest night's members become open
+-- spans, older ones closed spans of one night.
+CREATE TABLE graph_night (
+	night TEXT PRIMARY KEY
+) WITHOUT ROWID;
+CREATE TABLE cluster_span (
+	cluster_id  INTEGER NOT NULL REFERENCES cluster(id),
+	entity_id   INTEGER NOT NULL REFERENCES entity(id),
+	first_night TEXT NOT NULL,
+	last_night  TEXT,                       -- NULL: still a member on the latest night
+	rank        INTEGER NOT NULL,           -- key-player rank, 1 is the most central
+	PRIMARY KEY (cluster_id, entity_id, first_night)
+) WITHOUT ROWID;
+CREATE INDEX cluster_span_entity ON cluster_span(entity_id);
+CREATE INDEX cluster_span_night ON cluster_span(last_night, first_night);
+INSERT INTO graph_night(night) SELECT DISTINCT night FROM cluster_member;
+INSERT INTO cluster_span(cluster_id, entity_id, first_night, last_night, rank)
+	SELECT cluster_id, entity_id, night,
+	       CASE WHEN night = (SELECT max(night) FROM graph_night) THEN NULL ELSE night END, rank
+	FROM cluster_member ORDER BY cluster_id, entity_id, night;
+DROP TABLE cluster_member;
+CREATE VIEW cluster_member(cluster_id, night, entity_id, rank) AS
+	SELECT s.cluster_id, n.night, s.entity_id, s.rank
+	FROM graph_night n JOIN cluster_span s
+	ON s.first_night <= n.night AND (s.last_night IS NULL OR s.last_night >= n.night);
+CREATE TRIGGER cluster_member_insert INSTEAD OF INSERT ON cluster_member
+BEGIN
+	INSERT OR IGNORE INTO graph_night(night) VALUES (NEW.night);
+	INSERT INTO cluster_span(cluster_id, entity_id, first_night, last_night, rank)
+		VALUES (NEW.cluster_id, NEW.entity_id, NEW.night, NEW.night, NEW.rank);
+END;
+-- Each score row keeps its entity's signature (graph/community.c: its
+-- clustered links) on the night computed and on the night before, so a
+-- night clusters again only what changed, and a re-run of the same night
+-- compares with the same night before.
+ALTER TABLE entity_score ADD COLUMN sig INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE entity_score ADD COLUMN prev_sig INTEGER NOT NULL DEFAULT 0;

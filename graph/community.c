@@ -10,7 +10,12 @@
  * numbered in vertex order so results do not depend on the mapping.
  * Leiden optimises modularity here: node weights are strengths and the
  * resolution is divided by twice the total weight, as igraph's
- * documentation prescribes.
+ * documentation prescribes.  After the first night it starts from last
+ * night's clusters: where the links did not change the partition is
+ * already as good as Leiden makes it and stays, so clusters keep their
+ * members (and their rows, and their ids) instead of being drawn anew
+ * from a random order each night; where new links arrived Leiden moves
+ * what they touched.
  */
 #include "graph/community.h"
 #include "graph/ig.h"
@@ -39,18 +44,22 @@ struct keep_ctx {
 	const struct gmodel *gm;
 	const struct graph_conf *conf;
 	const int32_t *clu;     /* NULL: the clustering graph; else only edges inside a cluster */
+	const unsigned char *only;      /* NULL, or only edges between vertices marked here */
 };
 
 static int keep_edge(const struct keep_ctx *k, const struct gedge *e)
 {
 	if (!gmodel_edge_clustered(k->gm, e, k->conf))
 		return 0;
+	if (k->only && (!k->only[e->u] || !k->only[e->v]))
+		return 0;
 	return !k->clu || (k->clu[e->u] >= 0 && k->clu[e->u] == k->clu[e->v]);
 }
 
-static void compact_init(struct compact *c, const struct gmodel *gm, const struct graph_conf *conf)
+/* The vertices with an edge k keeps. */
+static void compact_init(struct compact *c, const struct keep_ctx *k)
 {
-	struct keep_ctx k = { gm, conf, NULL };
+	const struct gmodel *gm = k->gm;
 
 	c->to = xmalloc((gm->nv + 1) * sizeof(*c->to));
 	c->from = xmalloc((gm->nv + 1) * sizeof(*c->from));
@@ -58,7 +67,7 @@ static void compact_init(struct compact *c, const struct gmodel *gm, const struc
 	for (long v = 0; v < gm->nv; v++)
 		c->to[v] = -1;
 	for (long i = 0; i < gm->ne; i++) {
-		if (!keep_edge(&k, &gm->e[i]))
+		if (!keep_edge(k, &gm->e[i]))
 			continue;
 		c->to[gm->e[i].u] = 0;
 		c->to[gm->e[i].v] = 0;
@@ -204,9 +213,127 @@ out:
 	return rc;
 }
 
+/* The root of x's set, halving the path on the way (union-find). */
+static long uf_find(long *parent, long x)
+{
+	while (parent[x] != x) {
+		parent[x] = parent[parent[x]];
+		x = parent[x];
+	}
+	return x;
+}
+
+/*
+ * Leiden's starting partition: last night's cluster of each vertex
+ * (start, per model vertex, -1 for none), every other vertex alone.  A
+ * cluster that tonight's clustering graph leaves in pieces (a link
+ * decayed away, an entity became a hub or was merged) starts as its
+ * pieces: Leiden keeps a starting cluster it has no reason to change,
+ * and a cluster must be connected.  The pieces are the sets of a
+ * union-find over the edges inside a starting cluster; labels are
+ * 0.. in order of first vertex, as igraph wants them.
+ */
+static long warm_start(igraph_vector_int_t *memb, const int32_t *start, const struct compact *c,
+		       const struct keep_ctx *k)
+{
+	long *parent = xmalloc((c->n + 1) * sizeof(*parent));
+	long *label = xmalloc((c->n + 1) * sizeof(*label));
+	long next = 0;
+
+	for (long x = 0; x < c->n; x++) {
+		parent[x] = x;
+		label[x] = -1;
+	}
+	for (long i = 0; i < k->gm->ne; i++) {
+		const struct gedge *e = &k->gm->e[i];
+		long a, b;
+
+		if (start[e->u] < 0 || start[e->u] != start[e->v] || c->to[e->u] < 0 ||
+		    c->to[e->v] < 0 || !keep_edge(k, e))
+			continue;
+		a = uf_find(parent, c->to[e->u]);
+		b = uf_find(parent, c->to[e->v]);
+		if (a != b) {
+			if (a < b)
+				parent[b] = a;
+			else
+				parent[a] = b;
+		}
+	}
+	for (long x = 0; x < c->n; x++) {
+		long root = uf_find(parent, x);
+
+		if (label[root] < 0)
+			label[root] = next++;
+		VECTOR(*memb)[x] = label[root];
+	}
+	free(parent);
+	free(label);
+	return next;
+}
+
+/*
+ * Leiden over the vertices marked in gc->redo only, starting from
+ * last night's clusters cut into their connected pieces: the subgraph
+ * of these vertices and the edges between them, with each vertex's
+ * whole strength as its weight and the whole graph's resolution, so a
+ * cluster is judged as in the whole graph; the others keep their
+ * starting piece.  memb (over c) gets every vertex's label and nb how
+ * many labels there are.  Returns igraph's error code.
+ */
+static igraph_error_t leiden_free(struct gcomm *gc, const struct gmodel *gm,
+				  const struct graph_conf *conf, const struct compact *c,
+				  const struct gcomm_prev *prev, igraph_real_t resolution,
+				  igraph_vector_int_t *memb, igraph_integer_t *nb)
+{
+	struct keep_ctx all = { gm, conf, NULL, NULL }, k = { gm, conf, NULL, gc->redo };
+	struct compact sub;
+	igraph_vector_int_t smemb;
+	igraph_vector_t sw, snodew;
+	igraph_integer_t snb = 0;
+	igraph_real_t quality;
+	igraph_t sg;
+	igraph_error_t irc;
+	struct err err;
+	long base = warm_start(memb, prev->clu, c, &all);
+
+	*nb = base;
+	compact_init(&sub, &k);
+	if (sub.n == 0) {
+		compact_release(&sub);
+		return IGRAPH_SUCCESS;
+	}
+	if (build(&sg, &sw, &k, &sub, &err) < 0) {
+		compact_release(&sub);
+		return IGRAPH_ENOMEM;
+	}
+	irc = igraph_vector_int_init(&smemb, sub.n);
+	if (irc == IGRAPH_SUCCESS) {
+		irc = igraph_vector_init(&snodew, sub.n);
+		if (irc == IGRAPH_SUCCESS) {
+			for (long x = 0; x < sub.n; x++)
+				VECTOR(snodew)[x] = gc->strength[sub.from[x]];
+			warm_start(&smemb, prev->clu, &sub, &k);
+			irc = igraph_community_leiden(&sg, &sw, &snodew, resolution, conf->leiden_beta, 1,
+						      conf->leiden_iterations, &smemb, &snb, &quality);
+			igraph_vector_destroy(&snodew);
+		}
+		if (irc == IGRAPH_SUCCESS) {
+			for (long x = 0; x < sub.n; x++)
+				VECTOR(*memb)[c->to[sub.from[x]]] = base + VECTOR(smemb)[x];
+			*nb = base + snb;
+		}
+		igraph_vector_int_destroy(&smemb);
+	}
+	igraph_vector_destroy(&sw);
+	igraph_destroy(&sg);
+	compact_release(&sub);
+	return irc;
+}
+
 static int communities(struct gcomm *gc, const struct gmodel *gm, const struct graph_conf *conf,
 		       const struct compact *c, const igraph_t *g, const igraph_vector_t *w,
-		       struct err *err)
+		       const struct gcomm_prev *prev, struct err *err)
 {
 	igraph_vector_int_t memb;
 	igraph_vector_t nodew;
@@ -227,9 +354,13 @@ static int communities(struct gcomm *gc, const struct gmodel *gm, const struct g
 		igraph_error_t irc = IGRAPH_FAILURE;
 
 		if (!strcmp(conf->community, "leiden")) {
-			irc = igraph_community_leiden(g, w, &nodew, conf->resolution / (2 * total),
-						      conf->leiden_beta, 0, conf->leiden_iterations,
-						      &memb, &nb, &quality);
+			if (prev)
+				irc = leiden_free(gc, gm, conf, c, prev, conf->resolution / (2 * total),
+						  &memb, &nb);
+			else
+				irc = igraph_community_leiden(g, w, &nodew, conf->resolution / (2 * total),
+							      conf->leiden_beta, 0, conf->leiden_iterations,
+							      &memb, &nb, &quality);
 			gc->method = "leiden";
 		}
 		if (irc != IGRAPH_SUCCESS) {
@@ -287,7 +418,7 @@ static int cluster_betweenness(struct btw *b, struct gcomm *gc, const struct gmo
 			       const struct graph_conf *conf, const int32_t *mem, long n,
 			       struct err *err)
 {
-	struct keep_ctx k = { gm, conf, gc->clu };
+	struct keep_ctx k = { gm, conf, gc->clu, NULL };
 	long S = conf->betweenness_samples > 0 ? conf->betweenness_samples : 1;
 	long stride = n <= S ? 1 : (n + S - 1) / S, m = 0;
 	igraph_vs_t sources;
@@ -336,8 +467,26 @@ static int cluster_betweenness(struct btw *b, struct gcomm *gc, const struct gmo
 	return rc;
 }
 
+/*
+ * A cluster of last night that nothing touched (no member re-clustered)
+ * and that kept all its members is the same graph: its betweenness is
+ * what it was.
+ */
+static int kept_cluster(const struct gcomm *gc, const struct gcomm_prev *prev, const int32_t *mem,
+			long n)
+{
+	int32_t o;
+
+	if (!prev || gc->redo[mem[0]] || (o = prev->clu[mem[0]]) < 0 || prev->size[o] != n)
+		return 0;
+	for (long i = 1; i < n; i++)
+		if (gc->redo[mem[i]] || prev->clu[mem[i]] != o)
+			return 0;
+	return 1;
+}
+
 static int betweenness(struct gcomm *gc, const struct gmodel *gm, const struct graph_conf *conf,
-		       struct err *err)
+		       const struct gcomm_prev *prev, struct err *err)
 {
 	struct btw b;
 	long *start = xcalloc(gc->nclu + 2, sizeof(long)), *fill;
@@ -364,9 +513,20 @@ static int betweenness(struct gcomm *gc, const struct gmodel *gm, const struct g
 	if (ig_check(igraph_vector_init(&b.res, 0), "allocating", err) < 0)
 		goto out_src;
 	rc = 0;
-	for (long c = 0; c < gc->nclu && rc == 0; c++)
-		if (start[c + 1] - start[c] >= 3)  /* two members lie between nobody */
-			rc = cluster_betweenness(&b, gc, gm, conf, mem + start[c], start[c + 1] - start[c], err);
+	for (long c = 0; c < gc->nclu && rc == 0; c++) {
+		const int32_t *cm = mem + start[c];
+		long n = start[c + 1] - start[c];
+
+		if (n < 3)      /* two members lie between nobody */
+			continue;
+		if (kept_cluster(gc, prev, cm, n)) {
+			for (long i = 0; i < n; i++)
+				gc->betweenness[cm[i]] = prev->betweenness[cm[i]];
+			gc->nreused++;
+		} else {
+			rc = cluster_betweenness(&b, gc, gm, conf, cm, n, err);
+		}
+	}
 	igraph_vector_destroy(&b.res);
 out_src:
 	igraph_vector_int_destroy(&b.src);
@@ -379,10 +539,68 @@ out_free:
 	return rc;
 }
 
-int gcomm_compute(struct gcomm *gc, const struct gmodel *gm, const struct graph_conf *conf,
-		  struct err *err)
+/*
+ * Each vertex's signature: its clustered edges, each as the neighbour's
+ * entity id mixed with the edge's sig.  It stays the same from night to
+ * night unless an edge of the vertex came, went or changed.
+ */
+static void signatures(struct gcomm *gc, const struct gmodel *gm, const struct keep_ctx *k)
 {
-	struct keep_ctx k = { gm, conf, NULL };
+	for (long i = 0; i < gm->ne; i++) {
+		const struct gedge *e = &gm->e[i];
+
+		if (!keep_edge(k, e))
+			continue;
+		gc->sig[e->u] += gmodel_mix((uint64_t)gm->eid[e->v], e->sig);
+		gc->sig[e->v] += gmodel_mix((uint64_t)gm->eid[e->u], e->sig);
+	}
+}
+
+/*
+ * The vertices to cluster again: those whose signature changed, and the
+ * members of last night's clusters that hold one of them or lost a
+ * member.  Without prev, all of them.
+ */
+static void mark_free(struct gcomm *gc, const struct gmodel *gm, const struct compact *c,
+		      const struct gcomm_prev *prev)
+{
+	unsigned char *touched;
+	long *present;
+
+	if (!prev) {
+		for (long x = 0; x < c->n; x++)
+			gc->redo[c->from[x]] = 1;
+		gc->nredo = c->n;
+		return;
+	}
+	touched = xcalloc(prev->nold + 1, 1);
+	present = xcalloc(prev->nold + 1, sizeof(*present));
+	for (long v = 0; v < gm->nv; v++) {
+		int32_t o = prev->clu[v];
+
+		if (o < 0)
+			continue;
+		present[o]++;
+		if (gc->sig[v] != prev->sig[v])
+			touched[o] = 1;
+	}
+	for (long o = 0; o < prev->nold; o++)
+		if (present[o] != prev->size[o])
+			touched[o] = 1;
+	for (long x = 0; x < c->n; x++) {
+		int32_t v = c->from[x], o = prev->clu[v];
+
+		gc->redo[v] = gc->sig[v] != prev->sig[v] || (o >= 0 && touched[o]);
+		gc->nredo += gc->redo[v];
+	}
+	free(touched);
+	free(present);
+}
+
+int gcomm_compute(struct gcomm *gc, const struct gmodel *gm, const struct graph_conf *conf,
+		  const struct gcomm_prev *prev, struct err *err)
+{
+	struct keep_ctx k = { gm, conf, NULL, NULL };
 	struct compact c;
 	igraph_t g;
 	igraph_vector_t w;
@@ -396,6 +614,8 @@ int gcomm_compute(struct gcomm *gc, const struct gmodel *gm, const struct graph_
 	gc->strength = xcalloc(gm->nv + 1, sizeof(*gc->strength));
 	gc->pagerank = xcalloc(gm->nv + 1, sizeof(*gc->pagerank));
 	gc->betweenness = xcalloc(gm->nv + 1, sizeof(*gc->betweenness));
+	gc->sig = xcalloc(gm->nv + 1, sizeof(*gc->sig));
+	gc->redo = xcalloc(gm->nv + 1, 1);
 	for (long v = 0; v < gm->nv; v++)
 		gc->degree[v] = (int32_t)(gm->off[v + 1] - gm->off[v]);
 	for (long i = 0; i < gm->ne; i++) {
@@ -406,16 +626,18 @@ int gcomm_compute(struct gcomm *gc, const struct gmodel *gm, const struct graph_
 			gc->strength[e->v] += e->w;
 		}
 	}
-	compact_init(&c, gm, conf);
+	signatures(gc, gm, &k);
+	compact_init(&c, &k);
+	mark_free(gc, gm, &c, prev);
 	if (build(&g, &w, &k, &c, err) < 0) {
 		compact_release(&c);
 		return -1;
 	}
-	if (components(gc, gm, &c, &g, err) < 0 || communities(gc, gm, conf, &c, &g, &w, err) < 0)
+	if (components(gc, gm, &c, &g, err) < 0 || communities(gc, gm, conf, &c, &g, &w, prev, err) < 0)
 		goto out;
 	t1 = clock_secs(CLOCK_PROCESS_CPUTIME_ID);
 	gc->secs_cluster = t1 - t0;
-	if (pagerank(gc, conf, &c, &g, &w, err) < 0 || betweenness(gc, gm, conf, err) < 0)
+	if (pagerank(gc, conf, &c, &g, &w, err) < 0 || betweenness(gc, gm, conf, prev, err) < 0)
 		goto out;
 	gc->secs_centrality = clock_secs(CLOCK_PROCESS_CPUTIME_ID) - t1;
 	rc = 0;
@@ -435,5 +657,7 @@ void gcomm_release(struct gcomm *gc)
 	free(gc->strength);
 	free(gc->pagerank);
 	free(gc->betweenness);
+	free(gc->sig);
+	free(gc->redo);
 	memset(gc, 0, sizeof(*gc));
 }

@@ -23,17 +23,34 @@ struct gcomm {
 	double *strength;       /* summed weight of clustered edges */
 	double *pagerank;
 	double *betweenness;    /* inside the vertex's cluster */
+	uint64_t *sig;          /* per vertex: its clustered edges (see gedge.sig), 0 for none */
+	unsigned char *redo;    /* per vertex: re-clustered tonight (all of them on a first night) */
+	long nredo;             /* vertices of the clustering graph re-clustered */
+	long nreused;           /* clusters whose betweenness was kept from last night */
 	const char *method;     /* static: "leiden" or "multilevel" */
 	double secs_cluster, secs_centrality;   /* CPU seconds */
+};
+
+/* Last night's clusters and figures, per vertex of tonight's model; all borrowed. */
+struct gcomm_prev {
+	const int32_t *clu;             /* [nv] last night's cluster 0..nold-1, or -1 */
+	long nold;
+	const long *size;               /* [nold] its members last night (some may be gone) */
+	const uint64_t *sig;            /* [nv] last night's gcomm.sig, 0 for none */
+	const double *betweenness;      /* [nv] last night's */
 };
 
 /*
  * Compute everything for gm (finished).  Clusters are the communities of
  * at least conf->min_cluster_size members, numbered by their smallest
  * vertex, so the order does not depend on the algorithm's labels.
+ * With prev (may be NULL: a first night), only what changed is
+ * clustered again: the vertices whose clustered edges changed (their
+ * sig differs) and last night's clusters that hold one or lost a member;
+ * every other cluster stays as it was, with its betweenness.
  */
 int gcomm_compute(struct gcomm *gc, const struct gmodel *gm,
-		  const struct graph_conf *conf, struct err *err);
+		  const struct graph_conf *conf, const struct gcomm_prev *prev, struct err *err);
 void gcomm_release(struct gcomm *gc);
 
 #endif

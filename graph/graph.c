@@ -4,7 +4,10 @@
  * write clusters, members, history and scores, then the series.  The
  * members of the previous night computed are kept so that running the
  * latest night again starts from the same state and ends in the same
- * tables; older ones are dropped.
+ * tables; older ones are dropped.  Members are spans of nights
+ * (cluster_span): a night writes only those that joined, left or changed
+ * rank, and a re-run first undoes what the last run of its night wrote
+ * (it opened spans on the night and closed others at the night before).
  */
 #include "graph/graph.h"
 #include "graph/community.h"
@@ -66,6 +69,7 @@ struct run {
 	struct gmatch match;
 	long *n_reports, *n_crimes;     /* per cluster */
 	double *score;                  /* per cluster */
+	double *inner;                  /* per vertex: strength inside its cluster */
 	int64_t *cluster_id;            /* per cluster */
 	int32_t *order;                 /* clustered vertices by cluster, then rank */
 	long norder;
@@ -75,6 +79,12 @@ struct run {
 	int64_t *old_id;
 	long *old_size;
 	int32_t *mem_old, *mem_vertex;
+	int64_t *mem_eid;               /* [nmem] its entity, and its rank: */
+	int32_t *mem_rank;
+	unsigned char *mem_kept;        /* [nmem] 1: the same member tonight */
+	int32_t *start;                 /* [nv] last night's cluster (index into old_id), or -1 */
+	uint64_t *old_sig;              /* [nv] last night's signature */
+	double *old_btw;                /* [nv] last night's betweenness */
 	char prev[11];
 };
 
@@ -123,7 +133,15 @@ static int load_mentions(struct run *r, struct err *err)
 	return rc;
 }
 
-/* Key players first: betweenness inside the cluster, then PageRank, then the older entity. */
+/*
+ * Key players first: betweenness inside the cluster, then strength
+ * inside the cluster (the weight of its links to other members), then
+ * the older entity.  Everything is the cluster's own, so a cluster whose
+ * members and links did not change keeps its ranks, and its members'
+ * rows, from night to night (PageRank over the whole district, the tie
+ * break before, moved with every new link anywhere in the giant
+ * component and re-ranked most members every night).
+ */
 static int cmp_rank(const void *pa, const void *pb, void *arg)
 {
 	const struct run *r = arg;
@@ -134,13 +152,23 @@ static int cmp_rank(const void *pa, const void *pb, void *arg)
 		return ca < cb ? -1 : 1;
 	if (r->gc.betweenness[a] != r->gc.betweenness[b])
 		return r->gc.betweenness[a] > r->gc.betweenness[b] ? -1 : 1;
-	if (r->gc.pagerank[a] != r->gc.pagerank[b])
-		return r->gc.pagerank[a] > r->gc.pagerank[b] ? -1 : 1;
+	if (r->inner[a] != r->inner[b])
+		return r->inner[a] > r->inner[b] ? -1 : 1;
 	return a < b ? -1 : a > b;
 }
 
 static void rank_members(struct run *r)
 {
+	r->inner = xcalloc(r->gm.nv + 1, sizeof(*r->inner));
+	for (long i = 0; i < r->gm.ne; i++) {
+		const struct gedge *e = &r->gm.e[i];
+
+		if (r->gc.clu[e->u] >= 0 && r->gc.clu[e->u] == r->gc.clu[e->v] &&
+		    gmodel_edge_clustered(&r->gm, e, &r->conf)) {
+			r->inner[e->u] += e->w;
+			r->inner[e->v] += e->w;
+		}
+	}
 	r->order = xmalloc((r->gm.nv + 1) * sizeof(*r->order));
 	r->first = xcalloc(r->gc.nclu + 1, sizeof(long));
 	for (long v = 0; v < r->gm.nv; v++)
@@ -167,7 +195,7 @@ static int prepare_night(struct run *r, struct err *err)
 		return err_set(err, "the graph was already computed for a night after %s; "
 			       "nights are computed in order", r->night);
 	r->prev[0] = '\0';
-	if (db_prepare(db, &st, "SELECT max(night) FROM cluster_member WHERE night < ?", err) < 0)
+	if (db_prepare(db, &st, "SELECT max(night) FROM graph_night WHERE night < ?", err) < 0)
 		return -1;
 	rc = db_bind(st, err, "s", r->night);
 	if (rc == 0 && (rc = db_step(st, err)) == 1) {
@@ -180,7 +208,10 @@ static int prepare_night(struct run *r, struct err *err)
 	if (db_run(db, err, "DELETE FROM series_pair", "") < 0 ||
 	    db_run(db, err, "DELETE FROM series_report", "") < 0 ||
 	    db_run(db, err, "DELETE FROM series", "") < 0 ||
-	    db_run(db, err, "DELETE FROM cluster_member WHERE night >= ?", "s", r->night) < 0 ||
+	    db_run(db, err, "DELETE FROM cluster_span WHERE first_night >= ?", "s", r->night) < 0 ||
+	    (r->prev[0] && db_run(db, err, "UPDATE cluster_span SET last_night = NULL "
+				  "WHERE last_night = ?", "s", r->prev) < 0) ||
+	    db_run(db, err, "DELETE FROM graph_night WHERE night >= ?", "s", r->night) < 0 ||
 	    db_run(db, err, "DELETE FROM cluster_history WHERE night >= ?", "s", r->night) < 0 ||
 	    db_run(db, err, "DELETE FROM cluster_layout WHERE night >= ?", "s", r->night) < 0 ||
 	    db_run(db, err, "DELETE FROM cluster WHERE first_night >= ?", "s", r->night) < 0)
@@ -188,20 +219,46 @@ static int prepare_night(struct run *r, struct err *err)
 	return 0;
 }
 
+/*
+ * Last night's signature and betweenness of each vertex.  A re-run of
+ * the night finds tonight's figures in the table and the night before's
+ * signature beside them.
+ */
+static int load_scores(struct run *r, struct err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	r->old_sig = xcalloc(r->gm.nv + 1, sizeof(*r->old_sig));
+	r->old_btw = xcalloc(r->gm.nv + 1, sizeof(*r->old_btw));
+	rc = db_prepare(r->db, &st, "SELECT entity_id, CASE WHEN night = ? THEN prev_sig ELSE sig END, "
+			"betweenness FROM entity_score", err);
+	if (rc == 0)
+		rc = db_bind(st, err, "s", r->night);
+	while (rc == 0 && (rc = db_step(st, err)) == 1) {
+		int32_t v = gmodel_vertex(&r->gm, sqlite3_column_int64(st, 0));
+
+		rc = 0;
+		if (v < 0)
+			continue;
+		r->old_sig[v] = (uint64_t)sqlite3_column_int64(st, 1);
+		r->old_btw[v] = sqlite3_column_double(st, 2);
+	}
+	db_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Last night's members; start gets each vertex's cluster there (an index into old_id) or -1. */
 static int load_previous(struct run *r, struct err *err)
 {
 	sqlite3_stmt *st = NULL;
-	size_t cap = 0, cap2 = 0, cap3 = 0, cap4 = 0;
-	int64_t next;
+	size_t cap = 0, cap2 = 0, cap3 = 0, cap4 = 0, cap5 = 0, cap6 = 0;
 	int rc = 0;
 
-	if (db_int(r->db, err, &next, "SELECT coalesce(max(id), 0) + 1 FROM cluster", "") < 0)
-		return -1;
 	if (r->prev[0]) {
-		rc = db_prepare(r->db, &st, "SELECT cluster_id, entity_id FROM cluster_member "
-				"WHERE night = ? ORDER BY cluster_id, entity_id", err);
-		if (rc == 0)
-			rc = db_bind(st, err, "s", r->prev);
+		/* The open spans: the members of the previous night. */
+		rc = db_prepare(r->db, &st, "SELECT cluster_id, entity_id, rank FROM cluster_span "
+				"WHERE last_night IS NULL ORDER BY cluster_id, entity_id", err);
 	}
 	while (st && rc == 0 && (rc = db_step(st, err)) == 1) {
 		int64_t cid = sqlite3_column_int64(st, 0);
@@ -216,11 +273,36 @@ static int load_previous(struct run *r, struct err *err)
 		r->old_size[r->nold - 1]++;
 		r->mem_old = xgrow(r->mem_old, &cap3, (size_t)r->nmem + 1, sizeof(*r->mem_old));
 		r->mem_vertex = xgrow(r->mem_vertex, &cap4, (size_t)r->nmem + 1, sizeof(*r->mem_vertex));
+		r->mem_eid = xgrow(r->mem_eid, &cap5, (size_t)r->nmem + 1, sizeof(*r->mem_eid));
+		r->mem_rank = xgrow(r->mem_rank, &cap6, (size_t)r->nmem + 1, sizeof(*r->mem_rank));
 		r->mem_old[r->nmem] = (int32_t)(r->nold - 1);
-		r->mem_vertex[r->nmem++] = gmodel_vertex(&r->gm, sqlite3_column_int64(st, 1));
+		r->mem_eid[r->nmem] = sqlite3_column_int64(st, 1);
+		r->mem_rank[r->nmem] = sqlite3_column_int(st, 2);
+		r->mem_vertex[r->nmem] = gmodel_vertex(&r->gm, r->mem_eid[r->nmem]);
+		r->nmem++;
 	}
 	db_finalize(st);
 	if (rc < 0)
+		return -1;
+	r->mem_kept = xcalloc(r->nmem + 1, 1);
+	if (r->nmem) {
+		r->start = xmalloc((r->gm.nv + 1) * sizeof(*r->start));
+		for (long v = 0; v < r->gm.nv; v++)
+			r->start[v] = -1;
+		for (long j = 0; j < r->nmem; j++)
+			if (r->mem_vertex[j] >= 0)
+				r->start[r->mem_vertex[j]] = r->mem_old[j];
+		return load_scores(r, err);
+	}
+	return 0;
+}
+
+/* Tonight's clusters against last night's: ids and what changed. */
+static int match_previous(struct run *r, struct err *err)
+{
+	int64_t next;
+
+	if (db_int(r->db, err, &next, "SELECT coalesce(max(id), 0) + 1 FROM cluster", "") < 0)
 		return -1;
 	{
 		struct gmatch_in in = {
@@ -271,7 +353,7 @@ static void score_clusters(struct run *r)
 
 static int write_clusters(struct run *r, struct graph_summary *sum, struct err *err)
 {
-	sqlite3_stmt *cl = NULL, *mem = NULL, *hist = NULL, *gone = NULL;
+	sqlite3_stmt *cl = NULL, *hist = NULL, *gone = NULL;
 	int rc = -1;
 
 	if (db_prepare(r->db, &cl, "INSERT INTO cluster(id, label, first_night, night, status, score, "
@@ -279,8 +361,6 @@ static int write_clusters(struct run *r, struct graph_summary *sum, struct err *
 		       "ON CONFLICT(id) DO UPDATE SET night = excluded.night, status = excluded.status, "
 		       "score = excluded.score, size = excluded.size, n_reports = excluded.n_reports, "
 		       "n_crimes = excluded.n_crimes, component = excluded.component", err) < 0 ||
-	    db_prepare(r->db, &mem, "INSERT INTO cluster_member(cluster_id, night, entity_id, rank) "
-		       "VALUES (?, ?, ?, ?)", err) < 0 ||
 	    db_prepare(r->db, &hist, "INSERT INTO cluster_history(cluster_id, night, status, size, "
 		       "added, removed, related) VALUES (?, ?, ?, ?, ?, ?, ?)", err) < 0 ||
 	    db_prepare(r->db, &gone, "UPDATE cluster SET night = ?, status = 'gone', size = 0, "
@@ -296,10 +376,6 @@ static int write_clusters(struct run *r, struct graph_summary *sum, struct err *
 			    size, (int)r->n_reports[c], (int)r->n_crimes[c],
 			    (int)r->gc.comp[r->order[r->first[c]]]) < 0 || db_step(cl, err) < 0)
 			goto out;
-		for (long i = r->first[c]; i < r->first[c] + size; i++)
-			if (db_bind(mem, err, "IsIi", m->id, r->night, r->gm.eid[r->order[i]],
-				    (int)(i - r->first[c] + 1)) < 0 || db_step(mem, err) < 0)
-				goto out;
 		if (strcmp(m->status, "same") &&
 		    (db_bind(hist, err, "Issiiis", m->id, r->night, m->status, size, (int)m->added,
 			     (int)m->removed, m->related) < 0 || db_step(hist, err) < 0))
@@ -318,10 +394,74 @@ static int write_clusters(struct run *r, struct graph_summary *sum, struct err *
 	rc = 0;
 out:
 	db_finalize(cl);
-	db_finalize(mem);
 	db_finalize(hist);
 	db_finalize(gone);
 	return rc < 0 ? err_prefix(err, "writing clusters") : 0;
+}
+
+/* The open span of member eid of cluster id last night, or -1 (members are sorted so). */
+static long find_member(const struct run *r, int64_t id, int64_t eid)
+{
+	long lo = 0, hi = r->nmem - 1;
+
+	while (lo <= hi) {
+		long mid = lo + (hi - lo) / 2;
+		int64_t mid_id = r->old_id[r->mem_old[mid]];
+
+		if (mid_id == id && r->mem_eid[mid] == eid)
+			return mid;
+		if (mid_id < id || (mid_id == id && r->mem_eid[mid] < eid))
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+/*
+ * Tonight's members against last night's open spans: a member in the
+ * same cluster with the same rank keeps its span and costs nothing; one
+ * that is new there, or ranked otherwise, opens a span; a span nobody
+ * kept is closed at the previous night (not the one opened tonight for
+ * a new rank).
+ */
+static int write_members(struct run *r, struct err *err)
+{
+	sqlite3_stmt *open = NULL, *close = NULL;
+	int rc = -1;
+
+	if (db_run(r->db, err, "INSERT INTO graph_night(night) VALUES (?)", "s", r->night) < 0 ||
+	    db_prepare(r->db, &open, "INSERT INTO cluster_span(cluster_id, entity_id, first_night, "
+		       "last_night, rank) VALUES (?, ?, ?, NULL, ?)", err) < 0 ||
+	    db_prepare(r->db, &close, "UPDATE cluster_span SET last_night = ?1 WHERE cluster_id = ?2 "
+		       "AND entity_id = ?3 AND last_night IS NULL AND first_night <= ?1", err) < 0)
+		goto out;
+	for (long c = 0; c < r->gc.nclu; c++) {
+		int64_t id = r->cluster_id[c];
+
+		for (long i = r->first[c]; i < r->first[c] + r->gc.clu_size[c]; i++) {
+			int64_t eid = r->gm.eid[r->order[i]];
+			int rank = (int)(i - r->first[c] + 1);
+			long j = find_member(r, id, eid);
+
+			if (j >= 0 && r->mem_rank[j] == rank) {
+				r->mem_kept[j] = 1;
+				continue;
+			}
+			if (db_bind(open, err, "IIsi", id, eid, r->night, rank) < 0 || db_step(open, err) < 0)
+				goto out;
+		}
+	}
+	for (long j = 0; j < r->nmem; j++)
+		if (!r->mem_kept[j] &&
+		    (db_bind(close, err, "sII", r->prev, r->old_id[r->mem_old[j]], r->mem_eid[j]) < 0 ||
+		     db_step(close, err) < 0))
+			goto out;
+	rc = 0;
+out:
+	db_finalize(open);
+	db_finalize(close);
+	return rc < 0 ? err_prefix(err, "writing members") : 0;
 }
 
 static int write_scores(struct run *r, struct err *err)
@@ -331,14 +471,16 @@ static int write_scores(struct run *r, struct err *err)
 
 	if (db_run(r->db, err, "DELETE FROM entity_score", "") < 0 ||
 	    db_prepare(r->db, &st, "INSERT INTO entity_score(entity_id, night, component, degree, "
-		       "strength, pagerank, betweenness) VALUES (?, ?, ?, ?, ?, ?, ?)", err) < 0)
+		       "strength, pagerank, betweenness, sig, prev_sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		       err) < 0)
 		goto out;
 	for (long v = 0; v < r->gm.nv; v++) {
 		if (r->gc.degree[v] == 0)
 			continue;
-		if (db_bind(st, err, "Isiiddd", r->gm.eid[v], r->night, (int)r->gc.comp[v],
+		if (db_bind(st, err, "IsiidddII", r->gm.eid[v], r->night, (int)r->gc.comp[v],
 			    (int)r->gc.degree[v], r->gc.strength[v], r->gc.pagerank[v],
-			    r->gc.betweenness[v]) < 0 || db_step(st, err) < 0)
+			    r->gc.betweenness[v], (int64_t)r->gc.sig[v],
+			    (int64_t)(r->old_sig ? r->old_sig[v] : 0)) < 0 || db_step(st, err) < 0)
 			goto out;
 	}
 	rc = 0;
@@ -456,6 +598,7 @@ static void run_release(struct run *r)
 	free(r->n_reports);
 	free(r->n_crimes);
 	free(r->score);
+	free(r->inner);
 	free(r->cluster_id);
 	free(r->order);
 	free(r->first);
@@ -463,6 +606,12 @@ static void run_release(struct run *r)
 	free(r->old_size);
 	free(r->mem_old);
 	free(r->mem_vertex);
+	free(r->mem_eid);
+	free(r->mem_rank);
+	free(r->mem_kept);
+	free(r->start);
+	free(r->old_sig);
+	free(r->old_btw);
 }
 
 static int log_run(struct run *r, const char *started, const struct graph_summary *sum,
@@ -525,9 +674,19 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 	    gcompanion_run(db, &r.gm, &r.conf, r.night, &sum->companions, err) < 0)
 		goto fail;
 	gmodel_finish(&r.gm, &r.conf);
-	sum->secs_load = clock_secs(CLOCK_PROCESS_CPUTIME_ID) - c0;
-	if (gcomm_compute(&r.gc, &r.gm, &r.conf, err) < 0)
+	if (load_previous(&r, err) < 0)
 		goto fail;
+	sum->secs_load = clock_secs(CLOCK_PROCESS_CPUTIME_ID) - c0;
+	if (r.start) {
+		struct gcomm_prev prev = { r.start, r.nold, r.old_size, r.old_sig, r.old_btw };
+
+		rc = gcomm_compute(&r.gc, &r.gm, &r.conf, &prev, err);
+	} else {
+		rc = gcomm_compute(&r.gc, &r.gm, &r.conf, NULL, err);
+	}
+	if (rc < 0)
+		goto fail;
+	rc = -1;
 	sum->secs_cluster = r.gc.secs_cluster;
 	sum->secs_centrality = r.gc.secs_centrality;
 	sum->method = r.gc.method;
@@ -535,12 +694,13 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 	c1 = clock_secs(CLOCK_PROCESS_CPUTIME_ID);
 	if (load_mentions(&r, err) < 0 ||
 	    gcrimes_load(&r.cr, db, &r.mn, &r.conf, r.night, err) < 0 ||
-	    load_previous(&r, err) < 0)
+	    match_previous(&r, err) < 0)
 		goto fail;
 	count_reports(&r);
 	score_clusters(&r);
 	sum->secs_crimes = step_secs(&c1);
-	if (write_clusters(&r, sum, err) < 0 || write_scores(&r, err) < 0)
+	if (write_clusters(&r, sum, err) < 0 || write_members(&r, err) < 0 ||
+	    write_scores(&r, err) < 0)
 		goto fail;
 	sum->secs_write = step_secs(&c1);
 	if (gseries_run(db, &r.cr, &r.gm, &r.gc, r.cluster_id, &r.conf, r.night, &sum->series, err) < 0)
@@ -550,7 +710,8 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 		goto fail;
 	sum->secs_layout = step_secs(&c1);
 	/* Keep the previous night's members and pictures for a re-run of this one; drop older ones. */
-	if (r.prev[0] && (db_run(db, err, "DELETE FROM cluster_member WHERE night < ?", "s", r.prev) < 0 ||
+	if (r.prev[0] && (db_run(db, err, "DELETE FROM cluster_span WHERE last_night < ?", "s", r.prev) < 0 ||
+			  db_run(db, err, "DELETE FROM graph_night WHERE night < ?", "s", r.prev) < 0 ||
 			  db_run(db, err, "DELETE FROM cluster_layout WHERE night < ?", "s", r.prev) < 0))
 		goto fail;
 	sum->entities = r.gm.nv;
@@ -558,6 +719,8 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 	for (long v = 0; v < r.gm.nv; v++)
 		sum->hubs += r.gm.out[v];
 	sum->components = r.gc.ncomp;
+	sum->redo = r.gc.nredo;
+	sum->btw_kept = r.gc.nreused;
 	sum->clusters = r.gc.nclu;
 	if (log_run(&r, started, sum, err) < 0 || db_commit(db, err) < 0)
 		goto fail;

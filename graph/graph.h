@@ -27,6 +27,8 @@ struct graph_summary {
 	long cl_new, cl_grown, cl_shrunk, cl_merged, cl_split, cl_same, cl_gone;
 	long series;
 	long companions;
+	long redo;              /* vertices clustered again (all of them on a first night) */
+	long btw_kept;          /* clusters that kept last night's betweenness */
 	const char *method;     /* static: "leiden" or "multilevel" */
 	/* CPU seconds of the steps (immune to a busy machine), and wall and CPU seconds in all */
 	double secs_load, secs_cluster, secs_centrality;

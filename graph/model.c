@@ -54,6 +54,23 @@ int32_t gmodel_vertex(const struct gmodel *gm, int64_t eid)
 	return -1;
 }
 
+uint64_t gmodel_mix(uint64_t a, uint64_t b)
+{
+	uint64_t z = a * 0x9e3779b97f4a7c15ULL + b + 0x632be59bd9b4e019ULL;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static uint64_t double_bits(double x)
+{
+	uint64_t b;
+
+	memcpy(&b, &x, sizeof(b));
+	return b;
+}
+
 void gmodel_add_edge(struct gmodel *gm, int32_t u, int32_t v, double w)
 {
 	if ((size_t)gm->ne == gm->cap)
@@ -61,6 +78,7 @@ void gmodel_add_edge(struct gmodel *gm, int32_t u, int32_t v, double w)
 	gm->e[gm->ne].u = u < v ? u : v;
 	gm->e[gm->ne].v = u < v ? v : u;
 	gm->e[gm->ne].w = w;
+	gm->e[gm->ne].sig = gmodel_mix(double_bits(w), 0);
 	gm->ne++;
 }
 
@@ -164,7 +182,8 @@ static int load_links(struct gmodel *gm, struct db *db, const struct graph_conf 
 		int64_t id = sqlite3_column_int64(ln, 0);
 		int32_t u = gmodel_vertex(gm, sqlite3_column_int64(ln, 1));
 		int32_t v = gmodel_vertex(gm, sqlite3_column_int64(ln, 2));
-		long n = 1;
+		long n = 1, last_day;
+		double w;
 
 		/* Advance the evidence scan to this link. */
 		while (erc == 1 && (ev_link = sqlite3_column_int64(ev, 0)) < id)
@@ -174,8 +193,11 @@ static int load_links(struct gmodel *gm, struct db *db, const struct graph_conf 
 			n = (long)sqlite3_column_int64(ev, 1);
 		if (u < 0 || v < 0 || u == v)
 			continue;
-		gmodel_add_edge(gm, u, v, edge_weight(conf, sqlite3_column_double(ln, 3), n,
-						      day_of(db_text(ln, 4)), night_end));
+		w = sqlite3_column_double(ln, 3);
+		last_day = day_of(db_text(ln, 4));
+		gmodel_add_edge(gm, u, v, edge_weight(conf, w, n, last_day, night_end));
+		gm->e[gm->ne - 1].sig = gmodel_mix(gmodel_mix(double_bits(w), (uint64_t)n),
+						   (uint64_t)last_day);
 	}
 	if (rc < 0)
 		goto fail;
@@ -303,9 +325,10 @@ void gmodel_finish(struct gmodel *gm, const struct graph_conf *conf)
 	for (long i = 0; i < gm->ne; i++) {
 		if (gm->e[i].u == gm->e[i].v)
 			continue;
-		if (n > 0 && gm->e[n - 1].u == gm->e[i].u && gm->e[n - 1].v == gm->e[i].v)
+		if (n > 0 && gm->e[n - 1].u == gm->e[i].u && gm->e[n - 1].v == gm->e[i].v) {
 			gm->e[n - 1].w += gm->e[i].w;
-		else
+			gm->e[n - 1].sig += gm->e[i].sig;
+		} else
 			gm->e[n++] = gm->e[i];
 	}
 	gm->ne = n;

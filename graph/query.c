@@ -1311,7 +1311,11 @@ static int add_companions(struct db *db, cJSON *o, int64_t id, struct err *err)
 	return rc;
 }
 
-/* The entity's cluster tonight, its rank and scores. */
+/*
+ * The entity's cluster tonight, its rank and scores.  Read from the spans:
+ * the view cluster_member on the right of a LEFT JOIN would be computed
+ * whole.
+ */
 static int add_cluster_of(struct db *db, cJSON *o, int64_t id, int64_t *cluster, struct err *err)
 {
 	sqlite3_stmt *st;
@@ -1320,8 +1324,9 @@ static int add_cluster_of(struct db *db, cJSON *o, int64_t id, int64_t *cluster,
 	*cluster = 0;
 	if (db_prepare(db, &st, "SELECT c.id, c.label, c.status, m.rank, s.component, s.degree, "
 		       "s.pagerank, s.betweenness FROM entity_score s "
-		       "LEFT JOIN cluster_member m ON m.entity_id = s.entity_id AND m.night = s.night "
-		       "LEFT JOIN cluster c ON c.id = m.cluster_id AND c.night = m.night "
+		       "LEFT JOIN cluster_span m ON m.entity_id = s.entity_id AND m.first_night <= s.night "
+		       "AND (m.last_night IS NULL OR m.last_night >= s.night) "
+		       "LEFT JOIN cluster c ON c.id = m.cluster_id AND c.night = s.night "
 		       "WHERE s.entity_id = ?", err) < 0)
 		return -1;
 	rc = db_bind(st, err, "I", id);

@@ -162,8 +162,8 @@ else
 	done
 fi
 
-# 10: a full disk: a 2 MB tmpfs, then a file that does not fit.
-if [ "$(id -u)" = 0 ] && mkdir "$T/full" && mount -t tmpfs -o size=2m tmpfs "$T/full" 2>"$T/mount.err"; then
+# 10: a full disk: a 3 MB tmpfs (a fresh schema and a small file fit), then a file that does not fit.
+if [ "$(id -u)" = 0 ] && mkdir "$T/full" && mount -t tmpfs -o size=3m tmpfs "$T/full" 2>"$T/mount.err"; then
 	export LOOKOUT_DB="$T/full/full.db"
 	"$LOOKOUT" ingest "$H/dates.jsonl" >/dev/null
 	awk 'BEGIN { srand(5); for (i = 1; i <= 3000; i++) { printf "{\"id\":\"F%d\",\"text\":\"", i;

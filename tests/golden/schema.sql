@@ -1,8 +1,9 @@
--- user_version 8
+-- user_version 9
 CREATE INDEX batch_sha256 ON batch(sha256);
 CREATE INDEX cluster_history_night ON cluster_history(night);
 CREATE INDEX cluster_layout_night ON cluster_layout(night);
-CREATE INDEX cluster_member_entity ON cluster_member(entity_id, night);
+CREATE INDEX cluster_span_entity ON cluster_span(entity_id);
+CREATE INDEX cluster_span_night ON cluster_span(last_night, first_night);
 CREATE INDEX cluster_status ON cluster(status);
 CREATE INDEX companion_b ON companion(b, a);
 CREATE INDEX entity_hub ON entity(id) WHERE hub = 1;
@@ -88,12 +89,13 @@ CREATE TABLE cluster_layout (
 	y          REAL NOT NULL,
 	PRIMARY KEY (cluster_id, night, entity_id)
 ) WITHOUT ROWID;
-CREATE TABLE cluster_member (
-	cluster_id INTEGER NOT NULL REFERENCES cluster(id),
-	night      TEXT NOT NULL,
-	entity_id  INTEGER NOT NULL REFERENCES entity(id),
-	rank       INTEGER NOT NULL,            -- key-player rank, 1 is the most central
-	PRIMARY KEY (cluster_id, night, entity_id)
+CREATE TABLE cluster_span (
+	cluster_id  INTEGER NOT NULL REFERENCES cluster(id),
+	entity_id   INTEGER NOT NULL REFERENCES entity(id),
+	first_night TEXT NOT NULL,
+	last_night  TEXT,                       -- NULL: still a member on the latest night
+	rank        INTEGER NOT NULL,           -- key-player rank, 1 is the most central
+	PRIMARY KEY (cluster_id, entity_id, first_night)
 ) WITHOUT ROWID;
 CREATE TABLE companion (
 	id         INTEGER PRIMARY KEY,
@@ -134,7 +136,10 @@ CREATE TABLE entity_score (
 	strength    REAL NOT NULL,              -- sum of edge weights
 	pagerank    REAL NOT NULL,
 	betweenness REAL NOT NULL               -- within its cluster, see data/graph.conf
-);
+, sig INTEGER NOT NULL DEFAULT 0, prev_sig INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE graph_night (
+	night TEXT PRIMARY KEY
+) WITHOUT ROWID;
 CREATE TABLE link (
 	id         INTEGER PRIMARY KEY,
 	a          INTEGER NOT NULL REFERENCES entity(id),
@@ -396,6 +401,12 @@ CREATE TABLE watchlist (
 	added_at TEXT NOT NULL,
 	UNIQUE (list, key)
 );
+CREATE TRIGGER cluster_member_insert INSTEAD OF INSERT ON cluster_member
+BEGIN
+	INSERT OR IGNORE INTO graph_night(night) VALUES (NEW.night);
+	INSERT INTO cluster_span(cluster_id, entity_id, first_night, last_night, rank)
+		VALUES (NEW.cluster_id, NEW.entity_id, NEW.night, NEW.night, NEW.rank);
+END;
 CREATE TRIGGER report_fts_ad AFTER DELETE ON report BEGIN
 	INSERT INTO report_fts(report_fts, rowid, text) VALUES ('delete', old.id, old.text);
 END;
@@ -403,3 +414,7 @@ CREATE TRIGGER report_fts_au AFTER UPDATE OF text ON report BEGIN
 	INSERT INTO report_fts(report_fts, rowid, text) VALUES ('delete', old.id, old.text);
 	INSERT INTO report_fts(rowid, text) VALUES (new.id, new.text);
 END;
+CREATE VIEW cluster_member(cluster_id, night, entity_id, rank) AS
+	SELECT s.cluster_id, n.night, s.entity_id, s.rank
+	FROM graph_night n JOIN cluster_span s
+	ON s.first_night <= n.night AND (s.last_night IS NULL OR s.last_night >= n.night);

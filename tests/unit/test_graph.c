@@ -539,6 +539,90 @@ static void test_stable_ids(void **state)
 	}
 }
 
+/* The figures of the graph tables that a night writes, as one string (owned). */
+static char *graph_tables(struct fx *f)
+{
+	return text(f, "SELECT (SELECT group_concat(x, ' ') FROM (SELECT cluster_id || ':' || entity_id || ':' "
+		    "|| first_night || ':' || coalesce(last_night, '-') || ':' || rank AS x FROM cluster_span "
+		    "ORDER BY 1)) || ' | ' || (SELECT group_concat(x, ' ') FROM (SELECT entity_id || ':' || "
+		    "night || ':' || component || ':' || degree || ':' || strength || ':' || pagerank || ':' "
+		    "|| betweenness || ':' || sig || ':' || prev_sig AS x FROM entity_score ORDER BY 1)) "
+		    "|| ' | ' || (SELECT group_concat(x, ' ') FROM (SELECT id || ':' || night || ':' || "
+		    "status || ':' || size AS x FROM cluster ORDER BY 1))", NULL);
+}
+
+/*
+ * One more night: what did not change is not clustered again, keeps its
+ * betweenness and writes no member row; a new member clusters its
+ * cluster again, alone; a re-run of the night writes the same tables.
+ */
+static void test_incremental(void **state)
+{
+	struct fx *f = *state;
+	struct graph_summary sum;
+	int64_t k1[4], k2[4], k3[5], n;
+	char key[32], *a, *b;
+
+	for (int i = 0; i < 4; i++) {
+		snprintf(key, sizeof(key), "person:%d", 10 + i);
+		k1[i] = entity(f, key, 0);
+		snprintf(key, sizeof(key), "person:%d", 20 + i);
+		k2[i] = entity(f, key, 0);
+	}
+	for (int i = 0; i < 5; i++) {
+		snprintf(key, sizeof(key), "person:%d", 30 + i);
+		k3[i] = entity(f, key, 0);
+	}
+	clique(f, k1, 4, "2026-11-01");
+	clique(f, k2, 4, "2026-11-01");
+	clique(f, k3, 3, "2026-11-01");
+	add_link(f, k3[2], k3[3], "co_mention", "2026-11-01", 0);
+	add_link(f, k3[3], k3[4], "co_mention", "2026-11-01", 0);
+	run(f, "2026-11-01", &sum);
+	assert_int_equal(sum.clusters, 3);
+	assert_int_equal(sum.redo, 13);
+	assert_int_equal(sum.btw_kept, 0);
+
+	/* Nothing new: the weights decay, nothing is clustered again. */
+	run(f, "2026-11-02", &sum);
+	assert_int_equal(sum.cl_same, 3);
+	assert_int_equal(sum.redo, 0);
+	assert_int_equal(sum.btw_kept, 3);
+	assert_int_equal(num(f, "SELECT count(*) FROM cluster_span WHERE first_night = ?", "2026-11-02"), 0);
+	assert_int_equal(num(f, "SELECT count(*) FROM cluster_member WHERE night = ?", "2026-11-02"), 13);
+	assert_int_equal(num(f, "SELECT count(*) FROM cluster_member WHERE night = ?", "2026-11-01"), 13);
+	assert_true(num(f, "SELECT betweenness * 10 FROM entity_score s JOIN entity e ON e.id = s.entity_id "
+			"WHERE e.key = ?", "person:33") == 30);
+
+	/* A new person linked to K1: K1 alone is clustered again and grows. */
+	n = entity(f, "person:40", 0);
+	for (int i = 0; i < 4; i++)
+		add_link(f, n, k1[i], "co_mention", "2026-11-03", 0);
+	run(f, "2026-11-03", &sum);
+	assert_int_equal(sum.redo, 5);
+	assert_int_equal(sum.btw_kept, 2);
+	assert_int_equal(sum.cl_grown, 1);
+	assert_int_equal(sum.cl_same, 2);
+	a = cluster_of(f, "person:40");
+	assert_string_equal(a, "C-0001");
+	free(a);
+	/* Only K1's members have new spans; K2's and K3's still run from the first night. */
+	assert_int_equal(num(f, "SELECT count(*) FROM cluster_span WHERE first_night = ? AND cluster_id <> 1",
+			     "2026-11-03"), 0);
+	assert_int_equal(num(f, "SELECT count(*) FROM cluster_member WHERE night = ?", "2026-11-03"), 14);
+	assert_int_equal(num(f, "SELECT count(*) FROM cluster_member WHERE night = ? AND cluster_id = 1",
+			     "2026-11-02"), 4);
+
+	/* The same night again: the same tables, byte for byte. */
+	a = graph_tables(f);
+	run(f, "2026-11-03", &sum);
+	assert_int_equal(sum.redo, 5);
+	b = graph_tables(f);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+}
+
 /*
  * Cluster pictures: the best-ranked 24 members (data/graph.conf) of a
  * new cluster get a position inside [0.05, 0.95]; a re-run of the night
@@ -641,6 +725,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_companions, setup, teardown),
 		cmocka_unit_test(test_poisson_tail),
 		cmocka_unit_test_setup_teardown(test_stable_ids, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_incremental, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_layout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_graphml, setup, teardown),
 		cmocka_unit_test(test_night),
