@@ -25,6 +25,14 @@
  *
  * A near-duplicate points at the first report of its family, so a tip
  * re-sent three times gives one original and two copies of it.
+ *
+ * The index need not be whole: its caller may keep each bucket's
+ * members in the database and have a bucket filled (ingest_dedup_ready)
+ * the first time a text falls in it, so that a night's few thousand
+ * texts read the buckets they fall in, not every sketch ever stored.
+ * A bucket is filled before anything is added to it, so its members
+ * stay in id order, and candidates are ranked by id, not by where they
+ * sit in memory: the same answers as an index built whole.
  */
 #include "ingest/dedup.h"
 #include "common/xalloc.h"
@@ -331,10 +339,11 @@ void ingest_dedup_release(struct ingest_dedup *d)
 	free(d->sk);
 	free(d->slot);
 	free(d->slot_count);
+	free(d->by_id);
 	memset(d, 0, sizeof(*d));
 }
 
-static uint32_t band_key(const struct dedup_sketch *s, int band)
+uint32_t ingest_dedup_band_key(const struct dedup_sketch *s, int band)
 {
 	const int rows = DEDUP_NHASH / DEDUP_BANDS;
 	uint64_t h = (uint64_t)band;
@@ -392,39 +401,129 @@ static void grow_nodes(struct ingest_dedup *d)
 	d->cap = cap;
 }
 
-void ingest_dedup_add(struct ingest_dedup *d, int64_t id, int64_t root,
-		      const struct dedup_sketch *s)
+/* The place of id in by_id: where it is, or the empty place where it goes. */
+static size_t id_slot(const struct ingest_dedup *d, int64_t id)
+{
+	size_t i = mix((uint64_t)id) & (d->nby_id - 1);
+
+	while (d->by_id[i] && d->node[d->by_id[i] - 1].id != id)
+		i = (i + 1) & (d->nby_id - 1);
+	return i;
+}
+
+static void grow_by_id(struct ingest_dedup *d)
+{
+	uint32_t *old = d->by_id;
+	size_t on = d->nby_id;
+
+	d->nby_id = on ? 2 * on : 1024;
+	d->by_id = xcalloc(d->nby_id, sizeof(*d->by_id));
+	for (size_t i = 0; i < on; i++)
+		if (old[i])
+			d->by_id[id_slot(d, d->node[old[i] - 1].id)] = old[i];
+	free(old);
+}
+
+/* A new node for report id, in no bucket yet; returns its index. */
+static size_t new_node(struct ingest_dedup *d, int64_t id, int64_t root,
+		       const struct dedup_sketch *s)
 {
 	size_t e = d->n;
 	struct dedup_node *nd;
 
 	if (d->n == d->cap)
 		grow_nodes(d);
+	if (2 * (d->n + 1) > d->nby_id)
+		grow_by_id(d);
 	nd = &d->node[e];
+	memset(nd->next, 0, sizeof(nd->next));
 	nd->id = id;
 	nd->root = root;
 	for (int h = 0; h < DEDUP_NHASH; h++)
 		nd->low[h] = (uint8_t)s->mh[h];
 	d->sk[e] = *s;
 	d->n++;
-	for (int b = 0; b < DEDUP_BANDS; b++) {
-		uint32_t key = band_key(s, b);
-		size_t i;
+	d->by_id[id_slot(d, id)] = (uint32_t)e + 1;
+	return e;
+}
 
-		if (2 * (d->used + 1) > d->nslots)
-			grow_slots(d);
-		i = slot_of(d, key);
-		if (!d->slot[i].key) {
-			d->slot[i].key = key;
-			d->used++;
-		}
-		nd->next[b] = 0;
-		if (d->slot_count[i] >= DEDUP_BUCKET_MAX)
-			continue;
-		d->slot_count[i]++;
-		nd->next[b] = d->slot[i].head;
-		d->slot[i].head = (uint32_t)e + 1;
+/* The slot of key, made when missing. */
+static size_t slot_make(struct ingest_dedup *d, uint32_t key)
+{
+	size_t i;
+
+	if (2 * (d->used + 1) > d->nslots)
+		grow_slots(d);
+	i = slot_of(d, key);
+	if (!d->slot[i].key) {
+		d->slot[i].key = key;
+		d->used++;
 	}
+	return i;
+}
+
+/* Put node e at the head of key's bucket in band b, unless it is full; 1 when put. */
+static int link_node(struct ingest_dedup *d, size_t e, int b, uint32_t key)
+{
+	size_t i = slot_make(d, key);
+
+	if (d->slot_count[i] >= DEDUP_BUCKET_MAX)
+		return 0;
+	d->slot_count[i]++;
+	d->node[e].next[b] = d->slot[i].head;
+	d->slot[i].head = (uint32_t)e + 1;
+	return 1;
+}
+
+int ingest_dedup_add(struct ingest_dedup *d, int64_t id, int64_t root,
+		     const struct dedup_sketch *s)
+{
+	size_t e = new_node(d, id, root, s);
+	int taken = 0;
+
+	for (int b = 0; b < DEDUP_BANDS; b++)
+		if (link_node(d, e, b, ingest_dedup_band_key(s, b)))
+			taken |= 1 << b;
+	return taken;
+}
+
+int ingest_dedup_stored_known(struct ingest_dedup *d, uint32_t key, int band, int64_t id)
+{
+	size_t at;
+
+	if (!d->nby_id || !d->by_id[at = id_slot(d, id)])
+		return 0;
+	if (band >= 0 && band < DEDUP_BANDS)
+		link_node(d, d->by_id[at] - 1, band, key);
+	return 1;
+}
+
+void ingest_dedup_stored(struct ingest_dedup *d, uint32_t key, int band, int64_t id,
+			 int64_t root, const struct dedup_sketch *s)
+{
+	size_t e;
+
+	if (ingest_dedup_stored_known(d, key, band, id))
+		return;
+	e = new_node(d, id, root, s);
+	if (band >= 0 && band < DEDUP_BANDS)
+		link_node(d, e, band, key);
+}
+
+int ingest_dedup_ready(struct ingest_dedup *d, const struct dedup_sketch *s,
+		       dedup_load_fn load, void *arg)
+{
+	for (int b = 0; b < DEDUP_BANDS; b++) {
+		uint32_t key = ingest_dedup_band_key(s, b);
+
+		if (d->nslots && d->slot[slot_of(d, key)].key)
+			continue;
+		/* The slot first: a text with the key twice loads it once. */
+		slot_make(d, key);
+		if (load(arg, d, key) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 static int agree(const struct dedup_sketch *a, const struct dedup_sketch *b)
@@ -446,31 +545,16 @@ static int agree_low(const uint8_t *a, const uint8_t *b)
 	return n;
 }
 
-static const struct dedup_node *find_node(const struct ingest_dedup *d, int64_t id)
-{
-	size_t lo = 0, hi = d->n;
-
-	/* Nodes are added in id order. */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (d->node[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < d->n && d->node[lo].id == id ? &d->node[lo] : NULL;
-}
-
 struct cand {
 	uint32_t e;             /* entry index */
 	int agree;
+	int64_t id;
 };
 
 /* 1 when x goes before y: better agreement, or the older report among equals. */
 static int cand_before(const struct cand *x, const struct cand *y)
 {
-	return x->agree != y->agree ? x->agree > y->agree : x->e < y->e;
+	return x->agree != y->agree ? x->agree > y->agree : x->id < y->id;
 }
 
 /*
@@ -504,6 +588,7 @@ int ingest_dedup_find(struct ingest_dedup *d, const char *text, size_t len,
 	uint8_t low[DEDUP_NHASH];
 	size_t n = 0;
 	int64_t best = -1;
+	size_t best_e = 0;
 	double best_sim = 0;
 	int found = 0;
 
@@ -512,7 +597,7 @@ int ingest_dedup_find(struct ingest_dedup *d, const char *text, size_t len,
 	for (int h = 0; h < DEDUP_NHASH; h++)
 		low[h] = (uint8_t)s->mh[h];
 	for (int b = 0; b < DEDUP_BANDS; b++)
-		cur[b] = d->slot[slot_of(d, band_key(s, b))].head;
+		cur[b] = d->slot[slot_of(d, ingest_dedup_band_key(s, b))].head;
 	/*
 	 * The eight chains are walked side by side, a member of each in
 	 * turn, so their memory accesses overlap instead of waiting on each
@@ -531,7 +616,7 @@ int ingest_dedup_find(struct ingest_dedup *d, const char *text, size_t len,
 			cur[b] = nd->next[b];
 			more = 1;
 			if (agree_low(low, nd->low) >= DEDUP_AGREE) {
-				struct cand k = { e, agree(s, &d->sk[e]) };
+				struct cand k = { e, agree(s, &d->sk[e]), nd->id };
 
 				if (k.agree >= DEDUP_AGREE)
 					keep_best(c, &n, k);
@@ -556,10 +641,11 @@ int ingest_dedup_find(struct ingest_dedup *d, const char *text, size_t len,
 		if (j > best_sim || (j == best_sim && ce->id < best)) {
 			best_sim = j;
 			best = ce->id;
+			best_e = c[i].e;
 		}
 	}
 	if (best >= 0 && best_sim >= DEDUP_NEAR) {
-		*root = find_node(d, best)->root;
+		*root = d->node[best_e].root;
 		*sim = best_sim;
 		found = 1;
 		if (*root != best) {

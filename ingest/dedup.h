@@ -3,7 +3,8 @@
  * edits.  A MinHash sketch of each text's character 3-grams, an
  * in-memory LSH index of the sketches, and an exact Jaccard check of the
  * candidates.  Owns the index; knows nothing of the database (the caller
- * loads the index and lends a function that fetches a stored text).
+ * fills the index, whole or a bucket at a time, and lends a function
+ * that fetches a stored text).
  */
 #ifndef INGEST_DEDUP_H
 #define INGEST_DEDUP_H
@@ -31,7 +32,15 @@ struct ingest_dedup {
 	struct dedup_slot *slot;        /* band hash table: key, head node + 1 (0 empty) */
 	uint8_t *slot_count;            /* members in the bucket, at most DEDUP_BUCKET_MAX */
 	size_t nslots, used;
+	uint32_t *by_id;                /* node + 1 by report id, open addressing (0 empty) */
+	size_t nby_id;
 };
+
+/*
+ * Fill the bucket of key with its stored members (ingest_dedup_stored,
+ * in id order); 0, or -1 on an error the caller's arg keeps.
+ */
+typedef int (*dedup_load_fn)(void *arg, struct ingest_dedup *d, uint32_t key);
 
 /*
  * The stored text of report id (borrowed until the next call), or NULL;
@@ -44,9 +53,35 @@ int ingest_dedup_sketch(const char *text, size_t len, struct dedup_sketch *s);
 
 void ingest_dedup_init(struct ingest_dedup *d);
 void ingest_dedup_release(struct ingest_dedup *d);
-/* Index report id, itself a near-duplicate of root (root = id when not). */
-void ingest_dedup_add(struct ingest_dedup *d, int64_t id, int64_t root,
-		      const struct dedup_sketch *s);
+/*
+ * Index report id, itself a near-duplicate of root (root = id when not).
+ * Returns the bands whose buckets took it (bit b for band b): a bucket
+ * takes its first DEDUP_BUCKET_MAX members only.
+ */
+int ingest_dedup_add(struct ingest_dedup *d, int64_t id, int64_t root,
+		     const struct dedup_sketch *s);
+/* The key of band b of sketch s: the bucket it falls in. */
+uint32_t ingest_dedup_band_key(const struct dedup_sketch *s, int band);
+
+/*
+ * An index that holds only some buckets (the stored members of each are
+ * kept in the database): before s is looked up or added, make each of
+ * its buckets that the index does not hold yet hold its stored members,
+ * by calling load.  Once every bucket is made so, the index is the one
+ * that adding every stored report would have built.  Returns 0 or -1
+ * (load's error).
+ */
+int ingest_dedup_ready(struct ingest_dedup *d, const struct dedup_sketch *s,
+		       dedup_load_fn load, void *arg);
+/*
+ * For a dedup_load_fn: report id, a member of key's bucket in band b.
+ * When the index holds it already (from another bucket) it is put in
+ * this one and 1 is returned; otherwise 0, and the caller adds it with
+ * ingest_dedup_stored, its root and sketch read.
+ */
+int ingest_dedup_stored_known(struct ingest_dedup *d, uint32_t key, int band, int64_t id);
+void ingest_dedup_stored(struct ingest_dedup *d, uint32_t key, int band, int64_t id,
+			 int64_t root, const struct dedup_sketch *s);
 
 /*
  * Find the indexed report most similar to text (with sketch s, at

@@ -64,7 +64,9 @@ struct file_run {
 	const char *format;
 	int64_t batch;
 	struct ingest_counts c;
+	int64_t first_id;               /* the id the file's first new report gets */
 	int64_t fts_from, last_id;      /* new reports not yet indexed: fts_from..last_id */
+	struct ingest_bands bands;      /* report_band rows of the file's new reports */
 	struct ingest_rowctx rctx;
 	struct ingest_queue queue;
 	int ahead_on;                   /* the worker predicts ids and duplicates */
@@ -220,6 +222,34 @@ static const char *ahead_fetch(void *arg, int64_t id, size_t *len, const char **
 	return t ? t : ingest_store_text(&fr->in->rstore, id, len, place);
 }
 
+/* Where a bucket's stored members are read: a connection, and the reports before the file. */
+struct band_load {
+	struct ingest_store *store;
+	int64_t before;
+	struct err *err;
+};
+
+static int load_band(void *arg, struct ingest_dedup *d, uint32_t key)
+{
+	struct band_load *l = arg;
+
+	return ingest_store_load_band(l->store, d, key, l->before, l->err);
+}
+
+/*
+ * Make the near-duplicate index hold the buckets of sketch sk, read
+ * through store when it holds only some.
+ */
+static int dedup_ready(struct file_run *fr, struct ingest_store *store,
+		       const struct dedup_sketch *sk, struct err *err)
+{
+	struct band_load l = { store, fr->first_id, err };
+
+	if (!fr->in->dedup_partial)
+		return 0;
+	return ingest_dedup_ready(&fr->in->dedup, sk, load_band, &l);
+}
+
 /*
  * Worker: what the writer will find for this row, said in advance: its
  * id or that it is an exact duplicate, and its near-duplicate.  The
@@ -232,7 +262,7 @@ static int predict(struct file_run *fr, struct ingest_item *it, struct err *err)
 	int known = ingest_ahead_known(&fr->ahead, row->source, row->ext_id, row->content_hash);
 
 	/* No stored report to ask about when the file's first id is 1. */
-	if (!known && fr->ahead.first_id > 1 &&
+	if (!known && fr->first_id > 1 &&
 	    ingest_store_known(&in->rstore, row->source, row->ext_id, row->content_hash,
 			       &known, err) < 0)
 		return -1;
@@ -245,10 +275,12 @@ static int predict(struct file_run *fr, struct ingest_item *it, struct err *err)
 				  row->text, row->place);
 	if (!it->has_sketch)
 		return 0;
+	if (dedup_ready(fr, &in->rstore, &it->sk, err) < 0)
+		return -1;
 	it->root = it->id;
 	it->near = ingest_dedup_find(&in->dedup, row->text, strlen(row->text), row->place,
 				     &it->sk, ahead_fetch, fr, &it->root, &it->sim);
-	ingest_dedup_add(&in->dedup, it->id, it->root, &it->sk);
+	it->taken = ingest_dedup_add(&in->dedup, it->id, it->root, &it->sk);
 	return 0;
 }
 
@@ -357,12 +389,18 @@ static int write_item(struct file_run *fr, const struct ingest_item *it, struct 
 	fr->last_id = id;
 	if (id - fr->fts_from + 1 >= FTS_CHUNK && index_new(fr, err) < 0)
 		return -1;
-	if (it->predicted && it->near) {
+	if (it->predicted) {
+		if (it->has_sketch)
+			ingest_bands_add(&fr->bands, id, it->near ? it->root : id, &it->sk, it->taken);
+		if (!it->near)
+			return 0;
 		fr->c.near++;
 		return ingest_store_set_near(&in->store, id, it->root, it->sim, err);
 	}
-	if (it->predicted || !it->has_sketch)
+	if (!it->has_sketch)
 		return 0;
+	if (dedup_ready(fr, &in->store, &it->sk, err) < 0)
+		return -1;
 	root = id;
 	if (ingest_dedup_find(&in->dedup, row->text, strlen(row->text), row->place,
 			      &it->sk, ingest_store_text, &in->store, &root, &sim)) {
@@ -370,7 +408,7 @@ static int write_item(struct file_run *fr, const struct ingest_item *it, struct 
 		if (ingest_store_set_near(&in->store, id, root, sim, err) < 0)
 			return -1;
 	}
-	ingest_dedup_add(&in->dedup, id, root, &it->sk);
+	ingest_bands_add(&fr->bands, id, root, &it->sk, ingest_dedup_add(&in->dedup, id, root, &it->sk));
 	return 0;
 }
 
@@ -386,12 +424,10 @@ static int read_file(struct file_run *fr, struct err *err)
 	pthread_t worker;
 	int rc = 0, e;
 
+	if (ingest_store_next_id(&fr->in->store, &fr->first_id, err) < 0)
+		return -1;
 	if (fr->in->reader_state > 0) {
-		int64_t first;
-
-		if (ingest_store_next_id(&fr->in->store, &first, err) < 0)
-			return -1;
-		ingest_ahead_init(&fr->ahead, first);
+		ingest_ahead_init(&fr->ahead, fr->first_id);
 		fr->ahead_on = 1;
 	}
 	ingest_queue_init(&fr->queue, QUEUE_SLOTS);
@@ -419,6 +455,36 @@ static int read_file(struct file_run *fr, struct err *err)
 	/* A statement left stepped would keep the reader on this file's snapshot. */
 	if (fr->ahead_on)
 		ingest_store_reset(&fr->in->rstore);
+	return rc;
+}
+
+/*
+ * The near-duplicate index at the run's first file, inside its
+ * transaction.  With no report stored it starts empty and whole.  When
+ * report_band holds every stored report's buckets, the index starts
+ * empty and reads a bucket the first time a record falls in it.
+ * Otherwise (a database from before report_band) every stored sketch is
+ * read, as before that table, and its rows are written.
+ */
+static int dedup_start(struct ingest *in, struct err *err)
+{
+	struct ingest_bands all = { 0 };
+	int64_t next;
+	int built, rc = -1;
+
+	if (ingest_store_next_id(&in->store, &next, err) < 0 ||
+	    ingest_store_bands_built(&in->store, &built, err) < 0)
+		return -1;
+	in->dedup_partial = next > 1 && built;
+	if (!built &&
+	    (ingest_store_load_sketches(&in->store, &in->dedup, &all, err) < 0 ||
+	     ingest_store_add_bands(&in->store, &all, err) < 0 ||
+	     ingest_store_set_bands_built(&in->store, err) < 0))
+		goto out;
+	in->dedup_loaded = 1;
+	rc = 0;
+out:
+	ingest_bands_release(&all);
 	return rc;
 }
 
@@ -461,11 +527,6 @@ int ingest_file(struct ingest *in, const char *path, const char *format, const c
 		rc = 0;
 		goto out;
 	}
-	if (!in->dedup_loaded) {
-		if (ingest_store_load_sketches(&in->store, &in->dedup, err) < 0)
-			goto out;
-		in->dedup_loaded = 1;
-	}
 	if (!in->reader_state)
 		open_reader(in);
 	ingest_input_init(&input, data.buf ? data.buf : "", data.len);
@@ -504,11 +565,13 @@ int ingest_file(struct ingest *in, const char *path, const char *format, const c
 		rc = 0;
 		goto out;
 	}
-	if (ingest_store_add_batch(&in->store, path, sha, format,
+	if ((!in->dedup_loaded && dedup_start(in, err) < 0) ||
+	    ingest_store_add_batch(&in->store, path, sha, format,
 				   input.enc == ENC_UNKNOWN ? "mixed" : enc_name(input.enc),
 				   &fr.batch, err) < 0 ||
 	    read_file(&fr, err) < 0 ||
 	    index_new(&fr, err) < 0 ||
+	    ingest_store_add_bands(&in->store, &fr.bands, err) < 0 ||
 	    ingest_store_end_batch(&in->store, fr.batch, &fr.c, err) < 0 ||
 	    db_commit(in->db, err) < 0)
 		goto out;
@@ -532,6 +595,7 @@ out:
 	}
 	if (fk_off && db_exec(in->db, "PRAGMA foreign_keys = ON", rc < 0 ? NULL : err) < 0)
 		rc = -1;
+	ingest_bands_release(&fr.bands);
 	ingest_input_release(&input);
 	free(def_source);
 	sbuf_release(&data);

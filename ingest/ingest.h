@@ -36,6 +36,8 @@ struct ingest {
 	struct ingest_store store;
 	struct ingest_dedup dedup;
 	int dedup_loaded;
+	/* The index holds some buckets only: the others are read from report_band when needed. */
+	int dedup_partial;
 	/*
 	 * A second, read-only connection for the worker thread, which looks
 	 * for duplicates ahead of the writer; when it cannot be opened, the

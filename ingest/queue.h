@@ -32,6 +32,7 @@ struct ingest_item {
 	int near;               /* 1: a near-duplicate of root, with similarity sim */
 	int64_t root;
 	double sim;
+	int taken;              /* the near-duplicate buckets that took it (a mask) */
 };
 
 struct ingest_queue {

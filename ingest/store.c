@@ -9,6 +9,9 @@
  */
 #include "ingest/store.h"
 
+#include "common/xalloc.h"
+
+#include <stdlib.h>
 #include <string.h>
 
 static const char sql_add_report[] =
@@ -45,19 +48,29 @@ int ingest_store_open(struct ingest_store *s, struct db *db, struct err *err)
 		       "SELECT EXISTS (SELECT 1 FROM report WHERE content_hash = ?1)"
 		       " OR EXISTS (SELECT 1 FROM report WHERE source = ?2 AND ext_id = ?3)", err) < 0 ||
 	    db_prepare(db, &s->next_id, "SELECT coalesce(max(id), 0) + 1 FROM report", err) < 0 ||
-	    db_prepare(db, &s->get_text, "SELECT text, coalesce(place, '') FROM report WHERE id = ?", err) < 0)
+	    db_prepare(db, &s->get_text, "SELECT text, coalesce(place, '') FROM report WHERE id = ?", err) < 0 ||
+	    db_prepare(db, &s->add_band,
+		       "INSERT OR IGNORE INTO report_band(key, id, band) VALUES (?, ?, ?)", err) < 0 ||
+	    db_prepare(db, &s->add_sketch,
+		       "INSERT OR IGNORE INTO report_sketch(id, root, sketch) VALUES (?, ?, ?)", err) < 0 ||
+	    db_prepare(db, &s->get_band,
+		       "SELECT id, band FROM report_band WHERE key = ? AND id < ? ORDER BY id, band",
+		       err) < 0 ||
+	    db_prepare(db, &s->get_sketch, "SELECT root, sketch FROM report_sketch WHERE id = ?",
+		       err) < 0)
 		return -1;
 	return 0;
 }
 
 /* Every statement of s, for close and reset. */
-#define STORE_NSTMT 10
+#define STORE_NSTMT 14
 
 static void all_stmts(const struct ingest_store *s, sqlite3_stmt *all[STORE_NSTMT])
 {
 	sqlite3_stmt *const list[STORE_NSTMT] = {
 		s->find_batch, s->add_batch, s->end_batch, s->add_report, s->set_near,
 		s->add_quarantine, s->get_text, s->index_batch, s->known, s->next_id,
+		s->add_band, s->add_sketch, s->get_band, s->get_sketch,
 	};
 
 	memcpy(all, list, sizeof(list));
@@ -285,7 +298,7 @@ const char *ingest_store_text(void *store, int64_t id, size_t *len, const char *
 }
 
 int ingest_store_load_sketches(struct ingest_store *s, struct ingest_dedup *d,
-			       struct err *err)
+			       struct ingest_bands *out, struct err *err)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -296,12 +309,141 @@ int ingest_store_load_sketches(struct ingest_store *s, struct ingest_dedup *d,
 		return -1;
 	while ((rc = db_step(st, err)) == 1) {
 		struct dedup_sketch sk;
+		int64_t id = sqlite3_column_int64(st, 0), root = sqlite3_column_int64(st, 1);
 
 		if (sqlite3_column_bytes(st, 2) != 4 * DEDUP_NHASH)
 			continue;
 		ingest_sketch_decode(sqlite3_column_blob(st, 2), &sk);
-		ingest_dedup_add(d, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), &sk);
+		ingest_bands_add(out, id, root, &sk, ingest_dedup_add(d, id, root, &sk));
 	}
 	db_finalize(st);
 	return rc < 0 ? -1 : 0;
+}
+
+void ingest_bands_add(struct ingest_bands *b, int64_t id, int64_t root,
+		      const struct dedup_sketch *sk, int taken)
+{
+	struct ingest_band *r;
+
+	if (!taken)
+		return;
+	b->v = xgrow(b->v, &b->cap, b->n + 1, sizeof(*b->v));
+	r = &b->v[b->n++];
+	r->id = id;
+	r->root = root;
+	r->sk = *sk;
+	r->taken = taken;
+}
+
+void ingest_bands_release(struct ingest_bands *b)
+{
+	free(b->v);
+	memset(b, 0, sizeof(*b));
+}
+
+struct band_row {
+	uint32_t key;
+	int band;
+	int64_t id;
+};
+
+static int band_cmp(const void *x, const void *y)
+{
+	const struct band_row *a = x, *b = y;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	if (a->id != b->id)
+		return a->id < b->id ? -1 : 1;
+	return a->band - b->band;
+}
+
+/*
+ * report_sketch in id order, which appends; report_band in key order:
+ * the keys are hashes, so rows in id order would land all over the
+ * table, and in key order each of its pages is written once.
+ */
+int ingest_store_add_bands(struct ingest_store *s, struct ingest_bands *b, struct err *err)
+{
+	unsigned char blob[4 * DEDUP_NHASH];
+	struct band_row *rows = NULL;
+	size_t n = 0, cap = 0;
+	int rc = -1;
+
+	for (size_t i = 0; i < b->n; i++) {
+		const struct ingest_band *r = &b->v[i];
+
+		ingest_sketch_encode(&r->sk, blob);
+		if (db_bind(s->add_sketch, err, "IIb", r->id, r->root, blob, (int)sizeof(blob)) < 0 ||
+		    step_once(s->add_sketch, err) < 0)
+			goto out;
+		for (int band = 0; band < DEDUP_BANDS; band++) {
+			if (!(r->taken & (1 << band)))
+				continue;
+			rows = xgrow(rows, &cap, n + 1, sizeof(*rows));
+			rows[n].key = ingest_dedup_band_key(&r->sk, band);
+			rows[n].band = band;
+			rows[n].id = r->id;
+			n++;
+		}
+	}
+	if (n)
+		qsort(rows, n, sizeof(*rows), band_cmp);
+	for (size_t i = 0; i < n; i++)
+		if (db_bind(s->add_band, err, "IIi", (int64_t)rows[i].key, rows[i].id, rows[i].band) < 0 ||
+		    step_once(s->add_band, err) < 0)
+			goto out;
+	b->n = 0;
+	rc = 0;
+out:
+	free(rows);
+	return rc;
+}
+
+/*
+ * A member of several buckets is read from report_sketch once: the
+ * bucket's rows say which reports, and only those the index does not
+ * hold yet are read.
+ */
+int ingest_store_load_band(struct ingest_store *s, struct ingest_dedup *d, uint32_t key,
+			   int64_t before, struct err *err)
+{
+	int rc;
+
+	if (db_bind(s->get_band, err, "II", (int64_t)key, before) < 0)
+		return -1;
+	while ((rc = db_step(s->get_band, err)) == 1) {
+		int64_t id = sqlite3_column_int64(s->get_band, 0);
+		int band = sqlite3_column_int(s->get_band, 1), r;
+		struct dedup_sketch sk;
+
+		if (ingest_dedup_stored_known(d, key, band, id))
+			continue;
+		if (db_bind(s->get_sketch, err, "I", id) < 0 || (r = db_step(s->get_sketch, err)) < 0) {
+			rc = -1;
+			break;
+		}
+		if (r == 1 && sqlite3_column_bytes(s->get_sketch, 1) == 4 * DEDUP_NHASH) {
+			ingest_sketch_decode(sqlite3_column_blob(s->get_sketch, 1), &sk);
+			ingest_dedup_stored(d, key, band, id, sqlite3_column_int64(s->get_sketch, 0), &sk);
+		}
+		sqlite3_reset(s->get_sketch);
+	}
+	sqlite3_reset(s->get_band);
+	return rc < 0 ? -1 : 0;
+}
+
+int ingest_store_bands_built(struct ingest_store *s, int *built, struct err *err)
+{
+	int64_t v;
+
+	if (db_int(s->db, err, &v, "SELECT coalesce((SELECT built FROM report_band_state), 0)", "") < 0)
+		return -1;
+	*built = v != 0;
+	return 0;
+}
+
+int ingest_store_set_bands_built(struct ingest_store *s, struct err *err)
+{
+	return db_run(s->db, err, "UPDATE report_band_state SET built = 1", "");
 }

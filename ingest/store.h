@@ -16,7 +16,21 @@
 struct ingest_store {
 	struct db *db;
 	sqlite3_stmt *find_batch, *add_batch, *end_batch, *add_report, *set_near,
-		     *add_quarantine, *get_text, *index_batch, *known, *next_id;
+		     *add_quarantine, *get_text, *index_batch, *known, *next_id,
+		     *add_band, *add_sketch, *get_band, *get_sketch;
+};
+
+/* A report some buckets took: its rows of report_band and report_sketch. */
+struct ingest_band {
+	int64_t id, root;
+	struct dedup_sketch sk;
+	int taken;              /* the bands whose buckets took it */
+};
+
+/* Reports to write to report_band; owns its array. */
+struct ingest_bands {
+	struct ingest_band *v;
+	size_t n, cap;
 };
 
 /* Counts of one batch. */
@@ -63,9 +77,25 @@ int ingest_store_next_id(struct ingest_store *s, int64_t *id, struct err *err);
 /* The stored text and place of a report, borrowed until the next call (a dedup_fetch_fn). */
 const char *ingest_store_text(void *store, int64_t id, size_t *len, const char **place);
 
-/* Fill d with every stored report's sketch. */
+/*
+ * Fill d with every stored report's sketch; the rows report_band would
+ * hold for them are added to out.
+ */
 int ingest_store_load_sketches(struct ingest_store *s, struct ingest_dedup *d,
-			       struct err *err);
+			       struct ingest_bands *out, struct err *err);
+
+/* Add the rows of report id for the bands in taken (a mask, ingest_dedup_add's). */
+void ingest_bands_add(struct ingest_bands *b, int64_t id, int64_t root,
+		      const struct dedup_sketch *sk, int taken);
+void ingest_bands_release(struct ingest_bands *b);
+/* Write the rows of b and empty it. */
+int ingest_store_add_bands(struct ingest_store *s, struct ingest_bands *b, struct err *err);
+/* Fill the bucket of key in d with its stored members of ids below before. */
+int ingest_store_load_band(struct ingest_store *s, struct ingest_dedup *d, uint32_t key,
+			   int64_t before, struct err *err);
+/* *built = 1 when report_band holds the buckets of every stored report. */
+int ingest_store_bands_built(struct ingest_store *s, int *built, struct err *err);
+int ingest_store_set_bands_built(struct ingest_store *s, struct err *err);
 
 /* Encode/decode a sketch as little-endian bytes (the BLOB in report.sketch). */
 void ingest_sketch_encode(const struct dedup_sketch *sk, unsigned char out[4 * DEDUP_NHASH]);

@@ -474,6 +474,100 @@ static void test_near_duplicates(void **state)
 }
 
 /*
+ * An index that reads its buckets as texts fall in them gives the same
+ * answers as one built whole.  A template filled with 25 house numbers
+ * fills its shared buckets past their cap, and each number comes twice
+ * or more (near-duplicates whose first report must be found); the first
+ * 30 reports are "stored", the next 20 looked up and added both ways.
+ */
+#define PART_N 50
+#define PART_STORED 30
+
+static char part_text[PART_N][256];
+
+static const char *part_fetch(void *arg, int64_t id, size_t *len, const char **place)
+{
+	(void)arg;
+	*len = strlen(part_text[id - 1]);
+	*place = "";
+	return part_text[id - 1];
+}
+
+struct part_row {
+	uint32_t key;
+	int band;
+	int64_t id, root;
+	struct dedup_sketch sk;
+};
+
+static struct part_row part_rows[PART_N * DEDUP_BANDS];
+static size_t part_nrows;
+static int part_loads;
+
+static int part_load(void *arg, struct ingest_dedup *d, uint32_t key)
+{
+	(void)arg;
+	part_loads++;
+	for (size_t i = 0; i < part_nrows; i++)
+		if (part_rows[i].key == key)
+			ingest_dedup_stored(d, key, part_rows[i].band, part_rows[i].id,
+					    part_rows[i].root, &part_rows[i].sk);
+	return 0;
+}
+
+static void test_near_duplicates_partial(void **state)
+{
+	struct ingest_dedup whole, part;
+	int found_any = 0;
+
+	(void)state;
+	ingest_dedup_init(&whole);
+	ingest_dedup_init(&part);
+	part_nrows = 0;
+	part_loads = 0;
+	for (int i = 0; i < PART_N; i++) {
+		struct dedup_sketch s;
+		const char *t = part_text[i];
+		int64_t id = i + 1, root = id, proot = id;
+		double sim = 0, psim = 0;
+		int found, pfound, taken;
+
+		snprintf(part_text[i], sizeof(part_text[i]),
+			 "幸福路%d号三楼住户反映楼道里每天晚上都有陌生男子徘徊,手持手电筒查看各户门锁%s",
+			 (i * 7) % 25, i % 3 ? "。" : ",已持续一周。");
+		assert_int_equal(ingest_dedup_sketch(t, strlen(t), &s), 1);
+		found = ingest_dedup_find(&whole, t, strlen(t), NULL, &s, part_fetch, NULL, &root, &sim);
+		taken = ingest_dedup_add(&whole, id, root, &s);
+		if (i < PART_STORED) {
+			for (int b = 0; b < DEDUP_BANDS; b++) {
+				if (!(taken & (1 << b)))
+					continue;
+				part_rows[part_nrows].key = ingest_dedup_band_key(&s, b);
+				part_rows[part_nrows].band = b;
+				part_rows[part_nrows].id = id;
+				part_rows[part_nrows].root = root;
+				part_rows[part_nrows].sk = s;
+				part_nrows++;
+			}
+			continue;
+		}
+		assert_int_equal(ingest_dedup_ready(&part, &s, part_load, NULL), 0);
+		pfound = ingest_dedup_find(&part, t, strlen(t), NULL, &s, part_fetch, NULL, &proot, &psim);
+		assert_int_equal(pfound, found);
+		assert_int_equal(proot, root);
+		assert_true(psim == sim);
+		ingest_dedup_add(&part, id, proot, &s);
+		found_any |= found;
+	}
+	/* The template's buckets are full: some bands say nothing. */
+	assert_true(part_nrows < PART_STORED * DEDUP_BANDS);
+	assert_true(found_any);
+	assert_true(part_loads > 0);
+	ingest_dedup_release(&whole);
+	ingest_dedup_release(&part);
+}
+
+/*
  * SHA-256: the FIPS 180-4 examples (one and two blocks, a million
  * bytes), and the plain code against the SHA-extension code (where
  * this machine has it) for every length around the block boundaries,
@@ -635,6 +729,7 @@ int main(void)
 		cmocka_unit_test(test_record_rejected),
 		cmocka_unit_test(test_same_content_same_hash),
 		cmocka_unit_test(test_near_duplicates),
+		cmocka_unit_test(test_near_duplicates_partial),
 		cmocka_unit_test(test_sha256),
 		cmocka_unit_test(test_ahead),
 		cmocka_unit_test(test_queue_order),
