@@ -34,6 +34,7 @@ struct drep {
 	char *text;               /* NULL until drep_text reads it */
 	int informant;
 	int threat;
+	int related;              /* recent, or shares a person or place with a recent one */
 	struct warn_strs words;   /* escalation words found */
 	struct warn_strs persons; /* person keys */
 	struct warn_strs places;  /* its most specific places */
@@ -143,16 +144,97 @@ static int load_words(struct dispute *d, struct err *err)
 	return 0;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Report p's persons and places, from one read of its mentions. */
+static int drep_mentions(struct dispute *d, struct drep *p, struct err *err)
+{
+	struct warn_strs names = { 0 };
+	int r = warn_report_mentions(d->w, p->id, &p->places, &p->persons, &names, err);
+
+	for (size_t k = 0; r == 0 && k < p->persons.n; k++)
+		key_index(d, p->persons.v[k], names.v[k]);
+	warn_strs_release(&names);
+	return r;
+}
+
+/*
+ * The reports that mention a person or place of a recent report, into
+ * *ids (sorted, owned by the caller): only those can share a group that
+ * may be raised.
+ */
+static int related_reports(struct dispute *d, const char *recent, int64_t **ids, size_t *n,
+			   struct err *err)
+{
+	sqlite3_stmt *st = NULL;
+	char **keys = NULL;
+	size_t nk = 0, capk = 0, cap = 0;
+	int r = 0;
+
+	for (size_t i = 0; i < d->n; i++) {
+		const struct drep *p = &d->r[i];
+
+		if (strcmp(p->day, recent) < 0)
+			continue;
+		for (size_t k = 0; k < p->persons.n + p->places.n; k++) {
+			keys = xgrow(keys, &capk, nk + 1, sizeof(*keys));
+			keys[nk++] = k < p->persons.n ? p->persons.v[k] : p->places.v[k - p->persons.n];
+		}
+	}
+	if (nk)
+		qsort(keys, nk, sizeof(*keys), cmp_str);
+	if (db_prepare(d->w->db, &st,
+		       "SELECT m.report_id FROM entity e CROSS JOIN mention m ON m.entity_id = e.id"
+		       " WHERE e.key = ?", err) < 0)
+		r = -1;
+	for (size_t i = 0; r == 0 && i < nk; i++) {
+		if (i > 0 && !strcmp(keys[i], keys[i - 1]))
+			continue;
+		if (db_bind(st, err, "s", keys[i]) < 0)
+			r = -1;
+		while (r == 0 && (r = db_step(st, err)) == 1) {
+			*ids = xgrow(*ids, &cap, *n + 1, sizeof(**ids));
+			(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+			r = 0;
+		}
+	}
+	db_finalize(st);
+	free(keys);
+	if (*n)
+		qsort(*ids, *n, sizeof(**ids), cmp_id);
+	return r;
+}
+
+/*
+ * The dispute reports of the window, in day order, with their persons
+ * and places.  A group is raised only with a recent report in it, so a
+ * report that shares no person and no place with a recent one is in no
+ * such group: the recent reports' mentions are read first, and of the
+ * earlier ones only those that mention one of their persons or places
+ * (on a large district, a tenth of the month).
+ */
 static int load_reports(struct dispute *d, struct err *err)
 {
 	struct warn_ctx *w = d->w;
 	sqlite3_stmt *st = NULL;
-	struct warn_strs names = { 0 };
-	char from[11];
+	char from[11], recent[11];
 	char *cats = warn_list(w, WARN_DISPUTE, "categories");
 	char *threats = warn_list(w, WARN_DISPUTE, "threat_categories");
+	int64_t *related = NULL;
+	size_t nrelated = 0, kept = 0;
 	int r, rc = -1;
 
+	warn_recent(w, WARN_DISPUTE, recent);
 	day_add(w->night, -((long)warn_param(w, WARN_DISPUTE, "window_days", 30) - 1), from);
 	if (warn_reports_from(w, from, err) < 0)
 		goto out;
@@ -181,16 +263,28 @@ static int load_reports(struct dispute *d, struct err *err)
 		snprintf(p->day, sizeof(p->day), "%s", db_text(st, 1));
 		p->informant = sqlite3_column_int(st, 2);
 		p->threat = sqlite3_column_int(st, 3);
-		warn_strs_release(&names);
-		if (warn_report_mentions(w, p->id, &p->places, &p->persons, &names, err) < 0)
+		if (strcmp(p->day, recent) >= 0 && drep_mentions(d, p, err) < 0)
 			goto out;
-		for (size_t k = 0; k < p->persons.n; k++)
-			key_index(d, p->persons.v[k], names.v[k]);
 	}
-	rc = r;
+	if (r < 0 || related_reports(d, recent, &related, &nrelated, err) < 0)
+		goto out;
+	for (size_t i = 0; i < d->n; i++) {
+		struct drep *p = &d->r[i];
+
+		p->related = strcmp(p->day, recent) >= 0 ||
+			     bsearch(&p->id, related, nrelated, sizeof(*related), cmp_id);
+		if (p->related && strcmp(p->day, recent) < 0 && drep_mentions(d, p, err) < 0)
+			goto out;
+	}
+	/* The others hold nothing yet: dropped, the order kept. */
+	for (size_t i = 0; i < d->n; i++)
+		if (d->r[i].related)
+			d->r[kept++] = d->r[i];
+	d->n = kept;
+	rc = 0;
 out:
 	db_finalize(st);
-	warn_strs_release(&names);
+	free(related);
 	free(cats);
 	free(threats);
 	return rc;

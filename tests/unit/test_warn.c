@@ -149,6 +149,11 @@ static void every_planted_situation(void **state)
 	s = column(fx, "title", "dispute");
 	assert_non_null(strstr(s, "升级"));
 	free(s);
+	/* The earlier quarrels of the same parties (11-02, 11-15) are read
+	 * with the recent ones: all four reports are its evidence. */
+	assert_int_equal(count(fx, "SELECT count(*) FROM warning_evidence e JOIN warning w"
+			       " ON w.id = e.warning_id WHERE w.kind = ? AND e.report_id IS NOT NULL",
+			       "dispute"), 4);
 	s = column(fx, "subject", "burst");
 	assert_string_equal(s, "[\"phone:16512345678\"]");
 	free(s);
