@@ -447,6 +447,43 @@ char *warn_display(struct warn_ctx *w, const char *key)
 	return out ? out : xstrdup(warn_key_value(key));
 }
 
+int warn_naming_reports(struct warn_ctx *w, const char *key, struct warn_ids *out,
+			struct err *err)
+{
+	int r;
+
+	if (!w->naming && db_prepare(w->db, &w->naming,
+				     "SELECT m.report_id FROM entity e CROSS JOIN mention m"
+				     " ON m.entity_id = e.id WHERE e.key = ?", err) < 0)
+		return -1;
+	if (db_bind(w->naming, err, "s", key) < 0)
+		return -1;
+	while ((r = db_step(w->naming, err)) == 1) {
+		out->v = xgrow(out->v, &out->cap, out->n + 1, sizeof(*out->v));
+		out->v[out->n++] = sqlite3_column_int64(w->naming, 0);
+	}
+	sqlite3_reset(w->naming);
+	return r;
+}
+
+static int id_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+void warn_ids_sort(struct warn_ids *ids)
+{
+	if (ids->n)
+		qsort(ids->v, ids->n, sizeof(*ids->v), id_cmp);
+}
+
+int warn_ids_has(const struct warn_ids *ids, int64_t id)
+{
+	return ids->n && bsearch(&id, ids->v, ids->n, sizeof(*ids->v), id_cmp) != NULL;
+}
+
 char *warn_snippet(const char *text, size_t max)
 {
 	size_t i = 0, chars = 0;
@@ -826,6 +863,7 @@ static void ctx_release(struct warn_ctx *w)
 	free(w->cand);
 	db_finalize(w->places);
 	db_finalize(w->display);
+	db_finalize(w->naming);
 	free(w->areas);
 }
 

@@ -149,13 +149,6 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int cmp_id(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* Report p's persons and places, from one read of its mentions. */
 static int drep_mentions(struct dispute *d, struct drep *p, struct err *err)
 {
@@ -170,15 +163,13 @@ static int drep_mentions(struct dispute *d, struct drep *p, struct err *err)
 
 /*
  * The reports that mention a person or place of a recent report, into
- * *ids (sorted, owned by the caller): only those can share a group that
- * may be raised.
+ * ids (sorted): only those can share a group that may be raised.
  */
-static int related_reports(struct dispute *d, const char *recent, int64_t **ids, size_t *n,
+static int related_reports(struct dispute *d, const char *recent, struct warn_ids *ids,
 			   struct err *err)
 {
-	sqlite3_stmt *st = NULL;
 	char **keys = NULL;
-	size_t nk = 0, capk = 0, cap = 0;
+	size_t nk = 0, capk = 0;
 	int r = 0;
 
 	for (size_t i = 0; i < d->n; i++) {
@@ -193,25 +184,11 @@ static int related_reports(struct dispute *d, const char *recent, int64_t **ids,
 	}
 	if (nk)
 		qsort(keys, nk, sizeof(*keys), cmp_str);
-	if (db_prepare(d->w->db, &st,
-		       "SELECT m.report_id FROM entity e CROSS JOIN mention m ON m.entity_id = e.id"
-		       " WHERE e.key = ?", err) < 0)
-		r = -1;
-	for (size_t i = 0; r == 0 && i < nk; i++) {
-		if (i > 0 && !strcmp(keys[i], keys[i - 1]))
-			continue;
-		if (db_bind(st, err, "s", keys[i]) < 0)
-			r = -1;
-		while (r == 0 && (r = db_step(st, err)) == 1) {
-			*ids = xgrow(*ids, &cap, *n + 1, sizeof(**ids));
-			(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
-			r = 0;
-		}
-	}
-	db_finalize(st);
+	for (size_t i = 0; r == 0 && i < nk; i++)
+		if (i == 0 || strcmp(keys[i], keys[i - 1]))
+			r = warn_naming_reports(d->w, keys[i], ids, err);
 	free(keys);
-	if (*n)
-		qsort(*ids, *n, sizeof(**ids), cmp_id);
+	warn_ids_sort(ids);
 	return r;
 }
 
@@ -230,8 +207,8 @@ static int load_reports(struct dispute *d, struct err *err)
 	char from[11], recent[11];
 	char *cats = warn_list(w, WARN_DISPUTE, "categories");
 	char *threats = warn_list(w, WARN_DISPUTE, "threat_categories");
-	int64_t *related = NULL;
-	size_t nrelated = 0, kept = 0;
+	struct warn_ids related = { 0 };
+	size_t kept = 0;
 	int r, rc = -1;
 
 	warn_recent(w, WARN_DISPUTE, recent);
@@ -266,13 +243,12 @@ static int load_reports(struct dispute *d, struct err *err)
 		if (strcmp(p->day, recent) >= 0 && drep_mentions(d, p, err) < 0)
 			goto out;
 	}
-	if (r < 0 || related_reports(d, recent, &related, &nrelated, err) < 0)
+	if (r < 0 || related_reports(d, recent, &related, err) < 0)
 		goto out;
 	for (size_t i = 0; i < d->n; i++) {
 		struct drep *p = &d->r[i];
 
-		p->related = strcmp(p->day, recent) >= 0 ||
-			     bsearch(&p->id, related, nrelated, sizeof(*related), cmp_id);
+		p->related = strcmp(p->day, recent) >= 0 || warn_ids_has(&related, p->id);
 		if (p->related && strcmp(p->day, recent) < 0 && drep_mentions(d, p, err) < 0)
 			goto out;
 	}
@@ -284,7 +260,7 @@ static int load_reports(struct dispute *d, struct err *err)
 	rc = 0;
 out:
 	db_finalize(st);
-	free(related);
+	free(related.v);
 	free(cats);
 	free(threats);
 	return rc;

@@ -44,6 +44,7 @@ struct warn_ctx {
 	size_t n_cand, cap_cand;
 	sqlite3_stmt *places;         /* for warn_report_places */
 	sqlite3_stmt *display;        /* for warn_display */
+	sqlite3_stmt *naming;         /* for warn_naming_reports */
 	char *areas;                  /* " county township community ": not places of events */
 	char since[11];               /* warn_report holds the days from this one */
 	int64_t upto;                 /* ... of the reports up to this id */
@@ -129,6 +130,23 @@ int warn_report_places(struct warn_ctx *w, int64_t report_id, struct warn_strs *
  */
 int warn_report_mentions(struct warn_ctx *w, int64_t report_id, struct warn_strs *out,
 			 struct warn_strs *persons, struct warn_strs *names, struct err *err);
+/* A growing list of report ids. */
+struct warn_ids {
+	int64_t *v;
+	size_t n, cap;
+};
+
+/*
+ * Add to out the reports that mention the entity key.  A detector that
+ * judges only situations with a recent report reads the older reports
+ * these name, not every report of its window.
+ */
+int warn_naming_reports(struct warn_ctx *w, const char *key, struct warn_ids *out,
+			struct err *err);
+/* Sort ids ascending; 1 when id is among the sorted ids. */
+void warn_ids_sort(struct warn_ids *ids);
+int warn_ids_has(const struct warn_ids *ids, int64_t id);
+
 /*
  * Returns the owned display name of an entity key (analyze's display,
  * else the part after "type:").  A failed lookup only costs the name.

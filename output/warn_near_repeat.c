@@ -117,6 +117,28 @@ static double metres(double lat1, double lon1, double lat2, double lon2)
 	return 2 * r * asin(sqrt(a));
 }
 
+/* Crime c's most specific places, and the roads and house numbers among them. */
+static int crime_places(struct warn_ctx *w, struct crime *c, struct err *err)
+{
+	if (warn_report_places(w, c->id, &c->places, err) < 0)
+		return -1;
+	for (size_t k = 0; k < c->places.n; k++) {
+		char *road = road_of(c->places.v[k]);
+
+		if (road && !warn_strs_has(&c->roads, road)) {
+			warn_strs_add(&c->roads, road);
+			c->number = xgrow(c->number, &c->cap_number, c->roads.n, sizeof(*c->number));
+			c->number[c->roads.n - 1] = house_number(c->places.v[k]);
+		}
+		free(road);
+	}
+	return 0;
+}
+
+/*
+ * The crimes of the window, in occurrence order, with the places of
+ * tonight's; see earlier_places for the others'.
+ */
 static int load_crimes(struct warn_ctx *w, struct crime **out, size_t *n, struct err *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -154,19 +176,8 @@ static int load_crimes(struct warn_ctx *w, struct crime **out, size_t *n, struct
 		c->lat = sqlite3_column_type(st, 3) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 3);
 		c->lon = sqlite3_column_type(st, 4) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 4);
 		c->category = xstrdup(db_text(st, 5));
-		if (warn_report_places(w, c->id, &c->places, err) < 0)
+		if (c->tonight && crime_places(w, c, err) < 0)
 			goto out;
-		for (size_t k = 0; k < c->places.n; k++) {
-			char *road = road_of(c->places.v[k]);
-
-			if (road && !warn_strs_has(&c->roads, road)) {
-				warn_strs_add(&c->roads, road);
-				c->number = xgrow(c->number, &c->cap_number, c->roads.n,
-						  sizeof(*c->number));
-				c->number[c->roads.n - 1] = house_number(c->places.v[k]);
-			}
-			free(road);
-		}
 	}
 	rc = r;
 out:
@@ -202,6 +213,124 @@ static int is_building(const struct nr_params *np, const char *key)
 			return 1;
 	}
 	return 0;
+}
+
+/* A road of tonight's crimes with a house number on it. */
+struct nr_door {
+	const char *road;       /* borrowed from the crime */
+	long number;
+};
+
+static int door_cmp(const void *a, const void *b)
+{
+	const struct nr_door *x = a, *y = b;
+	int r = strcmp(x->road, y->road);
+
+	return r ? r : (x->number > y->number) - (x->number < y->number);
+}
+
+/*
+ * Add to ids the reports that mention a place on one of the roads of
+ * doors[0..n) (sorted by road) within street_numbers of one of its
+ * numbers: a key that starts with the road's, cut there by road_of,
+ * with such a house number.  The road's places are read from the index
+ * on entity keys; keys are UTF-8, which never holds the byte 0xff, so
+ * road || 0xff is past every key that starts with the road.
+ */
+static int doors_reports(struct warn_ctx *w, const struct nr_params *np,
+			 const struct nr_door *doors, size_t n, struct warn_ids *ids,
+			 struct err *err)
+{
+	sqlite3_stmt *places = NULL, *reports = NULL;
+	int r = 0;
+
+	if (db_prepare(w->db, &places, "SELECT id, key FROM entity WHERE key >= ?1 AND key < ?2",
+		       err) < 0 ||
+	    db_prepare(w->db, &reports, "SELECT report_id FROM mention WHERE entity_id = ?", err) < 0)
+		r = -1;
+	for (size_t i = 0, end; r == 0 && i < n; i = end) {
+		char *upto = xasprintf("%s\xff", doors[i].road);
+
+		for (end = i; end < n && !strcmp(doors[end].road, doors[i].road); end++)
+			;
+		r = db_bind(places, err, "st", doors[i].road, upto, (int)strlen(upto));
+		free(upto);
+		while (r == 0 && (r = db_step(places, err)) == 1) {
+			const char *key = db_text(places, 1);
+			long num = house_number(key);
+			int near = 0;
+
+			r = 0;
+			for (size_t k = i; k < end && !near && num >= 0; k++)
+				near = labs(doors[k].number - num) <= np->street_numbers;
+			if (near) {     /* the number first: it rules out most, and costs less */
+				char *road = road_of(key);
+
+				near = road && !strcmp(road, doors[i].road);
+				free(road);
+			}
+			if (!near)
+				continue;
+			if (db_bind(reports, err, "I", sqlite3_column_int64(places, 0)) < 0)
+				r = -1;
+			while (r == 0 && (r = db_step(reports, err)) == 1) {
+				ids->v = xgrow(ids->v, &ids->cap, ids->n + 1, sizeof(*ids->v));
+				ids->v[ids->n++] = sqlite3_column_int64(reports, 0);
+				r = 0;
+			}
+		}
+	}
+	db_finalize(places);
+	db_finalize(reports);
+	return r;
+}
+
+/*
+ * The places of the earlier crimes that may match one of tonight's at
+ * its building or on its street: those that mention one of tonight's
+ * buildings, or, when tonight's crime may spread next door, a place a
+ * few doors from it on its road.  The others can match by distance
+ * only, which needs no place of theirs, so a night reads the mentions
+ * of its own crimes and of those few, not of every crime of the window.
+ */
+static int earlier_places(struct warn_ctx *w, const struct nr_params *np, struct crime *cr,
+			  size_t n, struct err *err)
+{
+	struct warn_ids ids = { 0 };
+	struct nr_door *doors = NULL;
+	size_t ndoors = 0, cap = 0;
+	int rc = -1;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct crime *t = &cr[i];
+
+		if (!t->tonight)
+			continue;
+		for (size_t k = 0; k < t->places.n; k++)
+			if (is_building(np, t->places.v[k]) &&
+			    warn_naming_reports(w, t->places.v[k], &ids, err) < 0)
+				goto out;
+		for (size_t k = 0; k < t->roads.n && word_in(np->street_categories, t->category); k++) {
+			if (t->number[k] < 0)
+				continue;
+			doors = xgrow(doors, &cap, ndoors + 1, sizeof(*doors));
+			doors[ndoors].road = t->roads.v[k];
+			doors[ndoors++].number = t->number[k];
+		}
+	}
+	if (ndoors)
+		qsort(doors, ndoors, sizeof(*doors), door_cmp);
+	if (doors_reports(w, np, doors, ndoors, &ids, err) < 0)
+		goto out;
+	warn_ids_sort(&ids);
+	for (size_t i = 0; i < n; i++)
+		if (!cr[i].tonight && warn_ids_has(&ids, cr[i].id) && crime_places(w, &cr[i], err) < 0)
+			goto out;
+	rc = 0;
+out:
+	free(doors);
+	free(ids.v);
+	return rc;
 }
 
 /* The match of an earlier crime e with tonight's t, or -1; *subject borrowed. */
@@ -475,7 +604,7 @@ int warn_near_repeat(struct warn_ctx *w, struct err *err)
 		warn_strs_add(&np.suffixes, p);
 	free(suffixes);
 
-	if (load_crimes(w, &cr, &n, err) < 0)
+	if (load_crimes(w, &cr, &n, err) < 0 || earlier_places(w, &np, cr, n, err) < 0)
 		goto out;
 	nr_index_build(&x, cr, n, &np);
 	mark = xcalloc(n ? n : 1, sizeof(*mark));
