@@ -208,7 +208,10 @@ static int prepare_night(struct run *r, struct err *err)
 	if (db_run(db, err, "DELETE FROM series_pair", "") < 0 ||
 	    db_run(db, err, "DELETE FROM series_report", "") < 0 ||
 	    db_run(db, err, "DELETE FROM series", "") < 0 ||
-	    db_run(db, err, "DELETE FROM cluster_span WHERE first_night >= ?", "s", r->night) < 0 ||
+	    db_run(db, err, "DELETE FROM cluster_span WHERE last_night IS NULL AND first_night >= ?",
+		   "s", r->night) < 0 ||
+	    db_run(db, err, "DELETE FROM cluster_span WHERE last_night >= ?1 AND first_night >= ?1",
+		   "s", r->night) < 0 ||
 	    (r->prev[0] && db_run(db, err, "UPDATE cluster_span SET last_night = NULL "
 				  "WHERE last_night = ?", "s", r->prev) < 0) ||
 	    db_run(db, err, "DELETE FROM graph_night WHERE night >= ?", "s", r->night) < 0 ||
@@ -256,9 +259,13 @@ static int load_previous(struct run *r, struct err *err)
 	int rc = 0;
 
 	if (r->prev[0]) {
-		/* The open spans: the members of the previous night. */
+		/*
+		 * The open spans: the members of the previous night, read in
+		 * the table's order (most spans are open: the index on
+		 * last_night would cost a sort).
+		 */
 		rc = db_prepare(r->db, &st, "SELECT cluster_id, entity_id, rank FROM cluster_span "
-				"WHERE last_night IS NULL ORDER BY cluster_id, entity_id", err);
+				"WHERE +last_night IS NULL ORDER BY cluster_id, entity_id", err);
 	}
 	while (st && rc == 0 && (rc = db_step(st, err)) == 1) {
 		int64_t cid = sqlite3_column_int64(st, 0);
