@@ -667,3 +667,10 @@ CREATE TABLE report_band_state (
 	built INTEGER NOT NULL
 );
 INSERT INTO report_band_state(id, built) VALUES (1, NOT EXISTS (SELECT 1 FROM report));
+-- The full-text index merges its segments 16 at a time, not 4: ingest
+-- writes a segment per 8,192 new reports, and with 4 the index's data
+-- was rewritten a level of merging more often (on 1,000,000 reports,
+-- indexing 13.5 -> 9.2 s CPU; a search reads more segments: 2.5 -> 4 ms).
+-- crisismerge is above automerge, so the merging stays incremental.
+INSERT INTO report_fts(report_fts, rank) VALUES ('automerge', 16);
+INSERT INTO report_fts(report_fts, rank) VALUES ('crisismerge', 64);
