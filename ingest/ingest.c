@@ -116,7 +116,18 @@ int ingest_init(struct ingest *in, struct db *db, const char *data_dir, struct e
 	path = xasprintf("%s/grading.tsv", data_dir);
 	rc = ingest_grading_load(&in->grading, path, err);
 	free(path);
-	if (rc < 0 || ingest_store_open(&in->store, db, err) < 0)
+	/*
+	 * A file's new rows land all over the report table's indexes (the
+	 * content hash, the source's ids, the dates), and the next file's
+	 * land on the same pages again.  Checkpointing after each file's
+	 * commit (at the default 1,000 pages) copied those pages to the
+	 * database once per file; at 16,384 (256 MB of WAL) a night's files
+	 * are copied once, at the end: on 1,000,000 reports, one more
+	 * night writes 650 MB instead of 800.  ingest_release puts the
+	 * default back for the stages that follow on this connection.
+	 */
+	if (rc < 0 || ingest_store_open(&in->store, db, err) < 0 ||
+	    db_exec(db, "PRAGMA wal_autocheckpoint = 16384", err) < 0)
 		return -1;
 	db_now(now);
 	if (db_run(db, err, "INSERT INTO stage_run(stage, started_at, status) VALUES ('ingest', ?, 'running')",
@@ -137,6 +148,8 @@ int ingest_finish(struct ingest *in, const char *status, long rows, struct err *
 
 void ingest_release(struct ingest *in)
 {
+	if (in->db)
+		db_exec(in->db, "PRAGMA wal_autocheckpoint = 1000", NULL);
 	ingest_store_close(&in->store);
 	if (in->reader_state > 0)
 		ingest_store_close(&in->rstore);
