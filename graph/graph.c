@@ -180,7 +180,13 @@ static void rank_members(struct run *r)
 		r->first[r->gc.clu[r->order[i]]] = i;
 }
 
-/* Refuse an earlier night; clear what an earlier run of this night wrote. */
+/*
+ * Refuse an earlier night; clear what an earlier run of this night
+ * wrote: the member spans it opened are deleted (all of them when no
+ * earlier night is kept, in one go: SQLite then drops the table's pages
+ * instead of deleting row by row) and those it closed at the night
+ * before are open again.
+ */
 static int prepare_night(struct run *r, struct err *err)
 {
 	struct db *db = r->db;
@@ -208,10 +214,9 @@ static int prepare_night(struct run *r, struct err *err)
 	if (db_run(db, err, "DELETE FROM series_pair", "") < 0 ||
 	    db_run(db, err, "DELETE FROM series_report", "") < 0 ||
 	    db_run(db, err, "DELETE FROM series", "") < 0 ||
-	    db_run(db, err, "DELETE FROM cluster_span WHERE last_night IS NULL AND first_night >= ?",
-		   "s", r->night) < 0 ||
-	    db_run(db, err, "DELETE FROM cluster_span WHERE last_night >= ?1 AND first_night >= ?1",
-		   "s", r->night) < 0 ||
+	    (r->prev[0] && db_run(db, err, "DELETE FROM cluster_span WHERE first_night >= ?",
+				  "s", r->night) < 0) ||
+	    (!r->prev[0] && db_run(db, err, "DELETE FROM cluster_span", "") < 0) ||
 	    (r->prev[0] && db_run(db, err, "UPDATE cluster_span SET last_night = NULL "
 				  "WHERE last_night = ?", "s", r->prev) < 0) ||
 	    db_run(db, err, "DELETE FROM graph_night WHERE night >= ?", "s", r->night) < 0 ||
@@ -259,13 +264,9 @@ static int load_previous(struct run *r, struct err *err)
 	int rc = 0;
 
 	if (r->prev[0]) {
-		/*
-		 * The open spans: the members of the previous night, read in
-		 * the table's order (most spans are open: the index on
-		 * last_night would cost a sort).
-		 */
+		/* The open spans: the members of the previous night. */
 		rc = db_prepare(r->db, &st, "SELECT cluster_id, entity_id, rank FROM cluster_span "
-				"WHERE +last_night IS NULL ORDER BY cluster_id, entity_id", err);
+				"WHERE last_night IS NULL ORDER BY cluster_id, entity_id", err);
 	}
 	while (st && rc == 0 && (rc = db_step(st, err)) == 1) {
 		int64_t cid = sqlite3_column_int64(st, 0);
