@@ -1,4 +1,4 @@
--- user_version 9
+-- user_version 10
 CREATE INDEX batch_sha256 ON batch(sha256);
 CREATE INDEX cluster_history_night ON cluster_history(night);
 CREATE INDEX cluster_layout_night ON cluster_layout(night);
@@ -243,6 +243,16 @@ CREATE TABLE report (
 	line           INTEGER NOT NULL,
 	UNIQUE (source, ext_id)
 );
+CREATE TABLE report_band (
+	key  INTEGER NOT NULL,
+	id   INTEGER NOT NULL REFERENCES report(id),
+	band INTEGER NOT NULL,
+	PRIMARY KEY (key, id, band)
+) WITHOUT ROWID;
+CREATE TABLE report_band_state (
+	id    INTEGER PRIMARY KEY CHECK (id = 1),
+	built INTEGER NOT NULL
+);
 CREATE TABLE report_category (
 	report_id  INTEGER NOT NULL REFERENCES report(id),
 	category   TEXT NOT NULL,              -- a key of data/categories.tsv
@@ -263,6 +273,11 @@ CREATE TABLE report_run (
 	counts       TEXT NOT NULL,
 	warnings     TEXT NOT NULL,
 	clusters     TEXT NOT NULL
+);
+CREATE TABLE report_sketch (
+	id     INTEGER PRIMARY KEY REFERENCES report(id),
+	root   INTEGER NOT NULL,
+	sketch BLOB NOT NULL
 );
 CREATE TABLE report_value (
 	report_id INTEGER NOT NULL REFERENCES report(id),
