@@ -644,6 +644,7 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 	      struct err *err)
 {
 	struct run r;
+	struct gcomm_prev prev;
 	double t0 = clock_secs(CLOCK_MONOTONIC), c0 = clock_secs(CLOCK_PROCESS_CPUTIME_ID), c1;
 	char started[32];
 	int rc = -1, fk_off = 0;
@@ -685,16 +686,9 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 	if (load_previous(&r, err) < 0)
 		goto fail;
 	sum->secs_load = clock_secs(CLOCK_PROCESS_CPUTIME_ID) - c0;
-	if (r.start) {
-		struct gcomm_prev prev = { r.start, r.nold, r.old_size, r.old_sig, r.old_btw };
-
-		rc = gcomm_compute(&r.gc, &r.gm, &r.conf, &prev, err);
-	} else {
-		rc = gcomm_compute(&r.gc, &r.gm, &r.conf, NULL, err);
-	}
-	if (rc < 0)
+	prev = (struct gcomm_prev){ r.start, r.nold, r.old_size, r.old_sig, r.old_btw };
+	if (gcomm_compute(&r.gc, &r.gm, &r.conf, r.start ? &prev : NULL, err) < 0)
 		goto fail;
-	rc = -1;
 	sum->secs_cluster = r.gc.secs_cluster;
 	sum->secs_centrality = r.gc.secs_centrality;
 	sum->method = r.gc.method;
