@@ -97,8 +97,7 @@ static void set_text(char **dst, const char *s)
 	*dst = s ? xstrdup(s) : NULL;
 }
 
-/* The entity as its row now stands: nothing to write for it. */
-static void ent_stored(struct ent *e)
+void az_ent_stored(struct ent *e)
 {
 	e->stored_n = e->n_reports;
 	e->stored_hub = e->hub;
@@ -179,13 +178,12 @@ static struct ent *ent_get(struct az *az, const char *type, const char *value,
 			   struct err *err)
 {
 	const char *key = ent_key(az, type, value);
-	void **slot = strmap_put(&az->ents, key);
-	struct ent *e = *slot;
 	const char *service = NULL;
 	char *attrs = NULL;
-	int rc = 0;
+	int rc;
+	struct ent *e = az_recall_ent(az, key, err, &rc);
 
-	if (e && e->live)
+	if (rc < 0 || (e && e->live))
 		goto out;
 	if (!strcmp(type, "phone"))
 		service = hub_service(az->hub, value);
@@ -197,7 +195,7 @@ static struct ent *ent_get(struct az *az, const char *type, const char *value,
 	if (!e) {
 		e = xcalloc(1, sizeof(*e));
 		e->type = xstrdup(type);
-		*slot = e;
+		*strmap_put(&az->ents, key) = e;
 		rc = store_entity_insert(&az->store, type, key, display, attrs, service != NULL,
 					 r->seen, &e->id, err);
 		idmap_set(&az->by_id, e->id, e);
@@ -213,7 +211,7 @@ static struct ent *ent_get(struct az *az, const char *type, const char *value,
 	e->seen_report = r->id;
 	set_text(&e->first, r->seen);
 	set_text(&e->last, r->seen);
-	ent_stored(e);
+	az_ent_stored(e);
 	e->attrs_hash = text_hash(display, attrs);
 	az->sum->entities++;
 out:
@@ -239,112 +237,16 @@ static void ent_touch(struct az *az, struct ent *e, const struct extract_report 
 	az_ent_mark(az, e);
 }
 
-static struct ent *person_ent(struct az *az, int64_t n)
+/* The entity of person n, which the run or the database has. */
+static struct ent *person_ent(struct az *az, int64_t n, struct err *err)
 {
 	char value[24];
-
-	return strmap_get(&az->ents, ent_key(az, "person", strmap_num(value, n)));
-}
-
-/* ---- loading the state of earlier runs ---- */
-
-static int load_entities(struct az *az, struct err *err)
-{
-	sqlite3_stmt *st;
 	int rc;
+	struct ent *e = az_recall_ent(az, ent_key(az, "person", strmap_num(value, n)), err, &rc);
 
-	if (db_prepare(az->db, &st, "SELECT id, type, key, first_seen, last_seen, n_reports, hub,"
-		       " merged_into IS NOT NULL FROM entity ORDER BY id", err) < 0)
-		return -1;
-	while ((rc = db_step(st, err)) == 1) {
-		struct ent *e = xcalloc(1, sizeof(*e));
-
-		e->id = sqlite3_column_int64(st, 0);
-		e->type = xstrdup(db_text(st, 1));
-		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
-			e->first = xstrdup(db_text(st, 3));
-		if (sqlite3_column_type(st, 4) != SQLITE_NULL)
-			e->last = xstrdup(db_text(st, 4));
-		e->n_reports = sqlite3_column_int(st, 5);
-		e->hub = sqlite3_column_int(st, 6);
-		e->live = e->n_reports > 0 || sqlite3_column_int(st, 7);
-		e->placed = e->live;
-		ent_stored(e);
-		e->users = -1;
-		*strmap_put(&az->ents, db_text(st, 2)) = e;
-		idmap_set(&az->by_id, e->id, e);
-	}
-	db_finalize(st);
-	return rc;
-}
-
-typedef void (*row_fn)(struct az *az, sqlite3_stmt *st);
-
-/* Call fn on each row of a query without parameters. */
-static int load_rows(struct az *az, const char *sql, row_fn fn, struct err *err)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (db_prepare(az->db, &st, sql, err) < 0)
-		return -1;
-	while ((rc = db_step(st, err)) == 1)
-		fn(az, st);
-	db_finalize(st);
-	return rc;
-}
-
-static void person_row(struct az *az, sqlite3_stmt *st)
-{
-	resolve_load_person(&az->res, sqlite3_column_int64(st, 0), db_text(st, 1),
-			    db_text(st, 2)[0], db_text(st, 3), sqlite3_column_int(st, 4),
-			    sqlite3_column_int(st, 5), db_text(st, 6));
-}
-
-static void key_row(struct az *az, sqlite3_stmt *st)
-{
-	struct resolve_person *p = resolve_get(&az->res, sqlite3_column_int64(st, 0));
-
-	if (p)
-		resolve_load_key(&az->res, p, db_text(st, 1), sqlite3_column_int64(st, 2));
-}
-
-static void founder_row(struct az *az, sqlite3_stmt *st)
-{
-	struct resolve_person *p = resolve_get(&az->res, sqlite3_column_int64(st, 0));
-
-	if (p)
-		resolve_load_founder(&az->res, p, db_text(st, 1));
-}
-
-static void never_row(struct az *az, sqlite3_stmt *st)
-{
-	resolve_add_never(&az->res, db_text(st, 0), db_text(st, 1));
-}
-
-static int load_persons(struct az *az, struct err *err)
-{
-	if (load_rows(az, "SELECT substr(e.key, 8), p.idcard, p.sex, p.birth, p.birth_lo,"
-		      " p.birth_hi, e.display FROM person p JOIN entity e ON e.id = p.entity_id"
-		      " ORDER BY e.id", person_row, err) < 0 ||
-	    load_rows(az, "SELECT substr(e.key, 8), k.key, k.report_id FROM person_key k"
-		      " JOIN entity e ON e.id = k.entity_id ORDER BY k.report_id, k.key",
-		      key_row, err) < 0 ||
-	    load_rows(az, "SELECT substr(e.key, 8), f.sig FROM person_founder f"
-		      " JOIN entity e ON e.id = f.entity_id ORDER BY e.id, f.sig",
-		      founder_row, err) < 0 ||
-	    load_rows(az, "SELECT a, b FROM resolve_never", never_row, err) < 0)
-		return -1;
-	/* Loading is not a change. */
-	for (size_t i = 0; i < az->res.n; i++) {
-		struct resolve_person *p = az->res.v[i];
-
-		p->dirty = p->rewrite = 0;
-		p->n_keys_stored = p->n_keys;
-		p->n_founders_stored = p->n_founders;
-	}
-	az->res.n_changed = 0;
-	return 0;
+	if (!e && rc == 0)
+		err_set(err, "person:%lld has no entity row", (long long)n);
+	return e;
 }
 
 /* ---- the report's mentions ---- */
@@ -744,6 +646,8 @@ static int resolve_groups(struct az *az, const struct extract_report *r, struct 
 		o.sig = sig;
 		o.n = first->mention_id;
 		o.report_id = r->id;
+		if (az_recall_persons(az, &o, err) < 0)
+			return -1;
 		n = resolve_observe(&az->res, &o);
 		if (n == o.n)
 			az->sum->persons++;
@@ -757,9 +661,9 @@ static int resolve_groups(struct az *az, const struct extract_report *r, struct 
 			return -1;
 		for (size_t i = 0; i < az->res.n_merges; i++) {
 			const struct resolve_merge *mg = &az->res.merges[i];
-			struct ent *k = person_ent(az, mg->kept), *m = person_ent(az, mg->merged);
+			struct ent *k = person_ent(az, mg->kept, err), *m = k ? person_ent(az, mg->merged, err) : NULL;
 
-			if (store_merge(&az->store, k->id, m->id, mg, err) < 0 ||
+			if (!m || store_merge(&az->store, k->id, m->id, mg, err) < 0 ||
 			    recount(az, k, m, err) < 0)
 				return -1;
 			/* Their hub counts lost a person: taken again when needed. */
@@ -898,7 +802,8 @@ static int flush(struct az *az, struct err *err)
 		uint64_t h;
 		int rc;
 
-		e = person_ent(az, p->n);
+		if (!(e = person_ent(az, p->n, err)))
+			return -1;
 		if (store_person(&az->store, e->id, p, err) < 0)
 			return -1;
 		p->dirty = p->rewrite = 0;
@@ -925,7 +830,7 @@ static int flush(struct az *az, struct err *err)
 		if (store_entity_seen(&az->store, e->id, e->first, e->last, e->n_reports,
 				      e->hub, err) < 0)
 			return -1;
-		ent_stored(e);
+		az_ent_stored(e);
 	}
 	az->n_dirty = 0;
 	return 0;
@@ -1018,6 +923,7 @@ static void az_release(struct az *az)
 		free(e);
 	}
 	strmap_release(&az->ents);
+	az_recall_close(az);
 	idmap_release(&az->by_id);
 	sbuf_release(&az->key);
 	resolve_release(&az->res);
@@ -1180,8 +1086,7 @@ int analyze_run(struct db *db, const struct analyze_opts *opts,
 	    store_open(&az.store, db, err) < 0)
 		goto out;
 	az.store_open = 1;
-	if (load_entities(&az, err) < 0 || load_persons(&az, err) < 0 ||
-	    worker_loaded(az.worker, err) < 0 || run_chunks(&az, err) < 0)
+	if (az_recall_open(&az, err) < 0 || worker_loaded(az.worker, err) < 0 || run_chunks(&az, err) < 0)
 		goto out;
 	if (opts->all && (db_begin(db, err) < 0 || store_drop_orphans(db, err) < 0 ||
 			  db_commit(db, err) < 0)) {

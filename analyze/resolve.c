@@ -339,6 +339,15 @@ static size_t obs_keys(const struct resolve_obs *o, const struct profile *f, cha
 	return n;
 }
 
+size_t resolve_keys(const struct resolve *r, const struct resolve_obs *o, char **keys)
+{
+	struct profile f;
+	struct derive_id id;
+
+	obs_profile(r, o, &f, &id);
+	return obs_keys(o, &f, keys);
+}
+
 static int64_t key_report(const struct resolve_person *p, const char *key)
 {
 	for (size_t i = 0; i < p->n_keys; i++)

@@ -91,6 +91,12 @@ int resolve_name_redacted(const char *name);
  */
 int64_t resolve_observe(struct resolve *r, const struct resolve_obs *o);
 
+/*
+ * The strong keys by which resolve_observe looks up an observation's
+ * persons: owned, into keys[] (room for 3 + o->n_phones); returns how many.
+ */
+size_t resolve_keys(const struct resolve *r, const struct resolve_obs *o, char **keys);
+
 /* The person numbered n, or NULL.  Borrowed. */
 struct resolve_person *resolve_get(const struct resolve *r, int64_t n);
 

@@ -75,6 +75,9 @@ struct az {
 	int store_open;
 	struct resolve res;
 	struct strmap ents;     /* key -> struct ent * (owned) */
+	int lazy;               /* entities and persons are read as met (recall.c) */
+	sqlite3_stmt *q[5];     /* recall.c's lookups, prepared when lazy */
+	struct strmap asked;    /* person keys already looked up (recall.c) */
 	struct idmap by_id;     /* entity id -> the same struct ent */
 	struct sbuf key;        /* scratch: the key ent_key builds */
 	struct ent **dirty;
@@ -90,6 +93,20 @@ struct az {
 	size_t cap_order;
 	char now[32];
 };
+
+/*
+ * What earlier runs left (recall.c).  az_recall_open reads every entity
+ * and person for a rebuild, or prepares the lookups of an ordinary night.
+ * az_recall_ent: the entity of key, from the run or the database, or
+ * NULL (with *rc = -1 on an error).  az_recall_persons: every stored
+ * person that the observation's keys find, into the run's resolution.
+ */
+int az_recall_open(struct az *az, struct err *err);
+void az_recall_close(struct az *az);
+struct ent *az_recall_ent(struct az *az, const char *key, struct err *err, int *rc);
+int az_recall_persons(struct az *az, const struct resolve_obs *o, struct err *err);
+/* The entity as its row now stands: nothing to write for it. */
+void az_ent_stored(struct ent *e);
 
 /* Whether type is an identifier's ("phone", "idcard", ...), and the link a person has to it. */
 int az_is_ident(const char *type);
