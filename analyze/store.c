@@ -22,7 +22,7 @@ enum {
 	LINK_NEW, LINK_ADD, LINK_WIDEN, LINK_OF, EVID_COPY, EVID_DEL, LINK_DEL, LINK_REWEIGH,
 	HUB_EVID_DEL, HUB_LINK_DEL, PERSON_USERS, PERSON_NEAR,
 	PLACE_INS,
-	PERSON_UPSERT, PKEY_DEL, PKEY_INS, FOUND_DEL, FOUND_INS,
+	PERSON_UPSERT, PERSON_DEL, PKEY_DEL, PKEY_INS, FOUND_DEL, FOUND_INS,
 	MLOG_INS, MEV_DEL, MEV_INS,
 	N_STMT
 };
@@ -80,6 +80,7 @@ static const char *const sql[N_STMT] = {
 			  " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(entity_id) DO UPDATE SET"
 			  " idcard = excluded.idcard, sex = excluded.sex, birth = excluded.birth,"
 			  " birth_lo = excluded.birth_lo, birth_hi = excluded.birth_hi",
+	[PERSON_DEL] = "DELETE FROM person WHERE entity_id = ?",
 	[PKEY_DEL] = "DELETE FROM person_key WHERE entity_id = ?",
 	[PKEY_INS] = "INSERT OR IGNORE INTO person_key(key, entity_id, report_id) VALUES (?, ?, ?)",
 	[FOUND_DEL] = "DELETE FROM person_founder WHERE entity_id = ?",
@@ -564,9 +565,14 @@ int store_person(struct store *s, int64_t entity_id, const struct resolve_person
 	    (bind(s->st[PKEY_DEL], err, "I", entity_id) < 0 || run(s->st[PKEY_DEL], err) < 0 ||
 	     bind(s->st[FOUND_DEL], err, "I", entity_id) < 0 || run(s->st[FOUND_DEL], err) < 0))
 		return -1;
-	/* A person without keys can never be found again: only its entity
-	 * row (written by the caller) is worth keeping. */
-	if (p->merged_into || (!p->n_keys && !p->rewrite))
+	/* A person merged away has no row of its own, whether it had one
+	 * from an earlier chunk or not (so chunks of any size give the same
+	 * tables); one without keys can never be found again: only its
+	 * entity row (written by the caller) is worth keeping. */
+	if (p->merged_into)
+		return bind(s->st[PERSON_DEL], err, "I", entity_id) < 0 ? -1
+		       : run(s->st[PERSON_DEL], err);
+	if (!p->n_keys && !p->rewrite)
 		return 0;
 	if (bind(s->st[PERSON_UPSERT], err, "Isssii", entity_id, p->idcard,
 		    p->sex ? sex : NULL, p->birth[0] ? p->birth : NULL,
