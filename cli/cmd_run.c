@@ -143,11 +143,10 @@ static int stage_report(struct run_state *s, struct err *err)
 	if (report_write_dir(s->db, &opts, s->out_dir, err) < 0)
 		return -1;
 	/* The night's warnings as the warn stage raised them that night. */
-	if (db_has_table(s->db, "warning_night") &&
-	    (db_int(s->db, err, &warnings,
-		    "SELECT count(*) FROM warning_night WHERE night = ?", "s", s->night) < 0 ||
-	     db_int(s->db, err, &top, "SELECT coalesce(max(severity), 0) FROM warning_night"
-		    " WHERE night = ?", "s", s->night) < 0))
+	if (db_int(s->db, err, &warnings,
+		   "SELECT count(*) FROM warning_night WHERE night = ?", "s", s->night) < 0 ||
+	    db_int(s->db, err, &top, "SELECT coalesce(max(severity), 0) FROM warning_night"
+		   " WHERE night = ?", "s", s->night) < 0)
 		return -1;
 	snprintf(s->summary, sizeof(s->summary),
 		 "%lld warnings (highest severity %lld); report in %s/report.html",

@@ -120,43 +120,29 @@ static int load_warning_evidence(struct report_loader *L, sqlite3_stmt *ev, int6
 }
 
 /*
- * The warnings of the night.  With the warn stage's warning_night table,
- * each as it was raised that night (so an old night's report stays what
- * it was); without it, those whose span covers the night.  Evidence is
+ * The warnings of the night, each as the warn stage raised it that night
+ * (warning_night: an old night's report stays what it was).  Evidence is
  * what was cited up to the night, the latest report first.
  */
-static const char sql_count_nightly[] =
-	"SELECT count(*) FROM warning_night WHERE night = ?1";
 static const char sql_count[] =
-	"SELECT count(*) FROM warning WHERE first_night <= ?1 AND last_night >= ?1";
+	"SELECT count(*) FROM warning_night WHERE night = ?1";
 /*
  * The top_warnings most severe, shown most severe first; every watchlist
  * hit among them whatever its severity (a stolen phone pawned is one
  * line a chief must see, however many disputes the night had): the hits
  * take their places first, the others fill the rest.
  */
-#define LIST_TOP(COLS, FROM) \
-	"SELECT id, wid, kind, subject, first_night, last_night, severity, title, explanation, data" \
-	" FROM (SELECT *, row_number() OVER (ORDER BY kind = 'watchlist' DESC," \
-	" severity DESC, wid) AS rank_ FROM (SELECT " COLS " " FROM "))" \
-	" WHERE rank_ <= ?2 OR kind = 'watchlist' ORDER BY severity DESC, wid"
-static const char sql_list_nightly[] =
-	LIST_TOP("w.id, w.wid, w.kind, w.subject, w.first_night, w.last_night, n.severity AS severity,"
-		 " n.title, n.explanation, n.data",
-		 "FROM warning_night n JOIN warning w ON w.id = n.warning_id WHERE n.night = ?1");
 static const char sql_list[] =
-	LIST_TOP("id, wid, kind, subject, first_night, last_night, severity,"
-		 " title, explanation, data",
-		 "FROM warning WHERE first_night <= ?1 AND last_night >= ?1");
-static const char sql_evidence_nightly[] =
-	"SELECT e.report_id, coalesce(e.entity_key, '') FROM warning_evidence e"
-	" LEFT JOIN report r ON r.id = e.report_id"
-	" WHERE e.warning_id = ?1 AND e.night <= ?2"
-	" ORDER BY r.received_at IS NULL, r.received_at DESC, e.rowid";
+	"SELECT id, wid, kind, subject, first_night, last_night, severity, title, explanation, data"
+	" FROM (SELECT *, row_number() OVER (ORDER BY kind = 'watchlist' DESC,"
+	" severity DESC, wid) AS rank_ FROM (SELECT w.id, w.wid, w.kind, w.subject, w.first_night,"
+	" w.last_night, n.severity AS severity, n.title, n.explanation, n.data"
+	" FROM warning_night n JOIN warning w ON w.id = n.warning_id WHERE n.night = ?1))"
+	" WHERE rank_ <= ?2 OR kind = 'watchlist' ORDER BY severity DESC, wid";
 static const char sql_evidence[] =
 	"SELECT e.report_id, coalesce(e.entity_key, '') FROM warning_evidence e"
 	" LEFT JOIN report r ON r.id = e.report_id"
-	" WHERE e.warning_id = ?1 AND ?2 IS NOT NULL"
+	" WHERE e.warning_id = ?1 AND e.night <= ?2"
 	" ORDER BY r.received_at IS NULL, r.received_at DESC, e.rowid";
 
 int report_load_warnings(struct report_loader *L, struct err *err)
@@ -166,13 +152,12 @@ int report_load_warnings(struct report_loader *L, struct err *err)
 	size_t cap = 0;
 	int64_t total;
 	int r, rc = -1;
-	int nightly = db_has_table(L->db, "warning_night");
 
-	if (db_int(L->db, err, &total, nightly ? sql_count_nightly : sql_count, "s", d->night) < 0)
+	if (db_int(L->db, err, &total, sql_count, "s", d->night) < 0)
 		goto out;
 	d->warnings_total = (long)total;
-	if (db_prepare(L->db, &st, nightly ? sql_list_nightly : sql_list, err) < 0 ||
-	    db_prepare(L->db, &ev, nightly ? sql_evidence_nightly : sql_evidence, err) < 0 ||
+	if (db_prepare(L->db, &st, sql_list, err) < 0 ||
+	    db_prepare(L->db, &ev, sql_evidence, err) < 0 ||
 	    db_bind(st, err, "si", d->night, d->params.top_warnings) < 0)
 		goto out;
 	while ((r = db_step(st, err)) == 1) {
