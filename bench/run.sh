@@ -2,7 +2,8 @@
 # run.sh BUILD: the benchmarks of `make bench`.  Prints figures; never
 # fails on timing.  For each size (SIZES, default "100000 1000000"
 # reports), generates a district, then times each stage of the nightly
-# job (wall seconds, records/s, MB/s, peak RSS), the database size, one
+# job (wall seconds, records/s, MB/s, peak RSS, CPU seconds of all its
+# threads and records per CPU-second: the one-core rate), the database size, one
 # more night of 10,000 reports on top, and query latency.  Figures are
 # appended to bench/RESULTS.md by hand when they are worth keeping.
 set -u
@@ -27,9 +28,11 @@ stage() {
 	secs=$(echo "$line" | cut -f2)
 	rss=$(echo "$line" | cut -f3)
 	rc=$(echo "$line" | cut -f4)
-	awk -v l="$label" -v s="$secs" -v n="$n" -v b="$bytes" -v r="$rss" -v rc="$rc" 'BEGIN {
+	cpu=$(echo "$line" | cut -f5)
+	awk -v l="$label" -v s="$secs" -v n="$n" -v b="$bytes" -v r="$rss" -v rc="$rc" -v c="$cpu" 'BEGIN {
 		if (s <= 0) s = 0.001
-		printf "  %-14s %8.2f s %12.0f rec/s %8.1f MB/s %8.0f MB peak%s\n", l, s, n / s, b / s / 1048576, r, rc == 0 ? "" : "  (exit " rc ")"
+		if (c <= 0) c = 0.001
+		printf "  %-14s %8.2f s %12.0f rec/s %8.1f MB/s %8.0f MB peak %8.2f s CPU %10.0f rec/CPU-s%s\n", l, s, n / s, b / s / 1048576, r, c, n / c, rc == 0 ? "" : "  (exit " rc ")"
 	}'
 }
 
