@@ -5,7 +5,10 @@
  * names as its reporter or victim; a report that names none counts as a
  * reporter of its own.  Hubs (service numbers, shop counters) and the
  * register kinds (hotel, café, pawn rows, where one number is a guest's
- * own) are left out.  Raised while one of its reports is recent, so
+ * own) are left out, and so is a report in which the number is a
+ * person's own (analyze linked it to them: the reporter's callback
+ * number, a party's phone in a dispute register), not one it reports.
+ * Raised while one of its reports is recent, so
  * only the identifiers the recent reports name are looked up in the
  * window, not every mention of its days.
  */
@@ -127,6 +130,9 @@ int warn_burst(struct warn_ctx *w, struct err *err)
 		       " JOIN warn_report w ON w.report_id = m.report_id"
 		       " WHERE w.day BETWEEN ?1 AND ?2 AND e.hub = 0"
 		       " AND instr(?3, ' ' || e.type || ' ') > 0 AND instr(?4, ' ' || w.kind || ' ') = 0"
+		       " AND NOT EXISTS (SELECT 1 FROM link l"
+		       "  JOIN link_evidence le ON le.link_id = l.id AND le.report_id = w.report_id"
+		       "  WHERE l.b = e.id AND l.type IN ('holds', 'uses'))"
 		       " GROUP BY e.id, w.report_id ORDER BY e.key, w.report_id", err) < 0 ||
 	    db_prepare(w->db, &cats,
 		       "SELECT c.category FROM entity e JOIN mention m ON m.entity_id = e.id"
