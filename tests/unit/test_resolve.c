@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analyze/resolve.h"
@@ -283,6 +284,43 @@ static void test_load(void **state)
 	assert_null(resolve_get(r, 43));
 }
 
+/*
+ * The keys an observation is looked up by: what a caller reads from its
+ * store before resolve_observe.  The ID number gives the birth date of
+ * name + birth; a redacted name has no name + birth key.
+ */
+static void test_keys(void **state)
+{
+	struct resolve *r = *state;
+	const char *phones[2] = { "13912345678", "13800000001" };
+	struct resolve_obs o;
+	char *keys[5];
+	size_t n;
+
+	memset(&o, 0, sizeof(o));
+	o.name = "张伟";
+	o.idcard = ID_A;
+	o.phones = phones;
+	o.n_phones = 2;
+	o.age = -1;
+	n = resolve_keys(r, &o, keys);
+	assert_int_equal(n, 4);
+	assert_string_equal(keys[0], "idcard:" ID_A);
+	assert_string_equal(keys[1], "name+phone:张伟|13912345678");
+	assert_string_equal(keys[2], "name+phone:张伟|13800000001");
+	assert_string_equal(keys[3], "name+birth:张伟|1990-03-07");
+	for (size_t i = 0; i < n; i++)
+		free(keys[i]);
+	o.name = "张某";
+	o.n_phones = 0;
+	n = resolve_keys(r, &o, keys);
+	assert_int_equal(n, 1);
+	assert_string_equal(keys[0], "idcard:" ID_A);
+	free(keys[0]);
+	o.idcard = NULL;
+	assert_int_equal(resolve_keys(r, &o, keys), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +337,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_never_pair, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_three_way, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
