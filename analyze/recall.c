@@ -27,11 +27,11 @@ _Static_assert(N_Q == sizeof(((struct az *)0)->q) / sizeof(sqlite3_stmt *),
 static const char *const q_sql[N_Q] = {
 	[Q_ENT] = "SELECT " ENT_COLS " FROM entity WHERE key = ?",
 	[Q_KEY_PERSONS] = "SELECT entity_id FROM person_key WHERE key = ? ORDER BY entity_id",
-	[Q_PERSON] = "SELECT substr(e.key, 8), p.idcard, p.sex, p.birth, p.birth_lo, p.birth_hi,"
-		     " e.display FROM person p JOIN entity e ON e.id = p.entity_id"
-		     " WHERE p.entity_id = ?",
-	[Q_PERSON_KEYS] = "SELECT key, report_id FROM person_key WHERE entity_id = ?"
-			  " ORDER BY report_id, key",
+	[Q_PERSON] = ("SELECT substr(e.key, 8), p.idcard, p.sex, p.birth, p.birth_lo, p.birth_hi,"
+		      " e.display FROM person p JOIN entity e ON e.id = p.entity_id"
+		      " WHERE p.entity_id = ?"),
+	[Q_PERSON_KEYS] = ("SELECT key, report_id FROM person_key WHERE entity_id = ?"
+			   " ORDER BY report_id, key"),
 	[Q_PERSON_FOUNDERS] = "SELECT sig FROM person_founder WHERE entity_id = ? ORDER BY sig",
 };
 
