@@ -16,7 +16,7 @@ void analyze_conf_defaults(struct analyze_conf *c)
 {
 	static const double grade[6] = { 1.0, 0.8, 0.6, 0.4, 0.2, 0.5 };
 
-	c->chunk_reports = 2000;
+	c->chunk_reports = 10000;
 	c->hub_min_reports = 8;
 	c->hub_min_persons = 5;
 	c->assoc_max_bytes = 60;
@@ -25,25 +25,31 @@ void analyze_conf_defaults(struct analyze_conf *c)
 	c->age_tolerance_years = 2;
 	memcpy(c->reliability, grade, sizeof(grade));
 	memcpy(c->credibility, grade, sizeof(grade));
-	c->not_own = NULL;
-	c->n_not_own = 0;
+	c->not_own = c->contact = NULL;
+	c->n_not_own = c->n_contact = 0;
+}
+
+static void free_words(char ***v, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++)
+		free((*v)[i]);
+	free(*v);
+	*v = NULL;
+	*n = 0;
 }
 
 void analyze_conf_release(struct analyze_conf *c)
 {
-	for (size_t i = 0; i < c->n_not_own; i++)
-		free(c->not_own[i]);
-	free(c->not_own);
-	c->not_own = NULL;
-	c->n_not_own = 0;
+	free_words(&c->not_own, &c->n_not_own);
+	free_words(&c->contact, &c->n_contact);
 }
 
 /* A comma-separated word list, added to what the setting holds. */
-static void add_words(struct analyze_conf *c, const char *value)
+static void add_words(char ***v, size_t *nv, const char *value)
 {
 	char *val = xstrdup(value), *parts[256];
 	int n = datafile_split(val, ',', parts, 256);
-	size_t cap = c->n_not_own;
+	size_t cap = *nv;
 
 	for (int i = 0; i < n; i++) {
 		char *w = parts[i];
@@ -52,8 +58,8 @@ static void add_words(struct analyze_conf *c, const char *value)
 			w++;
 		if (!*w)
 			continue;
-		c->not_own = xgrow(c->not_own, &cap, c->n_not_own + 1, sizeof(*c->not_own));
-		c->not_own[c->n_not_own++] = xstrdup(w);
+		*v = xgrow(*v, &cap, *nv + 1, sizeof(**v));
+		(*v)[(*nv)++] = xstrdup(w);
 	}
 	free(val);
 }
@@ -87,7 +93,11 @@ static int conf_setting(void *ctx, const char *name, const char *val, struct err
 		return 0;
 	}
 	if (!strcmp(name, "not_own")) {
-		add_words(c, val);
+		add_words(&c->not_own, &c->n_not_own, val);
+		return 0;
+	}
+	if (!strcmp(name, "contact")) {
+		add_words(&c->contact, &c->n_contact, val);
 		return 0;
 	}
 	if (!strncmp(name, "reliability.", 12) || !strncmp(name, "credibility.", 12)) {

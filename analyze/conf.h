@@ -1,7 +1,7 @@
 /*
  * conf: the analyze stage's parameters from data/analyze.conf (chunk size,
- * hub thresholds, association distances, the co-mention cap, the age
- * tolerance, the Admiralty grading scores behind link weights).
+ * hub thresholds, association distances and words, the co-mention cap,
+ * the age tolerance, the Admiralty grading scores behind link weights).
  * Plain values; depends on nothing but the data file.
  */
 #ifndef ANALYZE_CONF_H
@@ -23,6 +23,8 @@ struct analyze_conf {
 	double credibility[6];     /* 1..6 */
 	char **not_own;            /* owned: words that make an identifier someone else's */
 	size_t n_not_own;
+	char **contact;            /* owned: words that make it the reporter's (联系电话) */
+	size_t n_contact;
 };
 
 /* Set the built-in defaults, then read dir/analyze.conf over them. */

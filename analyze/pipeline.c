@@ -392,6 +392,40 @@ static int nearest_person(struct az *az, const char *text, long start, long end,
 	return -1;
 }
 
+/* Whether the identifier at start follows a contact word (联系电话：138...). */
+static int after_contact_word(const struct az *az, const char *text, long start)
+{
+	long q = start;
+
+	while (q > 0 && (text[q - 1] == ' ' || text[q - 1] == ':'))
+		q--;
+	if (q >= 3 && !memcmp(text + q - 3, "：", 3))
+		q -= 3;
+	for (size_t i = 0; i < az->conf.n_contact; i++) {
+		long l = (long)strlen(az->conf.contact[i]);
+
+		if (q >= l && !memcmp(text + q - l, az->conf.contact[i], (size_t)l))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The group a contact number belongs to: the report's reporter, else the
+ * nearest person before it in the same sentence, however far; -1 when
+ * neither.
+ */
+static int contact_owner(struct az *az, const char *text, long start, long end)
+{
+	int p;
+
+	for (size_t g = 0; g < az->n_groups; g++)
+		if (az->groups[g].role && !strcmp(az->groups[g].role, "reporter"))
+			return (int)g;
+	p = nearest_person(az, text, start, end, INT_MAX, 0);
+	return p < 0 ? -1 : az->items[p].group;
+}
+
 /* Sex and age the names extractor read beside a name ("张某(男,44岁)"). */
 static void stated(struct group *g, const struct extract_result *x, size_t i)
 {
@@ -404,7 +438,8 @@ static void stated(struct group *g, const struct extract_result *x, size_t i)
 /*
  * Text persons: one group per distinct name (a report that names 张三
  * twice means one 张三); identifiers, ages, sexes and birth dates go to
- * the nearest person before them.
+ * the nearest person before them, a contact number (联系电话) to the
+ * reporter.
  */
 static void text_groups(struct az *az, const struct extract_report *r)
 {
@@ -431,6 +466,10 @@ static void text_groups(struct az *az, const struct extract_report *r)
 
 		if (!az_is_ident(it->m->type) || it->m->start < 0)
 			continue;
+		if (after_contact_word(az, r->text, it->m->start)) {
+			it->owner = contact_owner(az, r->text, it->m->start, it->m->end);
+			continue;
+		}
 		p = nearest_person(az, r->text, it->m->start, it->m->end, az->conf.assoc_max_bytes, 0);
 		if (p >= 0)
 			it->owner = az->items[p].group;

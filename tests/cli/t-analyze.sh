@@ -136,6 +136,13 @@ one_zhoujie() {
 	[ "$(lookout resolve list | grep -c 周杰)" = 1 ]
 }
 check analyze-4.7 "a new night joins two persons of earlier nights" one_zhoujie
+# "梁芳报称……,联系电话138…": the number after 联系电话 is the reporter's,
+# however far from her name, so her two reports are one 梁芳.
+contact_number() {
+	[ "$(count_named 梁芳 day3.entities)" = 1 ] &&
+	lookout export links | grep -q '"from":"person:[0-9]*","to":"phone:13876417553","type":"uses"'
+}
+check analyze-4.10 "a contact number (联系电话) is the reporter's" contact_number
 rebuilt_same() {
 	exports lookout.db night3 && an analyze --all >/dev/null &&
 	exports lookout.db rebuilt && same_exports night3 rebuilt
