@@ -404,16 +404,6 @@ const char *db_text(sqlite3_stmt *st, int col)
 	return s ? (const char *)s : "";
 }
 
-int db_has_table(struct db *db, const char *name)
-{
-	int64_t n = 0;
-
-	if (db_int(db, NULL, &n, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
-		   "s", name) < 0)
-		return 0;
-	return n > 0;
-}
-
 /* LOOKOUT_NOW fixes the clock, so tests and re-runs can compare output. */
 void db_now(char buf[32])
 {

@@ -62,9 +62,6 @@ int64_t db_last_id(struct db *db);
 /* Column text as a borrowed C string, "" for NULL. */
 const char *db_text(sqlite3_stmt *st, int col);
 
-/* Whether a table exists (0/1), for stages that read later tables. */
-int db_has_table(struct db *db, const char *name);
-
 /* The current time, ISO 8601 in China Standard Time, into buf[32]. */
 void db_now(char buf[32]);
 

@@ -123,8 +123,6 @@ static int load_place_levels(struct gmodel *gm, struct db *db, const struct grap
 	char *levels;
 	int rc;
 
-	if (!db_has_table(db, "place"))
-		return 0;
 	levels = graph_conf_json_list(conf->skip_place_levels);
 	rc = db_prepare(db, &st, "SELECT entity_id FROM place WHERE level IN "
 			"(SELECT value FROM json_each(?))", err);

@@ -384,18 +384,12 @@ int warn_report_mentions(struct warn_ctx *w, int64_t report_id, struct warn_strs
 	 * Places and persons in one read of the report's mentions: a month
 	 * of disputes is tens of thousands of reports. */
 	if (!w->places &&
-	    db_prepare(w->db, &w->places, db_has_table(w->db, "place") ?
+	    db_prepare(w->db, &w->places,
 		       "SELECT DISTINCT e.key, e.type = 'person', coalesce(e.display, ''), e.hub"
 		       " FROM mention m JOIN entity e ON e.id = m.entity_id"
 		       " LEFT JOIN place p ON p.entity_id = e.id"
 		       " WHERE m.report_id = ?1 AND ((e.type = 'place'"
 		       " AND instr(?2, ' ' || coalesce(p.level, json_extract(e.attrs, '$.level'), '-') || ' ') = 0)"
-		       " OR (?3 AND e.type = 'person'))"
-		       " ORDER BY e.key" :
-		       "SELECT DISTINCT e.key, e.type = 'person', coalesce(e.display, ''), e.hub"
-		       " FROM mention m JOIN entity e ON e.id = m.entity_id"
-		       " WHERE m.report_id = ?1 AND ((e.type = 'place'"
-		       " AND instr(?2, ' ' || coalesce(json_extract(e.attrs, '$.level'), '-') || ' ') = 0)"
 		       " OR (?3 AND e.type = 'person'))"
 		       " ORDER BY e.key", err) < 0)
 		return -1;

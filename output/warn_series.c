@@ -256,8 +256,6 @@ int warn_series(struct warn_ctx *w, struct err *err)
 	size_t n = 0, max = (size_t)warn_param(w, WARN_SERIES, "max_per_night", 20);
 	int rc = -1;
 
-	if (!db_has_table(w->db, "series") || !db_has_table(w->db, "cluster"))
-		return 0;
 	if (series_rows(w, &rows, &n, err) < 0 ||
 	    db_prepare(w->db, &mc.ranked,
 		       "SELECT entity_id FROM cluster_member WHERE cluster_id = ? AND night = ?"
