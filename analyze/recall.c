@@ -180,8 +180,10 @@ struct ent *az_recall_ent(struct az *az, const char *key, struct err *err, int *
 	*rc = 0;
 	if (e || !az->lazy)
 		return e;
-	if (db_bind(st, err, "s", key) < 0 || (*rc = db_step(st, err)) < 0)
+	if (db_bind(st, err, "s", key) < 0 || (*rc = db_step(st, err)) < 0) {
+		*rc = -1;
 		return NULL;
+	}
 	e = *rc == 1 ? ent_row(az, st, key) : NULL;
 	*rc = 0;
 	sqlite3_reset(st);
