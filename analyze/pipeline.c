@@ -331,16 +331,30 @@ static void build_items(struct az *az)
 	}
 }
 
+/* What ends a sentence (ingest folds the full-width ！？； to these). */
+static const char *const sentence_ends[] = { "。", "!", "?", ";", "\n", NULL };
+
 /* Whether text[from..to) crosses a sentence end. */
 static int crosses_sentence(const char *text, long from, long to)
 {
-	static const char *const ends[] = { "。", "!", "?", ";", "\n", NULL };
-
 	for (long p = from; p < to; p++)
-		for (int i = 0; ends[i]; i++)
-			if (!strncmp(text + p, ends[i], strlen(ends[i])) &&
-			    p + (long)strlen(ends[i]) <= to)
+		for (int i = 0; sentence_ends[i]; i++)
+			if (!strncmp(text + p, sentence_ends[i], strlen(sentence_ends[i])) &&
+			    p + (long)strlen(sentence_ends[i]) <= to)
 				return 1;
+	return 0;
+}
+
+/* Where the sentence that holds text[at] starts. */
+static long sentence_start(const char *text, long at)
+{
+	for (long p = at; p > 0; p--)
+		for (int i = 0; sentence_ends[i]; i++) {
+			long l = (long)strlen(sentence_ends[i]);
+
+			if (p >= l && !memcmp(text + p - l, sentence_ends[i], (size_t)l))
+				return p;
+		}
 	return 0;
 }
 
@@ -411,14 +425,17 @@ static int after_contact_word(const struct az *az, const char *text, long start)
 }
 
 /*
- * The group a contact number belongs to: the report's reporter, else the
- * nearest person before it in the same sentence, however far; -1 when
- * neither.
+ * The group a contact number that no person stands near belongs to: the
+ * report's reporter, else the nearest person before it in the same
+ * sentence, however far; -1 when neither, or when a not_own word stands
+ * between the sentence's start and the number (对方联系电话...).
  */
 static int contact_owner(struct az *az, const char *text, long start, long end)
 {
 	int p;
 
+	if (says_not_own(az, text, sentence_start(text, start), start))
+		return -1;
 	for (size_t g = 0; g < az->n_groups; g++)
 		if (az->groups[g].role && !strcmp(az->groups[g].role, "reporter"))
 			return (int)g;
@@ -438,8 +455,8 @@ static void stated(struct group *g, const struct extract_result *x, size_t i)
 /*
  * Text persons: one group per distinct name (a report that names 张三
  * twice means one 张三); identifiers, ages, sexes and birth dates go to
- * the nearest person before them, a contact number (联系电话) to the
- * reporter.
+ * the nearest person before them, a contact number (联系电话) with no
+ * one near to the reporter.
  */
 static void text_groups(struct az *az, const struct extract_report *r)
 {
@@ -466,13 +483,11 @@ static void text_groups(struct az *az, const struct extract_report *r)
 
 		if (!az_is_ident(it->m->type) || it->m->start < 0)
 			continue;
-		if (after_contact_word(az, r->text, it->m->start)) {
-			it->owner = contact_owner(az, r->text, it->m->start, it->m->end);
-			continue;
-		}
 		p = nearest_person(az, r->text, it->m->start, it->m->end, az->conf.assoc_max_bytes, 0);
 		if (p >= 0)
 			it->owner = az->items[p].group;
+		else if (after_contact_word(az, r->text, it->m->start))
+			it->owner = contact_owner(az, r->text, it->m->start, it->m->end);
 	}
 	for (size_t i = 0; i < az->x->text.n; i++) {
 		const struct mention *m = &az->x->text.v[i];

@@ -137,12 +137,21 @@ one_zhoujie() {
 }
 check analyze-4.7 "a new night joins two persons of earlier nights" one_zhoujie
 # "梁芳报称……,联系电话138…": the number after 联系电话 is the reporter's,
-# however far from her name, so her two reports are one 梁芳.
-contact_number() {
-	[ "$(count_named 梁芳 day3.entities)" = 1 ] &&
-	lookout export links | grep -q '"from":"person:[0-9]*","to":"phone:13876417553","type":"uses"'
+# however far from her name, so her two reports are one 梁芳; but a
+# name right before it keeps it (吴用's, not the reporter 宋江's), and so
+# does a not_own word (对方联系电话: no one's).
+uses_phone() { # uses_phone NAME PHONE: the person NAME uses PHONE
+	key=$(lookout export entities | grep "\"type\":\"person\",\"name\":\"$1\"" |
+	      sed 's/.*"key":"\(person:[0-9]*\)".*/\1/')
+	[ -n "$key" ] &&
+	lookout export links | grep -q "\"from\":\"$key\",\"to\":\"phone:$2\",\"type\":\"uses\""
 }
-check analyze-4.10 "a contact number (联系电话) is the reporter's" contact_number
+contact_number() {
+	[ "$(count_named 梁芳 day3.entities)" = 1 ] && uses_phone 梁芳 13876417553 &&
+	uses_phone 吴用 13911112222 && ! uses_phone 宋江 13911112222 &&
+	! lookout export links | grep -q '"to":"phone:13922223333","type":"uses"'
+}
+check analyze-4.10 "a contact number (联系电话) is the reporter's, unless a name or 对方 stands before it" contact_number
 rebuilt_same() {
 	exports lookout.db night3 && an analyze --all >/dev/null &&
 	exports lookout.db rebuilt && same_exports night3 rebuilt
