@@ -18,6 +18,9 @@
 #include <string.h>
 
 #define ENT_COLS "id, type, first_seen, last_seen, n_reports, hub, merged_into IS NOT NULL"
+/* A person as person_row reads it: its number, what is known, its name. */
+#define PERSON_FROM "SELECT substr(e.key, 8), p.idcard, p.sex, p.birth, p.birth_lo," \
+	" p.birth_hi, e.display FROM person p JOIN entity e ON e.id = p.entity_id"
 
 enum { Q_ENT, Q_KEY_PERSONS, Q_PERSON, Q_PERSON_KEYS, Q_PERSON_FOUNDERS, N_Q };
 
@@ -27,9 +30,7 @@ _Static_assert(N_Q == sizeof(((struct az *)0)->q) / sizeof(sqlite3_stmt *),
 static const char *const q_sql[N_Q] = {
 	[Q_ENT] = "SELECT " ENT_COLS " FROM entity WHERE key = ?",
 	[Q_KEY_PERSONS] = "SELECT entity_id FROM person_key WHERE key = ? ORDER BY entity_id",
-	[Q_PERSON] = ("SELECT substr(e.key, 8), p.idcard, p.sex, p.birth, p.birth_lo, p.birth_hi,"
-		      " e.display FROM person p JOIN entity e ON e.id = p.entity_id"
-		      " WHERE p.entity_id = ?"),
+	[Q_PERSON] = PERSON_FROM " WHERE p.entity_id = ?",
 	[Q_PERSON_KEYS] = ("SELECT key, report_id FROM person_key WHERE entity_id = ?"
 			   " ORDER BY report_id, key"),
 	[Q_PERSON_FOUNDERS] = "SELECT sig FROM person_founder WHERE entity_id = ? ORDER BY sig",
@@ -129,9 +130,7 @@ static void never_row(struct az *az, sqlite3_stmt *st)
 
 static int load_persons(struct az *az, struct err *err)
 {
-	if (load_rows(az, "SELECT substr(e.key, 8), p.idcard, p.sex, p.birth, p.birth_lo,"
-		      " p.birth_hi, e.display FROM person p JOIN entity e ON e.id = p.entity_id"
-		      " ORDER BY e.id", all_person_row, err) < 0 ||
+	if (load_rows(az, PERSON_FROM " ORDER BY e.id", all_person_row, err) < 0 ||
 	    load_rows(az, "SELECT substr(e.key, 8), k.key, k.report_id FROM person_key k"
 		      " JOIN entity e ON e.id = k.entity_id ORDER BY k.report_id, k.key",
 		      key_row, err) < 0 ||
