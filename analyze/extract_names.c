@@ -43,10 +43,14 @@
  * a nameless road after it.  A third source is the local landmarks of
  * data/landmarks.tsv (新街口, 卫岗), which bring the street and community
  * of the home area that hold them.  Numbered tails (12号, 3栋, 501室)
- * follow an anchor or a landmark.  Adjacent parts make one address; its
- * administrative names are resolved parent by parent (a name below the
- * previous one, else one under the home area, else the only one), and
- * an address with no administrative part lies in the home area
+ * follow an anchor or a landmark.  Parts never overlap: an
+ * administrative name does not start inside an address word (石桥村街道
+ * ends a street's name; 街道 is no township there), nor a tail inside an
+ * administrative name, so a value parses back into the same parts.
+ * Adjacent parts make one address; its administrative names are
+ * resolved parent by parent (a name below the previous one, else one
+ * under the home area, else the only one), and an address with no
+ * administrative part lies in the home area
  * (data/home-area.conf).  An ambiguous name is kept without parents.
  * English addresses (12 Baker Road, near Queen Street) come from a rule
  * built from the road words of places.tsv; they get no home area.
@@ -1736,8 +1740,19 @@ static void add_part(struct names *x, size_t s, size_t e, int level, int hit)
 	x->bound[e] = 1;
 }
 
+/* Whether a part found so far overlaps code points [s,e). */
+static int overlaps_part(const struct names *x, size_t s, size_t e)
+{
+	for (size_t p = 0; p < x->nparts; p++)
+		if (x->parts[p].s < e && s < x->parts[p].e)
+			return 1;
+	return 0;
+}
+
 /* Numbered tails after an anchor or a landmark ending at code point e
- * (12号 3栋 2单元 501室), as parts; returns where they end. */
+ * (12号 3栋 2单元 501室), as parts; returns where they end.  A tail
+ * stops at an administrative name (幸福路二号桥街道: 二号桥街道 is a
+ * township, not door 二号). */
 static size_t add_tails(struct names *x, size_t e)
 {
 	const struct text *t = &x->t;
@@ -1750,7 +1765,8 @@ static size_t add_tails(struct names *x, size_t e)
 		int level = 0;
 
 		if (ov[1] <= ov[0] || t->at[ov[1]] < 0 ||
-		    any_busy(x, e, (size_t)t->at[ov[1]]))
+		    any_busy(x, e, (size_t)t->at[ov[1]]) ||
+		    overlaps_part(x, e, (size_t)t->at[ov[1]]))
 			break;
 		for (size_t g = 1; g <= x->ntail; g++)
 			if (ov[2 * g] != PCRE2_UNSET)
@@ -1796,6 +1812,22 @@ static int hit_possible(const struct names *x, const struct gaz_hit *h, size_t s
 	return chained || hit_alone_ok(x, h, s, e, field);
 }
 
+/*
+ * Whether code point i lies inside an address word, after its first
+ * character (村街道, 大街道: 街道 is no township there).  An address word
+ * that starts inside an administrative name gives way to it (孝陵卫街道),
+ * so parts never overlap either way: a part that overlapped a named
+ * part would begin a run that the same text, parsed again from the
+ * value built, would not give back.
+ */
+static int inside_anchor(const struct names *x, size_t i)
+{
+	for (size_t k = 0; k < x->nanchors; k++)
+		if (i > x->anchors[k].s && i < x->anchors[k].e)
+			return 1;
+	return 0;
+}
+
 /* Administrative names: parts with their first hit; they end names. */
 static void find_admin(struct names *x, int field)
 {
@@ -1806,7 +1838,7 @@ static void find_admin(struct names *x, int field)
 		int head, ok = 0;
 		size_t k;
 
-		if (x->busy[i] || !is_han(t->cp[i]))
+		if (x->busy[i] || !is_han(t->cp[i]) || inside_anchor(x, i))
 			continue;
 		k = dict_longest(&x->gazname, t, i, &head);
 		if (!k || any_busy(x, i, i + k))
@@ -1853,14 +1885,6 @@ static void find_named_parts(struct names *x)
 	}
 }
 
-static int inside_part(const struct names *x, size_t i)
-{
-	for (size_t p = 0; p < x->nparts; p++)
-		if (i >= x->parts[p].s && i < x->parts[p].e)
-			return 1;
-	return 0;
-}
-
 /*
  * Landmarks of data/landmarks.tsv (新街口, 卫岗) where no other part
  * holds them and no anchor follows (后宰门街 is a road of its own), with
@@ -1877,8 +1901,8 @@ static void find_landmarks(struct names *x)
 		if (x->busy[i] || !dict_may_start(&x->lmname, t->cp[i]))
 			continue;
 		k = dict_longest(&x->lmname, t, i, &lm);
-		if (!k || any_busy(x, i, i + k) || inside_part(x, i) ||
-		    inside_part(x, i + k - 1))
+		if (!k || any_busy(x, i, i + k) || overlaps_part(x, i, i + k) ||
+		    inside_anchor(x, i))
 			continue;
 		for (size_t a = 0; a < x->nanchors; a++)
 			follows |= x->anchors[a].s == i + k;

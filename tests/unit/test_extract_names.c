@@ -388,6 +388,13 @@ static void test_place_village_roads(void **state)
 	assert_level("玄武区孝陵卫街道卫岗社区卫岗12号", "community",
 		     "江苏省南京市玄武区孝陵卫街道卫岗社区");
 
+	/* 街道 after a village word ends the street's name (石桥村街道): it
+	 * is no township of its own, though the gazetteer holds two named
+	 * 街道, so the door number stays with the street */
+	run("其住在石桥村街道3号。");
+	assert_level("石桥村街道3号", "street", "江苏省南京市玄武区石桥村街道");
+	assert_non_null(find("place", "江苏省南京市玄武区石桥村街道3号"));
+
 	/* a road that starts with a stop word (和 'and') */
 	expect("其位于和燕路7号的家中被盗。", "place", "江苏省南京市玄武区和燕路7号");
 
