@@ -1,7 +1,7 @@
 /*
- * model: loading.  Entity ids are looked up by binary search in the
- * ascending id array (ids are close to dense, but a search costs nothing
- * next to SQLite and needs no size guess).  Evidence counts come from a
+ * model: loading.  Entity ids are looked up in a table indexed by id
+ * (ids are close to dense), or by binary search in the ascending id
+ * array when they are not.  Evidence counts come from a
  * merge of two scans in link id order, which is much cheaper than a
  * correlated count per link.
  */
@@ -40,6 +40,12 @@ const char *gmodel_type(const struct gmodel *gm, int32_t i)
 int32_t gmodel_vertex(const struct gmodel *gm, int64_t eid)
 {
 	long lo = 0, hi = gm->nv - 1;
+
+	if (gm->ix) {
+		if (eid < gm->eid[0] || eid - gm->eid[0] >= gm->nix)
+			return -1;
+		return gm->ix[eid - gm->eid[0]];
+	}
 
 	while (lo <= hi) {
 		long mid = lo + (hi - lo) / 2;
@@ -82,6 +88,19 @@ void gmodel_add_edge(struct gmodel *gm, int32_t u, int32_t v, double w)
 	gm->ne++;
 }
 
+/* The id table, when it takes at most four entries a vertex. */
+static void index_ids(struct gmodel *gm)
+{
+	if (gm->nv == 0 || gm->eid[gm->nv - 1] - gm->eid[0] >= 4 * (int64_t)gm->nv)
+		return;
+	gm->nix = (long)(gm->eid[gm->nv - 1] - gm->eid[0] + 1);
+	gm->ix = xmalloc(gm->nix * sizeof(*gm->ix));
+	for (long i = 0; i < gm->nix; i++)
+		gm->ix[i] = -1;
+	for (long v = 0; v < gm->nv; v++)
+		gm->ix[gm->eid[v] - gm->eid[0]] = (int32_t)v;
+}
+
 static int load_entities(struct gmodel *gm, struct db *db, struct err *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -112,6 +131,8 @@ static int load_entities(struct gmodel *gm, struct db *db, struct err *err)
 	db_finalize(st);
 	gm->out = xcalloc(cap, 1);
 	gm->skip = xcalloc(cap, 1);
+	if (rc >= 0)
+		index_ids(gm);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -371,6 +392,7 @@ int gmodel_edge_clustered(const struct gmodel *gm, const struct gedge *e,
 void gmodel_release(struct gmodel *gm)
 {
 	free(gm->eid);
+	free(gm->ix);
 	free(gm->type);
 	free(gm->hub);
 	free(gm->out);

@@ -33,6 +33,13 @@ struct gedge {
 struct gmodel {
 	long nv;
 	int64_t *eid;           /* entity id of each vertex, ascending */
+	/*
+	 * The vertex of each entity id from eid[0], or -1: ids are close to
+	 * dense, and a lookup per link and mention is the stage's commonest
+	 * step.  NULL when the ids are too sparse for it (binary search).
+	 */
+	int32_t *ix;
+	long nix;
 	unsigned char *type;    /* index into types */
 	unsigned char *hub;     /* entity.hub */
 	unsigned char *out;     /* 1: left out of clustering (hub, skipped type, too many neighbours) */
