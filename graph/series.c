@@ -29,29 +29,42 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * The crime categories of each report come from one scan of
+ * report_category in report order, walked along the reports (a
+ * correlated query per report cost seconds on a large district).
+ */
 int gcrimes_load(struct gcrimes *cr, struct db *db, const struct gmentions *mn,
 		 const struct graph_conf *conf, const char *night, struct err *err)
 {
-	sqlite3_stmt *rep = NULL;
+	sqlite3_stmt *rep = NULL, *cat = NULL;
 	char *cats = graph_conf_json_list(conf->crime_categories);
+	struct sbuf sb = SBUF_INIT;
 	char next[11];
 	size_t cap[4] = { 0, 0, 0, 1 }, mcap = 0;
 	long nm = 0, at = 0;
-	int rc;
+	int rc, crc = 0;
 
 	memset(cr, 0, sizeof(*cr));
 	day_string(day_of(night) + 1, next);
 	rc = db_prepare(db, &rep,
-		"SELECT r.id, coalesce(r.occurred_at, r.received_at), "
-		"       (SELECT group_concat(category) FROM (SELECT category FROM report_category "
-		"         WHERE report_id = r.id AND category IN (SELECT value FROM json_each(?1)) "
-		"         ORDER BY category)) "
+		"SELECT r.id, coalesce(r.occurred_at, r.received_at) "
 		"FROM report r WHERE r.id IN (SELECT report_id FROM report_category "
 		"  WHERE category IN (SELECT value FROM json_each(?1))) "
 		"AND r.near_dup_of IS NULL AND (r.received_at IS NULL OR r.received_at < ?2) "
 		"ORDER BY r.id", err);
 	if (rc == 0)
 		rc = db_bind(rep, err, "ss", cats, next);
+	if (rc == 0)
+		rc = db_prepare(db, &cat, "SELECT report_id, category FROM report_category "
+				"WHERE category IN (SELECT value FROM json_each(?)) "
+				"ORDER BY report_id, category", err);
+	if (rc == 0)
+		rc = db_bind(cat, err, "s", cats);
+	if (rc == 0)
+		rc = crc = db_step(cat, err);
+	if (rc == 1)
+		rc = 0;
 	cr->moff = xmalloc(sizeof(long));
 	cr->moff[0] = 0;
 	while (rc == 0 && (rc = db_step(rep, err)) == 1) {
@@ -64,7 +77,21 @@ int gcrimes_load(struct gcrimes *cr, struct db *db, const struct gmentions *mn,
 		cr->moff = xgrow(cr->moff, &cap[3], (size_t)i + 2, sizeof(*cr->moff));
 		cr->rid[i] = sqlite3_column_int64(rep, 0);
 		cr->day[i] = day_of(db_text(rep, 1));
-		cr->cats[i] = xstrdup(db_text(rep, 2));
+		/* Its categories, in order, joined by commas. */
+		sbuf_reset(&sb);
+		while (crc == 1 && sqlite3_column_int64(cat, 0) <= cr->rid[i]) {
+			if (sqlite3_column_int64(cat, 0) == cr->rid[i]) {
+				if (sb.len)
+					sbuf_addch(&sb, ',');
+				sbuf_adds(&sb, db_text(cat, 1));
+			}
+			crc = db_step(cat, err);
+		}
+		if (crc < 0) {
+			rc = -1;
+			break;
+		}
+		cr->cats[i] = xstrdup(sbuf_str(&sb));
 		cr->nr++;
 		/* Both lists are in report order: walk the mentions along. */
 		while (at < mn->n && mn->rid[at] < cr->rid[i])
@@ -78,6 +105,8 @@ int gcrimes_load(struct gcrimes *cr, struct db *db, const struct gmentions *mn,
 		cr->moff[i + 1] = nm;
 	}
 	db_finalize(rep);
+	db_finalize(cat);
+	sbuf_release(&sb);
 	free(cats);
 	return rc < 0 ? err_prefix(err, "loading crime reports") : 0;
 }
