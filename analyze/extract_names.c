@@ -410,6 +410,7 @@ struct part {
 	int level;         /* enum names_level, NAMES_NLEVELS for a room */
 	int hit;           /* administrative: first gazetteer hit, else -1 */
 	int lm;            /* a landmark of data/landmarks.tsv, else -1 */
+	int unknown;       /* an administrative name the gazetteer lacks (江蹦区) */
 };
 
 /* A local landmark: its own level, and the street (gazetteer entry) and
@@ -455,6 +456,7 @@ struct names {
 	int *anchor_level, *tail_level;
 	size_t nanchor, ntail;
 	struct dict place_stop;
+	struct dict place_admend;    /* last words of administrative names (区) */
 
 	struct dict orgsuf;
 	struct dict item, brand, colour, itemskip;
@@ -737,6 +739,10 @@ static int load_place_rule(struct names *x, char *line, struct err *err)
 		*dict_put(&x->place_stop, f[2], strlen(f[2]), PLACE_LEAD, NULL) = PLACE_LEAD;
 		return 0;
 	}
+	if (!strcmp(f[0], "adminend")) {
+		dict_add_word(&x->place_admend, f[2], 1);
+		return 0;
+	}
 	if (!strcmp(f[0], "noshort")) {
 		dict_add_word(&x->noshort, f[2], 1);
 		return 0;
@@ -992,6 +998,7 @@ void names_free(struct names *x)
 	free(x->anchor_level);
 	free(x->tail_level);
 	dict_release(&x->place_stop);
+	dict_release(&x->place_admend);
 	dict_release(&x->orgsuf);
 	dict_release(&x->item);
 	dict_release(&x->brand);
@@ -1076,14 +1083,48 @@ static struct mention *emit(struct names *x, struct mention_list *out,
 }
 
 /*
+ * Whether code point i lies inside an address word, after its first
+ * character (村街道, 大街道: 街道 is no township there).  An address word
+ * that starts inside an administrative name gives way to it (孝陵卫街道),
+ * so parts never overlap either way: a part that overlapped a named
+ * part would begin a run that the same text, parsed again from the
+ * value built, would not give back.
+ */
+static int inside_anchor(const struct names *x, size_t i)
+{
+	for (size_t k = 0; k < x->nanchors; k++)
+		if (i > x->anchors[k].s && i < x->anchors[k].e)
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether an administrative name that is no part (the gazetteer lacks
+ * it: 江蹦区) ends just before code point i: an adminend word of
+ * data/rules/places.tsv (区, 县) with a name before it, not the end of
+ * an address word (小区, 社区) nor of a stop word (辖区).
+ */
+static int admin_end_at(const struct names *x, size_t i)
+{
+	const struct text *t = &x->t;
+	size_t k = dict_ending(&x->place_admend, t, i);
+
+	return k && i > k && is_han(t->cp[i - k - 1]) && !x->busy[i - k - 1] &&
+	       !x->bound[i - k] && !x->bound[i] && !inside_anchor(x, i - k) &&
+	       !dict_ending(&x->place_stop, t, i) &&
+	       !dict_ending(&x->place_stop, t, i - k);
+}
+
+/*
  * Where the name before an anchor or suffix at code point a begins: back
  * over Han characters to the nearest boundary (a non-Han character, a
  * claimed one, a stop word of data/rules/places.tsv, or the end of a
- * place part), at most maxback characters; with no boundary that near,
- * dflt characters (one more for a direction: 中山北路).
+ * place part; for a place, place set, also the end of an administrative
+ * name the gazetteer lacks), at most maxback characters; with no
+ * boundary that near, dflt characters (one more for a direction: 中山北路).
  */
 static size_t name_start(const struct names *x, size_t a, size_t maxback,
-			 size_t dflt)
+			 size_t dflt, int place)
 {
 	const struct text *t = &x->t;
 	size_t s = a;
@@ -1097,7 +1138,7 @@ static size_t name_start(const struct names *x, size_t a, size_t maxback,
 		if (stop == 1 && a - s == 1 &&
 		    *dict_at(&x->place_stop, t, s - 1, 1) == PLACE_LEAD)
 			return s - 1;    /* 和平路, 和平典当行: not 平路 */
-		if (stop)
+		if (stop || (place && admin_end_at(x, s)))
 			return s;
 		s--;
 	}
@@ -1666,7 +1707,7 @@ static void orgs(struct names *x, struct mention_list *out)
 		k = dict_longest(&x->orgsuf, t, i, NULL);
 		if (!k || any_busy(x, i, i + k) || text_cp(t, (long)(i + k)) == 0x5361)
 			continue;                                     /* 银行卡 */
-		s = name_start(x, i, 8, 4);
+		s = name_start(x, i, 8, 4, 0);
 		/* 12号一棋牌室: the house number's word is the address's */
 		while (s < i && s > 0 && is_number_word(t->cp[s]) &&
 		       (is_digit(t->cp[s - 1]) || is_number_word(t->cp[s - 1])))
@@ -1737,6 +1778,7 @@ static void add_part(struct names *x, size_t s, size_t e, int level, int hit)
 	p->level = level;
 	p->hit = hit;
 	p->lm = -1;
+	p->unknown = 0;
 	x->bound[e] = 1;
 }
 
@@ -1812,22 +1854,6 @@ static int hit_possible(const struct names *x, const struct gaz_hit *h, size_t s
 	return chained || hit_alone_ok(x, h, s, e, field);
 }
 
-/*
- * Whether code point i lies inside an address word, after its first
- * character (村街道, 大街道: 街道 is no township there).  An address word
- * that starts inside an administrative name gives way to it (孝陵卫街道),
- * so parts never overlap either way: a part that overlapped a named
- * part would begin a run that the same text, parsed again from the
- * value built, would not give back.
- */
-static int inside_anchor(const struct names *x, size_t i)
-{
-	for (size_t k = 0; k < x->nanchors; k++)
-		if (i > x->anchors[k].s && i < x->anchors[k].e)
-			return 1;
-	return 0;
-}
-
 /* Administrative names: parts with their first hit; they end names. */
 static void find_admin(struct names *x, int field)
 {
@@ -1860,6 +1886,24 @@ static int part_cmp(const void *a, const void *b)
 	return p->s < q->s ? -1 : p->s > q->s;
 }
 
+/*
+ * Before a named part starting at s, the administrative names the
+ * gazetteer lacks that end there (江蹦区梅园新村), as parts: the address
+ * is somewhere the gazetteer does not know, so it gets no home area and
+ * its value keeps them, to read back the same.
+ */
+static void add_unknown_admin(struct names *x, size_t s)
+{
+	while (admin_end_at(x, s)) {
+		size_t u = name_start(x, s - dict_ending(&x->place_admend, &x->t, s),
+				      4, 2, 1);
+
+		add_part(x, u, s, -1, -1);
+		x->parts[x->nparts - 1].unknown = 1;
+		s = u;
+	}
+}
+
 static void find_named_parts(struct names *x)
 {
 	size_t nadmin = x->nparts;     /* administrative names and landmarks */
@@ -1874,10 +1918,11 @@ static void find_named_parts(struct names *x)
 				inside = 1;
 		if (inside || any_busy(x, a->s, a->e))
 			continue;
-		s = name_start(x, a->s, 5, 2);
+		s = name_start(x, a->s, 5, 2, 1);
 		if (a->last - s < 2 && !(s == a->s && x->bound[s] && x->nparts > nadmin &&
 				      x->parts[x->nparts - 1].e == s))
 			continue;
+		add_unknown_admin(x, s);
 		add_part(x, s, a->e, a->level, -1);
 		e = add_tails(x, a->e);
 		while (k + 1 < x->nanchors && x->anchors[k + 1].s < e)
@@ -2016,7 +2061,7 @@ static int landmark_chain(const struct names *x, const struct landmark *lm,
  * Build the canonical value and levels of the address made of parts
  * [from, to).  Returns how sure it is: 0.9 with an administrative
  * anchor, 0.8 for a bare address in the home area, 0.6 when an
- * administrative name stayed ambiguous.
+ * administrative name stayed ambiguous or the gazetteer lacks it.
  */
 static double place_build(struct names *x, size_t from, size_t to, int field,
 			  struct names_place *pl)
@@ -2032,6 +2077,8 @@ static double place_build(struct names *x, size_t from, size_t to, int field,
 		const char *w = t->s + t->off[p->s];
 		size_t n = t->off[p->e] - t->off[p->s];
 
+		if (p->unknown)
+			admin = unresolved = 1;
 		if (p->hit >= 0 && !unresolved) {
 			int ent = resolve_hit(x, p, cur, field);
 
@@ -2052,7 +2099,7 @@ static double place_build(struct names *x, size_t from, size_t to, int field,
 		if (p->lm >= 0)
 			deepest = landmark_chain(x, &x->lms[p->lm], deepest, &val, pl);
 		sbuf_add(&val, w, n);
-		if (p->hit < 0)
+		if (p->hit < 0 && !p->unknown)
 			set_level(pl, p->level, &val, w, n);
 	}
 	if (deepest >= 0)

@@ -345,6 +345,29 @@ static void test_place_chain(void **state)
 	}
 	free(v);
 
+	/* a district the gazetteer lacks (江北新区) ends the road's name and
+	 * holds the address: under its city, not in the home district */
+	v = names_place(names, "南京市江北新区浦滨路8号", strlen("南京市江北新区浦滨路8号"), &pl);
+	assert_string_equal(v, "江苏省南京市江北新区浦滨路8号");
+	assert_string_equal(pl.code, "3201");
+	assert_null(pl.level[NAMES_DISTRICT]);
+	assert_string_equal(pl.part[NAMES_ROAD], "浦滨路");
+	free(v);
+
+	/* with nothing known before it the address lies nowhere known: no
+	 * home area, the text as written, and it reads back alike */
+	v = names_place(names, "江蹦区梅园新村12号", strlen("江蹦区梅园新村12号"), &pl);
+	assert_string_equal(v, "江蹦区梅园新村12号");
+	assert_null(pl.level[NAMES_DISTRICT]);
+	assert_string_equal(pl.part[NAMES_COMMUNITY], "梅园新村");
+	{
+		char *again = names_place(names, v, strlen(v), NULL);
+
+		assert_string_equal(again, v);
+		free(again);
+	}
+	free(v);
+
 	/* a municipality: the city level is the province's */
 	v = names_place(names, "北京", strlen("北京"), &pl);
 	assert_string_equal(v, "北京市");
