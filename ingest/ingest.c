@@ -1,5 +1,5 @@
 /*
- * ingest: one file, one batch, one transaction.
+ * ingest: one file, one batch; a night's files, one transaction.
  *
  * The whole file is read into memory first: its checksum decides whether
  * it was ingested before, and the readers need its bytes to keep each
@@ -8,6 +8,18 @@
  * kill -9 leaves either the whole file or none of it, and a re-run then
  * gives what one clean run would have.  A rolled-back file also rolls
  * back the in-memory near-duplicate index (it is reloaded).
+ *
+ * Files that follow one another share the transaction (a savepoint
+ * each) until they hold INGEST_GROUP new reports.  A new report's rows
+ * land all over the report table's indexes (the content hash, the
+ * source's ids, the dates, the near-duplicate buckets): on 1,000,000
+ * reports a night's 10,000 touch 10,500 pages, and each file's commit
+ * wrote the pages it touched to the WAL again, 24,000 in all.  In one
+ * transaction each is written once; the full-text index gets one
+ * segment for the night, not one a file; and the worker's connection
+ * keeps its cache, since nothing commits under it.  A file that fails
+ * is rolled back to its savepoint and the files before it committed,
+ * as if each had its own transaction.
  *
  * Two threads share a file.  A worker reads, normalises and sketches
  * the records and, through its own read-only connection, says ahead of
@@ -36,6 +48,8 @@
 
 static const char *const formats[] = { "jsonl", "csv", "tsv", "txt", NULL };
 
+static void group_rollback(struct ingest *in);
+
 /*
  * Records a file may have built ahead of the one being written: enough
  * for the worker to go on while the writer indexes FTS_CHUNK reports.
@@ -49,6 +63,13 @@ static const char *const formats[] = { "jsonl", "csv", "tsv", "txt", NULL };
  * builds, instead of idling the worker for the whole index at the end.
  */
 #define FTS_CHUNK 8192
+
+/*
+ * New reports after which the files written so far are committed: a
+ * night's inbox goes in whole, while each large file of a first load
+ * still commits on its own, so the WAL stays as large as one file's.
+ */
+#define INGEST_GROUP 32768
 
 /*
  * One file being ingested: a worker thread reads and builds its records
@@ -65,12 +86,8 @@ struct file_run {
 	int64_t batch;
 	struct ingest_counts c;
 	int64_t first_id;               /* the id the file's first new report gets */
-	int64_t fts_from, last_id;      /* new reports not yet indexed: fts_from..last_id */
-	struct ingest_bands bands;      /* report_band rows of the file's new reports */
 	struct ingest_rowctx rctx;
 	struct ingest_queue queue;
-	int ahead_on;                   /* the worker predicts ids and duplicates */
-	struct ingest_ahead ahead;
 };
 
 int ingest_format_valid(const char *name)
@@ -123,11 +140,16 @@ int ingest_init(struct ingest *in, struct db *db, const char *data_dir, struct e
 	 * commit (at the default 1,000 pages) copied those pages to the
 	 * database once per file; at 16,384 (256 MB of WAL) a night's files
 	 * are copied once, at the end: on 1,000,000 reports, one more
-	 * night writes 650 MB instead of 800.  ingest_release puts the
-	 * default back for the stages that follow on this connection.
+	 * night writes 650 MB instead of 800.
+	 * The file is read through a memory map (SQLite's limit, 2 GB),
+	 * not a copy per page read: on 1,000,000 reports the night's index
+	 * probes read 500 MB, and the copies were a tenth of its CPU time.
+	 * ingest_release puts both back for the stages that follow on this
+	 * connection.
 	 */
 	if (rc < 0 || ingest_store_open(&in->store, db, err) < 0 ||
-	    db_exec(db, "PRAGMA wal_autocheckpoint = 16384", err) < 0)
+	    db_exec(db, "PRAGMA wal_autocheckpoint = 16384", err) < 0 ||
+	    db_exec(db, "PRAGMA mmap_size = 2147418112", err) < 0)
 		return -1;
 	db_now(now);
 	if (db_run(db, err, "INSERT INTO stage_run(stage, started_at, status) VALUES ('ingest', ?, 'running')",
@@ -137,19 +159,14 @@ int ingest_init(struct ingest *in, struct db *db, const char *data_dir, struct e
 	return 0;
 }
 
-int ingest_finish(struct ingest *in, const char *status, long rows, struct err *err)
-{
-	char now[32];
-
-	db_now(now);
-	return db_run(in->db, err, "UPDATE stage_run SET finished_at = ?, status = ?, rows = ? WHERE id = ?",
-		      "ssII", now, status, (int64_t)rows, in->run);
-}
-
 void ingest_release(struct ingest *in)
 {
-	if (in->db)
+	if (in->group_open)
+		group_rollback(in);
+	if (in->db) {
 		db_exec(in->db, "PRAGMA wal_autocheckpoint = 1000", NULL);
+		db_exec(in->db, "PRAGMA mmap_size = 0", NULL);
+	}
 	ingest_store_close(&in->store);
 	if (in->reader_state > 0)
 		ingest_store_close(&in->rstore);
@@ -182,6 +199,7 @@ static void open_reader(struct ingest *in)
 	 */
 	if (db_open_readonly(&in->reader, path, NULL) < 0 ||
 	    db_exec(&in->reader, "PRAGMA cache_size = -131072", NULL) < 0 ||
+	    db_exec(&in->reader, "PRAGMA mmap_size = 2147418112", NULL) < 0 ||
 	    ingest_store_open(&in->rstore, &in->reader, NULL) < 0) {
 		ingest_store_close(&in->rstore);
 		db_close(&in->reader);
@@ -230,7 +248,7 @@ static const char *known_key(void *arg, const char *name, size_t len)
 static const char *ahead_fetch(void *arg, int64_t id, size_t *len, const char **place)
 {
 	struct file_run *fr = arg;
-	const char *t = ingest_ahead_text(&fr->ahead, id, len, place);
+	const char *t = ingest_ahead_text(&fr->in->ahead, id, len, place);
 
 	return t ? t : ingest_store_text(&fr->in->rstore, id, len, place);
 }
@@ -272,10 +290,10 @@ static int predict(struct file_run *fr, struct ingest_item *it, struct err *err)
 {
 	struct ingest *in = fr->in;
 	const struct ingest_row *row = &it->row;
-	int known = ingest_ahead_known(&fr->ahead, row->source, row->ext_id, row->content_hash);
+	int known = ingest_ahead_known(&in->ahead, row->source, row->ext_id, row->content_hash);
 
-	/* No stored report to ask about when the file's first id is 1. */
-	if (!known && fr->first_id > 1 &&
+	/* No stored report to ask about when the group's first id is 1. */
+	if (!known && in->ahead.first_id > 1 &&
 	    ingest_store_known(&in->rstore, row->source, row->ext_id, row->content_hash,
 			       &known, err) < 0)
 		return -1;
@@ -284,7 +302,7 @@ static int predict(struct file_run *fr, struct ingest_item *it, struct err *err)
 	it->near = 0;
 	if (known)
 		return 0;
-	it->id = ingest_ahead_add(&fr->ahead, row->source, row->ext_id, row->content_hash,
+	it->id = ingest_ahead_add(&in->ahead, row->source, row->ext_id, row->content_hash,
 				  row->text, row->place);
 	if (!it->has_sketch)
 		return 0;
@@ -325,7 +343,7 @@ static int build_sink(void *arg, struct ingest_record *rec, struct err *err)
 		snprintf(it->reason, sizeof(it->reason), "%s", rec->reject);
 	else
 		it->has_sketch = ingest_dedup_sketch(it->row.text, strlen(it->row.text), &it->sk);
-	if (!it->quarantine && fr->ahead_on && predict(fr, it, err) < 0)
+	if (!it->quarantine && fr->in->ahead_on && predict(fr, it, err) < 0)
 		return -1;
 	ingest_queue_push(&fr->queue);
 	return 0;
@@ -357,14 +375,14 @@ static void *build_thread(void *arg)
 	return NULL;
 }
 
-/* Writer: index the file's new reports not indexed yet. */
-static int index_new(struct file_run *fr, struct err *err)
+/* Writer: index the group's new reports not indexed yet. */
+static int index_new(struct ingest *in, struct err *err)
 {
-	if (!fr->fts_from)
+	if (!in->fts_from)
 		return 0;
-	if (ingest_store_index(&fr->in->store, fr->fts_from, fr->last_id, err) < 0)
+	if (ingest_store_index(&in->store, in->fts_from, in->fts_to, err) < 0)
 		return -1;
-	fr->fts_from = 0;
+	in->fts_from = 0;
 	return 0;
 }
 
@@ -396,15 +414,15 @@ static int write_item(struct file_run *fr, const struct ingest_item *it, struct 
 		return 0;
 	}
 	fr->c.new_++;
-	/* A file's new ids run on without a gap: the write lock is held and nothing deletes. */
-	if (!fr->fts_from)
-		fr->fts_from = id;
-	fr->last_id = id;
-	if (id - fr->fts_from + 1 >= FTS_CHUNK && index_new(fr, err) < 0)
+	/* A group's new ids run on without a gap: the write lock is held and nothing deletes. */
+	if (!in->fts_from)
+		in->fts_from = id;
+	in->fts_to = id;
+	if (id - in->fts_from + 1 >= FTS_CHUNK && index_new(in, err) < 0)
 		return -1;
 	if (it->predicted) {
 		if (it->has_sketch)
-			ingest_bands_add(&fr->bands, id, it->near ? it->root : id, &it->sk, it->taken);
+			ingest_bands_add(&in->bands, id, it->near ? it->root : id, &it->sk, it->taken);
 		if (!it->near)
 			return 0;
 		fr->c.near++;
@@ -421,7 +439,7 @@ static int write_item(struct file_run *fr, const struct ingest_item *it, struct 
 		if (ingest_store_set_near(&in->store, id, root, sim, err) < 0)
 			return -1;
 	}
-	ingest_bands_add(&fr->bands, id, root, &it->sk, ingest_dedup_add(&in->dedup, id, root, &it->sk));
+	ingest_bands_add(&in->bands, id, root, &it->sk, ingest_dedup_add(&in->dedup, id, root, &it->sk));
 	return 0;
 }
 
@@ -439,15 +457,10 @@ static int read_file(struct file_run *fr, struct err *err)
 
 	if (ingest_store_next_id(&fr->in->store, &fr->first_id, err) < 0)
 		return -1;
-	if (fr->in->reader_state > 0) {
-		ingest_ahead_init(&fr->ahead, fr->first_id);
-		fr->ahead_on = 1;
-	}
 	ingest_queue_init(&fr->queue, QUEUE_SLOTS);
 	e = pthread_create(&worker, NULL, build_thread, fr);
 	if (e) {
 		ingest_queue_release(&fr->queue);
-		ingest_ahead_release(&fr->ahead);
 		return err_set(err, "cannot start a thread: %s", strerror(e));
 	}
 	while ((it = ingest_queue_next(&fr->queue))) {
@@ -464,9 +477,8 @@ static int read_file(struct file_run *fr, struct err *err)
 		rc = -1;
 	}
 	ingest_queue_release(&fr->queue);
-	ingest_ahead_release(&fr->ahead);
-	/* A statement left stepped would keep the reader on this file's snapshot. */
-	if (fr->ahead_on)
+	/* A statement left stepped would keep the reader on this snapshot. */
+	if (fr->in->ahead_on)
 		ingest_store_reset(&fr->in->rstore);
 	return rc;
 }
@@ -510,16 +522,151 @@ static const char *sniff(const char *buf, size_t len)
 	return i < len && buf[i] == '{' ? "jsonl" : NULL;
 }
 
+/* ---- the group's transaction ------------------------------------------ */
+
+/* Forget the group: its predictions, pending index runs and bucket rows. */
+static void group_close(struct ingest *in)
+{
+	ingest_ahead_release(&in->ahead);
+	ingest_bands_release(&in->bands);
+	in->ahead_on = 0;
+	in->fts_from = in->fts_to = 0;
+	in->group_new = 0;
+	in->group_open = 0;
+}
+
+/*
+ * Every reference ingest writes is sound by construction: batch_id is
+ * a batch inserted in the same transaction, near_dup_of an id of the
+ * near-duplicate index, which holds only stored reports (it is reloaded
+ * after a rollback), and nothing deletes reports.  So the per-row
+ * foreign key lookups (a sixth of the insert) are off while a group is
+ * written.  The pragma is a no-op inside a transaction, hence here and
+ * after the commit or rollback.
+ */
+static int group_begin(struct ingest *in, struct err *err)
+{
+	int64_t first;
+
+	if (db_exec(in->db, "PRAGMA foreign_keys = OFF", err) < 0)
+		return -1;
+	if (db_begin(in->db, err) < 0) {
+		db_exec(in->db, "PRAGMA foreign_keys = ON", NULL);
+		return -1;
+	}
+	in->group_open = 1;
+	if (ingest_store_next_id(&in->store, &first, err) < 0)
+		return -1;
+	if (in->reader_state > 0) {
+		ingest_ahead_init(&in->ahead, first);
+		in->ahead_on = 1;
+	}
+	return 0;
+}
+
+/* Roll the whole group back; the near-duplicate index may hold its reports. */
+static void group_rollback(struct ingest *in)
+{
+	db_rollback(in->db);
+	ingest_dedup_release(&in->dedup);
+	ingest_dedup_init(&in->dedup);
+	in->dedup_loaded = 0;
+	group_close(in);
+	db_exec(in->db, "PRAGMA foreign_keys = ON", NULL);
+}
+
+/* Index and bucket the group's new reports, and commit. */
+static int group_commit(struct ingest *in, struct err *err)
+{
+	if (!in->group_open)
+		return 0;
+	if (index_new(in, err) < 0 || ingest_store_add_bands(&in->store, &in->bands, err) < 0 ||
+	    db_commit(in->db, err) < 0) {
+		group_rollback(in);
+		return -1;
+	}
+	group_close(in);
+	return db_exec(in->db, "PRAGMA foreign_keys = ON", err);
+}
+
+/* What a file's savepoint must put back in memory besides the database. */
+struct group_mark {
+	int64_t fts_from, fts_to;
+	size_t bands;
+};
+
+/*
+ * A file of the group failed: roll it back to its savepoint, commit the
+ * files before it, and start the near-duplicate index again (it holds
+ * the file's reports).  err keeps the file's error unless the commit
+ * fails.
+ */
+static int group_drop_file(struct ingest *in, const struct group_mark *m, struct err *err)
+{
+	struct err cerr;
+	int rc;
+
+	err_clear(&cerr);
+	if (db_exec(in->db, "ROLLBACK TO ingest_file", &cerr) < 0 ||
+	    db_exec(in->db, "RELEASE ingest_file", &cerr) < 0) {
+		group_rollback(in);
+		*err = cerr;
+		return -1;
+	}
+	in->fts_from = m->fts_from;
+	in->fts_to = m->fts_to;
+	in->bands.n = m->bands;
+	rc = group_commit(in, &cerr);
+	ingest_dedup_release(&in->dedup);
+	ingest_dedup_init(&in->dedup);
+	in->dedup_loaded = 0;
+	if (rc < 0) {
+		*err = cerr;
+		err_prefix(err, "committing the files before it");
+	}
+	return rc;
+}
+
+int ingest_finish(struct ingest *in, const char *status, long rows, struct err *err)
+{
+	char now[32];
+	int rc = group_commit(in, err);
+
+	db_now(now);
+	if (db_run(in->db, rc < 0 ? NULL : err,
+		   "UPDATE stage_run SET finished_at = ?, status = ?, rows = ? WHERE id = ?",
+		   "ssII", now, rc < 0 ? "failed" : status, (int64_t)rows, in->run) < 0)
+		rc = -1;
+	return rc;
+}
+
+/* *done: the file (its checksum) is a done batch already, which sum then counts. */
+static int find_done(struct ingest *in, const char *sha, struct ingest_summary *sum, int *done,
+		     struct err *err)
+{
+	int64_t batch;
+
+	*done = 0;
+	if (ingest_store_find_batch(&in->store, sha, &batch, err) < 0)
+		return -1;
+	if (batch) {
+		*done = 1;
+		sum->skipped++;
+		sum->batch = batch;
+	}
+	return 0;
+}
+
 int ingest_file(struct ingest *in, const char *path, const char *format, const char *source,
 		struct ingest_summary *sum, struct err *err)
 {
 	struct sbuf data = SBUF_INIT;
 	struct ingest_input input;
 	struct file_run fr;
+	struct group_mark mark;
 	char sha[65];
 	char *def_source = NULL;
-	int64_t done;
-	int rc = -1, began = 0, fk_off = 0;
+	int rc = -1, began = 0, nested = 0, done;
 
 	memset(&fr, 0, sizeof(fr));
 	memset(&input, 0, sizeof(input));
@@ -532,11 +679,9 @@ int ingest_file(struct ingest *in, const char *path, const char *format, const c
 		goto out;
 	}
 	sha256_hex(data.buf ? data.buf : "", data.len, sha);
-	if (ingest_store_find_batch(&in->store, sha, &done, err) < 0)
+	if (find_done(in, sha, sum, &done, err) < 0)
 		goto out;
 	if (done) {
-		sum->skipped++;
-		sum->batch = done;
 		rc = 0;
 		goto out;
 	}
@@ -552,43 +697,38 @@ int ingest_file(struct ingest *in, const char *path, const char *format, const c
 	fr.rctx.grading = &in->grading;
 	fr.rctx.norm = &in->norm;
 	fr.rctx.default_source = def_source;
-	/*
-	 * Every reference ingest writes is sound by construction: batch_id
-	 * is the batch just inserted in this transaction, near_dup_of an id
-	 * of the near-duplicate index, which holds only stored reports (it
-	 * is reloaded after a rollback), and nothing deletes reports.  So
-	 * the per-row foreign key lookups (a sixth of the insert) are off
-	 * while the file is written.  The pragma is a no-op inside a
-	 * transaction, hence here and after the commit or rollback.
-	 */
-	if (db_exec(in->db, "PRAGMA foreign_keys = OFF", err) < 0)
-		goto out;
-	fk_off = 1;
-	if (db_begin(in->db, err) < 0)
-		goto out;
-	began = 1;
-	/* Another lookout may have ingested the file while this one waited for the lock. */
-	if (ingest_store_find_batch(&in->store, sha, &done, err) < 0)
-		goto out;
-	if (done) {
-		db_rollback(in->db);
-		began = 0;
-		sum->skipped++;
-		sum->batch = done;
-		rc = 0;
-		goto out;
+	if (in->group_open) {
+		if (db_exec(in->db, "SAVEPOINT ingest_file", err) < 0)
+			goto out;
+		nested = 1;
+	} else {
+		if (group_begin(in, err) < 0) {
+			if (in->group_open)
+				group_rollback(in);
+			goto out;
+		}
+		/* Another lookout may have ingested the file while this one waited for the lock. */
+		if (find_done(in, sha, sum, &done, err) < 0) {
+			group_rollback(in);
+			goto out;
+		}
+		if (done) {
+			rc = 0;
+			goto out;
+		}
 	}
+	began = 1;
+	mark = (struct group_mark){ in->fts_from, in->fts_to, in->bands.n };
 	if ((!in->dedup_loaded && dedup_start(in, err) < 0) ||
 	    ingest_store_add_batch(&in->store, path, sha, format,
 				   input.enc == ENC_UNKNOWN ? "mixed" : enc_name(input.enc),
 				   &fr.batch, err) < 0 ||
 	    read_file(&fr, err) < 0 ||
-	    index_new(&fr, err) < 0 ||
-	    ingest_store_add_bands(&in->store, &fr.bands, err) < 0 ||
 	    ingest_store_end_batch(&in->store, fr.batch, &fr.c, err) < 0 ||
-	    db_commit(in->db, err) < 0)
+	    (nested && db_exec(in->db, "RELEASE ingest_file", err) < 0))
 		goto out;
 	began = 0;
+	in->group_new += fr.c.new_;
 	sum->files++;
 	sum->batch = fr.batch;
 	sum->read += fr.c.read;
@@ -597,18 +737,18 @@ int ingest_file(struct ingest *in, const char *path, const char *format, const c
 	sum->near += fr.c.near;
 	sum->quarantined += fr.c.quarantined;
 	rc = 0;
-out:
-	if (began) {
-		db_rollback(in->db);
-		/* The index may hold reports that were just rolled back. */
-		ingest_dedup_release(&in->dedup);
-		ingest_dedup_init(&in->dedup);
-		in->dedup_loaded = 0;
+	if (in->group_new >= INGEST_GROUP && group_commit(in, err) < 0) {
+		rc = -1;
 		err_prefix(err, "ingesting '%s'", path);
 	}
-	if (fk_off && db_exec(in->db, "PRAGMA foreign_keys = ON", rc < 0 ? NULL : err) < 0)
-		rc = -1;
-	ingest_bands_release(&fr.bands);
+out:
+	if (began) {
+		if (nested)
+			group_drop_file(in, &mark, err);
+		else
+			group_rollback(in);
+		err_prefix(err, "ingesting '%s'", path);
+	}
 	ingest_input_release(&input);
 	free(def_source);
 	sbuf_release(&data);

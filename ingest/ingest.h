@@ -3,7 +3,7 @@
  * it.  Reads input files (JSON Lines, CSV/TSV, plain text; UTF-8 or
  * GB18030), normalises each record, quarantines what cannot be read,
  * drops exact duplicates, marks near-duplicates, and writes one batch
- * per file in one transaction.  Owns its tables (batch, report,
+ * per file, a night's files in one transaction.  Owns its tables (batch, report,
  * quarantine, report_fts); depends on common/ only.
  */
 #ifndef INGEST_INGEST_H
@@ -15,6 +15,7 @@
 #include "common/err.h"
 #include "common/norm.h"
 #include "common/progress.h"
+#include "ingest/ahead.h"
 #include "ingest/dedup.h"
 #include "ingest/fields.h"
 #include "ingest/grading.h"
@@ -46,6 +47,17 @@ struct ingest {
 	struct db reader;
 	struct ingest_store rstore;
 	int reader_state;       /* 0 not tried, 1 open, -1 none */
+	/*
+	 * The open transaction: files go into it one after another (a
+	 * savepoint each) until their new reports reach INGEST_GROUP, and
+	 * are committed together (ingest.c says why).
+	 */
+	int group_open;
+	int64_t group_new;              /* new reports written in it */
+	int64_t fts_from, fts_to;       /* its new reports not in the full-text index yet */
+	struct ingest_bands bands;      /* report_band rows of its new reports */
+	int ahead_on;                   /* the worker predicts ids and duplicates */
+	struct ingest_ahead ahead;      /* ... of the group's new reports */
 	int64_t run;            /* stage_run row */
 	struct progress *progress;      /* borrowed, may be NULL */
 	uint64_t done_records;  /* for the progress line, over the run */
@@ -56,7 +68,10 @@ struct ingest {
  * statements and log the run as started.  Release in also after an error.
  */
 int ingest_init(struct ingest *in, struct db *db, const char *data_dir, struct err *err);
-/* Log the run as finished (status "ok" or "failed") with its rows. */
+/*
+ * Commit the files not committed yet and log the run as finished
+ * (status "ok" or "failed") with its rows.
+ */
 int ingest_finish(struct ingest *in, const char *status, long rows, struct err *err);
 void ingest_release(struct ingest *in);
 
