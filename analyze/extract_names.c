@@ -47,7 +47,8 @@
  * administrative name does not start inside an address word (石桥村街道
  * ends a street's name; 街道 is no township there), nor a tail inside an
  * administrative name, so a value parses back into the same parts.
- * Adjacent parts make one address; its administrative names are
+ * Adjacent parts make one address, coarse to fine (an administrative
+ * name after a finer part starts another); its administrative names are
  * resolved parent by parent (a name below the previous one, else one
  * under the home area, else the only one), and an address with no
  * administrative part lies in the home area
@@ -2124,12 +2125,23 @@ static void place_parts(struct names *x, int field)
 		qsort(x->parts, x->nparts, sizeof(*x->parts), part_cmp);
 }
 
-/* The end of the run of adjacent parts that starts at part k. */
+static int part_is_admin(const struct part *p)
+{
+	return p->hit >= 0 || p->unknown;
+}
+
+/*
+ * The end of the run of adjacent parts that starts at part k.  An
+ * address goes from coarse to fine, so an administrative name after a
+ * finer part starts another (幸福路12号梅园新村街道...): kept in one
+ * run, it would follow the home area that the first part brought.
+ */
 static size_t part_run(const struct names *x, size_t k)
 {
 	size_t j = k + 1;
 
-	while (j < x->nparts && x->parts[j].s == x->parts[j - 1].e)
+	while (j < x->nparts && x->parts[j].s == x->parts[j - 1].e &&
+	       (part_is_admin(&x->parts[j - 1]) || !part_is_admin(&x->parts[j])))
 		j++;
 	return j;
 }

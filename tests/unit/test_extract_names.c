@@ -418,6 +418,13 @@ static void test_place_village_roads(void **state)
 	assert_level("石桥村街道3号", "street", "江苏省南京市玄武区石桥村街道");
 	assert_non_null(find("place", "江苏省南京市玄武区石桥村街道3号"));
 
+	/* an address goes coarse to fine: a street after a door number
+	 * starts another address, not a second home area inside the first */
+	run("其先后住在幸福路12号梅园新村街道长江路社区。");
+	assert_non_null(find("place", "江苏省南京市玄武区幸福路12号"));
+	assert_non_null(find("place", "江苏省南京市玄武区梅园新村街道长江路社区"));
+	assert_int_equal(count("place"), 2);
+
 	/* a road that starts with a stop word (和 'and') */
 	expect("其位于和燕路7号的家中被盗。", "place", "江苏省南京市玄武区和燕路7号");
 
