@@ -240,77 +240,60 @@ int gmodel_load(struct gmodel *gm, struct db *db, const struct graph_conf *conf,
 	return 0;
 }
 
-struct rv {
-	int64_t rid;
-	int32_t v;
-};
-
-static int cmp_rv(const void *pa, const void *pb)
-{
-	const struct rv *a = pa, *b = pb;
-
-	if (a->rid != b->rid)
-		return a->rid < b->rid ? -1 : 1;
-	return a->v < b->v ? -1 : a->v > b->v;
-}
-
 /*
- * The table is read in its own order (no index lookups: the stage reads
- * all of it) and sorted here; it is mostly in report order already.
- * Roles: 1 named in a skipped role, 2 in another, so a vertex whose bits
- * come to exactly 1 is skipped.
+ * The pairs come in order from the index on mention(report_id,
+ * entity_id) (vertex order is entity id order), which is also much
+ * smaller than the table; the roles from the table's rows that have
+ * one.  Roles: 1 named in a skipped role, 2 in another, so a vertex
+ * whose bits come to exactly 1 is skipped.
  */
 int gmentions_load(struct gmentions *m, struct db *db, const struct gmodel *gm,
 		   const char *skip_roles, struct err *err)
 {
 	sqlite3_stmt *st = NULL;
-	struct rv *p = NULL;
 	unsigned char *roles = xcalloc(gm->nv + 1, 1);
-	size_t cap = 0;
-	long n = 0, k = 0;
-	int rc, sorted = 1;
+	size_t cap = 0, cap2 = 0;
+	long k = 0;
+	int rc;
 
 	memset(m, 0, sizeof(*m));
-	rc = db_prepare(db, &st, "SELECT report_id, entity_id, "
-			"CASE WHEN role IS NULL THEN 0 WHEN role IN (SELECT value FROM json_each(?)) "
-			"THEN 1 ELSE 2 END FROM mention", err);
-	if (rc == 0)
-		rc = db_bind(st, err, "s", skip_roles);
+	rc = db_prepare(db, &st, "SELECT report_id, entity_id FROM mention "
+			"ORDER BY report_id, entity_id", err);
 	while (rc == 0 && (rc = db_step(st, err)) == 1) {
+		int64_t rid = sqlite3_column_int64(st, 0);
 		int32_t v = gmodel_vertex(gm, sqlite3_column_int64(st, 1));
 
 		rc = 0;
-		if (v < 0)
+		if (v < 0 || (k > 0 && m->rid[k - 1] == rid && m->v[k - 1] == v))
 			continue;
-		p = xgrow(p, &cap, (size_t)n + 1, sizeof(*p));
-		p[n].rid = sqlite3_column_int64(st, 0);
-		p[n].v = v;
-		if (n > 0 && cmp_rv(&p[n - 1], &p[n]) > 0)
-			sorted = 0;
-		n++;
-		roles[v] |= (unsigned char)sqlite3_column_int(st, 2);
+		m->rid = xgrow(m->rid, &cap, (size_t)k + 1, sizeof(*m->rid));
+		m->v = xgrow(m->v, &cap2, (size_t)k + 1, sizeof(*m->v));
+		m->rid[k] = rid;
+		m->v[k++] = v;
 	}
 	db_finalize(st);
-	if (rc < 0) {
-		free(p);
-		free(roles);
-		return err_prefix(err, "reading mentions");
-	}
-	if (!sorted && n > 1)
-		qsort(p, n, sizeof(*p), cmp_rv);
-	m->rid = xmalloc((n + 1) * sizeof(*m->rid));
-	m->v = xmalloc((n + 1) * sizeof(*m->v));
-	for (long i = 0; i < n; i++) {
-		if (k > 0 && m->rid[k - 1] == p[i].rid && m->v[k - 1] == p[i].v)
-			continue;
-		m->rid[k] = p[i].rid;
-		m->v[k++] = p[i].v;
-	}
+	st = NULL;
 	m->n = k;
-	free(p);
+	if (rc == 0)
+		rc = db_prepare(db, &st, "SELECT entity_id, role IN (SELECT value FROM json_each(?)) "
+				"FROM mention WHERE role IS NOT NULL", err);
+	if (rc == 0)
+		rc = db_bind(st, err, "s", skip_roles);
+	while (rc == 0 && (rc = db_step(st, err)) == 1) {
+		int32_t v = gmodel_vertex(gm, sqlite3_column_int64(st, 0));
+
+		rc = 0;
+		if (v >= 0)
+			roles[v] |= sqlite3_column_int(st, 1) ? 1 : 2;
+	}
+	db_finalize(st);
 	for (long v = 0; v < gm->nv; v++)
 		roles[v] = roles[v] == 1;
 	m->role_skip = roles;
+	if (rc < 0) {
+		gmentions_release(m);
+		return err_prefix(err, "reading mentions");
+	}
 	return 0;
 }
 

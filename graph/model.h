@@ -55,8 +55,8 @@ struct gmodel {
 };
 
 /*
- * Every mention of a vertex, one pass over the mention table: distinct
- * (report, vertex) pairs sorted by report, then vertex (vertex order is
+ * Every mention of a vertex, from the index of mentions by report:
+ * distinct (report, vertex) pairs sorted by report, then vertex (vertex order is
  * entity id order).  role_skip marks, per vertex, an entity named with a
  * role only in the roles of the JSON array skip_roles (never in another,
  * at least once in one of them).  Owns its arrays.
