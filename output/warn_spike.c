@@ -36,9 +36,13 @@
 #include <string.h>
 
 /*
- * Counting, in C.  The place tree (place.parent_id) is loaded once into
- * arrays sorted by entity id; a report counts for the places it mentions
- * and all their ancestors (its "closure").  Reports are read day range by
+ * Counting, in C.  A report counts for the place entities it mentions
+ * and all their ancestors through place.parent_id (its "closure").  The
+ * tree is read as far as the night's reports reach into it: a place
+ * comes with the report's mentions, an ancestor from its place row the
+ * first time one is walked to, and each is kept for the rest of the run
+ * (on a large district a night meets a few thousand of 260,000 places,
+ * and loading them all was a third of the detector).  Reports are read day range by
  * day range: their day from the received-at index, their spike categories
  * from one range scan of report_category, and their place mentions only
  * when they have such a category.  Two passes:
@@ -53,127 +57,129 @@
  *      spike_count, plus the reports it does not hold yet.
  */
 
-/* A place entity: its parent (a slot, -1 for none) and level. */
+/*
+ * The places met so far, each in a slot: its entity, its level and its
+ * parent (a slot, once walked to).
+ */
 struct ptree {
-	int64_t *id;            /* sorted */
-	int *parent;
+	int64_t *id;
+	int64_t *parent_id;     /* 0 for none */
+	int *parent;            /* slot of parent_id; -1 none, -2 not looked up yet */
 	int *level;             /* index into levels, -1 for none */
-	unsigned char *is_place;/* entity.type is 'place' (may start a closure) */
-	size_t n;
+	size_t n, cap;
+	uint32_t *map;          /* open addressing over id: slot + 1, 0 empty */
+	size_t nmap;
 	struct warn_strs levels;
+	unsigned char *judged;  /* per level: whether spike.levels judges it */
+	size_t cap_judged;
+	sqlite3_stmt *row;      /* an ancestor's place row */
 };
 
-struct prow {
-	int64_t id, parent;
-	int level, is_place;
-};
-
-static int prow_cmp(const void *a, const void *b)
+static size_t ptree_hash(int64_t id, size_t n)
 {
-	const struct prow *x = a, *y = b;
+	uint64_t k = (uint64_t)id;
 
-	return x->id < y->id ? -1 : x->id > y->id;
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	return (size_t)k & (n - 1);
 }
 
-static long ptree_find(const struct ptree *t, int64_t id)
+/* The map's entry for id: where its slot is, or the empty entry where it goes. */
+static uint32_t *ptree_entry(struct ptree *t, int64_t id)
 {
-	size_t lo = 0, hi = t->n;
+	size_t i = ptree_hash(id, t->nmap);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (t->id[mid] < id)
-			lo = mid + 1;
-		else if (t->id[mid] > id)
-			hi = mid;
-		else
-			return (long)mid;
-	}
-	return -1;
+	while (t->map[i] && t->id[t->map[i] - 1] != id)
+		i = (i + 1) & (t->nmap - 1);
+	return &t->map[i];
 }
 
 static void ptree_release(struct ptree *t)
 {
 	free(t->id);
+	free(t->parent_id);
 	free(t->parent);
 	free(t->level);
-	free(t->is_place);
+	free(t->map);
+	free(t->judged);
+	db_finalize(t->row);
 	warn_strs_release(&t->levels);
 	memset(t, 0, sizeof(*t));
 }
 
-static int level_index(struct warn_strs *levels, const char *name)
+static int level_index(struct warn_ctx *w, struct ptree *t, const char *name)
 {
-	for (size_t i = 0; i < levels->n; i++)
-		if (!strcmp(levels->v[i], name))
+	for (size_t i = 0; i < t->levels.n; i++)
+		if (!strcmp(t->levels.v[i], name))
 			return (int)i;
-	warn_strs_add(levels, name);
-	return (int)levels->n - 1;
+	warn_strs_add(&t->levels, name);
+	t->judged = xgrow(t->judged, &t->cap_judged, t->levels.n, 1);
+	t->judged[t->levels.n - 1] = (unsigned char)warn_param_has(w, WARN_SPIKE, "levels", name);
+	return (int)t->levels.n - 1;
 }
 
-static int ptree_load(struct warn_ctx *w, struct ptree *t, struct err *err)
+/*
+ * The slot of place id, made from its place row's parent and level
+ * (parent 0 and level NULL when it has none) when it is new.
+ */
+static int ptree_add(struct warn_ctx *w, struct ptree *t, int64_t id, int64_t parent,
+		     const char *level)
 {
-	sqlite3_stmt *st = NULL;
-	struct prow *rows = NULL;
-	size_t n = 0, cap = 0, k = 0;
-	int r, rc = -1;
+	uint32_t *at;
 
-	if (db_prepare(w->db, &st, "SELECT id FROM entity WHERE type = 'place'", err) < 0)
-		goto out;
-	while ((r = db_step(st, err)) == 1) {
-		rows = xgrow(rows, &cap, n + 1, sizeof(*rows));
-		rows[n++] = (struct prow){ sqlite3_column_int64(st, 0), 0, -1, 1 };
+	if (2 * (t->n + 1) > t->nmap) {
+		t->nmap = t->nmap ? 2 * t->nmap : 1024;
+		free(t->map);
+		t->map = xcalloc(t->nmap, sizeof(*t->map));
+		for (size_t i = 0; i < t->n; i++)
+			*ptree_entry(t, t->id[i]) = (uint32_t)i + 1;
 	}
-	db_finalize(st);
-	st = NULL;
-	if (r < 0 ||
-	    db_prepare(w->db, &st, "SELECT entity_id, coalesce(parent_id, 0), level FROM place",
-		       err) < 0)
-		goto out;
-	while ((r = db_step(st, err)) == 1) {
-		int64_t parent = sqlite3_column_int64(st, 1);
+	at = ptree_entry(t, id);
+	if (*at)
+		return (int)*at - 1;
+	if (t->n == t->cap) {
+		size_t cap = t->cap;
 
-		rows = xgrow(rows, &cap, n + 2, sizeof(*rows));
-		rows[n++] = (struct prow){ sqlite3_column_int64(st, 0), parent,
-					   level_index(&t->levels, db_text(st, 2)), 0 };
-		if (parent)
-			rows[n++] = (struct prow){ parent, 0, -1, 0 };
+		t->id = xgrow(t->id, &cap, t->n + 1, sizeof(*t->id));
+		cap = t->cap;
+		t->parent_id = xgrow(t->parent_id, &cap, t->n + 1, sizeof(*t->parent_id));
+		cap = t->cap;
+		t->parent = xgrow(t->parent, &cap, t->n + 1, sizeof(*t->parent));
+		t->level = xgrow(t->level, &t->cap, t->n + 1, sizeof(*t->level));
 	}
-	if (r < 0)
-		goto out;
-	if (n)
-		qsort(rows, n, sizeof(*rows), prow_cmp);
-	/* One row an id: a place row gives parent and level, the entity its type. */
-	for (size_t i = 0; i < n; i++) {
-		if (k && rows[k - 1].id == rows[i].id) {
-			struct prow *m = &rows[k - 1];
+	t->id[t->n] = id;
+	t->parent_id[t->n] = parent;
+	t->parent[t->n] = parent ? -2 : -1;
+	t->level[t->n] = level ? level_index(w, t, level) : -1;
+	*at = (uint32_t)t->n + 1;
+	return (int)t->n++;
+}
 
-			m->is_place |= rows[i].is_place;
-			if (rows[i].level >= 0) {
-				m->level = rows[i].level;
-				m->parent = rows[i].parent;
-			}
-		} else {
-			rows[k++] = rows[i];
-		}
+/* The parent slot of slot, its place row read the first time; -1 none, -2 error. */
+static int ptree_parent(struct warn_ctx *w, struct ptree *t, int slot, struct err *err)
+{
+	int64_t pid = t->parent_id[slot], gp = 0;
+	char *level = NULL;
+	int r, p;
+
+	if (t->parent[slot] != -2)
+		return t->parent[slot];
+	if (!t->row && db_prepare(w->db, &t->row,
+				  "SELECT coalesce(parent_id, 0), level FROM place WHERE entity_id = ?",
+				  err) < 0)
+		return -2;
+	if (db_bind(t->row, err, "I", pid) < 0 || (r = db_step(t->row, err)) < 0)
+		return -2;
+	if (r == 1) {
+		gp = sqlite3_column_int64(t->row, 0);
+		level = xstrdup(db_text(t->row, 1));
 	}
-	t->n = k;
-	t->id = xmalloc(sizeof(*t->id) * (k ? k : 1));
-	t->parent = xmalloc(sizeof(*t->parent) * (k ? k : 1));
-	t->level = xmalloc(sizeof(*t->level) * (k ? k : 1));
-	t->is_place = xmalloc(k ? k : 1);
-	for (size_t i = 0; i < k; i++) {
-		t->id[i] = rows[i].id;
-		t->level[i] = rows[i].level;
-		t->is_place[i] = (unsigned char)rows[i].is_place;
-	}
-	for (size_t i = 0; i < k; i++)
-		t->parent[i] = rows[i].parent ? (int)ptree_find(t, rows[i].parent) : -1;
-	rc = 0;
-out:
-	db_finalize(st);
-	free(rows);
-	return rc;
+	sqlite3_reset(t->row);
+	p = ptree_add(w, t, pid, gp, level);
+	free(level);
+	t->parent[slot] = p;
+	return p;
 }
 
 /* ---- pairs: (place slot, category) with daily counts ---- */
@@ -256,7 +262,6 @@ struct spike {
 	long window;            /* days of the evidence window, ending on the night */
 	struct warn_strs cat;   /* spike.categories, at most 64 */
 	struct ptree tree;
-	unsigned char *judged;  /* per level index: is that level judged */
 	int unleveled;          /* judge places without a level */
 	struct rep *reps;       /* the evidence window's reports, by id */
 	size_t n_reps, cap_reps;
@@ -324,19 +329,19 @@ static int cat_index(const struct spike *s, const char *name)
 static int spike_closure(struct spike *s, int64_t report, int **out, size_t *n, size_t *cap,
 			 struct err *err)
 {
+	sqlite3_stmt *st = s->mentions;
 	size_t start = *n;
 	int r;
 
-	if (db_bind(s->mentions, err, "I", report) < 0)
+	if (db_bind(st, err, "I", report) < 0)
 		return -1;
-	while ((r = db_step(s->mentions, err)) == 1) {
-		long slot = ptree_find(&s->tree, sqlite3_column_int64(s->mentions, 0));
-		int depth = 0;
+	while ((r = db_step(st, err)) == 1) {
+		int slot = ptree_add(s->w, &s->tree, sqlite3_column_int64(st, 0),
+				     sqlite3_column_int64(st, 1),
+				     sqlite3_column_type(st, 2) == SQLITE_NULL ? NULL : db_text(st, 2));
 
-		if (slot < 0 || !s->tree.is_place[slot])
-			continue;
 		/* A place tree has a few levels; 64 stops a cycle. */
-		for (; slot >= 0 && depth < 64; slot = s->tree.parent[slot], depth++) {
+		for (int depth = 0; slot >= 0 && depth < 64; depth++) {
 			size_t k;
 
 			for (k = start; k < *n && (*out)[k] != slot; k++)
@@ -344,7 +349,12 @@ static int spike_closure(struct spike *s, int64_t report, int **out, size_t *n, 
 			if (k < *n)
 				break;          /* the rest of the way up is in already */
 			*out = xgrow(*out, cap, *n + 1, sizeof(**out));
-			(*out)[(*n)++] = (int)slot;
+			(*out)[(*n)++] = slot;
+			slot = ptree_parent(s->w, &s->tree, slot, err);
+		}
+		if (slot == -2) {
+			sqlite3_reset(st);
+			return -1;
 		}
 	}
 	return r;
@@ -357,7 +367,7 @@ static int spike_judged(const struct spike *s, int slot)
 
 	if (l < 0 || !*s->tree.levels.v[l])
 		return s->unleveled;
-	return s->judged[l];
+	return s->tree.judged[l];
 }
 
 /*
@@ -378,17 +388,24 @@ static int spike_read(struct spike *s, long from, long to, int64_t after, int64_
 	struct span_rep *v = NULL;
 	size_t n = 0, cap = 0, n_clos = 0, cap_clos = 0;
 	int *clos = NULL;
-	char a[11], b[11];
-	int r, rc = -1;
+	char a[11], b[11], last[16] = "";
+	int r, each, last_n = -1, rc = -1;
 
 	day_string(from, a);
 	day_string(to + 1, b);
 	if (db_bind(span, err, "ssII", a, b, after, upto) < 0)
 		goto out;
 	while ((r = db_step(span, err)) == 1) {
+		const char *day = db_text(span, 1);
+
+		/* The rows come a day at a time: its number is worked out once. */
+		if (strcmp(day, last)) {
+			snprintf(last, sizeof(last), "%s", day);
+			last_n = (int)day_number(day);
+		}
 		v = xgrow(v, &cap, n + 1, sizeof(*v));
 		v[n].id = sqlite3_column_int64(span, 0);
-		v[n].day = (int)day_number(db_text(span, 1));
+		v[n].day = last_n;
 		v[n].cats = 0;
 		n++;
 	}
@@ -397,17 +414,27 @@ static int spike_read(struct spike *s, long from, long to, int64_t after, int64_
 		goto out;
 	}
 	qsort(v, n, sizeof(*v), span_cmp);
-	if (db_bind(s->cats, err, "II", v[0].id, v[n - 1].id) < 0)
-		goto out;
-	while ((r = db_step(s->cats, err)) == 1) {
-		int c = cat_index(s, db_text(s->cats, 1));
-		long i = c >= 0 ? span_find(v, n, sqlite3_column_int64(s->cats, 0)) : -1;
+	/*
+	 * One range scan where the reports are dense in it (a night's new
+	 * ones), a look-up each where they are spread over the table: the
+	 * days of a window hold reports of every load, and on 1,000,000
+	 * reports their range was the whole table.
+	 */
+	each = v[n - 1].id - v[0].id > 8 * (int64_t)n;
+	for (size_t j = 0; j < (each ? n : 1); j++) {
+		if (db_bind(s->cats, err, "II", v[j].id, each ? v[j].id : v[n - 1].id) < 0)
+			goto out;
+		while ((r = db_step(s->cats, err)) == 1) {
+			int c = cat_index(s, db_text(s->cats, 1));
+			long i = c < 0 ? -1 : each ? (long)j :
+				 span_find(v, n, sqlite3_column_int64(s->cats, 0));
 
-		if (i >= 0)
-			v[i].cats |= (uint64_t)1 << c;
+			if (i >= 0)
+				v[i].cats |= (uint64_t)1 << c;
+		}
+		if (r < 0)
+			goto out;
 	}
-	if (r < 0)
-		goto out;
 	for (size_t i = 0; i < n; i++) {
 		if (!v[i].cats)
 			continue;
@@ -777,7 +804,7 @@ static int spike_candidates(struct spike *s, struct pair **out, size_t *n_out,
 	old.cand = cand;
 	if (n && s->n > s->window &&
 	    (spike_stored(s, cand, n, err) < 0 ||
-	     spike_read(s, s->night - s->n + 1, s->night - s->window, s->counted, INT64_MAX, 0,
+	     spike_read(s, s->night - s->n + 1, s->night - s->window, s->counted, INT64_MAX, s->counted > 0,
 			count_older, &old, err) < 0))
 		goto out;
 	if (n)
@@ -996,9 +1023,6 @@ static int spike_prepare(struct spike *s, struct err *err)
 	for (char *c = strtok_r(cats, " ", &save); c; c = strtok_r(NULL, " ", &save))
 		if (s->cat.n < 64)
 			warn_strs_add(&s->cat, c);
-	s->judged = xcalloc(s->tree.levels.n + 1, 1);
-	for (size_t i = 0; i < s->tree.levels.n; i++)
-		s->judged[i] = warn_param_has(w, WARN_SPIKE, "levels", s->tree.levels.v[i]);
 	s->unleveled = warn_param(w, WARN_SPIKE, "count_unleveled", 1) != 0;
 	s->night = day_number(w->night);
 	s->n = s->far_days ? s->far_days : s->chart_days + s->ears.baseline + 4;
@@ -1014,8 +1038,12 @@ static int spike_prepare(struct spike *s, struct err *err)
 	    db_prepare(w->db, &s->cats,
 		       "SELECT report_id, category FROM report_category"
 		       " WHERE report_id BETWEEN ? AND ?", err) < 0 ||
-	    db_prepare(w->db, &s->mentions, "SELECT entity_id FROM mention WHERE report_id = ?",
-		       err) < 0 ||
+	    /* The place entities it mentions, with their place rows (none: parent 0, level NULL). */
+	    db_prepare(w->db, &s->mentions,
+		       "SELECT m.entity_id, coalesce(p.parent_id, 0), p.level FROM mention m"
+		       " CROSS JOIN entity e ON e.id = m.entity_id"
+		       " LEFT JOIN place p ON p.entity_id = m.entity_id"
+		       " WHERE m.report_id = ? AND e.type = 'place'", err) < 0 ||
 	    db_prepare(w->db, &s->entity,
 		       "SELECT key, coalesce(display, '') FROM entity WHERE id = ?", err) < 0)
 		goto out;
@@ -1034,7 +1062,6 @@ static void spike_release(struct spike *s)
 	db_finalize(s->entity);
 	warn_strs_release(&s->cat);
 	ptree_release(&s->tree);
-	free(s->judged);
 	free(s->reps);
 	free(s->closure);
 }
@@ -1048,8 +1075,8 @@ int warn_spike(struct warn_ctx *w, struct err *err)
 
 	s.w = w;
 	spike_opts(&s);
-	if (spike_history(&s, err) < 0 || ptree_load(w, &s.tree, err) < 0 ||
-	    spike_prepare(&s, err) < 0 || spike_count_update(&s, err) < 0 ||
+	if (spike_history(&s, err) < 0 || spike_prepare(&s, err) < 0 ||
+	    spike_count_update(&s, err) < 0 ||
 	    spike_candidates(&s, &cand, &n, err) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
