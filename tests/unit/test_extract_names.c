@@ -293,6 +293,11 @@ static void test_places(void **state)
 
 	expect("在北京朝阳区建国路88号被抓获。", "place", "北京市朝阳区建国路88号");
 
+	/* a district the gazetteer lacks: the address lies there, not in
+	 * the home area; but 城区 (downtown) is no district */
+	expect("嫌疑人逃往高新区科技路8号一带。", "place", "高新区科技路8号");
+	expect("被害人住在城区幸福路2号。", "place", "江苏省南京市玄武区幸福路2号");
+
 	run("江苏省南京市玄武区孝陵卫街道卫岗社区发生一起盗窃。");
 	m = find("place", "江苏省南京市玄武区孝陵卫街道卫岗社区");
 	assert_non_null(m);
