@@ -1116,6 +1116,18 @@ static int admin_end_at(const struct names *x, size_t i)
 	       !dict_ending(&x->place_stop, t, i - k);
 }
 
+/* The length of the stop word that ends just before code point i, or 0;
+ * none that a place part ends inside (南京市区: 市 is the city's). */
+static size_t stop_ending(const struct names *x, size_t i)
+{
+	size_t k = dict_ending(&x->place_stop, &x->t, i);
+
+	for (size_t j = i - k + 1; k && j < i; j++)
+		if (x->bound[j])
+			return 0;
+	return k;
+}
+
 /*
  * Where the name before an anchor or suffix at code point a begins: back
  * over Han characters to the nearest boundary (a non-Han character, a
@@ -1135,7 +1147,7 @@ static size_t name_start(const struct names *x, size_t a, size_t maxback,
 
 		if (!is_han(t->cp[s - 1]) || x->busy[s - 1] || x->bound[s])
 			return s;
-		stop = dict_ending(&x->place_stop, t, s);
+		stop = stop_ending(x, s);
 		if (stop == 1 && a - s == 1 &&
 		    *dict_at(&x->place_stop, t, s - 1, 1) == PLACE_LEAD)
 			return s - 1;    /* 和平路, 和平典当行: not 平路 */
