@@ -674,3 +674,11 @@ INSERT INTO report_band_state(id, built) VALUES (1, NOT EXISTS (SELECT 1 FROM re
 -- crisismerge is above automerge, so the merging stays incremental.
 INSERT INTO report_fts(report_fts, rank) VALUES ('automerge', 16);
 INSERT INTO report_fts(report_fts, rank) VALUES ('crisismerge', 64);
+
+-- version 11
+-- graph: PageRank is computed inside each cluster, over its links
+-- without their weights, as betweenness is (graph/community.c), so a
+-- cluster that did not change keeps both.  The district-wide figures
+-- stored before are marked unknown (-1): the next night computes every
+-- cluster's afresh.
+UPDATE entity_score SET pagerank = -1;

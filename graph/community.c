@@ -2,9 +2,9 @@
  * community: the only file that runs igraph algorithms on the whole
  * graph.  Two igraph graphs are built from the model's edge list: the
  * clustering graph (no hubs, no skipped types, no edges decayed to
- * nothing) for components, communities and PageRank, and the same graph
- * cut at cluster borders for betweenness, so that betweenness says who
- * holds a cluster together and costs what the clusters cost, not what
+ * nothing) for components and communities, and the same graph cut at
+ * cluster borders for betweenness and PageRank, so that they say who
+ * holds a cluster together and cost what the clusters cost, not what
  * the whole district costs.  Both hold only the vertices that have a
  * clustered edge (most entities of a district are named once, alone),
  * numbered in vertex order so results do not depend on the mapping.
@@ -379,49 +379,64 @@ out:
 	return rc;
 }
 
-static int pagerank(struct gcomm *gc, const struct graph_conf *conf, const struct compact *c,
-		    const igraph_t *g, const igraph_vector_t *w, struct err *err)
-{
-	igraph_vector_t pr;
-	int rc;
-
-	if (c->n == 0)
-		return 0;
-	if (ig_check(igraph_vector_init(&pr, 0), "allocating", err) < 0)
-		return -1;
-	rc = ig_check(igraph_pagerank(g, IGRAPH_PAGERANK_ALGO_PRPACK, &pr, NULL, igraph_vss_all(),
-				      IGRAPH_UNDIRECTED, conf->pagerank_damping, w, NULL),
-		      "pagerank", err);
-	if (rc == 0)
-		for (long x = 0; x < c->n; x++)
-			gc->pagerank[c->from[x]] = VECTOR(pr)[x];
-	igraph_vector_destroy(&pr);
-	return rc;
-}
-
 /*
- * Betweenness inside each cluster, one small igraph per cluster: built
- * from the model's adjacency, it costs what the cluster costs (igraph's
- * betweenness on the whole graph at once pays per source for the whole
- * graph).  A cluster of up to betweenness_samples members is computed
- * exactly; a larger one from that many of its members taken at an even
- * stride as sources, the counts scaled up by size / sources (Brandes and
- * Pich's estimate), so a cluster costs at most samples searches.
+ * Betweenness and PageRank inside each cluster, one small igraph per
+ * cluster: built from the model's adjacency, it costs what the cluster
+ * costs (igraph's betweenness on the whole graph at once pays per source
+ * for the whole graph).  A cluster of up to betweenness_samples members
+ * is computed exactly; a larger one from that many of its members taken
+ * at an even stride as sources, the counts scaled up by size / sources
+ * (Brandes and Pich's estimate), so a cluster costs at most samples
+ * searches.  PageRank is the cluster's own too, over its links without
+ * their weights, as betweenness: a cluster that did not change keeps
+ * both, exactly (PageRank over the whole district, normalised over it,
+ * changed every entity's score with every new entity anywhere, and cost
+ * seconds a night on a large district).
  */
 struct btw {
 	igraph_vector_int_t ev, src;
-	igraph_vector_t res;
+	igraph_vector_t res, pr;
 	int32_t *loc;           /* [nv] index inside the current cluster */
 };
 
-static int cluster_betweenness(struct btw *b, struct gcomm *gc, const struct gmodel *gm,
-			       const struct graph_conf *conf, const int32_t *mem, long n,
-			       struct err *err)
+/* Betweenness of the cluster's graph g (n members, mem). */
+static int cluster_betweenness(struct btw *b, struct gcomm *gc, const struct graph_conf *conf,
+			       const igraph_t *g, const int32_t *mem, long n, struct err *err)
 {
-	struct keep_ctx k = { gm, conf, gc->clu, NULL };
 	long S = conf->betweenness_samples > 0 ? conf->betweenness_samples : 1;
 	long stride = n <= S ? 1 : (n + S - 1) / S, m = 0;
 	igraph_vs_t sources;
+	int rc = 0;
+
+	if (stride == 1) {
+		rc = ig_check(igraph_betweenness(g, &b->res, igraph_vss_all(), IGRAPH_UNDIRECTED, NULL),
+			      "betweenness", err);
+	} else {
+		igraph_vector_int_clear(&b->src);
+		for (long i = 0; i < n && rc == 0; i += stride, m++)
+			rc = ig_check(igraph_vector_int_push_back(&b->src, i), "allocating", err);
+		if (rc == 0)
+			rc = ig_check(igraph_vs_vector(&sources, &b->src), "sources", err);
+		if (rc == 0) {
+			rc = ig_check(igraph_betweenness_subset(g, &b->res, igraph_vss_all(),
+								IGRAPH_UNDIRECTED, sources,
+								igraph_vss_all(), NULL),
+				      "betweenness", err);
+			igraph_vs_destroy(&sources);
+		}
+	}
+	if (rc == 0)
+		for (long i = 0; i < n; i++)
+			gc->betweenness[mem[i]] = VECTOR(b->res)[i] * (stride == 1 ? 1.0 : (double)n / m);
+	return rc;
+}
+
+/* PageRank and betweenness of the cluster of n members mem. */
+static int cluster_centrality(struct btw *b, struct gcomm *gc, const struct gmodel *gm,
+			      const struct graph_conf *conf, const int32_t *mem, long n,
+			      struct err *err)
+{
+	struct keep_ctx k = { gm, conf, gc->clu, NULL };
 	igraph_t g;
 	int rc;
 
@@ -442,35 +457,24 @@ static int cluster_betweenness(struct btw *b, struct gcomm *gc, const struct gmo
 	}
 	if (ig_check(igraph_create(&g, &b->ev, n, IGRAPH_UNDIRECTED), "building a cluster", err) < 0)
 		return -1;
-	if (stride == 1) {
-		rc = ig_check(igraph_betweenness(&g, &b->res, igraph_vss_all(), IGRAPH_UNDIRECTED, NULL),
-			      "betweenness", err);
-	} else {
-		igraph_vector_int_clear(&b->src);
-		rc = 0;
-		for (long i = 0; i < n && rc == 0; i += stride, m++)
-			rc = ig_check(igraph_vector_int_push_back(&b->src, i), "allocating", err);
-		if (rc == 0)
-			rc = ig_check(igraph_vs_vector(&sources, &b->src), "sources", err);
-		if (rc == 0) {
-			rc = ig_check(igraph_betweenness_subset(&g, &b->res, igraph_vss_all(),
-								IGRAPH_UNDIRECTED, sources,
-								igraph_vss_all(), NULL),
-				      "betweenness", err);
-			igraph_vs_destroy(&sources);
-		}
-	}
+	rc = ig_check(igraph_pagerank(&g, IGRAPH_PAGERANK_ALGO_PRPACK, &b->pr, NULL, igraph_vss_all(),
+				      IGRAPH_UNDIRECTED, conf->pagerank_damping, NULL, NULL),
+		      "pagerank", err);
 	if (rc == 0)
 		for (long i = 0; i < n; i++)
-			gc->betweenness[mem[i]] = VECTOR(b->res)[i] * (stride == 1 ? 1.0 : (double)n / m);
+			gc->pagerank[mem[i]] = VECTOR(b->pr)[i];
+	/* Two members lie between nobody. */
+	if (rc == 0 && n >= 3)
+		rc = cluster_betweenness(b, gc, conf, &g, mem, n, err);
 	igraph_destroy(&g);
 	return rc;
 }
 
 /*
  * A cluster of last night that nothing touched (no member re-clustered)
- * and that kept all its members is the same graph: its betweenness is
- * what it was.
+ * and that kept all its members is the same graph: its betweenness and
+ * PageRank are what they were (unless its PageRank is unknown, -1: a
+ * figure of the district-wide definition, before schema version 11).
  */
 static int kept_cluster(const struct gcomm *gc, const struct gcomm_prev *prev, const int32_t *mem,
 			long n)
@@ -479,13 +483,13 @@ static int kept_cluster(const struct gcomm *gc, const struct gcomm_prev *prev, c
 
 	if (!prev || gc->redo[mem[0]] || (o = prev->clu[mem[0]]) < 0 || prev->size[o] != n)
 		return 0;
-	for (long i = 1; i < n; i++)
-		if (gc->redo[mem[i]] || prev->clu[mem[i]] != o)
+	for (long i = 0; i < n; i++)
+		if (gc->redo[mem[i]] || prev->clu[mem[i]] != o || prev->pagerank[mem[i]] < 0)
 			return 0;
 	return 1;
 }
 
-static int betweenness(struct gcomm *gc, const struct gmodel *gm, const struct graph_conf *conf,
+static int centrality(struct gcomm *gc, const struct gmodel *gm, const struct graph_conf *conf,
 		       const struct gcomm_prev *prev, struct err *err)
 {
 	struct btw b;
@@ -512,21 +516,25 @@ static int betweenness(struct gcomm *gc, const struct gmodel *gm, const struct g
 		goto out_ev;
 	if (ig_check(igraph_vector_init(&b.res, 0), "allocating", err) < 0)
 		goto out_src;
+	if (ig_check(igraph_vector_init(&b.pr, 0), "allocating", err) < 0)
+		goto out_res;
 	rc = 0;
 	for (long c = 0; c < gc->nclu && rc == 0; c++) {
 		const int32_t *cm = mem + start[c];
 		long n = start[c + 1] - start[c];
 
-		if (n < 3)      /* two members lie between nobody */
-			continue;
 		if (kept_cluster(gc, prev, cm, n)) {
-			for (long i = 0; i < n; i++)
+			for (long i = 0; i < n; i++) {
 				gc->betweenness[cm[i]] = prev->betweenness[cm[i]];
+				gc->pagerank[cm[i]] = prev->pagerank[cm[i]];
+			}
 			gc->nreused++;
 		} else {
-			rc = cluster_betweenness(&b, gc, gm, conf, cm, n, err);
+			rc = cluster_centrality(&b, gc, gm, conf, cm, n, err);
 		}
 	}
+	igraph_vector_destroy(&b.pr);
+out_res:
 	igraph_vector_destroy(&b.res);
 out_src:
 	igraph_vector_int_destroy(&b.src);
@@ -637,7 +645,7 @@ int gcomm_compute(struct gcomm *gc, const struct gmodel *gm, const struct graph_
 		goto out;
 	t1 = clock_secs(CLOCK_PROCESS_CPUTIME_ID);
 	gc->secs_cluster = t1 - t0;
-	if (pagerank(gc, conf, &c, &g, &w, err) < 0 || betweenness(gc, gm, conf, prev, err) < 0)
+	if (centrality(gc, gm, conf, prev, err) < 0)
 		goto out;
 	gc->secs_centrality = clock_secs(CLOCK_PROCESS_CPUTIME_ID) - t1;
 	rc = 0;

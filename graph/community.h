@@ -21,7 +21,7 @@ struct gcomm {
 	long *clu_size;
 	int32_t *degree;        /* distinct neighbours, hubs included */
 	double *strength;       /* summed weight of clustered edges */
-	double *pagerank;
+	double *pagerank;       /* inside the vertex's cluster, on its unweighted links */
 	double *betweenness;    /* inside the vertex's cluster */
 	uint64_t *sig;          /* per vertex: its clustered edges (see gedge.sig), 0 for none */
 	unsigned char *redo;    /* per vertex: re-clustered tonight (all of them on a first night) */
@@ -38,6 +38,7 @@ struct gcomm_prev {
 	const long *size;               /* [nold] its members last night (some may be gone) */
 	const uint64_t *sig;            /* [nv] last night's gcomm.sig, 0 for none */
 	const double *betweenness;      /* [nv] last night's */
+	const double *pagerank;         /* [nv] last night's */
 };
 
 /*
@@ -47,7 +48,7 @@ struct gcomm_prev {
  * With prev (may be NULL: a first night), only what changed is
  * clustered again: the vertices whose clustered edges changed (their
  * sig differs) and last night's clusters that hold one or lost a member;
- * every other cluster stays as it was, with its betweenness.
+ * every other cluster stays as it was, with its betweenness and PageRank.
  */
 int gcomm_compute(struct gcomm *gc, const struct gmodel *gm,
 		  const struct graph_conf *conf, const struct gcomm_prev *prev, struct err *err);

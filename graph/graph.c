@@ -85,6 +85,7 @@ struct run {
 	int32_t *start;                 /* [nv] last night's cluster (index into old_id), or -1 */
 	uint64_t *old_sig;              /* [nv] last night's signature */
 	double *old_btw;                /* [nv] last night's betweenness */
+	double *old_pr;                 /* [nv] last night's PageRank */
 	char prev[11];
 };
 
@@ -228,9 +229,9 @@ static int prepare_night(struct run *r, struct err *err)
 }
 
 /*
- * Last night's signature and betweenness of each vertex.  A re-run of
- * the night finds tonight's figures in the table and the night before's
- * signature beside them.
+ * Last night's signature, betweenness and PageRank of each vertex.  A
+ * re-run of the night finds tonight's figures in the table and the
+ * night before's signature beside them.
  */
 static int load_scores(struct run *r, struct err *err)
 {
@@ -239,8 +240,9 @@ static int load_scores(struct run *r, struct err *err)
 
 	r->old_sig = xcalloc(r->gm.nv + 1, sizeof(*r->old_sig));
 	r->old_btw = xcalloc(r->gm.nv + 1, sizeof(*r->old_btw));
+	r->old_pr = xcalloc(r->gm.nv + 1, sizeof(*r->old_pr));
 	rc = db_prepare(r->db, &st, "SELECT entity_id, CASE WHEN night = ? THEN prev_sig ELSE sig END, "
-			"betweenness FROM entity_score", err);
+			"betweenness, pagerank FROM entity_score", err);
 	if (rc == 0)
 		rc = db_bind(st, err, "s", r->night);
 	while (rc == 0 && (rc = db_step(st, err)) == 1) {
@@ -251,6 +253,7 @@ static int load_scores(struct run *r, struct err *err)
 			continue;
 		r->old_sig[v] = (uint64_t)sqlite3_column_int64(st, 1);
 		r->old_btw[v] = sqlite3_column_double(st, 2);
+		r->old_pr[v] = sqlite3_column_double(st, 3);
 	}
 	db_finalize(st);
 	return rc < 0 ? -1 : 0;
@@ -620,6 +623,7 @@ static void run_release(struct run *r)
 	free(r->start);
 	free(r->old_sig);
 	free(r->old_btw);
+	free(r->old_pr);
 }
 
 static int log_run(struct run *r, const char *started, const struct graph_summary *sum,
@@ -686,7 +690,7 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 	if (load_previous(&r, err) < 0)
 		goto fail;
 	sum->secs_load = clock_secs(CLOCK_PROCESS_CPUTIME_ID) - c0;
-	prev = (struct gcomm_prev){ r.start, r.nold, r.old_size, r.old_sig, r.old_btw };
+	prev = (struct gcomm_prev){ r.start, r.nold, r.old_size, r.old_sig, r.old_btw, r.old_pr };
 	if (gcomm_compute(&r.gc, &r.gm, &r.conf, r.start ? &prev : NULL, err) < 0)
 		goto fail;
 	sum->secs_cluster = r.gc.secs_cluster;

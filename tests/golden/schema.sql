@@ -1,4 +1,4 @@
--- user_version 10
+-- user_version 11
 CREATE INDEX batch_sha256 ON batch(sha256);
 CREATE INDEX cluster_history_night ON cluster_history(night);
 CREATE INDEX cluster_layout_night ON cluster_layout(night);

@@ -551,10 +551,19 @@ static char *graph_tables(struct fx *f)
 		    "status || ':' || size AS x FROM cluster ORDER BY 1))", NULL);
 }
 
+/* The scores of every entity, as one string (owned). */
+static char *scores(struct fx *f)
+{
+	return text(f, "SELECT group_concat(x, ' ') FROM (SELECT entity_id || ':' || component || ':' || "
+		    "degree || ':' || pagerank || ':' || betweenness || ':' || sig AS x FROM entity_score "
+		    "ORDER BY 1)", NULL);
+}
+
 /*
  * One more night: what did not change is not clustered again, keeps its
- * betweenness and writes no member row; a new member clusters its
- * cluster again, alone; a re-run of the night writes the same tables.
+ * betweenness and PageRank and writes no member row; a new member
+ * clusters its cluster again, alone; a re-run of the night writes the
+ * same tables, and a first night on the same data the same scores.
  */
 static void test_incremental(void **state)
 {
@@ -618,6 +627,24 @@ static void test_incremental(void **state)
 	run(f, "2026-11-03", &sum);
 	assert_int_equal(sum.redo, 5);
 	b = graph_tables(f);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+
+	/*
+	 * The scores kept for the clusters that did not change are those a
+	 * first night computes: forget every night computed and run this one
+	 * again.
+	 */
+	a = scores(f);
+	sql(f, "DELETE FROM cluster_span; DELETE FROM graph_night; DELETE FROM cluster_history; "
+	    "DELETE FROM cluster_layout; DELETE FROM series_pair; DELETE FROM series_report; "
+	    "DELETE FROM series; DELETE FROM cluster; DELETE FROM entity_score; "
+	    "DELETE FROM stage_run WHERE stage = 'graph'");
+	run(f, "2026-11-03", &sum);
+	assert_int_equal(sum.redo, 14);
+	assert_int_equal(sum.btw_kept, 0);
+	b = scores(f);
 	assert_string_equal(a, b);
 	free(a);
 	free(b);
