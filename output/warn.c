@@ -290,12 +290,13 @@ static void mask_add(struct warn_ctx *w, const char *s)
 /* Informant codes (the part after "informant:") and reporters' names. */
 static int load_mask(struct warn_ctx *w, struct err *err)
 {
-	/* Ranges on source and the partial index on informant, not scans;
-	 * from the informants' reports to their mentions, not from every
-	 * person to theirs. */
+	/* Ranges on source and the partial index on informant, not scans
+	 * (named: the planner took the index on received_at, which holds
+	 * informant too, and read all of it); from the informants' reports
+	 * to their mentions, not from every person to theirs. */
 #define INFORMANT_REPORTS \
 	"WITH inf(id) AS (SELECT id FROM report WHERE source >= 'informant:' AND source < 'informant;'" \
-	" UNION SELECT id FROM report WHERE informant = 1) "
+	" UNION SELECT id FROM report INDEXED BY report_informant WHERE informant = 1) "
 	static const char *const sql[] = {
 		"SELECT DISTINCT source FROM report WHERE source >= 'informant:' AND source < 'informant;'",
 		"SELECT DISTINCT substr(source, 11) FROM report"
@@ -304,9 +305,9 @@ static int load_mask(struct warn_ctx *w, struct err *err)
 		"SELECT DISTINCT e.display FROM inf CROSS JOIN mention m ON m.report_id = inf.id"
 		" CROSS JOIN entity e ON e.id = m.entity_id"
 		" WHERE e.type = 'person' AND m.role = 'reporter' AND e.display IS NOT NULL",
+		/* No name is NULL, which mask_add drops as "": each row's JSON read once. */
 		INFORMANT_REPORTS
-		"SELECT DISTINCT json_extract(r.fields, '$.name') FROM inf JOIN report r ON r.id = inf.id"
-		" WHERE json_extract(r.fields, '$.name') IS NOT NULL",
+		"SELECT DISTINCT json_extract(r.fields, '$.name') FROM inf JOIN report r ON r.id = inf.id",
 	};
 
 	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
@@ -476,6 +477,56 @@ void warn_ids_sort(struct warn_ids *ids)
 int warn_ids_has(const struct warn_ids *ids, int64_t id)
 {
 	return ids->n && bsearch(&id, ids->v, ids->n, sizeof(*ids->v), id_cmp) != NULL;
+}
+
+/*
+ * Read from the index on category: each category stored is found by a
+ * skip over the index (a dozen look-ups), and those the list names give
+ * their reports in one range each.  A detector's window holds hundreds
+ * of thousands of reports all over the table, and a look-up of each
+ * one's categories was most of its time.
+ */
+int warn_category_reports(struct warn_ctx *w, const char *list, struct warn_ids *ids,
+			  struct err *err)
+{
+	sqlite3_stmt *next = NULL, *rows = NULL;
+	char *cat = xstrdup("");
+	int r, rc = -1;
+
+	if (db_prepare(w->db, &next, "SELECT min(category) FROM report_category WHERE category > ?",
+		       err) < 0 ||
+	    db_prepare(w->db, &rows, "SELECT report_id FROM report_category WHERE category = ?",
+		       err) < 0)
+		goto out;
+	for (;;) {
+		char *word;
+
+		if (db_bind(next, err, "s", cat) < 0 || (r = db_step(next, err)) < 0)
+			goto out;
+		if (r == 0 || sqlite3_column_type(next, 0) == SQLITE_NULL)
+			break;
+		free(cat);
+		cat = xstrdup(db_text(next, 0));
+		word = xasprintf(" %s ", cat);
+		r = strstr(list, word) ? db_bind(rows, err, "s", cat) : 1;
+		free(word);
+		if (r < 0)
+			goto out;
+		while (r == 0 && (r = db_step(rows, err)) == 1) {
+			ids->v = xgrow(ids->v, &ids->cap, ids->n + 1, sizeof(*ids->v));
+			ids->v[ids->n++] = sqlite3_column_int64(rows, 0);
+			r = 0;
+		}
+		if (r < 0)
+			goto out;
+	}
+	warn_ids_sort(ids);
+	rc = 0;
+out:
+	free(cat);
+	db_finalize(next);
+	db_finalize(rows);
+	return rc;
 }
 
 char *warn_snippet(const char *text, size_t max)
@@ -907,7 +958,13 @@ int warn_run(struct db *db, const struct warn_opts *opts, struct warn_summary *s
 	load_categories(&w);
 	w.areas = xasprintf(" %s ", warn_conf_str(&w.conf, "area_levels",
 						 "province city district street community"));
-	if (db_begin(db, err) < 0)
+	/*
+	 * The detectors read rows all over the report, mention and entity
+	 * tables: through a memory map (SQLite's limit, 2 GB), not a copy
+	 * of each page read.  Put back after, for the stages that follow on
+	 * this connection.
+	 */
+	if (db_exec(db, "PRAGMA mmap_size = 2147418112", err) < 0 || db_begin(db, err) < 0)
 		goto out;
 	if (load_mask(&w, err) < 0 || reset_night(&w, err) < 0 || update_reports(&w, err) < 0)
 		goto fail;
@@ -928,6 +985,7 @@ int warn_run(struct db *db, const struct warn_opts *opts, struct warn_summary *s
 fail:
 	db_rollback(db);
 out:
+	db_exec(db, "PRAGMA mmap_size = 0", NULL);
 	free(conf_path);
 	ctx_release(&w);
 	return rc;

@@ -192,6 +192,15 @@ static int related_reports(struct dispute *d, const char *recent, struct warn_id
 	return r;
 }
 
+/* By day, then id: the order the reports are grouped and cited in. */
+static int drep_cmp(const void *a, const void *b)
+{
+	const struct drep *x = a, *y = b;
+	int r = strcmp(x->day, y->day);
+
+	return r ? r : (x->id > y->id) - (x->id < y->id);
+}
+
 /*
  * The dispute reports of the window, in day order, with their persons
  * and places.  A group is raised only with a recent report in it, so a
@@ -207,7 +216,7 @@ static int load_reports(struct dispute *d, struct err *err)
 	char from[11], recent[11];
 	char *cats = warn_list(w, WARN_DISPUTE, "categories");
 	char *threats = warn_list(w, WARN_DISPUTE, "threat_categories");
-	struct warn_ids related = { 0 };
+	struct warn_ids related = { 0 }, disputes = { 0 }, threat = { 0 };
 	size_t kept = 0;
 	int r, rc = -1;
 
@@ -215,35 +224,44 @@ static int load_reports(struct dispute *d, struct err *err)
 	day_add(w->night, -((long)warn_param(w, WARN_DISPUTE, "window_days", 30) - 1), from);
 	if (warn_reports_from(w, from, err) < 0)
 		goto out;
-	/* Not the report rows: a month of disputes is tens of thousands of
+	/*
+	 * Not the report rows: a month of disputes is tens of thousands of
 	 * wide rows, and only the few in a group that may be raised are
-	 * read (drep_text). */
-	if (db_prepare(w->db, &st,
-		       "SELECT w.report_id, w.day, w.informant,"
-		       " EXISTS (SELECT 1 FROM report_category c WHERE c.report_id = w.report_id"
-		       "  AND instr(?4, ' ' || c.category || ' ') > 0)"
-		       " FROM warn_report w"
-		       " WHERE w.day BETWEEN ?1 AND ?2 AND (w.kind = 'dispute' OR EXISTS"
-		       "  (SELECT 1 FROM report_category c WHERE c.report_id = w.report_id"
-		       "   AND (instr(?3, ' ' || c.category || ' ') > 0"
-		       "    OR instr(?4, ' ' || c.category || ' ') > 0)))"
-		       " ORDER BY w.day, w.report_id", err) < 0 ||
-	    db_bind(st, err, "ssss", from, w->night, cats, threats) < 0)
+	 * read (drep_text).  The window's days come from the index on day
+	 * alone (300,000 entries on 1,000,000 reports), and their
+	 * categories from the reports of the dispute and threat categories
+	 * (warn_category_reports), not a look-up per report of the window.
+	 */
+	if (warn_category_reports(w, cats, &disputes, err) < 0 ||
+	    warn_category_reports(w, threats, &threat, err) < 0 ||
+	    db_prepare(w->db, &st,
+		       "SELECT report_id, day, informant, kind = 'dispute' FROM warn_report"
+		       " WHERE day BETWEEN ?1 AND ?2", err) < 0 ||
+	    db_bind(st, err, "ss", from, w->night) < 0)
 		goto out;
 	while ((r = db_step(st, err)) == 1) {
+		int64_t id = sqlite3_column_int64(st, 0);
 		struct drep *p;
 
+		if (!sqlite3_column_int(st, 3) && !warn_ids_has(&disputes, id) &&
+		    !warn_ids_has(&threat, id))
+			continue;
 		d->r = xgrow(d->r, &d->cap, d->n + 1, sizeof(*d->r));
 		p = &d->r[d->n++];
 		memset(p, 0, sizeof(*p));
-		p->id = sqlite3_column_int64(st, 0);
+		p->id = id;
 		snprintf(p->day, sizeof(p->day), "%s", db_text(st, 1));
 		p->informant = sqlite3_column_int(st, 2);
-		p->threat = sqlite3_column_int(st, 3);
-		if (strcmp(p->day, recent) >= 0 && drep_mentions(d, p, err) < 0)
-			goto out;
+		p->threat = warn_ids_has(&threat, id);
 	}
-	if (r < 0 || related_reports(d, recent, &related, err) < 0)
+	if (r < 0)
+		goto out;
+	if (d->n)
+		qsort(d->r, d->n, sizeof(*d->r), drep_cmp);
+	for (size_t i = 0; i < d->n; i++)
+		if (strcmp(d->r[i].day, recent) >= 0 && drep_mentions(d, &d->r[i], err) < 0)
+			goto out;
+	if (related_reports(d, recent, &related, err) < 0)
 		goto out;
 	for (size_t i = 0; i < d->n; i++) {
 		struct drep *p = &d->r[i];
@@ -261,6 +279,8 @@ static int load_reports(struct dispute *d, struct err *err)
 out:
 	db_finalize(st);
 	free(related.v);
+	free(disputes.v);
+	free(threat.v);
 	free(cats);
 	free(threats);
 	return rc;

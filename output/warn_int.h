@@ -146,6 +146,13 @@ int warn_naming_reports(struct warn_ctx *w, const char *key, struct warn_ids *ou
 /* Sort ids ascending; 1 when id is among the sorted ids. */
 void warn_ids_sort(struct warn_ids *ids);
 int warn_ids_has(const struct warn_ids *ids, int64_t id);
+/*
+ * Add to ids the reports with a category that list (warn_list's " a b
+ * c " form) holds as SQL's instr(list, ' ' || category || ' ') finds
+ * it, and sort them.
+ */
+int warn_category_reports(struct warn_ctx *w, const char *list, struct warn_ids *ids,
+			  struct err *err);
 
 /*
  * Returns the owned display name of an entity key (analyze's display,
