@@ -2050,8 +2050,9 @@ static void add_admin_chain(const struct names *x, int ent, int top,
 /*
  * Before a landmark, the street and community that hold it, where the
  * address so far ends at the home district (卫岗12号) or at that street
- * (孝陵卫街道卫岗), with nothing finer yet.  Returns the new deepest
- * administrative entry.
+ * (孝陵卫街道卫岗), with nothing finer yet; not after a name left
+ * unresolved, which the value holds but no level does.  Returns the new
+ * deepest administrative entry.
  */
 static int landmark_chain(const struct names *x, const struct landmark *lm,
 			  int deepest, struct sbuf *val, struct names_place *pl)
@@ -2109,7 +2110,7 @@ static double place_build(struct names *x, size_t from, size_t to, int field,
 			add_admin_chain(x, x->home, -1, &val, pl);
 			deepest = x->home;
 		}
-		if (p->lm >= 0)
+		if (p->lm >= 0 && !unresolved)
 			deepest = landmark_chain(x, &x->lms[p->lm], deepest, &val, pl);
 		sbuf_add(&val, w, n);
 		if (p->hit < 0 && !p->unknown)

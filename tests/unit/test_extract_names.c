@@ -508,6 +508,19 @@ static void test_landmarks(void **state)
 	       "江苏省南京市玄武区玄武湖街道后宰门社区后宰门街5号");
 	/* another district's 新街口 is not the home area's */
 	expect("其在鼓楼区新街口被扒窃。", "place", "江苏省南京市鼓楼区新街口");
+
+	/* after a name left unresolved (南京市 is not under 玄武区) where the
+	 * landmark stands is unknown: no street before it, so the value,
+	 * read again, stays as it is */
+	{
+		char *v = names_place(names, "玄武区南京市卫岗12号", strlen("玄武区南京市卫岗12号"), NULL);
+		char *again = names_place(names, v, strlen(v), NULL);
+
+		assert_string_equal(v, "江苏省南京市玄武区南京市卫岗12号");
+		assert_string_equal(again, v);
+		free(again);
+		free(v);
+	}
 }
 
 static void test_orgs(void **state)
