@@ -1,11 +1,14 @@
 /*
  * derive: ID numbers and phone prefixes.
  *
- * Both tables go into string maps.  Region strings repeat thousands of
- * times in the phone table, so each distinct string is stored once (an
- * interning map) and the prefix entries point at it.  A phone lookup tries
- * the longest prefix first, separately for carrier and region, because
- * libphonenumber gives carriers by 3-4 digits and regions by 7.
+ * ID regions go into a string map.  The phone table (130,000 prefixes,
+ * sorted by prefix in the file) is one array searched by bisection:
+ * loading it into a map cost a run more than the night's phone lookups.
+ * Region strings repeat thousands of times, so each distinct string is
+ * stored once (an interning map) and the prefix entries point at it.  A
+ * phone lookup tries the longest prefix first, separately for carrier
+ * and region, because libphonenumber gives carriers by 3-4 digits and
+ * regions by 7.
  */
 #include "analyze/derive.h"
 #include "analyze/datafile.h"
@@ -17,14 +20,18 @@
 #include <string.h>
 #include <strings.h>
 
+#define PREFIX_MAX 7
+
 struct derive_prefix {
+	char digits[PREFIX_MAX + 1];  /* "1390551", "0755" */
 	const char *carrier;   /* interned, or NULL */
 	const char *region;
 };
 
 struct derive {
 	struct strmap regions;    /* "320102" / "320100" / "320000" -> char * (owned) */
-	struct strmap prefixes;   /* "1390551", "0755" -> struct derive_prefix * (owned) */
+	struct derive_prefix *prefixes;   /* ascending by digits */
+	size_t n_prefixes, cap_prefixes;
 	struct strmap strings;    /* interned region and carrier strings (owned) */
 };
 
@@ -76,19 +83,25 @@ static int region_line(void *ctx, char **f, int n, struct err *err)
 	return 0;
 }
 
-/* prefix, carrier, region */
+/* prefix, carrier, region; each prefix after the one before */
 static int prefix_line(void *ctx, char **f, int n, struct err *err)
 {
 	struct derive *d = ctx;
 	struct derive_prefix *p;
-	void **slot;
+	size_t len;
 
 	if (n < 3 || !*f[0])
 		return err_set(err, "expected prefix, carrier, region");
-	slot = strmap_put(&d->prefixes, f[0]);
-	if (!*slot)
-		*slot = xcalloc(1, sizeof(*p));
-	p = *slot;
+	len = strlen(f[0]);
+	if (len > PREFIX_MAX || strspn(f[0], "0123456789") != len)
+		return err_set(err, "prefix '%s' is not 1 to %d digits", f[0], PREFIX_MAX);
+	if (d->n_prefixes && strcmp(d->prefixes[d->n_prefixes - 1].digits, f[0]) >= 0)
+		return err_set(err, "prefix '%s' out of order: the table is sorted by prefix,"
+			       " each once", f[0]);
+	d->prefixes = xgrow(d->prefixes, &d->cap_prefixes, d->n_prefixes + 1,
+			    sizeof(*d->prefixes));
+	p = &d->prefixes[d->n_prefixes++];
+	memcpy(p->digits, f[0], len + 1);
 	p->carrier = intern(d, f[1]);
 	p->region = intern(d, f[2]);
 	return 0;
@@ -107,7 +120,7 @@ void derive_free(struct derive *d)
 	if (!d)
 		return;
 	free_values(&d->regions);
-	free_values(&d->prefixes);
+	free(d->prefixes);
 	free_values(&d->strings);
 	free(d);
 }
@@ -117,7 +130,6 @@ struct derive *derive_new(const char *dir, struct err *err)
 	struct derive *d = xcalloc(1, sizeof(*d));
 
 	strmap_init(&d->regions);
-	strmap_init(&d->prefixes);
 	strmap_init(&d->strings);
 	if (datafile_read(dir, "id-regions.tsv", region_line, d, err) < 0 ||
 	    datafile_read(dir, "phone-prefixes.tsv", prefix_line, d, err) < 0) {
@@ -167,6 +179,30 @@ int derive_idcard(const struct derive *d, const char *id, struct derive_id *out)
 	return 0;
 }
 
+/* The entry for exactly the first len digits of s, or NULL. */
+static const struct derive_prefix *find_prefix(const struct derive *d, const char *s,
+					       size_t len)
+{
+	size_t lo = 0, hi = d->n_prefixes;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *k = d->prefixes[mid].digits;
+		int c = strncmp(s, k, len);
+
+		/* s[0..len) sorts before a longer key it begins */
+		if (c == 0 && k[len])
+			c = -1;
+		if (c == 0)
+			return &d->prefixes[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
 int derive_phone(const struct derive *d, const char *phone, struct derive_phone *out)
 {
 	size_t len = strcspn(phone, "-");
@@ -175,11 +211,12 @@ int derive_phone(const struct derive *d, const char *phone, struct derive_phone 
 	out->region = NULL;
 	if (!d || len < 3)
 		return -1;
-	if (phone[0] == '1' && len > 7)
-		len = 7;
+	/* No prefix is longer (a mobile's region is given by seven digits). */
+	if (len > PREFIX_MAX)
+		len = PREFIX_MAX;
 	/* Longest prefix first; an area code is matched whole or shorter. */
 	for (; len >= 3 && (!out->carrier || !out->region); len--) {
-		const struct derive_prefix *p = strmap_getn(&d->prefixes, phone, len);
+		const struct derive_prefix *p = find_prefix(d, phone, len);
 
 		if (!p)
 			continue;

@@ -135,6 +135,50 @@ static void test_bad_table(void **state)
 	rmdir(dir);
 }
 
+/* The phone table is searched by bisection: it must be sorted, each prefix once. */
+static void test_prefix_table(void **state)
+{
+	char dir[] = "/tmp/test_derive_XXXXXX";
+	char regions[256], prefixes[256];
+	struct derive_phone ph;
+	struct derive *d;
+	struct err err;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(regions, sizeof(regions), "%s/id-regions.tsv", dir);
+	snprintf(prefixes, sizeof(prefixes), "%s/phone-prefixes.tsv", dir);
+	f = fopen(regions, "w");
+	assert_non_null(f);
+	fputs("110105\t北京市\t市辖区\t朝阳区\t北京市朝阳区\n", f);
+	fclose(f);
+	f = fopen(prefixes, "w");
+	assert_non_null(f);
+	fputs("# prefix\tcarrier\tregion\n130\t联通\t\n1300\t\t\n1300123\t\t北京\n131\t联通\t\n", f);
+	fclose(f);
+	d = derive_new(dir, &err);
+	assert_non_null(d);
+	/* 1300123 gives the region, 1300 has neither, 130 the carrier */
+	assert_int_equal(derive_phone(d, "13001234567", &ph), 0);
+	assert_string_equal(ph.carrier, "联通");
+	assert_string_equal(ph.region, "北京");
+	assert_int_equal(derive_phone(d, "13101234567", &ph), 0);
+	assert_null(ph.region);
+	assert_int_equal(derive_phone(d, "13201234567", &ph), -1);
+	derive_free(d);
+	f = fopen(prefixes, "w");
+	assert_non_null(f);
+	fputs("131\t联通\t\n130\t联通\t\n", f);
+	fclose(f);
+	assert_null(derive_new(dir, &err));
+	assert_non_null(strstr(err.msg, "phone-prefixes.tsv:2"));
+	assert_non_null(strstr(err.msg, "out of order"));
+	unlink(prefixes);
+	unlink(regions);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -144,6 +188,7 @@ int main(void)
 		cmocka_unit_test(test_phone),
 		cmocka_unit_test(test_sex),
 		cmocka_unit_test(test_bad_table),
+		cmocka_unit_test(test_prefix_table),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
