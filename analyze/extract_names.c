@@ -172,13 +172,17 @@ static uint32_t text_cp(const struct text *t, long i)
 /*
  * A set of UTF-8 words with an int each: open addressing, FNV-1a, and a
  * bitmap of first code points (BMP) so most positions are rejected by
- * one bit test.  maxlen is the longest key in code points.
+ * one bit test.  maxlen is the longest key in code points.  The keys
+ * lie end to end in one buffer (a name's key is its offset there):
+ * a malloc and a free for each of the gazetteer's 60,000 names cost a
+ * run more than loading them.
  */
 struct dict_ent {
-	char *key;
-	size_t klen;
+	size_t off;             /* the key's offset in dict.keys */
+	uint32_t klen;
 	uint32_t hash;
 	int val;
+	int used;
 };
 
 /*
@@ -192,6 +196,7 @@ struct dict_ent {
 struct dict {
 	struct dict_ent *v;
 	size_t cap, n;
+	struct sbuf keys;
 	unsigned char first[0x10000 / 8];
 	unsigned char *bloom;     /* 1 << DICT_BLOOM_BITS bits */
 	int maxlen;
@@ -225,8 +230,7 @@ static uint32_t fnv(const char *s, size_t n)
 
 static void dict_release(struct dict *d)
 {
-	for (size_t i = 0; i < d->cap; i++)
-		free(d->v[i].key);
+	sbuf_release(&d->keys);
 	free(d->v);
 	free(d->bloom);
 	memset(d, 0, sizeof(*d));
@@ -237,8 +241,9 @@ static struct dict_ent *dict_slot(const struct dict *d, const char *s, size_t n,
 {
 	size_t i = h & (d->cap - 1);
 
-	while (d->v[i].key &&
-	       !(d->v[i].hash == h && d->v[i].klen == n && !memcmp(d->v[i].key, s, n)))
+	while (d->v[i].used &&
+	       !(d->v[i].hash == h && d->v[i].klen == n &&
+		 !memcmp(d->keys.buf + d->v[i].off, s, n)))
 		i = (i + 1) & (d->cap - 1);
 	return &d->v[i];
 }
@@ -251,7 +256,7 @@ static int *dict_get(const struct dict *d, const char *s, size_t n)
 	if (!d->cap || !n)
 		return NULL;
 	e = dict_slot(d, s, n, fnv(s, n));
-	return e->key ? &e->val : NULL;
+	return e->used ? &e->val : NULL;
 }
 
 /*
@@ -270,18 +275,20 @@ static int *dict_put(struct dict *d, const char *s, size_t n, int val, int *adde
 		d->cap = d->cap ? d->cap * 2 : 64;
 		d->v = xcalloc(d->cap, sizeof(*d->v));
 		for (size_t i = 0; i < old.cap; i++)
-			if (old.v[i].key)
-				*dict_slot(d, old.v[i].key, old.v[i].klen,
+			if (old.v[i].used)
+				*dict_slot(d, d->keys.buf + old.v[i].off, old.v[i].klen,
 					   old.v[i].hash) = old.v[i];
 		free(old.v);
 	}
 	e = dict_slot(d, s, n, h);
 	if (added)
-		*added = !e->key;
-	if (e->key)
+		*added = !e->used;
+	if (e->used)
 		return &e->val;
-	e->key = xmemdup(s, n);
-	e->klen = n;
+	e->used = 1;
+	e->off = d->keys.len;
+	sbuf_add(&d->keys, s, n);
+	e->klen = (uint32_t)n;
 	e->hash = h;
 	e->val = val;
 	d->n++;
