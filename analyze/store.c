@@ -24,6 +24,7 @@ enum {
 	PLACE_INS,
 	PERSON_UPSERT, PERSON_DEL, PKEY_DEL, PKEY_INS, FOUND_DEL, FOUND_INS,
 	MLOG_INS, MEV_DEL, MEV_INS,
+	MARK_SET,
 	N_STMT
 };
 
@@ -89,6 +90,7 @@ static const char *const sql[N_STMT] = {
 		     " merged_founders) VALUES (?, ?, ?, ?, ?, ?)",
 	[MEV_DEL] = "DELETE FROM merge_evidence WHERE merge_id = ?",
 	[MEV_INS] = "INSERT OR IGNORE INTO merge_evidence(merge_id, report_id) VALUES (?, ?)",
+	[MARK_SET] = "INSERT OR REPLACE INTO analyze_mark(id, through) VALUES (1, ?)",
 };
 
 /*
@@ -374,7 +376,7 @@ int store_clear(struct db *db, struct err *err)
 		" DELETE FROM report_category; DELETE FROM report_value; DELETE FROM place;"
 		" DELETE FROM merge_evidence; DELETE FROM merge_log;"
 		" DELETE FROM person_key; DELETE FROM person_founder; DELETE FROM person;"
-		" DELETE FROM analyzed;"
+		" DELETE FROM analyzed; DELETE FROM analyze_mark;"
 		" UPDATE entity SET display = NULL, attrs = '{}', first_seen = NULL,"
 		"  last_seen = NULL, hub = 0, n_reports = 0, merged_into = NULL;", err);
 }
@@ -552,6 +554,13 @@ int store_analyzed(struct store *s, int64_t report_id, const char *now, double w
 {
 	rows_add(s->rows[ROWS_ANALYZED], "Isd", report_id, now, weight);
 	return 0;
+}
+
+int store_mark(struct store *s, int64_t through, struct err *err)
+{
+	if (bind(s->st[MARK_SET], err, "I", through) < 0)
+		return -1;
+	return run(s->st[MARK_SET], err);
 }
 
 int store_person(struct store *s, int64_t entity_id, const struct resolve_person *p,

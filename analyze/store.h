@@ -89,6 +89,8 @@ int store_value(struct store *s, int64_t report_id, const char *type, const char
 		struct err *err);
 int store_analyzed(struct store *s, int64_t report_id, const char *now, double weight,
 		   struct err *err);
+/* Every report with an id up to through is analyzed (analyze_mark). */
+int store_mark(struct store *s, int64_t through, struct err *err);
 
 /*
  * Write a person's resolution state: its row, and its keys and founders

@@ -682,3 +682,15 @@ INSERT INTO report_fts(report_fts, rank) VALUES ('crisismerge', 64);
 -- stored before are marked unknown (-1): the next night computes every
 -- cluster's afresh.
 UPDATE entity_score SET pagerank = -1;
+
+-- version 12
+-- analyze: how far the reports are analyzed.  Every report whose id is
+-- at most through has its analyzed row: chunks are analyzed in report
+-- order, and each writes this row in its own transaction; --all deletes
+-- it with the stage's other tables.  A night starts after it, where it
+-- counted both tables (0.6 s of reads on 1,000,000 reports, the cache
+-- cold).  Without the row (a database from before), the counts decide.
+CREATE TABLE analyze_mark (
+	id      INTEGER PRIMARY KEY CHECK (id = 1),
+	through INTEGER NOT NULL
+);

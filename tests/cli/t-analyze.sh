@@ -173,6 +173,25 @@ one_by_one() {
 	[ -s whole.resolution ] && diff -u whole.resolution chunked.resolution
 }
 check analyze-4.9 "a transaction a report gives the same tables" one_by_one
+# analyze_mark says where a night starts; a database from before it has
+# none, and the counts decide.  Both give the tables of one run.
+night_from() { # night_from DB [unmark]: day1, then days 2 and 3 on another night
+	rm -f "$1" "$1-wal" "$1-shm" &&
+	lookout --db "$1" ingest "$A/day1.jsonl" >/dev/null && an --db "$1" analyze >/dev/null &&
+	[ "$(sqlite3 "$1" "SELECT through FROM analyze_mark")" = "$(sqlite3 "$1" "SELECT max(id) FROM report")" ] &&
+	{ [ -z "${2:-}" ] || sqlite3 "$1" "DELETE FROM analyze_mark"; } &&
+	lookout --db "$1" ingest "$A/day2.jsonl" "$A/day3.jsonl" >/dev/null &&
+	an --db "$1" analyze >/dev/null && exports "$1" "$1"
+}
+marked_same() {
+	night_from marked.db && night_from unmarked.db unmark &&
+	same_exports marked.db unmarked.db &&
+	[ "$(sqlite3 unmarked.db "SELECT through FROM analyze_mark")" = "$(sqlite3 unmarked.db "SELECT max(id) FROM report")" ] &&
+	resolution_tables marked.db > marked.resolution &&
+	resolution_tables unmarked.db > unmarked.resolution &&
+	[ -s marked.resolution ] && diff -u marked.resolution unmarked.resolution
+}
+check analyze-4.11 "a night starts after analyze_mark, or where the counts say without it" marked_same
 
 # Usage and failures.
 run_case analyze-5.1 "analyze: unknown option" 2 lookout analyze --bogus

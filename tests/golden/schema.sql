@@ -1,4 +1,4 @@
--- user_version 11
+-- user_version 12
 CREATE INDEX batch_sha256 ON batch(sha256);
 CREATE INDEX cluster_history_night ON cluster_history(night);
 CREATE INDEX cluster_layout_night ON cluster_layout(night);
@@ -33,6 +33,10 @@ CREATE INDEX warning_last_night ON warning(last_night);
 CREATE INDEX warning_night_night ON warning_night(night);
 CREATE INDEX warning_subject ON warning(kind, subject, last_night);
 CREATE INDEX watchlist_key ON watchlist(key);
+CREATE TABLE analyze_mark (
+	id      INTEGER PRIMARY KEY CHECK (id = 1),
+	through INTEGER NOT NULL
+);
 CREATE TABLE analyzed (
 	report_id   INTEGER PRIMARY KEY REFERENCES report(id),
 	analyzed_at TEXT NOT NULL,
