@@ -479,6 +479,22 @@ int warn_ids_has(const struct warn_ids *ids, int64_t id)
 	return ids->n && bsearch(&id, ids->v, ids->n, sizeof(*ids->v), id_cmp) != NULL;
 }
 
+/* Merge the sorted ids of run into the sorted ids of *ids. */
+static void ids_merge(struct warn_ids *ids, const struct warn_ids *run)
+{
+	int64_t *v;
+	size_t i = 0, j = 0, k = 0;
+
+	if (!run->n)
+		return;
+	v = xmalloc((ids->n + run->n) * sizeof(*v));
+	while (i < ids->n || j < run->n)
+		v[k++] = j == run->n || (i < ids->n && ids->v[i] <= run->v[j]) ? ids->v[i++] : run->v[j++];
+	free(ids->v);
+	ids->v = v;
+	ids->n = ids->cap = k;
+}
+
 /*
  * Read from the index on category: each category stored is found by a
  * skip over the index (a dozen look-ups), and those the list names give
@@ -490,9 +506,11 @@ int warn_category_reports(struct warn_ctx *w, const char *list, struct warn_ids 
 			  struct err *err)
 {
 	sqlite3_stmt *next = NULL, *rows = NULL;
+	struct warn_ids run = { 0 };
 	char *cat = xstrdup("");
 	int r, rc = -1;
 
+	warn_ids_sort(ids);
 	if (db_prepare(w->db, &next, "SELECT min(category) FROM report_category WHERE category > ?",
 		       err) < 0 ||
 	    db_prepare(w->db, &rows, "SELECT report_id FROM report_category WHERE category = ?",
@@ -512,17 +530,20 @@ int warn_category_reports(struct warn_ctx *w, const char *list, struct warn_ids 
 		free(word);
 		if (r < 0)
 			goto out;
+		run.n = 0;
 		while (r == 0 && (r = db_step(rows, err)) == 1) {
-			ids->v = xgrow(ids->v, &ids->cap, ids->n + 1, sizeof(*ids->v));
-			ids->v[ids->n++] = sqlite3_column_int64(rows, 0);
+			run.v = xgrow(run.v, &run.cap, run.n + 1, sizeof(*run.v));
+			run.v[run.n++] = sqlite3_column_int64(rows, 0);
 			r = 0;
 		}
 		if (r < 0)
 			goto out;
+		/* A category's reports come in id order: merged, not sorted again. */
+		ids_merge(ids, &run);
 	}
-	warn_ids_sort(ids);
 	rc = 0;
 out:
+	free(run.v);
 	free(cat);
 	db_finalize(next);
 	db_finalize(rows);

@@ -135,6 +135,36 @@ static int crime_places(struct warn_ctx *w, struct crime *c, struct err *err)
 	return 0;
 }
 
+/*
+ * c's category: of its categories that cats names, the primary one
+ * first, then the first by name (what ORDER BY is_primary DESC,
+ * category would give: strcmp orders as SQLite's BINARY collation).
+ */
+static int crime_category(sqlite3_stmt *st, const char *cats, struct crime *c, struct err *err)
+{
+	int r, best_primary = 0;
+
+	if (db_bind(st, err, "I", c->id) < 0)
+		return -1;
+	while ((r = db_step(st, err)) == 1) {
+		const char *cat = db_text(st, 0);
+		int primary = sqlite3_column_int(st, 1);
+		char *word = xasprintf(" %s ", cat);
+		int in = strstr(cats, word) != NULL;
+
+		free(word);
+		if (!in || (c->category && (primary < best_primary ||
+					    (primary == best_primary && strcmp(cat, c->category) >= 0))))
+			continue;
+		free(c->category);
+		c->category = xstrdup(cat);
+		best_primary = primary;
+	}
+	if (!c->category)
+		c->category = xstrdup("");
+	return r;
+}
+
 /* A report of the window: its occurrence day and whether it is recent. */
 struct day_id {
 	int64_t id;
@@ -157,7 +187,7 @@ static int day_id_cmp(const void *a, const void *b)
  */
 static int load_crimes(struct warn_ctx *w, struct crime **out, size_t *n, struct err *err)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = NULL, *cst = NULL;
 	char from[11], recent[11], *cats = warn_list(w, WARN_NEAR_REPEAT, "categories");
 	long span = (long)fmax(fmax(warn_param(w, WARN_NEAR_REPEAT, "building_days", 14),
 				    warn_param(w, WARN_NEAR_REPEAT, "street_days", 7)),
@@ -199,17 +229,14 @@ static int load_crimes(struct warn_ctx *w, struct crime **out, size_t *n, struct
 		goto out;
 	if (nv)
 		qsort(v, nv, sizeof(*v), day_id_cmp);
-	if (db_prepare(w->db, &st,
-		       "SELECT r.lat, r.lon,"
-		       " (SELECT c.category FROM report_category c WHERE c.report_id = r.id"
-		       "  AND instr(?2, ' ' || c.category || ' ') > 0"
-		       "  ORDER BY c.is_primary DESC, c.category LIMIT 1)"
-		       " FROM report r WHERE r.id = ?1", err) < 0)
+	if (db_prepare(w->db, &st, "SELECT lat, lon FROM report WHERE id = ?", err) < 0 ||
+	    db_prepare(w->db, &cst, "SELECT category, is_primary FROM report_category WHERE report_id = ?",
+		       err) < 0)
 		goto out;
 	for (size_t i = 0; i < nv; i++) {
 		struct crime *c;
 
-		if (db_bind(st, err, "Is", v[i].id, cats) < 0 || (r = db_step(st, err)) < 0)
+		if (db_bind(st, err, "I", v[i].id) < 0 || (r = db_step(st, err)) < 0)
 			goto out;
 		if (r == 0)
 			continue;
@@ -221,13 +248,14 @@ static int load_crimes(struct warn_ctx *w, struct crime **out, size_t *n, struct
 		c->tonight = v[i].tonight;
 		c->lat = sqlite3_column_type(st, 0) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 0);
 		c->lon = sqlite3_column_type(st, 1) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 1);
-		c->category = xstrdup(db_text(st, 2));
-		if (c->tonight && crime_places(w, c, err) < 0)
+		if (crime_category(cst, cats, c, err) < 0 ||
+		    (c->tonight && crime_places(w, c, err) < 0))
 			goto out;
 	}
 	rc = 0;
 out:
 	db_finalize(st);
+	db_finalize(cst);
 	free(ids.v);
 	free(v);
 	free(cats);
