@@ -207,6 +207,10 @@ static int components(struct gcomm *gc, const struct gmodel *gm, const struct co
 		     "connected components", err) < 0)
 		goto out;
 	gc->ncomp = renumber(&memb, no, c, gm->nv, 2, 1, 0, gc->comp, NULL);
+	gc->comp_id = xcalloc(gc->ncomp + 1, sizeof(*gc->comp_id));
+	for (long v = 0; v < gm->nv; v++)
+		if (gc->comp[v] > 0 && gc->comp_id[gc->comp[v]] == 0)
+			gc->comp_id[gc->comp[v]] = gm->eid[v];
 	rc = 0;
 out:
 	igraph_vector_int_destroy(&memb);
@@ -620,6 +624,7 @@ int gcomm_compute(struct gcomm *gc, const struct gmodel *gm, const struct graph_
 	gc->clu = xmalloc((gm->nv + 1) * sizeof(*gc->clu));
 	gc->degree = xcalloc(gm->nv + 1, sizeof(*gc->degree));
 	gc->strength = xcalloc(gm->nv + 1, sizeof(*gc->strength));
+	gc->strength_raw = xcalloc(gm->nv + 1, sizeof(*gc->strength_raw));
 	gc->pagerank = xcalloc(gm->nv + 1, sizeof(*gc->pagerank));
 	gc->betweenness = xcalloc(gm->nv + 1, sizeof(*gc->betweenness));
 	gc->sig = xcalloc(gm->nv + 1, sizeof(*gc->sig));
@@ -632,6 +637,8 @@ int gcomm_compute(struct gcomm *gc, const struct gmodel *gm, const struct graph_
 		if (keep_edge(&k, e)) {
 			gc->strength[e->u] += e->w;
 			gc->strength[e->v] += e->w;
+			gc->strength_raw[e->u] += e->raw;
+			gc->strength_raw[e->v] += e->raw;
 		}
 	}
 	signatures(gc, gm, &k);
@@ -663,6 +670,8 @@ void gcomm_release(struct gcomm *gc)
 	free(gc->clu_size);
 	free(gc->degree);
 	free(gc->strength);
+	free(gc->strength_raw);
+	free(gc->comp_id);
 	free(gc->pagerank);
 	free(gc->betweenness);
 	free(gc->sig);

@@ -16,11 +16,18 @@
 struct gcomm {
 	int32_t *comp;          /* component per vertex, 1 = the largest; 0 alone or left out */
 	long ncomp;             /* components of two or more vertices */
+	/*
+	 * [ncomp + 1] the number a component is known by outside the stage:
+	 * its smallest entity id, which stays while it grows (a number by
+	 * size changed for most components every night); 0 for none.
+	 */
+	int64_t *comp_id;
 	int32_t *clu;           /* cluster per vertex, -1 for none */
 	long nclu;
 	long *clu_size;
 	int32_t *degree;        /* distinct neighbours, hubs included */
 	double *strength;       /* summed weight of clustered edges */
+	double *strength_raw;   /* the same before the decay by age (gedge.raw) */
 	double *pagerank;       /* inside the vertex's cluster, on its unweighted links */
 	double *betweenness;    /* inside the vertex's cluster */
 	uint64_t *sig;          /* per vertex: its clustered edges (see gedge.sig), 0 for none */

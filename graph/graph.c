@@ -8,6 +8,9 @@
  * (cluster_span): a night writes only those that joined, left or changed
  * rank, and a re-run first undoes what the last run of its night wrote
  * (it opened spans on the night and closed others at the night before).
+ * Score rows too are written only when a figure changed: every figure
+ * is the entity's own, its cluster's or its component's, with no decay
+ * by age in it, so its row's night is the night it was last written.
  */
 #include "graph/graph.h"
 #include "graph/community.h"
@@ -57,6 +60,15 @@ int graph_night_valid(const char *s)
 	return day_number(s) >= 0;
 }
 
+/* An entity_score row as stored (present 0: none). */
+struct score_row {
+	int64_t component;
+	int32_t degree;
+	unsigned char present;
+	double strength, pagerank, betweenness;
+	uint64_t sig;
+};
+
 /* Everything one run holds. */
 struct run {
 	struct db *db;
@@ -86,6 +98,9 @@ struct run {
 	uint64_t *old_sig;              /* [nv] last night's signature */
 	double *old_btw;                /* [nv] last night's betweenness */
 	double *old_pr;                 /* [nv] last night's PageRank */
+	struct score_row *row;          /* [nv] each vertex's stored scores */
+	int64_t *row_gone;              /* stored scores of entities not in the model */
+	long nrow_gone;
 	char prev[11];
 };
 
@@ -229,31 +244,46 @@ static int prepare_night(struct run *r, struct err *err)
 }
 
 /*
- * Last night's signature, betweenness and PageRank of each vertex.  A
- * re-run of the night finds tonight's figures in the table and the
- * night before's signature beside them.
+ * The stored scores of each vertex, and last night's signature,
+ * betweenness and PageRank.  A re-run of the night finds tonight's
+ * figures in the table and the night before's signature beside them.
  */
 static int load_scores(struct run *r, struct err *err)
 {
 	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
 	int rc;
 
 	r->old_sig = xcalloc(r->gm.nv + 1, sizeof(*r->old_sig));
 	r->old_btw = xcalloc(r->gm.nv + 1, sizeof(*r->old_btw));
 	r->old_pr = xcalloc(r->gm.nv + 1, sizeof(*r->old_pr));
+	r->row = xcalloc(r->gm.nv + 1, sizeof(*r->row));
 	rc = db_prepare(r->db, &st, "SELECT entity_id, CASE WHEN night = ? THEN prev_sig ELSE sig END, "
-			"betweenness, pagerank FROM entity_score", err);
+			"betweenness, pagerank, component, degree, strength, sig FROM entity_score", err);
 	if (rc == 0)
 		rc = db_bind(st, err, "s", r->night);
 	while (rc == 0 && (rc = db_step(st, err)) == 1) {
-		int32_t v = gmodel_vertex(&r->gm, sqlite3_column_int64(st, 0));
+		int64_t eid = sqlite3_column_int64(st, 0);
+		int32_t v = gmodel_vertex(&r->gm, eid);
+		struct score_row *row;
 
 		rc = 0;
-		if (v < 0)
+		if (v < 0) {
+			r->row_gone = xgrow(r->row_gone, &cap, (size_t)r->nrow_gone + 1, sizeof(*r->row_gone));
+			r->row_gone[r->nrow_gone++] = eid;
 			continue;
+		}
 		r->old_sig[v] = (uint64_t)sqlite3_column_int64(st, 1);
 		r->old_btw[v] = sqlite3_column_double(st, 2);
 		r->old_pr[v] = sqlite3_column_double(st, 3);
+		row = &r->row[v];
+		row->present = 1;
+		row->component = sqlite3_column_int64(st, 4);
+		row->degree = sqlite3_column_int(st, 5);
+		row->strength = sqlite3_column_double(st, 6);
+		row->pagerank = r->old_pr[v];
+		row->betweenness = r->old_btw[v];
+		row->sig = (uint64_t)sqlite3_column_int64(st, 7);
 	}
 	db_finalize(st);
 	return rc < 0 ? -1 : 0;
@@ -303,9 +333,8 @@ static int load_previous(struct run *r, struct err *err)
 		for (long j = 0; j < r->nmem; j++)
 			if (r->mem_vertex[j] >= 0)
 				r->start[r->mem_vertex[j]] = r->mem_old[j];
-		return load_scores(r, err);
 	}
-	return 0;
+	return load_scores(r, err);
 }
 
 /* Tonight's clusters against last night's: ids and what changed. */
@@ -383,9 +412,9 @@ static int write_clusters(struct run *r, struct graph_summary *sum, struct err *
 		char label[24];
 
 		gmatch_label(m->id, label);
-		if (db_bind(cl, err, "Issssdiiii", m->id, label, r->night, r->night, m->status, r->score[c],
+		if (db_bind(cl, err, "IssssdiiiI", m->id, label, r->night, r->night, m->status, r->score[c],
 			    size, (int)r->n_reports[c], (int)r->n_crimes[c],
-			    (int)r->gc.comp[r->order[r->first[c]]]) < 0 || db_step(cl, err) < 0)
+			    r->gc.comp_id[r->gc.comp[r->order[r->first[c]]]]) < 0 || db_step(cl, err) < 0)
 			goto out;
 		if (strcmp(m->status, "same") &&
 		    (db_bind(hist, err, "Issiiis", m->id, r->night, m->status, size, (int)m->added,
@@ -475,28 +504,50 @@ out:
 	return rc < 0 ? err_prefix(err, "writing members") : 0;
 }
 
+/*
+ * A score row is written only when a figure in it changed (most
+ * entities' do not from one night to the next: the figures are the
+ * entity's cluster's and component's own, and the strength is taken
+ * before the decay by age), so its night is the night it was last
+ * written.  Rows of entities that lost every link or are gone are
+ * deleted.
+ */
 static int write_scores(struct run *r, struct err *err)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = NULL, *del = NULL;
 	int rc = -1;
 
-	if (db_run(r->db, err, "DELETE FROM entity_score", "") < 0 ||
-	    db_prepare(r->db, &st, "INSERT INTO entity_score(entity_id, night, component, degree, "
-		       "strength, pagerank, betweenness, sig, prev_sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		       err) < 0)
+	if (db_prepare(r->db, &st, "INSERT OR REPLACE INTO entity_score(entity_id, night, component, "
+		       "degree, strength, pagerank, betweenness, sig, prev_sig) "
+		       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", err) < 0 ||
+	    db_prepare(r->db, &del, "DELETE FROM entity_score WHERE entity_id = ?", err) < 0)
 		goto out;
+	for (long j = 0; j < r->nrow_gone; j++)
+		if (db_bind(del, err, "I", r->row_gone[j]) < 0 || db_step(del, err) < 0)
+			goto out;
 	for (long v = 0; v < r->gm.nv; v++) {
-		if (r->gc.degree[v] == 0)
+		const struct score_row *row = &r->row[v];
+		int64_t comp = r->gc.comp_id[r->gc.comp[v]];
+
+		if (r->gc.degree[v] == 0) {
+			if (row->present && (db_bind(del, err, "I", r->gm.eid[v]) < 0 || db_step(del, err) < 0))
+				goto out;
 			continue;
-		if (db_bind(st, err, "IsiidddII", r->gm.eid[v], r->night, (int)r->gc.comp[v],
-			    (int)r->gc.degree[v], r->gc.strength[v], r->gc.pagerank[v],
+		}
+		if (row->present && row->component == comp && row->degree == r->gc.degree[v] &&
+		    row->strength == r->gc.strength_raw[v] && row->pagerank == r->gc.pagerank[v] &&
+		    row->betweenness == r->gc.betweenness[v] && row->sig == r->gc.sig[v])
+			continue;
+		if (db_bind(st, err, "IsIidddII", r->gm.eid[v], r->night, comp,
+			    (int)r->gc.degree[v], r->gc.strength_raw[v], r->gc.pagerank[v],
 			    r->gc.betweenness[v], (int64_t)r->gc.sig[v],
-			    (int64_t)(r->old_sig ? r->old_sig[v] : 0)) < 0 || db_step(st, err) < 0)
+			    (int64_t)(r->start ? r->old_sig[v] : 0)) < 0 || db_step(st, err) < 0)
 			goto out;
 	}
 	rc = 0;
 out:
 	db_finalize(st);
+	db_finalize(del);
 	return rc < 0 ? err_prefix(err, "writing scores") : 0;
 }
 
@@ -624,6 +675,8 @@ static void run_release(struct run *r)
 	free(r->old_sig);
 	free(r->old_btw);
 	free(r->old_pr);
+	free(r->row);
+	free(r->row_gone);
 }
 
 static int log_run(struct run *r, const char *started, const struct graph_summary *sum,

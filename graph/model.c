@@ -84,6 +84,7 @@ void gmodel_add_edge(struct gmodel *gm, int32_t u, int32_t v, double w)
 	gm->e[gm->ne].u = u < v ? u : v;
 	gm->e[gm->ne].v = u < v ? v : u;
 	gm->e[gm->ne].w = w;
+	gm->e[gm->ne].raw = w;
 	gm->e[gm->ne].sig = gmodel_mix(double_bits(w), 0);
 	gm->ne++;
 }
@@ -215,6 +216,7 @@ static int load_links(struct gmodel *gm, struct db *db, const struct graph_conf 
 		w = sqlite3_column_double(ln, 3);
 		last_day = day_of(db_text(ln, 4));
 		gmodel_add_edge(gm, u, v, edge_weight(conf, w, n, last_day, night_end));
+		gm->e[gm->ne - 1].raw = edge_weight(conf, w, n, -1, night_end);
 		gm->e[gm->ne - 1].sig = gmodel_mix(gmodel_mix(double_bits(w), (uint64_t)n),
 						   (uint64_t)last_day);
 	}
@@ -329,6 +331,7 @@ void gmodel_finish(struct gmodel *gm, const struct graph_conf *conf)
 			continue;
 		if (n > 0 && gm->e[n - 1].u == gm->e[i].u && gm->e[n - 1].v == gm->e[i].v) {
 			gm->e[n - 1].w += gm->e[i].w;
+			gm->e[n - 1].raw += gm->e[i].raw;
 			gm->e[n - 1].sig += gm->e[i].sig;
 		} else
 			gm->e[n++] = gm->e[i];

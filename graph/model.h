@@ -20,6 +20,7 @@
 struct gedge {
 	int32_t u, v;           /* u < v after gmodel_finish */
 	double w;
+	double raw;             /* w before the decay by age, which changes every night */
 	/*
 	 * What the edge is made of, apart from its age: a hash of each link's
 	 * stored weight, evidence count and last day (or of a companion
@@ -81,7 +82,10 @@ int gmodel_load(struct gmodel *gm, struct db *db, const struct graph_conf *conf,
 		const char *night, struct err *err);
 void gmodel_release(struct gmodel *gm);
 
-/* Add an edge between vertices u and v (before gmodel_finish); its sig hashes w. */
+/*
+ * Add an edge of weight w between vertices u and v (before
+ * gmodel_finish); w is its raw weight too, and its sig hashes w.
+ */
 void gmodel_add_edge(struct gmodel *gm, int32_t u, int32_t v, double w);
 /* A 64-bit hash of a and b (splitmix64 of their mix), for signatures. */
 uint64_t gmodel_mix(uint64_t a, uint64_t b);

@@ -1322,11 +1322,13 @@ static int add_cluster_of(struct db *db, cJSON *o, int64_t id, int64_t *cluster,
 	int rc;
 
 	*cluster = 0;
+	/* A score row holds on every night after the one it was written on: the latest night's cluster. */
 	if (db_prepare(db, &st, "SELECT c.id, c.label, c.status, m.rank, s.component, s.degree, "
 		       "s.pagerank, s.betweenness FROM entity_score s "
-		       "LEFT JOIN cluster_span m ON m.entity_id = s.entity_id AND m.first_night <= s.night "
-		       "AND (m.last_night IS NULL OR m.last_night >= s.night) "
-		       "LEFT JOIN cluster c ON c.id = m.cluster_id AND c.night = s.night "
+		       "CROSS JOIN (SELECT max(night) AS night FROM graph_night) n "
+		       "LEFT JOIN cluster_span m ON m.entity_id = s.entity_id AND m.first_night <= n.night "
+		       "AND (m.last_night IS NULL OR m.last_night >= n.night) "
+		       "LEFT JOIN cluster c ON c.id = m.cluster_id AND c.night = n.night "
 		       "WHERE s.entity_id = ?", err) < 0)
 		return -1;
 	rc = db_bind(st, err, "I", id);

@@ -202,11 +202,11 @@ static void test_components(void **state)
 	assert_int_equal(sum.components, 2);
 	assert_int_equal(sum.clusters, 2);
 	assert_int_equal(sum.cl_new, 2);
-	/* The larger component is number 1, the star of four. */
+	/* A component is known by its smallest entity id. */
 	assert_int_equal(num(f, "SELECT component FROM entity_score s JOIN entity e ON e.id = s.entity_id "
-			     "WHERE e.key = ?", "phone:13900000000"), 1);
+			     "WHERE e.key = ?", "phone:13900000002"), b[0]);
 	assert_int_equal(num(f, "SELECT component FROM entity_score s JOIN entity e ON e.id = s.entity_id "
-			     "WHERE e.key = ?", "person:1"), 2);
+			     "WHERE e.key = ?", "plate:苏A00001"), a[0]);
 	assert_int_equal(num(f, "SELECT count(*) FROM entity_score s JOIN entity e ON e.id = s.entity_id "
 			     "WHERE e.key = ?", "person:99"), 0);
 	ca = cluster_of(f, "person:1");
@@ -555,13 +555,13 @@ static char *graph_tables(struct fx *f)
 static char *scores(struct fx *f)
 {
 	return text(f, "SELECT group_concat(x, ' ') FROM (SELECT entity_id || ':' || component || ':' || "
-		    "degree || ':' || pagerank || ':' || betweenness || ':' || sig AS x FROM entity_score "
-		    "ORDER BY 1)", NULL);
+		    "degree || ':' || strength || ':' || pagerank || ':' || betweenness || ':' || sig AS x "
+		    "FROM entity_score ORDER BY 1)", NULL);
 }
 
 /*
  * One more night: what did not change is not clustered again, keeps its
- * betweenness and PageRank and writes no member row; a new member
+ * betweenness and PageRank and writes no member or score row; a new member
  * clusters its cluster again, alone; a re-run of the night writes the
  * same tables, and a first night on the same data the same scores.
  */
@@ -598,6 +598,7 @@ static void test_incremental(void **state)
 	assert_int_equal(sum.redo, 0);
 	assert_int_equal(sum.btw_kept, 3);
 	assert_int_equal(num(f, "SELECT count(*) FROM cluster_span WHERE first_night = ?", "2026-11-02"), 0);
+	assert_int_equal(num(f, "SELECT count(*) FROM entity_score WHERE night = ?", "2026-11-02"), 0);
 	assert_int_equal(num(f, "SELECT count(*) FROM cluster_member WHERE night = ?", "2026-11-02"), 13);
 	assert_int_equal(num(f, "SELECT count(*) FROM cluster_member WHERE night = ?", "2026-11-01"), 13);
 	assert_true(num(f, "SELECT betweenness * 10 FROM entity_score s JOIN entity e ON e.id = s.entity_id "
