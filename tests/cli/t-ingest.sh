@@ -116,4 +116,23 @@ for round in 1 2 3; do
 		cmp "$T/clean.dump" "$T/killed.dump"
 done
 
+# 7: a night's files share one transaction, a savepoint each.  A file
+# that fails in it (here a trigger refuses its rows) is rolled back to its
+# savepoint; the files before and after it are stored as if each had had
+# its own transaction, as they once did.
+cp "$F/stdin.jsonl" "$T/bad.jsonl"
+(cd "$T" && LOOKOUT_DB=ref.db "$LOOKOUT" ingest "$F/tips.jsonl" "$F/calls.csv" >/dev/null)
+(cd "$T" && LOOKOUT_DB=mid.db "$LOOKOUT" init >/dev/null)
+sqlite3 "$T/mid.db" "CREATE TRIGGER refuse BEFORE INSERT ON report
+	WHEN new.batch_id = (SELECT id FROM batch WHERE file = 'bad.jsonl')
+	BEGIN SELECT RAISE(ABORT, 'refused'); END;"
+(cd "$T" && LOOKOUT_DB=mid.db "$LOOKOUT" ingest "$F/tips.jsonl" bad.jsonl "$F/calls.csv" >/dev/null 2>&1)
+rc=$?
+check ingest-7.1 "a file that fails inside the night's transaction fails the run" test "$rc" = 1
+sqlite3 "$T/mid.db" "DROP TRIGGER refuse"
+dump "$T/ref.db" > "$T/ref.dump"
+dump "$T/mid.db" > "$T/mid.dump"
+check ingest-7.2 "the files before and after it are stored as without it" \
+	cmp "$T/ref.dump" "$T/mid.dump"
+
 done_testing
