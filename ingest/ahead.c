@@ -34,6 +34,7 @@ void ingest_ahead_release(struct ingest_ahead *a)
 	sbuf_release(&a->texts);
 	sbuf_release(&a->keys);
 	free(a->off);
+	free(a->day);
 	free(a->slot);
 	memset(a, 0, sizeof(*a));
 }
@@ -127,7 +128,8 @@ int ingest_ahead_known(const struct ingest_ahead *a, const char *source, const c
 }
 
 int64_t ingest_ahead_add(struct ingest_ahead *a, const char *source, const char *ext_id,
-			 const char *content_hash, const char *text, const char *place)
+			 const char *content_hash, const char *text, const char *place,
+			 long day)
 {
 	struct sbuf k = SBUF_INIT;
 	size_t len;
@@ -138,7 +140,11 @@ int64_t ingest_ahead_add(struct ingest_ahead *a, const char *source, const char 
 	len = pair_key(&k, source, ext_id);
 	add_key(a, k.buf, len);
 	sbuf_release(&k);
-	a->off = xgrow(a->off, &a->offcap, a->noff + 1, sizeof(*a->off));
+	if (a->noff == a->offcap) {
+		a->off = xgrow(a->off, &a->offcap, a->noff + 1, sizeof(*a->off));
+		a->day = xrealloc(a->day, a->offcap * sizeof(*a->day));
+	}
+	a->day[a->noff] = day;
 	a->off[a->noff++] = a->texts.len;
 	sbuf_add(&a->texts, text, strlen(text) + 1);
 	sbuf_add(&a->texts, place ? place : "", strlen(place ? place : "") + 1);
@@ -146,7 +152,7 @@ int64_t ingest_ahead_add(struct ingest_ahead *a, const char *source, const char 
 }
 
 const char *ingest_ahead_text(const struct ingest_ahead *a, int64_t id, size_t *len,
-			      const char **place)
+			      const char **place, long *day)
 {
 	const char *t;
 
@@ -155,5 +161,6 @@ const char *ingest_ahead_text(const struct ingest_ahead *a, int64_t id, size_t *
 	t = a->texts.buf + a->off[id - a->first_id];
 	*len = strlen(t);
 	*place = t + *len + 1;
+	*day = a->day[id - a->first_id];
 	return t;
 }

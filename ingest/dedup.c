@@ -577,8 +577,14 @@ static void keep_best(struct cand *best, size_t *n, struct cand c)
 	best[i] = c;
 }
 
+/* Whether two days (-1 when unknown) are near enough for one event. */
+static int same_days(long a, long b)
+{
+	return a < 0 || b < 0 || labs(a - b) <= DEDUP_DAYS;
+}
+
 int ingest_dedup_find(struct ingest_dedup *d, const char *text, size_t len,
-		      const char *place, const struct dedup_sketch *s,
+		      const char *place, long day, const struct dedup_sketch *s,
 		      dedup_fetch_fn fetch, void *arg,
 		      int64_t *root, double *sim)
 {
@@ -632,10 +638,11 @@ int ingest_dedup_find(struct ingest_dedup *d, const char *text, size_t len,
 		const struct dedup_node *ce = &d->node[c[i].e];
 		const char *cplace;
 		size_t tlen;
-		const char *t = fetch(arg, ce->id, &tlen, &cplace);
+		long cday;
+		const char *t = fetch(arg, ce->id, &tlen, &cplace, &cday);
 		double j;
 
-		if (!t)
+		if (!t || !same_days(day, cday))
 			continue;
 		j = similarity(&q, t, tlen, cplace);
 		if (j > best_sim || (j == best_sim && ce->id < best)) {
@@ -651,7 +658,8 @@ int ingest_dedup_find(struct ingest_dedup *d, const char *text, size_t len,
 		if (*root != best) {
 			const char *cplace;
 			size_t tlen;
-			const char *t = fetch(arg, *root, &tlen, &cplace);
+			long cday;
+			const char *t = fetch(arg, *root, &tlen, &cplace, &cday);
 
 			if (t)
 				*sim = similarity(&q, t, tlen, cplace);

@@ -16,6 +16,7 @@
 #define DEDUP_BANDS 8           /* LSH bands of DEDUP_NHASH / DEDUP_BANDS values */
 #define DEDUP_MIN_CHARS 20      /* shorter texts get no sketch */
 #define DEDUP_NEAR 0.8          /* Jaccard similarity from which a text is a near-duplicate */
+#define DEDUP_DAYS 3            /* days apart beyond which two texts tell of two events */
 
 struct dedup_sketch {
 	uint32_t mh[DEDUP_NHASH];
@@ -44,9 +45,11 @@ typedef int (*dedup_load_fn)(void *arg, struct ingest_dedup *d, uint32_t key);
 
 /*
  * The stored text of report id (borrowed until the next call), or NULL;
- * *place is its place ("" when none), borrowed likewise.
+ * *place is its place ("" when none), borrowed likewise, and *day its
+ * day (ingest_row_day), or -1.
  */
-typedef const char *(*dedup_fetch_fn)(void *arg, int64_t id, size_t *len, const char **place);
+typedef const char *(*dedup_fetch_fn)(void *arg, int64_t id, size_t *len, const char **place,
+				      long *day);
 
 /* Sketch text[0..len) (normalised UTF-8); 0 when too short to have one. */
 int ingest_dedup_sketch(const char *text, size_t len, struct dedup_sketch *s);
@@ -85,13 +88,16 @@ void ingest_dedup_stored(struct ingest_dedup *d, uint32_t key, int band, int64_t
 
 /*
  * Find the indexed report most similar to text (with sketch s, at
- * place, which may be NULL), at least DEDUP_NEAR, holding the same
- * numbers, at a compatible place (one names the other).  Returns 1 and
+ * place, which may be NULL, on day, which may be -1), at least
+ * DEDUP_NEAR, holding the same numbers, at a compatible place (one names
+ * the other), at most DEDUP_DAYS days apart when both days are known:
+ * the same templated call-out at the same door three weeks later is
+ * another burglary, not the first one reported again.  Returns 1 and
  * sets *root (the first report of its family) and *sim (Jaccard
  * similarity to that first report), or 0.
  */
 int ingest_dedup_find(struct ingest_dedup *d, const char *text, size_t len,
-		      const char *place, const struct dedup_sketch *s,
+		      const char *place, long day, const struct dedup_sketch *s,
 		      dedup_fetch_fn fetch, void *arg,
 		      int64_t *root, double *sim);
 

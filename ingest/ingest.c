@@ -245,12 +245,13 @@ static const char *known_key(void *arg, const char *name, size_t len)
 }
 
 /* Worker: a candidate's text, from the file's new reports or the stored ones (a dedup_fetch_fn). */
-static const char *ahead_fetch(void *arg, int64_t id, size_t *len, const char **place)
+static const char *ahead_fetch(void *arg, int64_t id, size_t *len, const char **place,
+			       long *day)
 {
 	struct file_run *fr = arg;
-	const char *t = ingest_ahead_text(&fr->in->ahead, id, len, place);
+	const char *t = ingest_ahead_text(&fr->in->ahead, id, len, place, day);
 
-	return t ? t : ingest_store_text(&fr->in->rstore, id, len, place);
+	return t ? t : ingest_store_text(&fr->in->rstore, id, len, place, day);
 }
 
 /* Where a bucket's stored members are read: a connection, and the reports before the file. */
@@ -291,6 +292,7 @@ static int predict(struct file_run *fr, struct ingest_item *it, struct err *err)
 	struct ingest *in = fr->in;
 	const struct ingest_row *row = &it->row;
 	int known = ingest_ahead_known(&in->ahead, row->source, row->ext_id, row->content_hash);
+	long day = ingest_report_day(row->occurred_at, row->received_at);
 
 	/* No stored report to ask about when the group's first id is 1. */
 	if (!known && in->ahead.first_id > 1 &&
@@ -303,13 +305,13 @@ static int predict(struct file_run *fr, struct ingest_item *it, struct err *err)
 	if (known)
 		return 0;
 	it->id = ingest_ahead_add(&in->ahead, row->source, row->ext_id, row->content_hash,
-				  row->text, row->place);
+				  row->text, row->place, day);
 	if (!it->has_sketch)
 		return 0;
 	if (dedup_ready(fr, &in->rstore, &it->sk, err) < 0)
 		return -1;
 	it->root = it->id;
-	it->near = ingest_dedup_find(&in->dedup, row->text, strlen(row->text), row->place,
+	it->near = ingest_dedup_find(&in->dedup, row->text, strlen(row->text), row->place, day,
 				     &it->sk, ahead_fetch, fr, &it->root, &it->sim);
 	it->taken = ingest_dedup_add(&in->dedup, it->id, it->root, &it->sk);
 	return 0;
@@ -434,6 +436,7 @@ static int write_item(struct file_run *fr, const struct ingest_item *it, struct 
 		return -1;
 	root = id;
 	if (ingest_dedup_find(&in->dedup, row->text, strlen(row->text), row->place,
+			      ingest_report_day(row->occurred_at, row->received_at),
 			      &it->sk, ingest_store_text, &in->store, &root, &sim)) {
 		fr->c.near++;
 		if (ingest_store_set_near(&in->store, id, root, sim, err) < 0)

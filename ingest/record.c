@@ -19,6 +19,7 @@
  */
 #include "ingest/record.h"
 #include "common/date.h"
+#include "common/day.h"
 #include "common/sbuf.h"
 #include "common/xalloc.h"
 #include "ingest/sha256.h"
@@ -492,4 +493,11 @@ out:
 	if (rc < 0)
 		return -1;
 	return rec->reject ? 1 : 0;
+}
+
+long ingest_report_day(const char *occurred_at, const char *received_at)
+{
+	const char *d = occurred_at ? occurred_at : received_at;
+
+	return d ? day_of(d) : -1;
 }

@@ -51,4 +51,11 @@ void ingest_row_release(struct ingest_row *row);
 int ingest_row_build(const struct ingest_rowctx *c, struct ingest_record *rec,
 		     struct ingest_row *row, struct err *err);
 
+/*
+ * A report's day for the near-duplicate window: the day it happened,
+ * else the day it came in (stored dates, either NULL), as a day number,
+ * or -1 when neither is known.
+ */
+long ingest_report_day(const char *occurred_at, const char *received_at);
+
 #endif

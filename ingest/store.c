@@ -48,7 +48,7 @@ int ingest_store_open(struct ingest_store *s, struct db *db, struct err *err)
 		       "SELECT EXISTS (SELECT 1 FROM report WHERE content_hash = ?1)"
 		       " OR EXISTS (SELECT 1 FROM report WHERE source = ?2 AND ext_id = ?3)", err) < 0 ||
 	    db_prepare(db, &s->next_id, "SELECT coalesce(max(id), 0) + 1 FROM report", err) < 0 ||
-	    db_prepare(db, &s->get_text, "SELECT text, coalesce(place, '') FROM report WHERE id = ?", err) < 0 ||
+	    db_prepare(db, &s->get_text, "SELECT text, coalesce(place, ''), occurred_at, received_at FROM report WHERE id = ?", err) < 0 ||
 	    db_prepare(db, &s->add_band,
 		       "INSERT OR IGNORE INTO report_band(key, id, band) VALUES (?, ?, ?)", err) < 0 ||
 	    db_prepare(db, &s->add_sketch,
@@ -286,12 +286,17 @@ int ingest_store_next_id(struct ingest_store *s, int64_t *id, struct err *err)
 	return one_int(s->next_id, id, err);
 }
 
-const char *ingest_store_text(void *store, int64_t id, size_t *len, const char **place)
+const char *ingest_store_text(void *store, int64_t id, size_t *len, const char **place,
+			      long *day)
 {
 	struct ingest_store *s = store;
+	const char *occurred, *received;
 
 	if (db_bind(s->get_text, NULL, "I", id) < 0 || db_step(s->get_text, NULL) != 1)
 		return NULL;
+	occurred = (const char *)sqlite3_column_text(s->get_text, 2);
+	received = (const char *)sqlite3_column_text(s->get_text, 3);
+	*day = ingest_report_day(occurred, received);
 	*len = (size_t)sqlite3_column_bytes(s->get_text, 0);
 	*place = db_text(s->get_text, 1);
 	return db_text(s->get_text, 0);

@@ -74,8 +74,9 @@ int ingest_store_known(struct ingest_store *s, const char *source, const char *e
 /* The id the next new report will get. */
 int ingest_store_next_id(struct ingest_store *s, int64_t *id, struct err *err);
 
-/* The stored text and place of a report, borrowed until the next call (a dedup_fetch_fn). */
-const char *ingest_store_text(void *store, int64_t id, size_t *len, const char **place);
+/* The stored text, place and day of a report, borrowed until the next call (a dedup_fetch_fn). */
+const char *ingest_store_text(void *store, int64_t id, size_t *len, const char **place,
+			      long *day);
 
 /*
  * Fill d with every stored report's sketch; the rows report_band would

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "common/xalloc.h"
+#include "common/day.h"
 #include "ingest/ahead.h"
 #include "ingest/dedup.h"
 #include "ingest/fields.h"
@@ -424,11 +425,13 @@ static void test_same_content_same_hash(void **state)
 /* A fetch function over a fixed table of texts, ids 1..n. */
 static const char *texts[8];
 static const char *places[8];
+static long days[8];
 
-static const char *fetch(void *arg, int64_t id, size_t *len, const char **place)
+static const char *fetch(void *arg, int64_t id, size_t *len, const char **place, long *day)
 {
 	*len = strlen(texts[id - 1]);
 	*place = places[id - 1] ? places[id - 1] : "";
+	*day = days[id - 1];
 	return texts[id - 1];
 }
 
@@ -451,22 +454,37 @@ static void test_near_duplicates(void **state)
 	/* The same tip with a sentence added: a near-duplicate of report 1. */
 	q = "幸福路8号三楼住户反映楼道里每天晚上都有陌生男子徘徊,手持手电筒查看各户门锁,已持续一周,请尽快处理。";
 	ingest_dedup_sketch(q, strlen(q), &s);
-	assert_int_equal(ingest_dedup_find(&d, q, strlen(q), "城东社区幸福路8号", &s, fetch, NULL,
+	assert_int_equal(ingest_dedup_find(&d, q, strlen(q), "城东社区幸福路8号", -1, &s, fetch, NULL,
 					   &root, &sim), 1);
 	assert_int_equal(root, 1);
 	assert_true(sim >= DEDUP_NEAR && sim < 1);
 	/* The same words at another house number: another incident. */
 	q = "幸福路9号三楼住户反映楼道里每天晚上都有陌生男子徘徊,手持手电筒查看各户门锁,已持续一周。";
 	ingest_dedup_sketch(q, strlen(q), &s);
-	assert_int_equal(ingest_dedup_find(&d, q, strlen(q), NULL, &s, fetch, NULL, &root, &sim), 0);
+	assert_int_equal(ingest_dedup_find(&d, q, strlen(q), NULL, -1, &s, fetch, NULL, &root, &sim), 0);
 	/* The same text at a place that is not the same: another incident. */
 	q = texts[0];
 	ingest_dedup_sketch(q, strlen(q), &s);
-	assert_int_equal(ingest_dedup_find(&d, q, strlen(q), "解放路3号", &s, fetch, NULL, &root, &sim), 0);
+	assert_int_equal(ingest_dedup_find(&d, q, strlen(q), "解放路3号", -1, &s, fetch, NULL, &root, &sim), 0);
 	/* Unrelated text. */
 	q = "某小区地下车库发生电动车起火,物业人员用灭火器扑灭,无人员受伤,原因待查。";
 	ingest_dedup_sketch(q, strlen(q), &s);
-	assert_int_equal(ingest_dedup_find(&d, q, strlen(q), NULL, &s, fetch, NULL, &root, &sim), 0);
+	assert_int_equal(ingest_dedup_find(&d, q, strlen(q), NULL, -1, &s, fetch, NULL, &root, &sim), 0);
+	/* The same text DEDUP_DAYS days later is the tip again; three weeks later, another event. */
+	days[0] = 20400;
+	q = texts[0];
+	ingest_dedup_sketch(q, strlen(q), &s);
+	assert_int_equal(ingest_dedup_find(&d, q, strlen(q), NULL, 20400 + DEDUP_DAYS, &s, fetch, NULL,
+					   &root, &sim), 1);
+	assert_int_equal(ingest_dedup_find(&d, q, strlen(q), NULL, 20400 - DEDUP_DAYS, &s, fetch, NULL,
+					   &root, &sim), 1);
+	assert_int_equal(ingest_dedup_find(&d, q, strlen(q), NULL, 20400 + DEDUP_DAYS + 1, &s, fetch,
+					   NULL, &root, &sim), 0);
+	assert_int_equal(ingest_dedup_find(&d, q, strlen(q), NULL, 20421, &s, fetch, NULL, &root, &sim), 0);
+	/* a day unknown on either side: no window */
+	assert_int_equal(ingest_dedup_find(&d, q, strlen(q), NULL, -1, &s, fetch, NULL, &root, &sim), 1);
+	days[0] = -1;
+	assert_int_equal(ingest_dedup_find(&d, q, strlen(q), NULL, 20421, &s, fetch, NULL, &root, &sim), 1);
 	ingest_dedup_release(&d);
 
 	assert_true(ingest_dedup_jaccard("abcdef", 6, "abcdef", 6) == 1.0);
@@ -485,11 +503,13 @@ static void test_near_duplicates(void **state)
 
 static char part_text[PART_N][256];
 
-static const char *part_fetch(void *arg, int64_t id, size_t *len, const char **place)
+static const char *part_fetch(void *arg, int64_t id, size_t *len, const char **place,
+			      long *day)
 {
 	(void)arg;
 	*len = strlen(part_text[id - 1]);
 	*place = "";
+	*day = -1;
 	return part_text[id - 1];
 }
 
@@ -536,7 +556,7 @@ static void test_near_duplicates_partial(void **state)
 			 "幸福路%d号三楼住户反映楼道里每天晚上都有陌生男子徘徊,手持手电筒查看各户门锁%s",
 			 (i * 7) % 25, i % 3 ? "。" : ",已持续一周。");
 		assert_int_equal(ingest_dedup_sketch(t, strlen(t), &s), 1);
-		found = ingest_dedup_find(&whole, t, strlen(t), NULL, &s, part_fetch, NULL, &root, &sim);
+		found = ingest_dedup_find(&whole, t, strlen(t), NULL, -1, &s, part_fetch, NULL, &root, &sim);
 		taken = ingest_dedup_add(&whole, id, root, &s);
 		if (i < PART_STORED) {
 			for (int b = 0; b < DEDUP_BANDS; b++) {
@@ -552,7 +572,7 @@ static void test_near_duplicates_partial(void **state)
 			continue;
 		}
 		assert_int_equal(ingest_dedup_ready(&part, &s, part_load, NULL), 0);
-		pfound = ingest_dedup_find(&part, t, strlen(t), NULL, &s, part_fetch, NULL, &proot, &psim);
+		pfound = ingest_dedup_find(&part, t, strlen(t), NULL, -1, &s, part_fetch, NULL, &proot, &psim);
 		assert_int_equal(pfound, found);
 		assert_int_equal(proot, root);
 		assert_true(psim == sim);
@@ -609,39 +629,52 @@ static void test_sha256(void **state)
 	}
 }
 
+/* A report's day: when it happened, else when it came in. */
+static void test_report_day(void **state)
+{
+	(void)state;
+	assert_int_equal(ingest_report_day("2026-11-20 23:10", "2026-11-22"), day_number("2026-11-20"));
+	assert_int_equal(ingest_report_day(NULL, "2026-11-22 08:00"), day_number("2026-11-22"));
+	assert_int_equal(ingest_report_day(NULL, NULL), -1);
+}
+
 /* ahead: ids in order, both unique keys, and the texts of the file's new reports. */
 static void test_ahead(void **state)
 {
 	struct ingest_ahead a;
 	const char *place;
 	size_t len;
+	long day;
 
 	ingest_ahead_init(&a, 10);
 	assert_false(ingest_ahead_known(&a, "tips", "T1", "h1"));
-	assert_int_equal(ingest_ahead_add(&a, "tips", "T1", "h1", "太平北路被盗", "太平北路"), 10);
-	assert_int_equal(ingest_ahead_add(&a, "ab", "c", "h2", "second", NULL), 11);
+	assert_int_equal(ingest_ahead_add(&a, "tips", "T1", "h1", "太平北路被盗", "太平北路", 20400), 10);
+	assert_int_equal(ingest_ahead_add(&a, "ab", "c", "h2", "second", NULL, -1), 11);
 	assert_true(ingest_ahead_known(&a, "other", "T9", "h1"));      /* the same content */
 	assert_true(ingest_ahead_known(&a, "tips", "T1", "h9"));       /* the same source and id */
 	assert_false(ingest_ahead_known(&a, "tips", "T2", "h9"));
 	assert_false(ingest_ahead_known(&a, "a", "bc", "h9"));         /* not "ab" + "c" */
 	assert_false(ingest_ahead_known(&a, "tips", "T", "h"));
-	assert_string_equal(ingest_ahead_text(&a, 10, &len, &place), "太平北路被盗");
+	assert_string_equal(ingest_ahead_text(&a, 10, &len, &place, &day), "太平北路被盗");
 	assert_int_equal(len, strlen("太平北路被盗"));
 	assert_string_equal(place, "太平北路");
-	assert_string_equal(ingest_ahead_text(&a, 11, &len, &place), "second");
+	assert_int_equal(day, 20400);
+	assert_string_equal(ingest_ahead_text(&a, 11, &len, &place, &day), "second");
 	assert_string_equal(place, "");
-	assert_null(ingest_ahead_text(&a, 9, &len, &place));
-	assert_null(ingest_ahead_text(&a, 12, &len, &place));
+	assert_int_equal(day, -1);
+	assert_null(ingest_ahead_text(&a, 9, &len, &place, &day));
+	assert_null(ingest_ahead_text(&a, 12, &len, &place, &day));
 	for (int i = 0; i < 5000; i++) {    /* past a few table growths */
 		char k[32];
 
 		snprintf(k, sizeof(k), "k%d", i);
 		assert_false(ingest_ahead_known(&a, "s", k, k));
-		assert_int_equal(ingest_ahead_add(&a, "s", k, k, k, k), 12 + i);
+		assert_int_equal(ingest_ahead_add(&a, "s", k, k, k, k, i), 12 + i);
 	}
 	assert_true(ingest_ahead_known(&a, "s", "k4999", "x"));
 	assert_true(ingest_ahead_known(&a, "t", "y", "k0"));
-	assert_string_equal(ingest_ahead_text(&a, 12 + 77, &len, &place), "k77");
+	assert_string_equal(ingest_ahead_text(&a, 12 + 77, &len, &place, &day), "k77");
+	assert_int_equal(day, 77);
 	ingest_ahead_release(&a);
 }
 
@@ -731,6 +764,7 @@ int main(void)
 		cmocka_unit_test(test_near_duplicates),
 		cmocka_unit_test(test_near_duplicates_partial),
 		cmocka_unit_test(test_sha256),
+		cmocka_unit_test(test_report_day),
 		cmocka_unit_test(test_ahead),
 		cmocka_unit_test(test_queue_order),
 		cmocka_unit_test(test_queue_cancel),
