@@ -1,13 +1,15 @@
 /*
  * community: the only file that runs igraph algorithms on the whole
- * graph.  Two igraph graphs are built from the model's edge list: the
- * clustering graph (no hubs, no skipped types, no edges decayed to
- * nothing) for components and communities, and the same graph cut at
- * cluster borders for betweenness and PageRank, so that they say who
- * holds a cluster together and cost what the clusters cost, not what
- * the whole district costs.  Both hold only the vertices that have a
- * clustered edge (most entities of a district are named once, alone),
- * numbered in vertex order so results do not depend on the mapping.
+ * graph.  The clustering graph (no hubs, no skipped types, no edges
+ * decayed to nothing) gives the components (by union-find) and the
+ * communities (an igraph graph of all of it only on a first night; one
+ * more night clusters the part that changed), and the same graph cut at
+ * cluster borders betweenness and PageRank, so that they say who holds
+ * a cluster together and cost what the clusters cost, not what the
+ * whole district costs.  The igraph graphs hold only the vertices that
+ * have a clustered edge (most entities of a district are named once,
+ * alone), numbered in vertex order so results do not depend on the
+ * mapping.
  * Leiden optimises modularity here: node weights are strengths and the
  * resolution is divided by twice the total weight, as igraph's
  * documentation prescribes.  After the first night it starts from last
@@ -19,6 +21,7 @@
  */
 #include "graph/community.h"
 #include "graph/ig.h"
+#include "graph/uf.h"
 #include "common/xalloc.h"
 
 #include <stdlib.h>
@@ -86,7 +89,10 @@ static void compact_release(struct compact *c)
 	free(c->from);
 }
 
-/* An undirected igraph on c's vertices of the edges k accepts, with their weights if w. */
+/*
+ * An undirected igraph g on c's vertices of the edges k accepts, and
+ * their weights if w (g may be NULL: the weights alone).
+ */
 static int build(igraph_t *g, igraph_vector_t *w, const struct keep_ctx *k,
 		 const struct compact *c, struct err *err)
 {
@@ -114,7 +120,7 @@ static int build(igraph_t *g, igraph_vector_t *w, const struct keep_ctx *k,
 			VECTOR(*w)[m] = e->w;
 		m++;
 	}
-	rc = ig_check(igraph_create(g, &ev, c->n, IGRAPH_UNDIRECTED), "building the graph", err);
+	rc = g ? ig_check(igraph_create(g, &ev, c->n, IGRAPH_UNDIRECTED), "building the graph", err) : 0;
 	igraph_vector_int_destroy(&ev);
 	if (rc < 0 && w)
 		igraph_vector_destroy(w);
@@ -194,37 +200,55 @@ static long renumber(const igraph_vector_int_t *memb, long ngroups, const struct
 	return kept;
 }
 
+/* memb[x] gets x's set as a label 0.. in order of first vertex; returns how many. */
+static long uf_label(int32_t *parent, long n, igraph_vector_int_t *memb)
+{
+	long *label = xmalloc((n + 1) * sizeof(*label));
+	long next = 0;
+
+	for (long x = 0; x < n; x++)
+		label[x] = -1;
+	for (long x = 0; x < n; x++) {
+		long root = guf_find(parent, (int32_t)x);
+
+		if (label[root] < 0)
+			label[root] = next++;
+		VECTOR(*memb)[x] = label[root];
+	}
+	free(label);
+	return next;
+}
+
+/*
+ * Connected components, by union-find over the edges k keeps: a night
+ * that clusters only what changed needs no igraph graph of the whole
+ * district.  renumber numbers them by size whatever the labels.
+ */
 static int components(struct gcomm *gc, const struct gmodel *gm, const struct compact *c,
-		      const igraph_t *g, struct err *err)
+		      const struct keep_ctx *k, struct err *err)
 {
 	igraph_vector_int_t memb;
-	igraph_integer_t no = 0;
-	int rc = -1;
+	int32_t *parent = xmalloc((c->n + 1) * sizeof(*parent));
+	long no;
 
-	if (ig_check(igraph_vector_int_init(&memb, 0), "allocating", err) < 0)
+	if (ig_check(igraph_vector_int_init(&memb, c->n), "allocating", err) < 0) {
+		free(parent);
 		return -1;
-	if (ig_check(igraph_connected_components(g, &memb, NULL, &no, IGRAPH_WEAK),
-		     "connected components", err) < 0)
-		goto out;
+	}
+	for (long x = 0; x < c->n; x++)
+		parent[x] = (int32_t)x;
+	for (long i = 0; i < gm->ne; i++)
+		if (keep_edge(k, &gm->e[i]))
+			guf_union(parent, c->to[gm->e[i].u], c->to[gm->e[i].v]);
+	no = uf_label(parent, c->n, &memb);
 	gc->ncomp = renumber(&memb, no, c, gm->nv, 2, 1, 0, gc->comp, NULL);
 	gc->comp_id = xcalloc(gc->ncomp + 1, sizeof(*gc->comp_id));
 	for (long v = 0; v < gm->nv; v++)
 		if (gc->comp[v] > 0 && gc->comp_id[gc->comp[v]] == 0)
 			gc->comp_id[gc->comp[v]] = gm->eid[v];
-	rc = 0;
-out:
 	igraph_vector_int_destroy(&memb);
-	return rc;
-}
-
-/* The root of x's set, halving the path on the way (union-find). */
-static long uf_find(long *parent, long x)
-{
-	while (parent[x] != x) {
-		parent[x] = parent[parent[x]];
-		x = parent[x];
-	}
-	return x;
+	free(parent);
+	return 0;
 }
 
 /*
@@ -240,40 +264,22 @@ static long uf_find(long *parent, long x)
 static long warm_start(igraph_vector_int_t *memb, const int32_t *start, const struct compact *c,
 		       const struct keep_ctx *k)
 {
-	long *parent = xmalloc((c->n + 1) * sizeof(*parent));
-	long *label = xmalloc((c->n + 1) * sizeof(*label));
-	long next = 0;
+	int32_t *parent = xmalloc((c->n + 1) * sizeof(*parent));
+	long n;
 
-	for (long x = 0; x < c->n; x++) {
-		parent[x] = x;
-		label[x] = -1;
-	}
+	for (long x = 0; x < c->n; x++)
+		parent[x] = (int32_t)x;
 	for (long i = 0; i < k->gm->ne; i++) {
 		const struct gedge *e = &k->gm->e[i];
-		long a, b;
 
 		if (start[e->u] < 0 || start[e->u] != start[e->v] || c->to[e->u] < 0 ||
 		    c->to[e->v] < 0 || !keep_edge(k, e))
 			continue;
-		a = uf_find(parent, c->to[e->u]);
-		b = uf_find(parent, c->to[e->v]);
-		if (a != b) {
-			if (a < b)
-				parent[b] = a;
-			else
-				parent[a] = b;
-		}
+		guf_union(parent, c->to[e->u], c->to[e->v]);
 	}
-	for (long x = 0; x < c->n; x++) {
-		long root = uf_find(parent, x);
-
-		if (label[root] < 0)
-			label[root] = next++;
-		VECTOR(*memb)[x] = label[root];
-	}
+	n = uf_label(parent, c->n, memb);
 	free(parent);
-	free(label);
-	return next;
+	return n;
 }
 
 /*
@@ -335,15 +341,21 @@ static igraph_error_t leiden_free(struct gcomm *gc, const struct gmodel *gm,
 	return irc;
 }
 
+/*
+ * The communities of c's vertices; w holds the weights of the edges k
+ * keeps.  The igraph graph of the whole clustering graph is built only
+ * where it is used: a first night, or the fallback.
+ */
 static int communities(struct gcomm *gc, const struct gmodel *gm, const struct graph_conf *conf,
-		       const struct compact *c, const igraph_t *g, const igraph_vector_t *w,
+		       const struct compact *c, const struct keep_ctx *k, const igraph_vector_t *w,
 		       const struct gcomm_prev *prev, struct err *err)
 {
 	igraph_vector_int_t memb;
 	igraph_vector_t nodew;
 	igraph_integer_t nb = 0;
 	igraph_real_t quality, total = igraph_vector_sum(w);
-	int rc = -1;
+	igraph_t g;
+	int rc = -1, built = 0;
 
 	if (ig_check(igraph_vector_int_init(&memb, c->n), "allocating", err) < 0)
 		return -1;
@@ -358,17 +370,24 @@ static int communities(struct gcomm *gc, const struct gmodel *gm, const struct g
 		igraph_error_t irc = IGRAPH_FAILURE;
 
 		if (!strcmp(conf->community, "leiden")) {
-			if (prev)
+			if (prev) {
 				irc = leiden_free(gc, gm, conf, c, prev, conf->resolution / (2 * total),
 						  &memb, &nb);
-			else
-				irc = igraph_community_leiden(g, w, &nodew, conf->resolution / (2 * total),
+			} else {
+				if (build(&g, NULL, k, c, err) < 0)
+					goto out;
+				built = 1;
+				irc = igraph_community_leiden(&g, w, &nodew, conf->resolution / (2 * total),
 							      conf->leiden_beta, 0, conf->leiden_iterations,
 							      &memb, &nb, &quality);
+			}
 			gc->method = "leiden";
 		}
 		if (irc != IGRAPH_SUCCESS) {
-			irc = igraph_community_multilevel(g, w, conf->resolution, &memb, NULL, NULL);
+			if (!built && build(&g, NULL, k, c, err) < 0)
+				goto out;
+			built = 1;
+			irc = igraph_community_multilevel(&g, w, conf->resolution, &memb, NULL, NULL);
 			nb = igraph_vector_int_size(&memb) ? igraph_vector_int_max(&memb) + 1 : 0;
 			gc->method = "multilevel";
 		}
@@ -378,6 +397,8 @@ static int communities(struct gcomm *gc, const struct gmodel *gm, const struct g
 	gc->nclu = renumber(&memb, nb, c, gm->nv, conf->min_cluster_size, 0, 1, gc->clu, &gc->clu_size);
 	rc = 0;
 out:
+	if (built)
+		igraph_destroy(&g);
 	igraph_vector_int_destroy(&memb);
 	igraph_vector_destroy(&nodew);
 	return rc;
@@ -614,7 +635,6 @@ int gcomm_compute(struct gcomm *gc, const struct gmodel *gm, const struct graph_
 {
 	struct keep_ctx k = { gm, conf, NULL, NULL };
 	struct compact c;
-	igraph_t g;
 	igraph_vector_t w;
 	double t0 = clock_secs(CLOCK_PROCESS_CPUTIME_ID), t1;
 	int rc = -1;
@@ -644,11 +664,11 @@ int gcomm_compute(struct gcomm *gc, const struct gmodel *gm, const struct graph_
 	signatures(gc, gm, &k);
 	compact_init(&c, &k);
 	mark_free(gc, gm, &c, prev);
-	if (build(&g, &w, &k, &c, err) < 0) {
+	if (build(NULL, &w, &k, &c, err) < 0) {
 		compact_release(&c);
 		return -1;
 	}
-	if (components(gc, gm, &c, &g, err) < 0 || communities(gc, gm, conf, &c, &g, &w, prev, err) < 0)
+	if (components(gc, gm, &c, &k, err) < 0 || communities(gc, gm, conf, &c, &k, &w, prev, err) < 0)
 		goto out;
 	t1 = clock_secs(CLOCK_PROCESS_CPUTIME_ID);
 	gc->secs_cluster = t1 - t0;
@@ -658,7 +678,6 @@ int gcomm_compute(struct gcomm *gc, const struct gmodel *gm, const struct graph_
 	rc = 0;
 out:
 	igraph_vector_destroy(&w);
-	igraph_destroy(&g);
 	compact_release(&c);
 	return rc;
 }

@@ -20,6 +20,7 @@
 #include "graph/series.h"
 #include "graph/evid.h"
 #include "graph/match.h"
+#include "graph/uf.h"
 #include "common/day.h"
 #include "common/sbuf.h"
 #include "common/xalloc.h"
@@ -141,23 +142,6 @@ struct ser {
 	int32_t cur;
 };
 
-static int32_t uf_find(int32_t *uf, int32_t x)
-{
-	while (uf[x] != x) {
-		uf[x] = uf[uf[x]];
-		x = uf[x];
-	}
-	return x;
-}
-
-static void uf_union(int32_t *uf, int32_t a, int32_t b)
-{
-	a = uf_find(uf, a);
-	b = uf_find(uf, b);
-	if (a != b)
-		uf[a > b ? a : b] = a < b ? a : b;
-}
-
 static int joins(const struct ser *s, int32_t v, int32_t scope)
 {
 	return s->join[v] && s->scope[v] == scope;
@@ -249,10 +233,10 @@ static void build(struct ser *s)
 		s->uf[x] = (int32_t)x;
 	for (long e = 0; e < gm->ne; e++)
 		if (joint_edge(s, e))
-			uf_union(s->uf, gm->e[e].u, gm->e[e].v);
+			guf_union(s->uf, gm->e[e].u, gm->e[e].v);
 	for (long v = 0; v < nv; v++)
 		for (long j = s->inv_off[v]; j < s->inv_off[v + 1]; j++)
-			uf_union(s->uf, (int32_t)v, (int32_t)(nv + s->inv[j]));
+			guf_union(s->uf, (int32_t)v, (int32_t)(nv + s->inv[j]));
 	s->prev = xmalloc((nv + s->nrn + 1) * sizeof(int32_t));
 	s->stamp = xcalloc(nv + s->nrn + 1, sizeof(int32_t));
 	s->queue = xmalloc((nv + s->nrn + 1) * sizeof(int32_t));
@@ -589,7 +573,7 @@ int gseries_run(struct db *db, const struct gcrimes *cr, const struct gmodel *gm
 	m = xmalloc((s.nrn + 1) * sizeof(*m));
 	for (long k = 0; k < s.nrn; k++) {
 		m[k].rn = (int32_t)k;
-		m[k].root = uf_find(s.uf, (int32_t)(gm->nv + k));
+		m[k].root = guf_find(s.uf, (int32_t)(gm->nv + k));
 		m[k].day = cr->day[s.rn_rep[k]];
 		m[k].rid = cr->rid[s.rn_rep[k]];
 	}
