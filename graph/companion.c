@@ -122,53 +122,72 @@ double gcompanion_poisson_tail(double lambda, long k)
 	return sum > 1 ? 0 : 1 - sum;
 }
 
+/*
+ * The register rows by kind, through its index (they are a small part
+ * of the reports), and the persons each names through the index of
+ * mentions by report: a person is told by its vertex's type, not by a
+ * lookup in the entity table for each mention.
+ */
 static int load_events(struct db *db, struct gmodel *gm, const struct graph_conf *conf,
 		       const char *night, struct venues *vs, struct ev **out, long *n,
 		       struct err *err)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = NULL, *men = NULL;
 	char *both = xasprintf("%s %s", conf->hotel_kinds, conf->netcafe_kinds);
 	char *kinds = graph_conf_json_list(both);
+	int person = gmodel_type_index(gm, "person");
 	char next[11];
 	size_t cap = 0;
-	int rc;
+	int rc, mrc;
 
 	day_string(day_of(night) + 1, next);
 	*out = NULL;
 	*n = 0;
-	/*
-	 * By kind, through its index: register rows are a small part of the
-	 * reports (CROSS JOIN keeps SQLite from starting at every person).
-	 */
 	rc = db_prepare(db, &st,
 		"SELECT r.id, r.kind, "
 		"       coalesce(nullif(CASE WHEN json_valid(r.fields) "
 		"                THEN json_extract(r.fields, '$.venue') END, ''), nullif(r.place, '')), "
-		"       coalesce(r.occurred_at, r.received_at), m.entity_id "
-		"FROM report r CROSS JOIN mention m ON m.report_id = r.id "
-		"CROSS JOIN entity e ON e.id = m.entity_id AND e.type = 'person' "
-		"WHERE r.kind IN (SELECT value FROM json_each(?1)) "
+		"       coalesce(r.occurred_at, r.received_at) "
+		"FROM report r WHERE r.kind IN (SELECT value FROM json_each(?1)) "
 		"  AND (r.received_at IS NULL OR r.received_at < ?2) "
-		"ORDER BY r.id, m.entity_id", err);
+		"ORDER BY r.id", err);
 	if (rc == 0)
 		rc = db_bind(st, err, "ss", kinds, next);
-	while (rc == 0 && (rc = db_step(st, err)) == 1) {
+	if (rc == 0)
+		rc = db_prepare(db, &men, "SELECT entity_id FROM mention WHERE report_id = ? "
+				"ORDER BY entity_id", err);
+	while (person >= 0 && rc == 0 && (rc = db_step(st, err)) == 1) {
 		const char *venue = (const char *)sqlite3_column_text(st, 2);
 		int64_t t = day_minutes(db_text(st, 3));
-		int32_t v = gmodel_vertex(gm, sqlite3_column_int64(st, 4));
+		int64_t rid = sqlite3_column_int64(st, 0);
 
 		rc = 0;
-		if (!venue || t < 0 || v < 0 || gm->hub[v])
+		if (!venue || t < 0)
 			continue;
-		*out = xgrow(*out, &cap, (size_t)*n + 1, sizeof(**out));
-		(*out)[*n].report = sqlite3_column_int64(st, 0);
-		(*out)[*n].kind = graph_conf_in(conf->netcafe_kinds, db_text(st, 1)) ? NETCAFE : HOTEL;
-		(*out)[*n].venue = venue_id(vs, venue);
-		(*out)[*n].t = t;
-		(*out)[*n].person = v;
-		(*n)++;
+		if (db_bind(men, err, "I", rid) < 0) {
+			rc = -1;
+			break;
+		}
+		while ((mrc = db_step(men, err)) == 1) {
+			int32_t v = gmodel_vertex(gm, sqlite3_column_int64(men, 0));
+
+			if (v < 0 || gm->type[v] != person || gm->hub[v])
+				continue;
+			*out = xgrow(*out, &cap, (size_t)*n + 1, sizeof(**out));
+			(*out)[*n].report = rid;
+			(*out)[*n].kind = graph_conf_in(conf->netcafe_kinds, db_text(st, 1)) ? NETCAFE : HOTEL;
+			(*out)[*n].venue = venue_id(vs, venue);
+			(*out)[*n].t = t;
+			(*out)[*n].person = v;
+			(*n)++;
+		}
+		if (mrc < 0) {
+			rc = -1;
+			break;
+		}
 	}
 	db_finalize(st);
+	db_finalize(men);
 	free(both);
 	free(kinds);
 	return rc < 0 ? -1 : 0;
