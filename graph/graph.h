@@ -4,6 +4,13 @@
  * night to night), centrality, series candidates and companions, written
  * to the version 3 tables.  Reads the analyze tables, never writes them.
  * Only graph/ includes igraph; this header does not.
+ *
+ * entity_score (since schema version 11): pagerank and betweenness are
+ * the entity's inside its cluster (0 outside any); component is the
+ * component's smallest entity id; strength sums link weights before
+ * the decay by age; a row is written only when one of them changes, so
+ * its night is the night it was last written.  cluster.component is the
+ * component's smallest entity id too.
  */
 #ifndef GRAPH_GRAPH_H
 #define GRAPH_GRAPH_H
