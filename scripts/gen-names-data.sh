@@ -63,7 +63,9 @@ for (const [c, n] of rows("provinces.csv")) add(c, 1, n, "");
 add("71", 1, "台湾省", ""); add("81", 1, "香港特别行政区", ""); add("82", 1, "澳门特别行政区", "");
 for (const [c, n, p] of rows("cities.csv")) add(c, 2, n, p);
 for (const [c, n, p] of rows("areas.csv")) add(c, 3, n, p);
-for (const [c, n, p] of rows("streets.csv")) add(c, 4, n, p);
+// Two townships are named just 街道 (a street office without a name of
+// its own): as a name it would be found in every 某某村街道 and 大街道.
+for (const [c, n, p] of rows("streets.csv")) if (n !== "街道") add(c, 4, n, p);
 fs.writeFileSync(out, lines.join("\n") + "\n");
 JS
 
