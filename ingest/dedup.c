@@ -331,6 +331,8 @@ int ingest_dedup_sketch(const char *text, size_t len, struct dedup_sketch *s)
 void ingest_dedup_init(struct ingest_dedup *d)
 {
 	memset(d, 0, sizeof(*d));
+	d->rule.near = DEDUP_NEAR;
+	d->rule.days = DEDUP_DAYS;
 }
 
 void ingest_dedup_release(struct ingest_dedup *d)
@@ -578,9 +580,9 @@ static void keep_best(struct cand *best, size_t *n, struct cand c)
 }
 
 /* Whether two days (-1 when unknown) are near enough for one event. */
-static int same_days(long a, long b)
+static int same_days(const struct dedup_rule *r, long a, long b)
 {
-	return a < 0 || b < 0 || labs(a - b) <= DEDUP_DAYS;
+	return a < 0 || b < 0 || labs(a - b) <= r->days;
 }
 
 int ingest_dedup_find(struct ingest_dedup *d, const char *text, size_t len,
@@ -642,7 +644,7 @@ int ingest_dedup_find(struct ingest_dedup *d, const char *text, size_t len,
 		const char *t = fetch(arg, ce->id, &tlen, &cplace, &cday);
 		double j;
 
-		if (!t || !same_days(day, cday))
+		if (!t || !same_days(&d->rule, day, cday))
 			continue;
 		j = similarity(&q, t, tlen, cplace);
 		if (j > best_sim || (j == best_sim && ce->id < best)) {
@@ -651,7 +653,7 @@ int ingest_dedup_find(struct ingest_dedup *d, const char *text, size_t len,
 			best_e = c[i].e;
 		}
 	}
-	if (best >= 0 && best_sim >= DEDUP_NEAR) {
+	if (best >= 0 && best_sim >= d->rule.near) {
 		*root = d->node[best_e].root;
 		*sim = best_sim;
 		found = 1;

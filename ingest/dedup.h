@@ -15,8 +15,15 @@
 #define DEDUP_NHASH 16          /* MinHash values per sketch */
 #define DEDUP_BANDS 8           /* LSH bands of DEDUP_NHASH / DEDUP_BANDS values */
 #define DEDUP_MIN_CHARS 20      /* shorter texts get no sketch */
+/* Defaults of data/ingest.conf (ingest/conf.c). */
 #define DEDUP_NEAR 0.8          /* Jaccard similarity from which a text is a near-duplicate */
 #define DEDUP_DAYS 3            /* days apart beyond which two texts tell of two events */
+
+/* What makes a near-duplicate (data/ingest.conf). */
+struct dedup_rule {
+	double near;            /* at least this Jaccard similarity */
+	int days;               /* at most this many days apart, where both days are known */
+};
 
 struct dedup_sketch {
 	uint32_t mh[DEDUP_NHASH];
@@ -26,6 +33,7 @@ struct dedup_node;
 struct dedup_slot;
 
 struct ingest_dedup {
+	struct dedup_rule rule;         /* DEDUP_NEAR, DEDUP_DAYS after init */
 	struct dedup_node *node;        /* per indexed report, 64-byte aligned in node_mem */
 	void *node_mem;
 	struct dedup_sketch *sk;        /* per indexed report: its whole sketch */
@@ -89,8 +97,8 @@ void ingest_dedup_stored(struct ingest_dedup *d, uint32_t key, int band, int64_t
 /*
  * Find the indexed report most similar to text (with sketch s, at
  * place, which may be NULL, on day, which may be -1), at least
- * DEDUP_NEAR, holding the same numbers, at a compatible place (one names
- * the other), at most DEDUP_DAYS days apart when both days are known:
+ * d->rule.near, holding the same numbers, at a compatible place (one
+ * names the other), at most d->rule.days days apart when both are known:
  * the same templated call-out at the same door three weeks later is
  * another burglary, not the first one reported again.  Returns 1 and
  * sets *root (the first report of its family) and *sim (Jaccard

@@ -31,6 +31,7 @@
  * against the one it gets and fails the file on a difference.
  */
 #include "ingest/ingest.h"
+#include "ingest/conf.h"
 #include "common/sbuf.h"
 #include "common/xalloc.h"
 #include "ingest/ahead.h"
@@ -133,6 +134,11 @@ int ingest_init(struct ingest *in, struct db *db, const char *data_dir, struct e
 	path = xasprintf("%s/grading.tsv", data_dir);
 	rc = ingest_grading_load(&in->grading, path, err);
 	free(path);
+	if (rc == 0) {
+		path = xasprintf("%s/ingest.conf", data_dir);
+		rc = ingest_conf_load(&in->dedup.rule, path, err);
+		free(path);
+	}
 	/*
 	 * A file's new rows land all over the report table's indexes (the
 	 * content hash, the source's ids, the dates), and the next file's
@@ -567,13 +573,22 @@ static int group_begin(struct ingest *in, struct err *err)
 	return 0;
 }
 
+/* Empty the near-duplicate index, to be loaded again; its rule stays. */
+static void dedup_empty(struct ingest *in)
+{
+	struct dedup_rule rule = in->dedup.rule;
+
+	ingest_dedup_release(&in->dedup);
+	ingest_dedup_init(&in->dedup);
+	in->dedup.rule = rule;
+	in->dedup_loaded = 0;
+}
+
 /* Roll the whole group back; the near-duplicate index may hold its reports. */
 static void group_rollback(struct ingest *in)
 {
 	db_rollback(in->db);
-	ingest_dedup_release(&in->dedup);
-	ingest_dedup_init(&in->dedup);
-	in->dedup_loaded = 0;
+	dedup_empty(in);
 	group_close(in);
 	db_exec(in->db, "PRAGMA foreign_keys = ON", NULL);
 }
@@ -620,9 +635,7 @@ static int group_drop_file(struct ingest *in, const struct group_mark *m, struct
 	in->fts_to = m->fts_to;
 	in->bands.n = m->bands;
 	rc = group_commit(in, &cerr);
-	ingest_dedup_release(&in->dedup);
-	ingest_dedup_init(&in->dedup);
-	in->dedup_loaded = 0;
+	dedup_empty(in);
 	if (rc < 0) {
 		*err = cerr;
 		err_prefix(err, "committing the files before it");

@@ -64,8 +64,9 @@ struct ingest {
 };
 
 /*
- * Load the tables of data_dir (aliases.tsv, grading.tsv), prepare the
- * statements and log the run as started.  Release in also after an error.
+ * Load the tables and settings of data_dir (aliases.tsv, grading.tsv,
+ * ingest.conf), prepare the statements and log the run as started.
+ * Release in also after an error.
  */
 int ingest_init(struct ingest *in, struct db *db, const char *data_dir, struct err *err);
 /*

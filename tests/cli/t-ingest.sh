@@ -76,6 +76,21 @@ run_case ingest-5.4 "near-duplicates" 0 lookout ingest near.jsonl
 run_case ingest-5.5 "near-duplicate marked with its similarity" 0 q "SELECT ext_id,
 	coalesce((SELECT ext_id FROM report o WHERE o.id = r.near_dup_of), '-'),
 	CASE WHEN near_sim IS NULL THEN '-' ELSE printf('%.2f', near_sim) END FROM report r WHERE batch_id = (SELECT max(id) FROM batch) ORDER BY id"
+# The same templated text at the same door 20 days apart tells of two
+# events (near_dup_days = 3 in data/ingest.conf); a wider window makes the
+# second a near-duplicate, and a bad setting stops the ingest.
+{
+	printf '{"id":"A1","source":"110","received_at":"2026-11-01 21:10","place":"幸福路8号","text":"幸福路8号三楼住户报称家中被盗,门锁有撬压痕迹,丢失现金若干,请民警到场处理。"}\n'
+	printf '{"id":"A2","source":"110","received_at":"2026-11-21 20:45","place":"幸福路8号","text":"幸福路8号三楼住户报称家中被盗,门锁有撬压痕迹,丢失现金若干,请民警到场处理。。"}\n'
+} > "$T/apart.jsonl"
+mkdir "$T/data30" "$T/databad"
+(cd "$ROOT/data" && tar cf - --exclude=./sample .) | (cd "$T/data30" && tar xf -)
+(cd "$T/data30" && tar cf - .) | (cd "$T/databad" && tar xf -)
+sed -i 's/^near_dup_days = .*/near_dup_days = 30/' "$T/data30/ingest.conf"
+echo 'near_dup_dayz = 3' >> "$T/databad/ingest.conf"
+run_case ingest-5.6 "20 days apart: not near-duplicates" 0 lookout --db apart3.db ingest apart.jsonl
+run_case ingest-5.7 "near_dup_days = 30: a near-duplicate" 0 lookout --db apart30.db --data data30 ingest apart.jsonl
+run_case ingest-5.8 "a typo in ingest.conf" 1 lookout --db apartbad.db --data databad ingest apart.jsonl
 
 # A real kill -9 in the middle of a large ingest, then a re-run, must
 # leave what one clean run leaves.
