@@ -146,16 +146,11 @@ int ingest_init(struct ingest *in, struct db *db, const char *data_dir, struct e
 	 * commit (at the default 1,000 pages) copied those pages to the
 	 * database once per file; at 16,384 (256 MB of WAL) a night's files
 	 * are copied once, at the end: on 1,000,000 reports, one more
-	 * night writes 650 MB instead of 800.
-	 * The file is read through a memory map (SQLite's limit, 2 GB),
-	 * not a copy per page read: on 1,000,000 reports the night's index
-	 * probes read 500 MB, and the copies were a tenth of its CPU time.
-	 * ingest_release puts both back for the stages that follow on this
-	 * connection.
+	 * night writes 650 MB instead of 800.  ingest_release puts the
+	 * default back for the stages that follow on this connection.
 	 */
 	if (rc < 0 || ingest_store_open(&in->store, db, err) < 0 ||
-	    db_exec(db, "PRAGMA wal_autocheckpoint = 16384", err) < 0 ||
-	    db_exec(db, "PRAGMA mmap_size = 2147418112", err) < 0)
+	    db_exec(db, "PRAGMA wal_autocheckpoint = 16384", err) < 0)
 		return -1;
 	db_now(now);
 	if (db_run(db, err, "INSERT INTO stage_run(stage, started_at, status) VALUES ('ingest', ?, 'running')",
@@ -169,10 +164,8 @@ void ingest_release(struct ingest *in)
 {
 	if (in->group_open)
 		group_rollback(in);
-	if (in->db) {
+	if (in->db)
 		db_exec(in->db, "PRAGMA wal_autocheckpoint = 1000", NULL);
-		db_exec(in->db, "PRAGMA mmap_size = 0", NULL);
-	}
 	ingest_store_close(&in->store);
 	if (in->reader_state > 0)
 		ingest_store_close(&in->rstore);
@@ -194,6 +187,7 @@ void ingest_release(struct ingest *in)
 static void open_reader(struct ingest *in)
 {
 	const char *path = in->db->path;
+	int64_t stored = 0;
 
 	in->reader_state = -1;
 	if (!path || !*path || !strcmp(path, ":memory:"))
@@ -201,11 +195,15 @@ static void open_reader(struct ingest *in)
 	/*
 	 * Its reads are index probes and candidate texts all over a large
 	 * file: 128 MB of cache (on 1,000,000 reports, a quarter less
-	 * system time than 32 MB).
+	 * system time than 32 MB), and a memory map (SQLite's limit, 2 GB)
+	 * rather than a copy of each page read: one more night on
+	 * 1,000,000 reports read 400 MB.  Not on a database without
+	 * reports, where a first load grows the file under the map.
 	 */
 	if (db_open_readonly(&in->reader, path, NULL) < 0 ||
 	    db_exec(&in->reader, "PRAGMA cache_size = -131072", NULL) < 0 ||
-	    db_exec(&in->reader, "PRAGMA mmap_size = 2147418112", NULL) < 0 ||
+	    db_int(&in->reader, NULL, &stored, "SELECT EXISTS (SELECT 1 FROM report)", "") < 0 ||
+	    (stored && db_exec(&in->reader, "PRAGMA mmap_size = 2147418112", NULL) < 0) ||
 	    ingest_store_open(&in->rstore, &in->reader, NULL) < 0) {
 		ingest_store_close(&in->rstore);
 		db_close(&in->reader);
