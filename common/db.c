@@ -77,6 +77,11 @@ void db_rollback(struct db *db)
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 }
 
+int db_map(struct db *db, int on, struct err *err)
+{
+	return db_exec(db, on ? "PRAGMA mmap_size = 2147418112" : "PRAGMA mmap_size = 0", err);
+}
+
 static int migrate(struct db *db, struct err *err)
 {
 	int64_t have;

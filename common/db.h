@@ -34,6 +34,13 @@ int db_exec(struct db *db, const char *sql, struct err *err);
 int db_begin(struct db *db, struct err *err);      /* BEGIN IMMEDIATE */
 int db_commit(struct db *db, struct err *err);
 void db_rollback(struct db *db);
+/*
+ * Read the file through a memory map (on: SQLite's limit, 2 GB), not a
+ * copy of each page read; off puts back the default, no map.  For a
+ * stage whose reads land all over a large file; the mapped pages are
+ * the file's cache, shared, but they count in the process's RSS.
+ */
+int db_map(struct db *db, int on, struct err *err);
 
 /*
  * Parameter formats for db_bind/db_run/db_int, one letter a parameter:

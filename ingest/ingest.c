@@ -203,7 +203,7 @@ static void open_reader(struct ingest *in)
 	if (db_open_readonly(&in->reader, path, NULL) < 0 ||
 	    db_exec(&in->reader, "PRAGMA cache_size = -131072", NULL) < 0 ||
 	    db_int(&in->reader, NULL, &stored, "SELECT EXISTS (SELECT 1 FROM report)", "") < 0 ||
-	    (stored && db_exec(&in->reader, "PRAGMA mmap_size = 2147418112", NULL) < 0) ||
+	    (stored && db_map(&in->reader, 1, NULL) < 0) ||
 	    ingest_store_open(&in->rstore, &in->reader, NULL) < 0) {
 		ingest_store_close(&in->rstore);
 		db_close(&in->reader);

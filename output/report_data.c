@@ -230,7 +230,7 @@ int report_data_load(struct db *db, const struct report_opts *opts,
 	 * copy of each page read: a cluster's reports are read one row each,
 	 * thousands of pages all over the report table.
 	 */
-	if (db_exec(db, "PRAGMA mmap_size = 2147418112", err) < 0 || db_exec(db, "BEGIN", err) < 0)
+	if (db_map(db, 1, err) < 0 || db_exec(db, "BEGIN", err) < 0)
 		goto out;
 	if (report_guard_load(&L.guard, db, err) < 0 ||
 	    db_prepare(db, &L.report,
@@ -250,7 +250,7 @@ out:
 	if (db->h && !sqlite3_get_autocommit(db->h))
 		db_exec(db, "COMMIT", NULL);
 	if (db->h)
-		db_exec(db, "PRAGMA mmap_size = 0", NULL);
+		db_map(db, 0, NULL);
 	report_guard_release(&L.guard);
 	free(L.prev_warnings);
 	if (rc < 0)

@@ -985,7 +985,7 @@ int warn_run(struct db *db, const struct warn_opts *opts, struct warn_summary *s
 	 * of each page read.  Put back after, for the stages that follow on
 	 * this connection.
 	 */
-	if (db_exec(db, "PRAGMA mmap_size = 2147418112", err) < 0 || db_begin(db, err) < 0)
+	if (db_map(db, 1, err) < 0 || db_begin(db, err) < 0)
 		goto out;
 	if (load_mask(&w, err) < 0 || reset_night(&w, err) < 0 || update_reports(&w, err) < 0)
 		goto fail;
@@ -1006,7 +1006,7 @@ int warn_run(struct db *db, const struct warn_opts *opts, struct warn_summary *s
 fail:
 	db_rollback(db);
 out:
-	db_exec(db, "PRAGMA mmap_size = 0", NULL);
+	db_map(db, 0, NULL);
 	free(conf_path);
 	ctx_release(&w);
 	return rc;
