@@ -164,6 +164,7 @@ void ingest_release(struct ingest *in)
 {
 	if (in->group_open)
 		group_rollback(in);
+	ingest_ahead_release(&in->ahead);
 	if (in->db)
 		db_exec(in->db, "PRAGMA wal_autocheckpoint = 1000", NULL);
 	ingest_store_close(&in->store);
@@ -531,15 +532,34 @@ static const char *sniff(const char *buf, size_t len)
 
 /* ---- the group's transaction ------------------------------------------ */
 
-/* Forget the group: its predictions, pending index runs and bucket rows. */
-static void group_close(struct ingest *in)
+/*
+ * Forget the group: its pending index runs and bucket rows, and its
+ * predictions unless keep_ahead (a committed group of a first load).
+ */
+static void group_close(struct ingest *in, int keep_ahead)
 {
-	ingest_ahead_release(&in->ahead);
+	if (!keep_ahead)
+		ingest_ahead_release(&in->ahead);
 	ingest_bands_release(&in->bands);
 	in->ahead_on = 0;
 	in->fts_from = in->fts_to = 0;
 	in->group_new = 0;
 	in->group_open = 0;
+}
+
+/*
+ * Whether the predictions kept from the groups before go on into a
+ * group whose first new report is first.  They are kept only when they
+ * began at report 1, a first load into an empty database: then they
+ * hold every stored report, and a record is new or a duplicate by
+ * them alone, with no look-up in the stored reports (on 1,000,000
+ * reports, 3.8 s of the worker's CPU), and each near-duplicate
+ * candidate's text is at hand.  That holds while nobody else has added
+ * a report since: the next id is the one they would give.
+ */
+static int ahead_goes_on(const struct ingest_ahead *a, int64_t first)
+{
+	return a->first_id == 1 && a->next_id == first;
 }
 
 /*
@@ -565,7 +585,10 @@ static int group_begin(struct ingest *in, struct err *err)
 	if (ingest_store_next_id(&in->store, &first, err) < 0)
 		return -1;
 	if (in->reader_state > 0) {
-		ingest_ahead_init(&in->ahead, first);
+		if (!ahead_goes_on(&in->ahead, first)) {
+			ingest_ahead_release(&in->ahead);
+			ingest_ahead_init(&in->ahead, first);
+		}
 		in->ahead_on = 1;
 	}
 	return 0;
@@ -587,7 +610,7 @@ static void group_rollback(struct ingest *in)
 {
 	db_rollback(in->db);
 	dedup_empty(in);
-	group_close(in);
+	group_close(in, 0);
 	db_exec(in->db, "PRAGMA foreign_keys = ON", NULL);
 }
 
@@ -601,7 +624,7 @@ static int group_commit(struct ingest *in, struct err *err)
 		group_rollback(in);
 		return -1;
 	}
-	group_close(in);
+	group_close(in, in->ahead.first_id == 1);
 	return db_exec(in->db, "PRAGMA foreign_keys = ON", err);
 }
 

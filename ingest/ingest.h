@@ -57,7 +57,7 @@ struct ingest {
 	int64_t fts_from, fts_to;       /* its new reports not in the full-text index yet */
 	struct ingest_bands bands;      /* report_band rows of its new reports */
 	int ahead_on;                   /* the worker predicts ids and duplicates */
-	struct ingest_ahead ahead;      /* ... of the group's new reports */
+	struct ingest_ahead ahead;      /* ... of the group's new reports (a first load's: the run's) */
 	int64_t run;            /* stage_run row */
 	struct progress *progress;      /* borrowed, may be NULL */
 	uint64_t done_records;  /* for the progress line, over the run */

@@ -150,4 +150,26 @@ dump "$T/mid.db" > "$T/mid.dump"
 check ingest-7.2 "the files before and after it are stored as without it" \
 	cmp "$T/ref.dump" "$T/mid.dump"
 
+# 8: a first load of more than one transaction (a file of more new
+# reports than a transaction holds, then another) keeps what it
+# foresaw of the first one's reports, rather than asking the database:
+# the second file's duplicates by id and by content and its
+# near-duplicates of the first file are found as when it comes in a
+# run of its own, on the stored reports.
+gen A 33000 > "$T/big.jsonl"
+{
+	sed -n 1,200p "$T/big.jsonl"
+	sed -n 201,400p "$T/big.jsonl" | sed 's/"id":"A-/"id":"Z-/'
+	sed -n 401,600p "$T/big.jsonl" | sed 's/"id":"A-/"id":"N-/; s/有人反映/有群众反映/'
+	gen C 300
+} > "$T/more.jsonl"
+(cd "$T" && LOOKOUT_DB=one.db "$LOOKOUT" ingest big.jsonl more.jsonl >/dev/null)
+(cd "$T" && LOOKOUT_DB=two.db "$LOOKOUT" ingest big.jsonl >/dev/null &&
+	LOOKOUT_DB=two.db "$LOOKOUT" ingest more.jsonl >/dev/null)
+dump "$T/one.db" > "$T/one.dump"
+dump "$T/two.db" > "$T/two.dump"
+check ingest-8.1 "the second file's duplicates and near-duplicates are found" sh -c \
+	"[ \"\$(sqlite3 one.db 'SELECT n_new, n_duplicate, n_near FROM batch WHERE id = 2')\" = '500|399|491' ]"
+check ingest-8.2 "one run stores what two runs store" cmp "$T/one.dump" "$T/two.dump"
+
 done_testing
