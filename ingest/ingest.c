@@ -400,6 +400,7 @@ static int write_item(struct file_run *fr, const struct ingest_item *it, struct 
 	const struct ingest_row *row = &it->row;
 	int64_t id, root;
 	double sim;
+	int fresh;
 
 	fr->c.read++;
 	in->done_records++;
@@ -410,9 +411,15 @@ static int write_item(struct file_run *fr, const struct ingest_item *it, struct 
 		return ingest_store_add_quarantine(&in->store, fr->batch, fr->file, it->line,
 						   it->reason, it->raw, it->raw_len, err);
 	}
+	fresh = it->predicted && it->id;
 	if (ingest_store_add_report(&in->store, row, it->raw, it->raw_len,
-				    it->has_sketch ? &it->sk : NULL, fr->batch, it->line, &id, err) < 0)
+				    it->has_sketch ? &it->sk : NULL, fr->batch, it->line, fresh,
+				    &id, err) < 0) {
+		if (fresh)
+			err_prefix(err, "line %ld, foreseen as new report %lld", it->line,
+				   (long long)it->id);
 		return -1;
+	}
 	if (it->predicted && id != it->id)
 		return err_set(err, "line %ld: stored as report %lld where %lld was foreseen",
 			       it->line, (long long)id, (long long)it->id);

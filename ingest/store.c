@@ -14,13 +14,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char sql_add_report[] =
-	"INSERT INTO report(source, ext_id, id_derived, kind, category, received_at,"
-	" received_text, occurred_at, occurred_text, date_flags, place, lat, lon,"
-	" reliability, credibility, grading_default, informant, text, fields, extra, raw,"
-	" content_hash, sketch, batch_id, line)"
+#define SQL_ADD_REPORT \
+	"INSERT INTO report(source, ext_id, id_derived, kind, category, received_at," \
+	" received_text, occurred_at, occurred_text, date_flags, place, lat, lon," \
+	" reliability, credibility, grading_default, informant, text, fields, extra, raw," \
+	" content_hash, sketch, batch_id, line)" \
 	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-	" ON CONFLICT DO NOTHING";
+
+/*
+ * A report the worker foresaw as new goes in by a plain INSERT: the
+ * unique keys are checked all the same, but without the upsert's
+ * handling (an INSERT ... SELECT of 400,000 reports: 4.9 s CPU with
+ * ON CONFLICT DO NOTHING, 3.9 s without).  Should one be a duplicate
+ * after all, the constraint fails the file, as any wrong prediction does.
+ */
+static const char sql_add_report[] = SQL_ADD_REPORT " ON CONFLICT DO NOTHING";
+static const char sql_add_new[] = SQL_ADD_REPORT;
 
 int ingest_store_open(struct ingest_store *s, struct db *db, struct err *err)
 {
@@ -36,6 +45,7 @@ int ingest_store_open(struct ingest_store *s, struct db *db, struct err *err)
 		       "UPDATE batch SET n_read = ?, n_new = ?, n_duplicate = ?, n_near = ?,"
 		       " n_quarantined = ? WHERE id = ?", err) < 0 ||
 	    db_prepare(db, &s->add_report, sql_add_report, err) < 0 ||
+	    db_prepare(db, &s->add_new, sql_add_new, err) < 0 ||
 	    db_prepare(db, &s->set_near,
 		       "UPDATE report SET near_dup_of = ?, near_sim = ? WHERE id = ?", err) < 0 ||
 	    db_prepare(db, &s->add_quarantine,
@@ -63,12 +73,12 @@ int ingest_store_open(struct ingest_store *s, struct db *db, struct err *err)
 }
 
 /* Every statement of s, for close and reset. */
-#define STORE_NSTMT 14
+#define STORE_NSTMT 15
 
 static void all_stmts(const struct ingest_store *s, sqlite3_stmt *all[STORE_NSTMT])
 {
 	sqlite3_stmt *const list[STORE_NSTMT] = {
-		s->find_batch, s->add_batch, s->end_batch, s->add_report, s->set_near,
+		s->find_batch, s->add_batch, s->end_batch, s->add_report, s->add_new, s->set_near,
 		s->add_quarantine, s->get_text, s->index_batch, s->known, s->next_id,
 		s->add_band, s->add_sketch, s->get_band, s->get_sketch,
 	};
@@ -178,9 +188,9 @@ static int bind_text(sqlite3_stmt *st, int col, const char *s)
 
 int ingest_store_add_report(struct ingest_store *s, const struct ingest_row *row,
 			    const char *raw, size_t raw_len, const struct dedup_sketch *sk,
-			    int64_t batch, long line, int64_t *id, struct err *err)
+			    int64_t batch, long line, int fresh, int64_t *id, struct err *err)
 {
-	sqlite3_stmt *st = s->add_report;
+	sqlite3_stmt *st = fresh ? s->add_new : s->add_report;
 	unsigned char blob[4 * DEDUP_NHASH];
 	const char *text[] = {
 		row->source, row->ext_id, NULL, row->kind, row->category, row->received_at,

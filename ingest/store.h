@@ -15,7 +15,7 @@
 
 struct ingest_store {
 	struct db *db;
-	sqlite3_stmt *find_batch, *add_batch, *end_batch, *add_report, *set_near,
+	sqlite3_stmt *find_batch, *add_batch, *end_batch, *add_report, *add_new, *set_near,
 		     *add_quarantine, *get_text, *index_batch, *known, *next_id,
 		     *add_band, *add_sketch, *get_band, *get_sketch;
 };
@@ -58,10 +58,11 @@ int ingest_store_index(struct ingest_store *s, int64_t from, int64_t to, struct 
 /*
  * Insert a report unless one with its (source, ext_id) or content hash
  * exists: *id is its new id, or 0 for such a duplicate.  sk may be NULL.
+ * fresh: the report is known to be new, and a duplicate is an error.
  */
 int ingest_store_add_report(struct ingest_store *s, const struct ingest_row *row,
 			    const char *raw, size_t raw_len, const struct dedup_sketch *sk,
-			    int64_t batch, long line, int64_t *id, struct err *err);
+			    int64_t batch, long line, int fresh, int64_t *id, struct err *err);
 int ingest_store_set_near(struct ingest_store *s, int64_t id, int64_t of, double sim,
 			  struct err *err);
 int ingest_store_add_quarantine(struct ingest_store *s, int64_t batch, const char *file,

@@ -27,6 +27,7 @@
 #include "ingest/reader.h"
 #include "ingest/record.h"
 #include "ingest/sha256.h"
+#include "ingest/store.h"
 
 /* What a reader delivered: one line per record, "LINE|reason" or "LINE|k=v|k=v". */
 struct seen {
@@ -422,6 +423,37 @@ static void test_same_content_same_hash(void **state)
 	ingest_row_release(&rb);
 }
 
+/*
+ * A report known to be new goes in by a plain INSERT; the same report
+ * again is a duplicate (id 0) by the upsert, and an error when it was
+ * said to be new.
+ */
+static void test_store_fresh(void **state)
+{
+	static const char *const kv[] = { "id=S1", "text=有人反映电动车被盗", NULL };
+	struct ingest_record rec;
+	struct ingest_row row;
+	struct ingest_store st;
+	struct db db = { 0 };
+	struct err err;
+	int64_t batch, id;
+
+	assert_int_equal(db_open(&db, ":memory:", &err), 0);
+	assert_int_equal(ingest_store_open(&st, &db, &err), 0);
+	assert_int_equal(ingest_store_add_batch(&st, "f.jsonl", "00", "jsonl", "utf-8", &batch, &err), 0);
+	assert_int_equal(build(&row, &rec, kv, NULL), 0);
+	assert_int_equal(ingest_store_add_report(&st, &row, "raw", 3, NULL, batch, 1, 1, &id, &err), 0);
+	assert_int_equal(id, 1);
+	assert_int_equal(ingest_store_add_report(&st, &row, "raw", 3, NULL, batch, 2, 0, &id, &err), 0);
+	assert_int_equal(id, 0);
+	assert_int_equal(ingest_store_add_report(&st, &row, "raw", 3, NULL, batch, 3, 1, &id, &err), -1);
+	assert_non_null(strstr(err.msg, "UNIQUE constraint failed"));
+	ingest_row_release(&row);
+	ingest_record_release(&rec);
+	ingest_store_close(&st);
+	db_close(&db);
+}
+
 /* A fetch function over a fixed table of texts, ids 1..n. */
 static const char *texts[8];
 static const char *places[8];
@@ -761,6 +793,7 @@ int main(void)
 		cmocka_unit_test(test_record_kept_with_notes),
 		cmocka_unit_test(test_record_rejected),
 		cmocka_unit_test(test_same_content_same_hash),
+		cmocka_unit_test(test_store_fresh),
 		cmocka_unit_test(test_near_duplicates),
 		cmocka_unit_test(test_near_duplicates_partial),
 		cmocka_unit_test(test_sha256),
