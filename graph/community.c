@@ -283,12 +283,187 @@ static long warm_start(igraph_vector_int_t *memb, const int32_t *start, const st
 }
 
 /*
+ * Which of the vertices to cluster again Leiden moves one by one
+ * (loose[v] = 1): those whose clustered links changed and those within
+ * conf->recluster_hops of them over the clustering graph, and every
+ * member of a cluster of up to conf->recluster_whole members last night,
+ * or of none.  The rest of a larger cluster is far from what changed:
+ * it moves only as a whole piece.  Returns owned [nv].
+ */
+static unsigned char *loose_vertices(const struct gcomm *gc, const struct gmodel *gm,
+				     const struct graph_conf *conf, const struct keep_ctx *k,
+				     const struct gcomm_prev *prev)
+{
+	unsigned char *loose = xcalloc(gm->nv + 1, 1);
+	int32_t *dist = xmalloc((gm->nv + 1) * sizeof(*dist));
+	int32_t *queue = xmalloc((gm->nv + 1) * sizeof(*queue));
+	long head = 0, tail = 0;
+
+	for (long v = 0; v < gm->nv; v++) {
+		dist[v] = -1;
+		if (gc->redo[v] && gc->sig[v] != prev->sig[v]) {
+			dist[v] = 0;
+			queue[tail++] = (int32_t)v;
+		}
+	}
+	while (head < tail) {
+		int32_t u = queue[head++];
+
+		if (dist[u] >= conf->recluster_hops)
+			continue;
+		for (long j = gm->off[u]; j < gm->off[u + 1]; j++) {
+			int32_t w = gm->adj[j];
+
+			if (gc->redo[w] && dist[w] < 0 && keep_edge(k, &gm->e[gm->adj_edge[j]])) {
+				dist[w] = dist[u] + 1;
+				queue[tail++] = w;
+			}
+		}
+	}
+	for (long v = 0; v < gm->nv; v++) {
+		int32_t o = prev->clu[v];
+
+		loose[v] = gc->redo[v] && (dist[v] >= 0 || o < 0 || prev->size[o] <= conf->recluster_whole);
+	}
+	free(dist);
+	free(queue);
+	return loose;
+}
+
+/* An edge of the contracted graph. */
+struct cedge {
+	int32_t a, b;           /* a < b */
+	double w;
+};
+
+static int cmp_cedge(const void *pa, const void *pb)
+{
+	const struct cedge *x = pa, *y = pb;
+
+	if (x->a != y->a)
+		return x->a < y->a ? -1 : 1;
+	return (x->b > y->b) - (x->b < y->b);
+}
+
+/*
+ * The graph Leiden runs on: sub's vertices with the pieces that do not
+ * move one by one contracted.  node[x] gets the node of sub vertex x:
+ * a loose vertex is a node of its own; the others, one node per set of
+ * them that edges inside one of last night's clusters join (connected,
+ * so a community stays connected when its nodes are expanded), of at
+ * most conf->recluster_piece vertices: a piece that held most of its
+ * cluster would leave it at the price of its few links to the loose
+ * rest, and large clusters merged that one by one never would.  Nodes
+ * are numbered in order of their first vertex, so with nothing
+ * contracted the graph is sub's own, edge for edge.  Node weights are
+ * the summed strengths; parallel edges are summed, edges inside a node
+ * dropped (they add the same to every partition).  Returns the number of
+ * nodes, or -1 with err set.
+ */
+static long contract(igraph_t *g, igraph_vector_t *w, igraph_vector_t *nodew, int32_t *node,
+		     const struct gcomm *gc, const struct keep_ctx *k, const struct compact *sub,
+		     const unsigned char *loose, const int32_t *start, struct err *err)
+{
+	const struct gmodel *gm = k->gm;
+	int32_t *parent = xmalloc((sub->n + 1) * sizeof(*parent));
+	int32_t *size = xmalloc((sub->n + 1) * sizeof(*size));
+	long piece = k->conf->recluster_piece;
+	struct cedge *ce = NULL;
+	size_t cap = 0;
+	long nn = 0, m = 0;
+	igraph_vector_int_t ev;
+	int rc = -1;
+
+	for (long x = 0; x < sub->n; x++) {
+		parent[x] = (int32_t)x;
+		size[x] = 1;
+	}
+	for (long i = 0; i < gm->ne; i++) {
+		const struct gedge *e = &gm->e[i];
+		int32_t ra, rb;
+
+		if (loose[e->u] || loose[e->v] || start[e->u] != start[e->v] || !keep_edge(k, e))
+			continue;
+		ra = guf_find(parent, sub->to[e->u]);
+		rb = guf_find(parent, sub->to[e->v]);
+		if (ra == rb || size[ra] + size[rb] > piece)
+			continue;
+		guf_union(parent, ra, rb);
+		size[ra < rb ? ra : rb] = size[ra] + size[rb];
+	}
+	free(size);
+	for (long x = 0; x < sub->n; x++) {
+		int32_t r = guf_find(parent, (int32_t)x);
+
+		node[x] = r == x ? (int32_t)nn++ : node[r];
+	}
+	free(parent);
+	for (long i = 0; i < gm->ne; i++) {
+		const struct gedge *e = &gm->e[i];
+		int32_t a, b;
+
+		if (!keep_edge(k, e))
+			continue;
+		a = node[sub->to[e->u]];
+		b = node[sub->to[e->v]];
+		if (a == b)
+			continue;
+		ce = xgrow(ce, &cap, (size_t)m + 1, sizeof(*ce));
+		ce[m].a = a < b ? a : b;
+		ce[m].b = a < b ? b : a;
+		ce[m++].w = e->w;
+	}
+	if (m > 1 && nn < sub->n)
+		qsort(ce, m, sizeof(*ce), cmp_cedge);
+	{
+		long n = 0;
+
+		for (long i = 0; i < m; i++) {
+			if (n > 0 && ce[n - 1].a == ce[i].a && ce[n - 1].b == ce[i].b)
+				ce[n - 1].w += ce[i].w;
+			else
+				ce[n++] = ce[i];
+		}
+		m = n;
+	}
+	if (ig_check(igraph_vector_int_init(&ev, 2 * m), "allocating edges", err) < 0)
+		goto out;
+	if (ig_check(igraph_vector_init(w, m), "allocating weights", err) < 0)
+		goto out_ev;
+	if (ig_check(igraph_vector_init(nodew, nn), "allocating weights", err) < 0)
+		goto out_w;
+	for (long i = 0; i < m; i++) {
+		VECTOR(ev)[2 * i] = ce[i].a;
+		VECTOR(ev)[2 * i + 1] = ce[i].b;
+		VECTOR(*w)[i] = ce[i].w;
+	}
+	for (long x = 0; x < sub->n; x++)
+		VECTOR(*nodew)[node[x]] += gc->strength[sub->from[x]];
+	if (ig_check(igraph_create(g, &ev, nn, IGRAPH_UNDIRECTED), "building the graph", err) < 0) {
+		igraph_vector_destroy(nodew);
+		goto out_w;
+	}
+	rc = 0;
+	goto out_ev;
+out_w:
+	igraph_vector_destroy(w);
+out_ev:
+	igraph_vector_int_destroy(&ev);
+out:
+	free(ce);
+	return rc < 0 ? -1 : nn;
+}
+
+/*
  * Leiden over the vertices marked in gc->redo only, starting from
  * last night's clusters cut into their connected pieces: the subgraph
  * of these vertices and the edges between them, with each vertex's
  * whole strength as its weight and the whole graph's resolution, so a
  * cluster is judged as in the whole graph; the others keep their
- * starting piece.  memb (over c) gets every vertex's label and nb how
+ * starting piece.  Inside the subgraph, what lies far from the changed
+ * links of a large cluster is contracted (loose_vertices, contract):
+ * Leiden optimises the same quality over partitions that keep each
+ * such piece whole.  memb (over c) gets every vertex's label and nb how
  * many labels there are.  Returns igraph's error code.
  */
 static igraph_error_t leiden_free(struct gcomm *gc, const struct gmodel *gm,
@@ -298,14 +473,16 @@ static igraph_error_t leiden_free(struct gcomm *gc, const struct gmodel *gm,
 {
 	struct keep_ctx all = { gm, conf, NULL, NULL }, k = { gm, conf, NULL, gc->redo };
 	struct compact sub;
-	igraph_vector_int_t smemb;
+	igraph_vector_int_t smemb, nmemb;
 	igraph_vector_t sw, snodew;
 	igraph_integer_t snb = 0;
 	igraph_real_t quality;
 	igraph_t sg;
 	igraph_error_t irc;
 	struct err err;
-	long base = warm_start(memb, prev->clu, c, &all);
+	unsigned char *loose;
+	int32_t *node;
+	long base = warm_start(memb, prev->clu, c, &all), nn;
 
 	*nb = base;
 	compact_init(&sub, &k);
@@ -313,30 +490,39 @@ static igraph_error_t leiden_free(struct gcomm *gc, const struct gmodel *gm,
 		compact_release(&sub);
 		return IGRAPH_SUCCESS;
 	}
-	if (build(&sg, &sw, &k, &sub, &err) < 0) {
+	loose = loose_vertices(gc, gm, conf, &k, prev);
+	node = xmalloc((sub.n + 1) * sizeof(*node));
+	nn = contract(&sg, &sw, &snodew, node, gc, &k, &sub, loose, prev->clu, &err);
+	free(loose);
+	if (nn < 0) {
+		free(node);
 		compact_release(&sub);
 		return IGRAPH_ENOMEM;
 	}
+	gc->nnodes = nn;
 	irc = igraph_vector_int_init(&smemb, sub.n);
 	if (irc == IGRAPH_SUCCESS) {
-		irc = igraph_vector_init(&snodew, sub.n);
+		irc = igraph_vector_int_init(&nmemb, nn);
 		if (irc == IGRAPH_SUCCESS) {
-			for (long x = 0; x < sub.n; x++)
-				VECTOR(snodew)[x] = gc->strength[sub.from[x]];
+			/* A node starts in the piece of its vertices (one piece: they are joined). */
 			warm_start(&smemb, prev->clu, &sub, &k);
-			irc = igraph_community_leiden(&sg, &sw, &snodew, resolution, conf->leiden_beta, 1,
-						      conf->leiden_iterations, &smemb, &snb, &quality);
-			igraph_vector_destroy(&snodew);
-		}
-		if (irc == IGRAPH_SUCCESS) {
 			for (long x = 0; x < sub.n; x++)
-				VECTOR(*memb)[c->to[sub.from[x]]] = base + VECTOR(smemb)[x];
-			*nb = base + snb;
+				VECTOR(nmemb)[node[x]] = VECTOR(smemb)[x];
+			irc = igraph_community_leiden(&sg, &sw, &snodew, resolution, conf->leiden_beta, 1,
+						      conf->leiden_iterations, &nmemb, &snb, &quality);
+			if (irc == IGRAPH_SUCCESS) {
+				for (long x = 0; x < sub.n; x++)
+					VECTOR(*memb)[c->to[sub.from[x]]] = base + VECTOR(nmemb)[node[x]];
+				*nb = base + snb;
+			}
+			igraph_vector_int_destroy(&nmemb);
 		}
 		igraph_vector_int_destroy(&smemb);
 	}
+	igraph_vector_destroy(&snodew);
 	igraph_vector_destroy(&sw);
 	igraph_destroy(&sg);
+	free(node);
 	compact_release(&sub);
 	return irc;
 }

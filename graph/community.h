@@ -34,6 +34,7 @@ struct gcomm {
 	unsigned char *redo;    /* per vertex: re-clustered tonight (all of them on a first night) */
 	long nredo;             /* vertices of the clustering graph re-clustered */
 	long nreused;           /* clusters whose betweenness was kept from last night */
+	long nnodes;            /* nodes Leiden ran on after a first night (pieces contracted) */
 	const char *method;     /* static: "leiden" or "multilevel" */
 	double secs_cluster, secs_centrality;   /* CPU seconds */
 };

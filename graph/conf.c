@@ -32,6 +32,9 @@ static const struct param {
 	P(resolution, K_DOUBLE),
 	P(leiden_beta, K_DOUBLE),
 	P(leiden_iterations, K_INT),
+	P(recluster_whole, K_INT),
+	P(recluster_hops, K_INT),
+	P(recluster_piece, K_INT),
 	P(seed, K_INT),
 	P(min_cluster_size, K_INT),
 	P(match_min_members, K_INT),
@@ -86,6 +89,9 @@ void graph_conf_init(struct graph_conf *c)
 	c->resolution = 1.0;
 	c->leiden_beta = 0.01;
 	c->leiden_iterations = 2;
+	c->recluster_whole = 50;
+	c->recluster_hops = 1;
+	c->recluster_piece = 16;
 	c->seed = 20261121;
 	c->min_cluster_size = 3;
 	c->match_min_members = 2;
@@ -171,9 +177,11 @@ int graph_conf_load(struct graph_conf *c, const char *dir, struct err *err)
 			     path, c->community);
 	if (rc == 0 && (c->half_life_days <= 0 || c->min_cluster_size < 2 ||
 			c->netcafe_window_minutes < 0 || c->companion_min_occasions < 1 ||
-			c->hotel_night_hour < 0 || c->hotel_night_hour > 23))
+			c->hotel_night_hour < 0 || c->hotel_night_hour > 23 ||
+			c->recluster_whole < 0 || c->recluster_hops < 0 || c->recluster_piece < 1))
 		rc = err_set(err, "%s: half_life_days must be > 0, min_cluster_size >= 2, "
-			     "companion_min_occasions >= 1, hotel_night_hour 0-23", path);
+			     "companion_min_occasions >= 1, hotel_night_hour 0-23, "
+			     "recluster_whole and recluster_hops >= 0, recluster_piece >= 1", path);
 	free(path);
 	return rc;
 }

@@ -16,6 +16,9 @@ struct graph_conf {
 	char *community;                /* "leiden" or "multilevel" */
 	double resolution, leiden_beta;
 	int leiden_iterations;
+	int recluster_whole;             /* see data/graph.conf */
+	int recluster_hops;
+	int recluster_piece;
 	int seed;
 	int min_cluster_size;
 	int match_min_members;

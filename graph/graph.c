@@ -844,6 +844,7 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 	sum->components = r.gc.ncomp;
 	sum->redo = r.gc.nredo;
 	sum->btw_kept = r.gc.nreused;
+	sum->leiden_nodes = r.gc.nnodes;
 	sum->clusters = r.gc.nclu;
 	if (log_run(&r, started, sum, err) < 0 || db_commit(db, err) < 0)
 		goto fail;

@@ -36,6 +36,7 @@ struct graph_summary {
 	long companions;
 	long redo;              /* vertices clustered again (all of them on a first night) */
 	long btw_kept;          /* clusters that kept last night's betweenness */
+	long leiden_nodes;      /* nodes Leiden moved them as (pieces far from a change contracted) */
 	const char *method;     /* static: "leiden" or "multilevel" */
 	/* CPU seconds of the steps (immune to a busy machine), and wall and CPU seconds in all */
 	double secs_load, secs_cluster, secs_centrality;

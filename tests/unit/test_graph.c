@@ -652,6 +652,81 @@ static void test_incremental(void **state)
 }
 
 /*
+ * One more night moves one by one only what is near a change in a
+ * cluster larger than recluster_whole; the rest moves in pieces of up
+ * to recluster_piece members (a data directory of its own sets them
+ * small).  A person linked to two members of a six-member clique joins
+ * it as when every member moves alone, and a re-run gives the same tables.
+ */
+static void test_contracted(void **state)
+{
+	struct fx *f = *state;
+	struct graph_opts opts = { "2026-11-01", NULL };
+	struct graph_summary sum;
+	struct err err;
+	char dir[] = "/tmp/test_graph_conf.XXXXXX", path[64], key[32], *a, *b;
+	int64_t k1[6], k2[6], n;
+	FILE *fp;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/graph.conf", dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("recluster_whole = 3\nrecluster_hops = 0\nrecluster_piece = 2\n", fp);
+	fclose(fp);
+	opts.data_dir = dir;
+	for (int i = 0; i < 6; i++) {
+		snprintf(key, sizeof(key), "person:%d", 10 + i);
+		k1[i] = entity(f, key, 0);
+		snprintf(key, sizeof(key), "person:%d", 20 + i);
+		k2[i] = entity(f, key, 0);
+	}
+	clique(f, k1, 6, "2026-11-01");
+	clique(f, k2, 6, "2026-11-01");
+	add_link(f, k1[5], k2[0], "co_mention", "2026-11-01", 0);
+	if (graph_run(&f->db, &opts, &sum, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(sum.clusters, 2);
+
+	n = entity(f, "person:40", 0);
+	add_link(f, n, k1[0], "co_mention", "2026-11-02", 0);
+	add_link(f, n, k1[1], "co_mention", "2026-11-02", 0);
+	opts.night = "2026-11-02";
+	if (graph_run(&f->db, &opts, &sum, &err) < 0)
+		fail_msg("%s", err.msg);
+	/* K1 and the newcomer are clustered again: three alone, K1's other four in two pieces. */
+	assert_int_equal(sum.redo, 7);
+	assert_int_equal(sum.leiden_nodes, 5);
+	assert_int_equal(sum.cl_grown, 1);
+	assert_int_equal(sum.cl_same, 1);
+	a = cluster_of(f, "person:40");
+	b = cluster_of(f, "person:15");
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+
+	a = graph_tables(f);
+	if (graph_run(&f->db, &opts, &sum, &err) < 0)
+		fail_msg("%s", err.msg);
+	b = graph_tables(f);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	/* Every member alone (the shipped settings) comes to the same clusters. */
+	a = text(f, "SELECT group_concat(cluster_id || ':' || entity_id) FROM "
+		 "(SELECT * FROM cluster_member WHERE night = ? ORDER BY cluster_id, entity_id)", "2026-11-02");
+	run(f, "2026-11-02", &sum);
+	assert_int_equal(sum.leiden_nodes, 7);
+	b = text(f, "SELECT group_concat(cluster_id || ':' || entity_id) FROM "
+		 "(SELECT * FROM cluster_member WHERE night = ? ORDER BY cluster_id, entity_id)", "2026-11-02");
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	unlink(path);
+	rmdir(dir);
+}
+
+/*
  * Cluster pictures: the best-ranked 24 members (data/graph.conf) of a
  * new cluster get a position inside [0.05, 0.95]; a re-run of the night
  * writes the same positions; the next night, where nothing changed, the
@@ -754,6 +829,7 @@ int main(void)
 		cmocka_unit_test(test_poisson_tail),
 		cmocka_unit_test_setup_teardown(test_stable_ids, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_incremental, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_contracted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_layout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_graphml, setup, teardown),
 		cmocka_unit_test(test_night),
