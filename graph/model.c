@@ -307,15 +307,37 @@ void gmentions_release(struct gmentions *m)
 	memset(m, 0, sizeof(*m));
 }
 
-static int cmp_edge(const void *pa, const void *pb)
+/*
+ * One stable counting sort of the edges from src into dst by one end
+ * (by_v: v, else u); count has nv + 1 entries.
+ */
+static void count_sort(struct gedge *dst, const struct gedge *src, long ne, long nv,
+		       long *count, int by_v)
 {
-	const struct gedge *a = pa, *b = pb;
+	memset(count, 0, (nv + 1) * sizeof(*count));
+	for (long i = 0; i < ne; i++)
+		count[(by_v ? src[i].v : src[i].u) + 1]++;
+	for (long x = 0; x < nv; x++)
+		count[x + 1] += count[x];
+	for (long i = 0; i < ne; i++)
+		dst[count[by_v ? src[i].v : src[i].u]++] = src[i];
+}
 
-	if (a->u != b->u)
-		return a->u < b->u ? -1 : 1;
-	if (a->v != b->v)
-		return a->v < b->v ? -1 : 1;
-	return 0;
+/*
+ * The edges by (u, v), parallel ones in the order they were added (as
+ * the stable merge sort of qsort left them, so their weights add up
+ * alike): two counting passes, v then u, linear in edges and vertices
+ * (qsort of 2.3 million edges cost 0.3 s a night at 1,000,000 reports).
+ */
+static void sort_edges(struct gmodel *gm)
+{
+	struct gedge *tmp = xmalloc((gm->ne + 1) * sizeof(*tmp));
+	long *count = xmalloc((gm->nv + 1) * sizeof(*count));
+
+	count_sort(tmp, gm->e, gm->ne, gm->nv, count, 1);
+	count_sort(gm->e, tmp, gm->ne, gm->nv, count, 0);
+	free(count);
+	free(tmp);
 }
 
 void gmodel_finish(struct gmodel *gm, const struct graph_conf *conf)
@@ -325,7 +347,7 @@ void gmodel_finish(struct gmodel *gm, const struct graph_conf *conf)
 	unsigned char skip[GMODEL_MAX_TYPES];
 
 	if (gm->ne > 1)
-		qsort(gm->e, gm->ne, sizeof(*gm->e), cmp_edge);
+		sort_edges(gm);
 	for (long i = 0; i < gm->ne; i++) {
 		if (gm->e[i].u == gm->e[i].v)
 			continue;
