@@ -60,10 +60,19 @@ struct build {
 	struct sbuf tmp;
 };
 
+/*
+ * Names are compared a million times a first load, mostly names that
+ * differ in their first byte: that byte is looked at before strcmp.
+ */
+static int same_name(const char *a, const char *b)
+{
+	return a[0] == b[0] && !strcmp(a, b);
+}
+
 static int in_list(const char *const *list, const char *s)
 {
 	for (int i = 0; list[i]; i++)
-		if (!strcmp(list[i], s))
+		if (same_name(list[i], s))
 			return 1;
 	return 0;
 }
@@ -89,7 +98,7 @@ void ingest_row_release(struct ingest_row *row)
 static const struct ingest_field *get(const struct build *b, const char *canon)
 {
 	for (size_t i = 0; i < b->nslot; i++)
-		if (!strcmp(b->slot[i].canon, canon))
+		if (same_name(b->slot[i].canon, canon))
 			return b->slot[i].f;
 	return NULL;
 }
