@@ -694,3 +694,13 @@ CREATE TABLE analyze_mark (
 	id      INTEGER PRIMARY KEY CHECK (id = 1),
 	through INTEGER NOT NULL
 );
+
+-- version 13
+-- graph: the stage reads every entity that is not merged (id, type, hub)
+-- and the role of every mention that has one; both came from the wide
+-- rows of their tables (the entity table's 1,500,000 rows with their
+-- keys, names and attributes; the mention table's 3,900,000 with their
+-- surfaces), 0.6 and 0.4 s of a night on 1,000,000 reports.  These two
+-- narrow indexes hold what it reads: 0.2 and 0.1 s.
+CREATE INDEX entity_graph ON entity(id, type, hub, merged_into) WHERE merged_into IS NULL;
+CREATE INDEX mention_role ON mention(entity_id, role) WHERE role IS NOT NULL;

@@ -102,6 +102,7 @@ static void index_ids(struct gmodel *gm)
 		gm->ix[gm->eid[v] - gm->eid[0]] = (int32_t)v;
 }
 
+/* Every entity not merged, from the narrow index that holds just that (schema version 13). */
 static int load_entities(struct gmodel *gm, struct db *db, struct err *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -109,13 +110,15 @@ static int load_entities(struct gmodel *gm, struct db *db, struct err *err)
 	long cap;
 	int rc;
 
-	if (db_int(db, err, &n, "SELECT count(*) FROM entity WHERE merged_into IS NULL", "") < 0)
+	if (db_int(db, err, &n, "SELECT count(*) FROM entity INDEXED BY entity_graph "
+		   "WHERE merged_into IS NULL", "") < 0)
 		return -1;
 	cap = (long)n + 1;
 	gm->eid = xmalloc(cap * sizeof(*gm->eid));
 	gm->type = xmalloc(cap);
 	gm->hub = xmalloc(cap);
-	if (db_prepare(db, &st, "SELECT id, type, hub FROM entity WHERE merged_into IS NULL ORDER BY id", err) < 0)
+	if (db_prepare(db, &st, "SELECT id, type, hub FROM entity INDEXED BY entity_graph "
+		       "WHERE merged_into IS NULL ORDER BY id", err) < 0)
 		return -1;
 	while ((rc = db_step(st, err)) == 1 && gm->nv < cap) {
 		int t = intern_type(gm, db_text(st, 1), err);
@@ -245,8 +248,8 @@ int gmodel_load(struct gmodel *gm, struct db *db, const struct graph_conf *conf,
 /*
  * The pairs come in order from the index on mention(report_id,
  * entity_id) (vertex order is entity id order), which is also much
- * smaller than the table; the roles from the table's rows that have
- * one.  Roles: 1 named in a skipped role, 2 in another, so a vertex
+ * smaller than the table; the roles from the partial index of the
+ * mentions that have one (schema version 13).  Roles: 1 named in a skipped role, 2 in another, so a vertex
  * whose bits come to exactly 1 is skipped.
  */
 int gmentions_load(struct gmentions *m, struct db *db, const struct gmodel *gm,
@@ -278,7 +281,7 @@ int gmentions_load(struct gmentions *m, struct db *db, const struct gmodel *gm,
 	m->n = k;
 	if (rc == 0)
 		rc = db_prepare(db, &st, "SELECT entity_id, role IN (SELECT value FROM json_each(?)) "
-				"FROM mention WHERE role IS NOT NULL", err);
+				"FROM mention INDEXED BY mention_role WHERE role IS NOT NULL", err);
 	if (rc == 0)
 		rc = db_bind(st, err, "s", skip_roles);
 	while (rc == 0 && (rc = db_step(st, err)) == 1) {

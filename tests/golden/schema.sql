@@ -1,4 +1,4 @@
--- user_version 12
+-- user_version 13
 CREATE INDEX batch_sha256 ON batch(sha256);
 CREATE INDEX cluster_history_night ON cluster_history(night);
 CREATE INDEX cluster_layout_night ON cluster_layout(night);
@@ -6,6 +6,7 @@ CREATE INDEX cluster_span_closed ON cluster_span(last_night) WHERE last_night IS
 CREATE INDEX cluster_span_entity ON cluster_span(entity_id);
 CREATE INDEX cluster_status ON cluster(status);
 CREATE INDEX companion_b ON companion(b, a);
+CREATE INDEX entity_graph ON entity(id, type, hub, merged_into) WHERE merged_into IS NULL;
 CREATE INDEX entity_hub ON entity(id) WHERE hub = 1;
 CREATE INDEX entity_merged ON entity(merged_into);
 CREATE INDEX entity_type ON entity(type);
@@ -13,6 +14,7 @@ CREATE INDEX link_b ON link(b, a, type);
 CREATE INDEX link_evidence_report ON link_evidence(report_id);
 CREATE INDEX mention_entity ON mention(entity_id, report_id);
 CREATE INDEX mention_report ON mention(report_id, entity_id);
+CREATE INDEX mention_role ON mention(entity_id, role) WHERE role IS NOT NULL;
 CREATE INDEX merge_log_kept ON merge_log(kept);
 CREATE INDEX person_founder_entity ON person_founder(entity_id);
 CREATE INDEX person_key_entity ON person_key(entity_id);
