@@ -35,9 +35,10 @@ struct analyze_summary {
 
 /*
  * Analyze every report without an 'analyzed' row (every report with
- * opts->all), in report order, a transaction per chunk of reports, and
- * record the run in stage_run.  Fills sum.  Returns 0 or -1 with err set;
- * a failed chunk is rolled back and the chunks before it stay.
+ * opts->all), in report order, in transactions of whole chunks of
+ * reports (analyze.conf's commit_reports), and record the run in
+ * stage_run.  Fills sum.  Returns 0 or -1 with err set; a failure rolls
+ * back the open transaction and the ones before it stay.
  */
 int analyze_run(struct db *db, const struct analyze_opts *opts,
 		struct analyze_summary *sum, struct err *err);

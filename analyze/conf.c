@@ -17,6 +17,7 @@ void analyze_conf_defaults(struct analyze_conf *c)
 	static const double grade[6] = { 1.0, 0.8, 0.6, 0.4, 0.2, 0.5 };
 
 	c->chunk_reports = 10000;
+	c->commit_reports = 100000;
 	c->hub_min_reports = 8;
 	c->hub_min_persons = 5;
 	c->assoc_max_bytes = 60;
@@ -72,6 +73,7 @@ static int conf_setting(void *ctx, const char *name, const char *val, struct err
 		int lo, hi;
 	} ints[] = {
 		{ "chunk_reports", offsetof(struct analyze_conf, chunk_reports), 1, 1000000 },
+		{ "commit_reports", offsetof(struct analyze_conf, commit_reports), 1, 100000000 },
 		{ "hub_min_reports", offsetof(struct analyze_conf, hub_min_reports), 1, 1000000 },
 		{ "hub_min_persons", offsetof(struct analyze_conf, hub_min_persons), 2, 1000000 },
 		{ "assoc_max_bytes", offsetof(struct analyze_conf, assoc_max_bytes), 0, 10000 },

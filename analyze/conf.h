@@ -1,5 +1,6 @@
 /*
- * conf: the analyze stage's parameters from data/analyze.conf (chunk size,
+ * conf: the analyze stage's parameters from data/analyze.conf (chunk and
+ * transaction sizes,
  * hub thresholds, association distances and words, the co-mention cap,
  * the age tolerance, the Admiralty grading scores behind link weights).
  * Plain values; depends on nothing but the data file.
@@ -12,7 +13,8 @@
 #include "common/err.h"
 
 struct analyze_conf {
-	int chunk_reports;
+	int chunk_reports;         /* reports read and extracted at a time */
+	int commit_reports;        /* reports a transaction holds, at least one chunk */
 	int hub_min_reports;
 	int hub_min_persons;
 	int assoc_max_bytes;

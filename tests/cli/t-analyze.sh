@@ -162,9 +162,11 @@ resolution_tables() { # resolution_tables DB: what resolution keeps, in order
 		sqlite3 "$1" "SELECT * FROM $t ORDER BY 1, 2" || return 1
 	done
 }
-one_by_one() {
-	mkdir -p data1 && cp -r data/. data1/ &&
+one_by_one() { # one_by_one N: a chunk a report, N reports a transaction
+	rm -rf data1 && mkdir -p data1 && cp -r data/. data1/ &&
 	sed -i 's/^chunk_reports = .*/chunk_reports = 1/' data1/analyze.conf &&
+	sed -i "s/^commit_reports = .*/commit_reports = $1/" data1/analyze.conf &&
+	grep -q "^commit_reports = $1\$" data1/analyze.conf &&
 	cp lookout.db chunked.db && rm -f chunked.db-wal chunked.db-shm &&
 	lookout --db chunked.db --data data1 analyze --all >/dev/null &&
 	exports chunked.db chunked && same_exports rebuilt chunked &&
@@ -172,7 +174,8 @@ one_by_one() {
 	resolution_tables chunked.db > chunked.resolution &&
 	[ -s whole.resolution ] && diff -u whole.resolution chunked.resolution
 }
-check analyze-4.9 "a transaction a report gives the same tables" one_by_one
+check analyze-4.9 "a transaction a report gives the same tables" one_by_one 1
+check analyze-4.12 "transactions of three one-report chunks give the same tables" one_by_one 3
 # analyze_mark says where a night starts; a database from before it has
 # none, and the counts decide.  Both give the tables of one run.
 night_from() { # night_from DB [unmark]: day1, then days 2 and 3 on another night
