@@ -175,6 +175,8 @@ static int cmp_rank(const void *pa, const void *pb, void *arg)
 
 static void rank_members(struct run *r)
 {
+	long *fill;
+
 	r->inner = xcalloc(r->gm.nv + 1, sizeof(*r->inner));
 	for (long i = 0; i < r->gm.ne; i++) {
 		const struct gedge *e = &r->gm.e[i];
@@ -185,15 +187,28 @@ static void rank_members(struct run *r)
 			r->inner[e->v] += e->w;
 		}
 	}
+	/*
+	 * The members by cluster (a counting sort), then each cluster's
+	 * sorted alone: cmp_rank is a total order, so this is the order one
+	 * sort of all 1,400,000 members gave, for a fraction of the compares.
+	 */
 	r->order = xmalloc((r->gm.nv + 1) * sizeof(*r->order));
 	r->first = xcalloc(r->gc.nclu + 1, sizeof(long));
+	fill = xcalloc(r->gc.nclu + 1, sizeof(*fill));
 	for (long v = 0; v < r->gm.nv; v++)
 		if (r->gc.clu[v] >= 0)
-			r->order[r->norder++] = (int32_t)v;
-	if (r->norder > 1)
-		qsort_r(r->order, r->norder, sizeof(*r->order), cmp_rank, r);
-	for (long i = r->norder - 1; i >= 0; i--)
-		r->first[r->gc.clu[r->order[i]]] = i;
+			fill[r->gc.clu[v] + 1]++;
+	for (long c = 0; c < r->gc.nclu; c++)
+		fill[c + 1] += fill[c];
+	memcpy(r->first, fill, r->gc.nclu * sizeof(*r->first));
+	for (long v = 0; v < r->gm.nv; v++)
+		if (r->gc.clu[v] >= 0)
+			r->order[fill[r->gc.clu[v]]++] = (int32_t)v;
+	r->norder = r->gc.nclu ? fill[r->gc.nclu - 1] : 0;
+	for (long c = 0; c < r->gc.nclu; c++)
+		if (r->gc.clu_size[c] > 1)
+			qsort_r(r->order + r->first[c], r->gc.clu_size[c], sizeof(*r->order), cmp_rank, r);
+	free(fill);
 }
 
 /*
