@@ -845,7 +845,7 @@ out:
 
 /* ---- chunks and runs ---- */
 
-/* Write what the chunk changed in persons and entity counts, and the rows held back. */
+/* Write what the transaction changed in persons and entity counts, and the rows held back. */
 static int flush(struct az *az, struct err *err)
 {
 	if (store_flush(&az->store, err) < 0)
@@ -1058,7 +1058,7 @@ static int run_chunks(struct az *az, struct err *err)
 	struct progress pr;
 	int64_t after = 0;
 	long held = 0;          /* reports of the open transaction */
-	int rc, in_txn = 0;
+	int rc, in_txn = 0, commit;
 
 	progress_init(&pr, az->opts->progress, 0);
 	/*
@@ -1101,12 +1101,21 @@ static int run_chunks(struct az *az, struct err *err)
 			if (rc == 0)
 				rc = analyze_report(az, &cur->v[i], &cur->res[i], err);
 		}
+		/*
+		 * The rows held back go every chunk; the persons' state and
+		 * the entities' counts only before a commit, so an entity
+		 * seen in every chunk of a transaction is written once.
+		 * Nothing the run reads back from the database mid-way needs
+		 * them: the run's own maps hold them (recall.c reads only
+		 * what the run has not met).
+		 */
+		held += cur->n;
+		commit = !next->n || held >= az->conf.commit_reports;
 		if (rc == 0)
-			rc = flush(az, err);
+			rc = commit ? flush(az, err) : store_flush(&az->store, err);
 		if (rc == 0)
 			rc = store_mark(&az->store, cur->v[cur->n - 1].id, err);
-		held += cur->n;
-		if (rc == 0 && (held >= az->conf.commit_reports || !next->n)) {
+		if (rc == 0 && commit) {
 			rc = db_commit(az->db, err);
 			in_txn = 0;
 			held = 0;
