@@ -79,6 +79,23 @@ static void group_rollback(struct ingest *in);
  * does not touch until the worker is joined, and the reverse for the
  * database, the store and the near-duplicate index.
  */
+/*
+ * A report foreseen as new, held until INGEST_STORE_RUN of them go in
+ * by one statement.  Its row is taken from the queue's slot, which gets
+ * the row of a report written earlier in exchange: the worker frees
+ * that one's strings when it builds the slot again, as it would have
+ * freed the slot's own.
+ */
+struct held_new {
+	struct ingest_row row;
+	const char *raw;
+	size_t raw_len;
+	struct dedup_sketch sk;
+	int has_sketch;
+	long line;
+	int64_t id;
+};
+
 struct file_run {
 	struct ingest *in;
 	const struct ingest_input *input;
@@ -89,6 +106,8 @@ struct file_run {
 	int64_t first_id;               /* the id the file's first new report gets */
 	struct ingest_rowctx rctx;
 	struct ingest_queue queue;
+	struct held_new held[INGEST_STORE_RUN];
+	size_t nheld;                   /* held[0..nheld) wait to be written; the rest are written */
 };
 
 int ingest_format_valid(const char *name)
@@ -393,8 +412,78 @@ static int index_new(struct ingest *in, struct err *err)
 	return 0;
 }
 
-/* Writer: store one item, in file order, and look for its near-duplicate. */
-static int write_item(struct file_run *fr, const struct ingest_item *it, struct err *err)
+/* Writer: note a new report's id for the full-text index, indexing a full run. */
+static int index_later(struct ingest *in, int64_t id, struct err *err)
+{
+	/* A group's new ids run on without a gap: the write lock is held and nothing deletes. */
+	if (!in->fts_from)
+		in->fts_from = id;
+	in->fts_to = id;
+	if (id - in->fts_from + 1 >= FTS_CHUNK)
+		return index_new(in, err);
+	return 0;
+}
+
+/*
+ * Writer: write the held reports.  Their ids were foreseen one after
+ * another, and the last one stored must be the last one foreseen.
+ */
+static int write_held(struct file_run *fr, struct err *err)
+{
+	struct ingest_new v[INGEST_STORE_RUN];
+	const struct held_new *h = fr->held;
+	size_t n = fr->nheld;
+	int64_t last;
+
+	if (!n)
+		return 0;
+	fr->nheld = 0;
+	for (size_t i = 0; i < n; i++)
+		v[i] = (struct ingest_new){ &h[i].row, h[i].raw, h[i].raw_len,
+					    h[i].has_sketch ? &h[i].sk : NULL, h[i].line };
+	if (ingest_store_add_new(&fr->in->store, v, n, fr->batch, &last, err) < 0)
+		return err_prefix(err, "lines %ld-%ld, foreseen as new reports %lld-%lld", h[0].line,
+				  h[n - 1].line, (long long)h[0].id, (long long)h[n - 1].id);
+	if (last != h[n - 1].id)
+		return err_set(err, "line %ld: stored as report %lld where %lld was foreseen",
+			       h[n - 1].line, (long long)last, (long long)h[n - 1].id);
+	for (size_t i = 0; i < n; i++)
+		if (index_later(fr->in, h[i].id, err) < 0)
+			return -1;
+	return 0;
+}
+
+/*
+ * Writer: hold a report foreseen as new and no near-duplicate (the
+ * most of them), taking its row from the slot; write the held ones
+ * once there are INGEST_STORE_RUN.
+ */
+static int hold_new(struct file_run *fr, struct ingest_item *it, struct err *err)
+{
+	struct held_new *h = &fr->held[fr->nheld++];
+	struct ingest_row written = h->row;
+
+	h->row = it->row;
+	it->row = written;
+	h->raw = it->raw;
+	h->raw_len = it->raw_len;
+	h->sk = it->sk;
+	h->has_sketch = it->has_sketch;
+	h->line = it->line;
+	h->id = it->id;
+	if (it->has_sketch)
+		ingest_bands_add(&fr->in->bands, it->id, it->id, &it->sk, it->taken);
+	fr->c.new_++;
+	return fr->nheld == INGEST_STORE_RUN ? write_held(fr, err) : 0;
+}
+
+/*
+ * Writer: store one item, in file order, and look for its
+ * near-duplicate.  A report foreseen as new is held (hold_new); any
+ * other item first writes those held, so that the rows go in in file
+ * order.
+ */
+static int write_item(struct file_run *fr, struct ingest_item *it, struct err *err)
 {
 	struct ingest *in = fr->in;
 	const struct ingest_row *row = &it->row;
@@ -406,6 +495,10 @@ static int write_item(struct file_run *fr, const struct ingest_item *it, struct 
 	in->done_records++;
 	if (in->progress)
 		progress_update(in->progress, "ingest", in->done_records, it->upto);
+	if (it->predicted && it->id && !it->near)
+		return hold_new(fr, it, err);
+	if (write_held(fr, err) < 0)
+		return -1;
 	if (it->quarantine) {
 		fr->c.quarantined++;
 		return ingest_store_add_quarantine(&in->store, fr->batch, fr->file, it->line,
@@ -428,11 +521,7 @@ static int write_item(struct file_run *fr, const struct ingest_item *it, struct 
 		return 0;
 	}
 	fr->c.new_++;
-	/* A group's new ids run on without a gap: the write lock is held and nothing deletes. */
-	if (!in->fts_from)
-		in->fts_from = id;
-	in->fts_to = id;
-	if (id - in->fts_from + 1 >= FTS_CHUNK && index_new(in, err) < 0)
+	if (index_later(in, id, err) < 0)
 		return -1;
 	if (it->predicted) {
 		if (it->has_sketch)
@@ -466,7 +555,7 @@ static int write_item(struct file_run *fr, const struct ingest_item *it, struct 
  */
 static int read_file(struct file_run *fr, struct err *err)
 {
-	const struct ingest_item *it;
+	struct ingest_item *it;
 	pthread_t worker;
 	int rc = 0, e;
 
@@ -491,6 +580,11 @@ static int read_file(struct file_run *fr, struct err *err)
 		*err = fr->queue.err;
 		rc = -1;
 	}
+	if (rc == 0)
+		rc = write_held(fr, err);
+	for (size_t i = 0; i < INGEST_STORE_RUN; i++)
+		ingest_row_release(&fr->held[i].row);
+	fr->nheld = 0;
 	ingest_queue_release(&fr->queue);
 	/* A statement left stepped would keep the reader on this snapshot. */
 	if (fr->in->ahead_on)

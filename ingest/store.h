@@ -15,7 +15,7 @@
 
 struct ingest_store {
 	struct db *db;
-	sqlite3_stmt *find_batch, *add_batch, *end_batch, *add_report, *add_new, *set_near,
+	sqlite3_stmt *find_batch, *add_batch, *end_batch, *add_report, *add_new, *add_run, *set_near,
 		     *add_quarantine, *get_text, *index_batch, *known, *next_id,
 		     *add_band, *add_sketch, *get_band, *get_sketch;
 };
@@ -63,6 +63,25 @@ int ingest_store_index(struct ingest_store *s, int64_t from, int64_t to, struct 
 int ingest_store_add_report(struct ingest_store *s, const struct ingest_row *row,
 			    const char *raw, size_t raw_len, const struct dedup_sketch *sk,
 			    int64_t batch, long line, int fresh, int64_t *id, struct err *err);
+/* Reports written by one statement in ingest_store_add_new. */
+#define INGEST_STORE_RUN 16
+
+/* A new report for ingest_store_add_new: all borrowed. */
+struct ingest_new {
+	const struct ingest_row *row;
+	const char *raw;
+	size_t raw_len;
+	const struct dedup_sketch *sk;  /* may be NULL */
+	long line;
+};
+
+/*
+ * Insert n reports known to be new, in order (a duplicate among them is
+ * an error); *last is the id of the last, the others' run before it
+ * without a gap.
+ */
+int ingest_store_add_new(struct ingest_store *s, const struct ingest_new *v, size_t n,
+			 int64_t batch, int64_t *last, struct err *err);
 int ingest_store_set_near(struct ingest_store *s, int64_t id, int64_t of, double sim,
 			  struct err *err);
 int ingest_store_add_quarantine(struct ingest_store *s, int64_t batch, const char *file,

@@ -454,6 +454,53 @@ static void test_store_fresh(void **state)
 	db_close(&db);
 }
 
+/*
+ * Reports known to be new go in a run of INGEST_STORE_RUN by one
+ * statement and the rest one by one, in order, their ids without a
+ * gap; a duplicate among them is an error.
+ */
+static void test_store_new_runs(void **state)
+{
+	enum { N = INGEST_STORE_RUN + 4 };
+	struct ingest_record rec[N];
+	struct ingest_row row[N];
+	struct ingest_new v[N];
+	struct ingest_store st;
+	struct db db = { 0 };
+	struct err err;
+	int64_t batch, last, line;
+
+	assert_int_equal(db_open(&db, ":memory:", &err), 0);
+	assert_int_equal(ingest_store_open(&st, &db, &err), 0);
+	assert_int_equal(ingest_store_add_batch(&st, "f.jsonl", "00", "jsonl", "utf-8", &batch, &err), 0);
+	for (int i = 0; i < N; i++) {
+		char id[32], text[64];
+		const char *const kv[] = { id, text, NULL };
+
+		snprintf(id, sizeof(id), "id=R%d", i);
+		snprintf(text, sizeof(text), "text=第%d条举报", i);
+		assert_int_equal(build(&row[i], &rec[i], kv, NULL), 0);
+		v[i] = (struct ingest_new){ &row[i], "raw", 3, NULL, 10 + i };
+	}
+	assert_int_equal(ingest_store_add_new(&st, v, N, batch, &last, &err), 0);
+	assert_int_equal(last, N);
+	for (int i = 0; i < N; i++) {
+		char sql[64];
+
+		snprintf(sql, sizeof(sql), "SELECT line FROM report WHERE id = %d", i + 1);
+		assert_int_equal(db_int(&db, &err, &line, sql, ""), 0);
+		assert_int_equal(line, 10 + i);
+	}
+	assert_int_equal(ingest_store_add_new(&st, v, INGEST_STORE_RUN, batch, &last, &err), -1);
+	assert_non_null(strstr(err.msg, "UNIQUE constraint failed"));
+	for (int i = 0; i < N; i++) {
+		ingest_row_release(&row[i]);
+		ingest_record_release(&rec[i]);
+	}
+	ingest_store_close(&st);
+	db_close(&db);
+}
+
 /* A fetch function over a fixed table of texts, ids 1..n. */
 static const char *texts[8];
 static const char *places[8];
@@ -794,6 +841,7 @@ int main(void)
 		cmocka_unit_test(test_record_rejected),
 		cmocka_unit_test(test_same_content_same_hash),
 		cmocka_unit_test(test_store_fresh),
+		cmocka_unit_test(test_store_new_runs),
 		cmocka_unit_test(test_near_duplicates),
 		cmocka_unit_test(test_near_duplicates_partial),
 		cmocka_unit_test(test_sha256),
