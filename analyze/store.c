@@ -17,7 +17,7 @@
 #include <string.h>
 
 enum {
-	ENT_INS, ENT_RESET, ENT_SEEN, ENT_ATTRS, ENT_MERGED,
+	ENT_RESET, ENT_SEEN, ENT_ATTRS, ENT_MERGED,
 	MEN_MOVE,
 	LINK_NEW, LINK_ADD, LINK_WIDEN, LINK_OF, EVID_COPY, EVID_DEL, LINK_DEL, LINK_REWEIGH,
 	HUB_EVID_DEL, HUB_LINK_DEL, PERSON_USERS, PERSON_NEAR,
@@ -29,8 +29,6 @@ enum {
 };
 
 static const char *const sql[N_STMT] = {
-	[ENT_INS] = "INSERT INTO entity(type, key, display, attrs, hub, first_seen, last_seen, n_reports)"
-		    " VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
 	[ENT_RESET] = "UPDATE entity SET display = ?, attrs = ?, hub = ?, first_seen = ?, last_seen = ?,"
 		      " n_reports = 1, merged_into = NULL WHERE id = ?",
 	[ENT_SEEN] = "UPDATE entity SET first_seen = ?, last_seen = ?, n_reports = ?, hub = ? WHERE id = ?",
@@ -172,7 +170,7 @@ static int run_id(sqlite3_stmt *st, int64_t *id, struct err *err)
  * statement of that many VALUES groups, the rest one at a time, in the
  * order given, so that rowids come out as before.
  */
-enum { ROWS_MENTION, ROWS_EVIDENCE, ROWS_CATEGORY, ROWS_VALUE, ROWS_ANALYZED, N_ROWS };
+enum { ROWS_ENTITY, ROWS_MENTION, ROWS_EVIDENCE, ROWS_CATEGORY, ROWS_VALUE, ROWS_ANALYZED, N_ROWS };
 
 #define ROWS_AT_ONCE 64
 
@@ -180,6 +178,8 @@ static const struct {
 	const char *head;
 	int ncol;
 } rows_sql[N_ROWS] = {
+	[ROWS_ENTITY] = { "INSERT INTO entity(id, type, key, display, attrs, hub, first_seen, last_seen,"
+			  " n_reports) VALUES ", 9 },
 	[ROWS_MENTION] = { "INSERT INTO mention(id, report_id, entity_id, start, end, field, surface,"
 			   " role, rule, confidence, attrs) VALUES ", 11 },
 	[ROWS_EVIDENCE] = { "INSERT OR IGNORE INTO link_evidence(link_id, report_id) VALUES ", 2 },
@@ -348,7 +348,8 @@ int store_open(struct store *s, struct db *db, struct err *err)
 		if (rows_open(db, s->rows[i], i, err) < 0)
 			return -1;
 	}
-	if (db_int(db, err, &s->next_mention, "SELECT coalesce(max(id), 0) + 1 FROM mention", "") < 0)
+	if (db_int(db, err, &s->next_mention, "SELECT coalesce(max(id), 0) + 1 FROM mention", "") < 0 ||
+	    db_int(db, err, &s->next_entity, "SELECT coalesce(max(id), 0) + 1 FROM entity", "") < 0)
 		return -1;
 	return 0;
 }
@@ -411,14 +412,23 @@ int store_drop_orphans(struct db *db, struct err *err)
 	return rc < 0 ? -1 : 0;
 }
 
+/*
+ * New entity rows are held back like mentions, numbered as SQLite would
+ * (the largest id plus one), so a statement that reads or updates the
+ * entity table first writes them.
+ */
+static int entities_written(struct store *s, struct err *err)
+{
+	return s->rows[ROWS_ENTITY]->n_cells ? store_flush(s, err) : 0;
+}
+
 int store_entity_insert(struct store *s, const char *type, const char *key,
 			const char *display, const char *attrs, int hub, const char *seen,
 			int64_t *id, struct err *err)
 {
-	if (bind(s->st[ENT_INS], err, "ssssiss", type, key, display, attrs, hub, seen, seen) < 0 ||
-	    run(s->st[ENT_INS], err) < 0)
-		return -1;
-	*id = db_last_id(s->db);
+	*id = s->next_entity++;
+	rows_add(s->rows[ROWS_ENTITY], "IssssissI", *id, type, key, display, attrs, hub, seen,
+		 seen, (int64_t)1);
 	return 0;
 }
 
@@ -433,7 +443,8 @@ int store_entity_reset(struct store *s, int64_t id, const char *display,
 int store_entity_seen(struct store *s, int64_t id, const char *first, const char *last,
 		      int n_reports, int hub, struct err *err)
 {
-	if (bind(s->st[ENT_SEEN], err, "ssiiI", first, last, n_reports, hub, id) < 0)
+	if (entities_written(s, err) < 0 ||
+	    bind(s->st[ENT_SEEN], err, "ssiiI", first, last, n_reports, hub, id) < 0)
 		return -1;
 	return run(s->st[ENT_SEEN], err);
 }
@@ -441,7 +452,8 @@ int store_entity_seen(struct store *s, int64_t id, const char *first, const char
 int store_entity_attrs(struct store *s, int64_t id, const char *display,
 		       const char *attrs, struct err *err)
 {
-	if (bind(s->st[ENT_ATTRS], err, "ssI", display, attrs, id) < 0)
+	if (entities_written(s, err) < 0 ||
+	    bind(s->st[ENT_ATTRS], err, "ssI", display, attrs, id) < 0)
 		return -1;
 	return run(s->st[ENT_ATTRS], err);
 }
@@ -519,7 +531,7 @@ int store_person_users(struct store *s, int64_t entity_id, int typed, int64_t *n
 	sqlite3_stmt *st = s->st[typed ? PERSON_USERS : PERSON_NEAR];
 
 	*n = 0;
-	if (bind(st, err, "I", entity_id) < 0)
+	if (entities_written(s, err) < 0 || bind(st, err, "I", entity_id) < 0)
 		return -1;
 	return run_id(st, n, err);
 }

@@ -19,8 +19,9 @@ struct store_rows;
 struct store {
 	struct db *db;
 	sqlite3_stmt *st[32];
-	struct store_rows *rows[5];   /* inserts held back to be written many at once */
+	struct store_rows *rows[6];   /* inserts held back to be written many at once */
 	int64_t next_mention;     /* the id the next mention gets */
+	int64_t next_entity;      /* the id the next new entity gets */
 	int64_t *joined;          /* after store_merge: the entities whose link to the */
 	size_t n_joined, cap_joined;  /* merged person joined one the kept person had */
 };
@@ -38,10 +39,11 @@ int store_open(struct store *s, struct db *db, struct err *err);
 /* Finalise the statements; rows not yet written by store_flush are dropped. */
 void store_close(struct store *s);
 /*
- * Write the rows held back: mentions, link evidence, categories, values
- * and analyzed reports are inserted many to a statement, in the order
- * they were given.  Call before the transaction commits; store_merge and
- * store_unlink_hub, which read those tables, call it themselves.
+ * Write the rows held back: new entities, mentions, link evidence,
+ * categories, values and analyzed reports are inserted many to a
+ * statement, in the order they were given.  Call before the transaction
+ * commits; the functions here that read or update those tables call it
+ * themselves.
  */
 int store_flush(struct store *s, struct err *err);
 
@@ -53,7 +55,7 @@ int store_clear(struct db *db, struct err *err);
 /* Delete entities nothing mentions any more, where no later stage still refers to them. */
 int store_drop_orphans(struct db *db, struct err *err);
 
-/* A new entity, first seen in one report dated seen (may be NULL). */
+/* A new entity, first seen in one report dated seen (may be NULL): its id now, its row held back. */
 int store_entity_insert(struct store *s, const char *type, const char *key,
 			const char *display, const char *attrs, int hub, const char *seen,
 			int64_t *id, struct err *err);
