@@ -3,7 +3,9 @@
 # fails on timing.  For each size (SIZES, default "100000 1000000"
 # reports), generates a district, then times each stage of the nightly
 # job (wall seconds, records/s, MB/s, peak RSS, CPU seconds of all its
-# threads and records per CPU-second: the one-core rate), the database size, one
+# threads and records per CPU-second: the one-core rate; peak anonymous
+# memory beside the peak resident set, which counts a memory-mapped
+# database's file pages), the database size, one
 # more night of 10,000 reports on top, and query latency.  Figures are
 # appended to bench/RESULTS.md by hand when they are worth keeping.
 set -u
@@ -29,10 +31,11 @@ stage() {
 	rss=$(echo "$line" | cut -f3)
 	rc=$(echo "$line" | cut -f4)
 	cpu=$(echo "$line" | cut -f5)
-	awk -v l="$label" -v s="$secs" -v n="$n" -v b="$bytes" -v r="$rss" -v rc="$rc" -v c="$cpu" 'BEGIN {
+	anon=$(echo "$line" | cut -f6)
+	awk -v l="$label" -v s="$secs" -v n="$n" -v b="$bytes" -v r="$rss" -v rc="$rc" -v c="$cpu" -v a="$anon" 'BEGIN {
 		if (s <= 0) s = 0.001
 		if (c <= 0) c = 0.001
-		printf "  %-14s %8.2f s %12.0f rec/s %8.1f MB/s %8.0f MB peak %8.2f s CPU %10.0f rec/CPU-s%s\n", l, s, n / s, b / s / 1048576, r, c, n / c, rc == 0 ? "" : "  (exit " rc ")"
+		printf "  %-14s %8.2f s %12.0f rec/s %8.1f MB/s %8.0f MB peak (%.0f anon) %8.2f s CPU %10.0f rec/CPU-s%s\n", l, s, n / s, b / s / 1048576, r, a, c, n / c, rc == 0 ? "" : "  (exit " rc ")"
 	}'
 }
 
