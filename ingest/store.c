@@ -41,29 +41,80 @@ static const char sql_add_new[] = SQL_ADD_REPORT;
  * several rows needs a statement journal to undo those before the
  * failing one, and a failure fails the file anyway.
  */
-static char *run_sql(void)
+#define SQL_ADD_RUN "INSERT OR FAIL INTO " SQL_REPORT_COLUMNS " VALUES "
+
+/* The near-duplicate buckets' rows, BAND_RUN and SKETCH_RUN a statement. */
+#define SQL_ADD_BAND "INSERT OR IGNORE INTO report_band(key, id, band) VALUES "
+#define SQL_ADD_SKETCH "INSERT OR IGNORE INTO report_sketch(id, root, sketch) VALUES "
+#define BAND_RUN 64
+#define SKETCH_RUN 32
+
+/* Prepare head followed by rows copies of values, comma-separated. */
+static int prepare_rows(struct db *db, sqlite3_stmt **st, const char *head, const char *values,
+			int rows, struct err *err)
 {
 	struct sbuf b = SBUF_INIT;
+	int rc;
 
-	sbuf_adds(&b, "INSERT OR FAIL INTO " SQL_REPORT_COLUMNS " VALUES ");
-	for (int i = 0; i < INGEST_STORE_RUN; i++) {
+	sbuf_adds(&b, head);
+	for (int i = 0; i < rows; i++) {
 		if (i)
 			sbuf_addch(&b, ',');
-		sbuf_adds(&b, SQL_REPORT_VALUES);
+		sbuf_adds(&b, values);
 	}
-	return sbuf_detach(&b);
+	rc = db_prepare(db, st, b.buf, err);
+	sbuf_release(&b);
+	return rc;
+}
+
+/* Bind, step once, reset. */
+static int step_once(sqlite3_stmt *st, struct err *err)
+{
+	int rc = db_step(st, err);
+
+	sqlite3_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Bind row i of a write_rows call as the statement's r-th row of VALUES. */
+typedef int (*bind_row_fn)(void *arg, sqlite3_stmt *st, int r, size_t i, struct err *err);
+
+/*
+ * Write rows 0..n-1 in order: run_rows at a time through run (its
+ * VALUES repeated run_rows times) while that many remain, the rest
+ * through one.  A statement's own cost (cursors opened and closed, the
+ * VM started and halted) is paid once a run, not once a row.
+ */
+static int write_rows(sqlite3_stmt *run, size_t run_rows, sqlite3_stmt *one, size_t n,
+		      bind_row_fn bind, void *arg, struct err *err)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t k = n - i >= run_rows ? run_rows : 1;
+		sqlite3_stmt *st = k > 1 ? run : one;
+
+		sqlite3_reset(st);
+		for (size_t r = 0; r < k; r++)
+			if (bind(arg, st, (int)r, i + r, err) < 0)
+				return -1;
+		if (step_once(st, err) < 0)
+			return -1;
+		i += k;
+	}
+	return 0;
 }
 
 int ingest_store_open(struct ingest_store *s, struct db *db, struct err *err)
 {
-	char *sql = run_sql();
-	int rc;
-
 	memset(s, 0, sizeof(*s));
 	s->db = db;
-	rc = db_prepare(db, &s->add_run, sql, err);
-	free(sql);
-	if (rc < 0 || db_prepare(db, &s->find_batch,
+	if (prepare_rows(db, &s->add_run, SQL_ADD_RUN, SQL_REPORT_VALUES, INGEST_STORE_RUN, err) < 0 ||
+	    prepare_rows(db, &s->add_band, SQL_ADD_BAND, "(?, ?, ?)", 1, err) < 0 ||
+	    prepare_rows(db, &s->add_bands, SQL_ADD_BAND, "(?, ?, ?)", BAND_RUN, err) < 0 ||
+	    prepare_rows(db, &s->add_sketch, SQL_ADD_SKETCH, "(?, ?, ?)", 1, err) < 0 ||
+	    prepare_rows(db, &s->add_sketches, SQL_ADD_SKETCH, "(?, ?, ?)", SKETCH_RUN, err) < 0 ||
+	    db_prepare(db, &s->find_batch,
 		       "SELECT id FROM batch WHERE sha256 = ? AND status = 'done' ORDER BY id LIMIT 1",
 		       err) < 0 ||
 	    db_prepare(db, &s->add_batch,
@@ -87,10 +138,6 @@ int ingest_store_open(struct ingest_store *s, struct db *db, struct err *err)
 		       " OR EXISTS (SELECT 1 FROM report WHERE source = ?2 AND ext_id = ?3)", err) < 0 ||
 	    db_prepare(db, &s->next_id, "SELECT coalesce(max(id), 0) + 1 FROM report", err) < 0 ||
 	    db_prepare(db, &s->get_text, "SELECT text, coalesce(place, ''), occurred_at, received_at FROM report WHERE id = ?", err) < 0 ||
-	    db_prepare(db, &s->add_band,
-		       "INSERT OR IGNORE INTO report_band(key, id, band) VALUES (?, ?, ?)", err) < 0 ||
-	    db_prepare(db, &s->add_sketch,
-		       "INSERT OR IGNORE INTO report_sketch(id, root, sketch) VALUES (?, ?, ?)", err) < 0 ||
 	    db_prepare(db, &s->get_band,
 		       "SELECT id, band FROM report_band WHERE key = ? AND id < ? ORDER BY id, band",
 		       err) < 0 ||
@@ -101,7 +148,7 @@ int ingest_store_open(struct ingest_store *s, struct db *db, struct err *err)
 }
 
 /* Every statement of s, for close and reset. */
-#define STORE_NSTMT 16
+#define STORE_NSTMT 18
 
 static void all_stmts(const struct ingest_store *s, sqlite3_stmt *all[STORE_NSTMT])
 {
@@ -109,7 +156,7 @@ static void all_stmts(const struct ingest_store *s, sqlite3_stmt *all[STORE_NSTM
 		s->find_batch, s->add_batch, s->end_batch, s->add_report, s->add_new, s->add_run,
 		s->set_near,
 		s->add_quarantine, s->get_text, s->index_batch, s->known, s->next_id,
-		s->add_band, s->add_sketch, s->get_band, s->get_sketch,
+		s->add_band, s->add_bands, s->add_sketch, s->add_sketches, s->get_band, s->get_sketch,
 	};
 
 	memcpy(all, list, sizeof(list));
@@ -133,15 +180,6 @@ void ingest_store_reset(struct ingest_store *s)
 	for (size_t i = 0; i < STORE_NSTMT; i++)
 		if (all[i])
 			sqlite3_reset(all[i]);
-}
-
-/* Bind, step once, reset. */
-static int step_once(sqlite3_stmt *st, struct err *err)
-{
-	int rc = db_step(st, err);
-
-	sqlite3_reset(st);
-	return rc < 0 ? -1 : 0;
 }
 
 int ingest_store_find_batch(struct ingest_store *s, const char *sha256, int64_t *id,
@@ -300,25 +338,27 @@ int ingest_store_add_report(struct ingest_store *s, const struct ingest_row *row
  * quarter of a row's insert (300,000 reports: 2.7-3.1 s CPU one a
  * statement, 2.1-2.2 s sixteen).
  */
+struct new_rows {
+	const struct ingest_new *v;
+	int64_t batch;
+	unsigned char blob[INGEST_STORE_RUN][4 * DEDUP_NHASH];
+};
+
+static int bind_new(void *arg, sqlite3_stmt *st, int r, size_t i, struct err *err)
+{
+	struct new_rows *a = arg;
+	const struct ingest_new *v = &a->v[i];
+
+	return bind_row(st, r, v->row, v->raw, v->raw_len, v->sk, a->batch, v->line, a->blob[r], err);
+}
+
 int ingest_store_add_new(struct ingest_store *s, const struct ingest_new *v, size_t n,
 			 int64_t batch, int64_t *last, struct err *err)
 {
-	unsigned char blob[INGEST_STORE_RUN][4 * DEDUP_NHASH];
-	size_t i = 0;
+	struct new_rows a = { v, batch, { { 0 } } };
 
-	while (i < n) {
-		size_t k = n - i >= INGEST_STORE_RUN ? INGEST_STORE_RUN : 1;
-		sqlite3_stmt *st = k > 1 ? s->add_run : s->add_new;
-
-		sqlite3_reset(st);
-		for (size_t r = 0; r < k; r++)
-			if (bind_row(st, (int)r, v[i + r].row, v[i + r].raw, v[i + r].raw_len,
-				     v[i + r].sk, batch, v[i + r].line, blob[r], err) < 0)
-				return -1;
-		if (step_once(st, err) < 0)
-			return -1;
-		i += k;
-	}
+	if (write_rows(s->add_run, INGEST_STORE_RUN, s->add_new, n, bind_new, &a, err) < 0)
+		return -1;
 	*last = db_last_id(s->db);
 	return 0;
 }
@@ -448,6 +488,37 @@ static int band_cmp(const void *x, const void *y)
 	return a->band - b->band;
 }
 
+static int bind_sketch(void *arg, sqlite3_stmt *st, int r, size_t i, struct err *err)
+{
+	const struct ingest_band *v = &((const struct ingest_bands *)arg)->v[i];
+	unsigned char blob[4 * DEDUP_NHASH];
+	int rc;
+
+	ingest_sketch_encode(&v->sk, blob);
+	rc = sqlite3_bind_int64(st, 3 * r + 1, v->id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 3 * r + 2, v->root);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_blob(st, 3 * r + 3, blob, (int)sizeof(blob), SQLITE_TRANSIENT);
+	if (rc != SQLITE_OK)
+		return err_set(err, "cannot bind parameter: %s", sqlite3_errstr(rc));
+	return 0;
+}
+
+static int bind_band(void *arg, sqlite3_stmt *st, int r, size_t i, struct err *err)
+{
+	const struct band_row *v = &((const struct band_row *)arg)[i];
+	int rc = sqlite3_bind_int64(st, 3 * r + 1, (int64_t)v->key);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 3 * r + 2, v->id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(st, 3 * r + 3, v->band);
+	if (rc != SQLITE_OK)
+		return err_set(err, "cannot bind parameter: %s", sqlite3_errstr(rc));
+	return 0;
+}
+
 /*
  * report_sketch in id order, which appends; report_band in key order:
  * the keys are hashes, so rows in id order would land all over the
@@ -455,18 +526,15 @@ static int band_cmp(const void *x, const void *y)
  */
 int ingest_store_add_bands(struct ingest_store *s, struct ingest_bands *b, struct err *err)
 {
-	unsigned char blob[4 * DEDUP_NHASH];
 	struct band_row *rows = NULL;
 	size_t n = 0, cap = 0;
 	int rc = -1;
 
+	if (write_rows(s->add_sketches, SKETCH_RUN, s->add_sketch, b->n, bind_sketch, b, err) < 0)
+		goto out;
 	for (size_t i = 0; i < b->n; i++) {
 		const struct ingest_band *r = &b->v[i];
 
-		ingest_sketch_encode(&r->sk, blob);
-		if (db_bind(s->add_sketch, err, "IIb", r->id, r->root, blob, (int)sizeof(blob)) < 0 ||
-		    step_once(s->add_sketch, err) < 0)
-			goto out;
 		for (int band = 0; band < DEDUP_BANDS; band++) {
 			if (!(r->taken & (1 << band)))
 				continue;
@@ -479,10 +547,8 @@ int ingest_store_add_bands(struct ingest_store *s, struct ingest_bands *b, struc
 	}
 	if (n)
 		qsort(rows, n, sizeof(*rows), band_cmp);
-	for (size_t i = 0; i < n; i++)
-		if (db_bind(s->add_band, err, "IIi", (int64_t)rows[i].key, rows[i].id, rows[i].band) < 0 ||
-		    step_once(s->add_band, err) < 0)
-			goto out;
+	if (write_rows(s->add_bands, BAND_RUN, s->add_band, n, bind_band, rows, err) < 0)
+		goto out;
 	b->n = 0;
 	rc = 0;
 out:

@@ -17,7 +17,7 @@ struct ingest_store {
 	struct db *db;
 	sqlite3_stmt *find_batch, *add_batch, *end_batch, *add_report, *add_new, *add_run, *set_near,
 		     *add_quarantine, *get_text, *index_batch, *known, *next_id,
-		     *add_band, *add_sketch, *get_band, *get_sketch;
+		     *add_band, *add_bands, *add_sketch, *add_sketches, *get_band, *get_sketch;
 };
 
 /* A report some buckets took: its rows of report_band and report_sketch. */

@@ -501,6 +501,48 @@ static void test_store_new_runs(void **state)
 	db_close(&db);
 }
 
+/*
+ * The buckets' rows go in runs of many a statement and the rest one by
+ * one: every report's sketch once, a row for each band that took it; the
+ * same rows again change nothing.
+ */
+static void test_store_bands(void **state)
+{
+	enum { N = 70 };
+	struct ingest_bands b = { 0 };
+	struct ingest_store st;
+	struct db db = { 0 };
+	struct err err;
+	int64_t v;
+
+	assert_int_equal(db_open(&db, ":memory:", &err), 0);
+	/* No report rows to refer to: off, as while ingest writes a night. */
+	assert_int_equal(db_exec(&db, "PRAGMA foreign_keys = OFF", &err), 0);
+	assert_int_equal(ingest_store_open(&st, &db, &err), 0);
+	for (int round = 0; round < 2; round++) {
+		for (int i = 1; i <= N; i++) {
+			struct dedup_sketch sk;
+
+			for (int h = 0; h < DEDUP_NHASH; h++)
+				sk.mh[h] = (uint32_t)(i * 7919 + h * 104729);
+			ingest_bands_add(&b, i, i, &sk, i % 2 ? 0xff : 0x01);
+		}
+		assert_int_equal(ingest_store_add_bands(&st, &b, &err), 0);
+		assert_int_equal(b.n, 0);
+		assert_int_equal(db_int(&db, &err, &v, "SELECT count(*) FROM report_sketch", ""), 0);
+		assert_int_equal(v, N);
+		assert_int_equal(db_int(&db, &err, &v, "SELECT count(*) FROM report_band", ""), 0);
+		assert_int_equal(v, N / 2 * DEDUP_BANDS + N / 2);
+		assert_int_equal(db_int(&db, &err, &v, "SELECT count(DISTINCT id) FROM report_band", ""), 0);
+		assert_int_equal(v, N);
+	}
+	assert_int_equal(db_int(&db, &err, &v, "SELECT root FROM report_sketch WHERE id = 69", ""), 0);
+	assert_int_equal(v, 69);
+	ingest_bands_release(&b);
+	ingest_store_close(&st);
+	db_close(&db);
+}
+
 /* A fetch function over a fixed table of texts, ids 1..n. */
 static const char *texts[8];
 static const char *places[8];
@@ -842,6 +884,7 @@ int main(void)
 		cmocka_unit_test(test_same_content_same_hash),
 		cmocka_unit_test(test_store_fresh),
 		cmocka_unit_test(test_store_new_runs),
+		cmocka_unit_test(test_store_bands),
 		cmocka_unit_test(test_near_duplicates),
 		cmocka_unit_test(test_near_duplicates_partial),
 		cmocka_unit_test(test_sha256),
