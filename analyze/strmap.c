@@ -1,6 +1,8 @@
 /*
  * strmap: open addressing with linear probing, FNV-1a hashes, grown to
- * keep the load under one half.  Keys are copied once on insert.
+ * keep the load under one half.  Keys are copied once on insert, into
+ * blocks that double from 1 KB to 64 KB (a longer key gets a block of its
+ * own); each block starts with a pointer to the one before it.
  */
 #include "analyze/strmap.h"
 #include "common/xalloc.h"
@@ -20,19 +22,52 @@ static uint64_t hash_bytes(const char *s, size_t len)
 	return h;
 }
 
+enum { BLOCK_FIRST = 1024, BLOCK_MAX = 65536 };
+
 void strmap_init(struct strmap *m)
 {
-	m->v = NULL;
-	m->n = 0;
-	m->cap = 0;
+	memset(m, 0, sizeof(*m));
 }
 
 void strmap_release(struct strmap *m)
 {
-	for (size_t i = 0; i < m->cap; i++)
-		free(m->v[i].key);
+	char *b = m->block;
+
+	while (b) {
+		char *prev;
+
+		memcpy(&prev, b, sizeof(prev));
+		free(b);
+		b = prev;
+	}
 	free(m->v);
 	strmap_init(m);
+}
+
+/* A copy of key[0..len) with its NUL, in the map's newest block. */
+static char *copy_key(struct strmap *m, const char *key, size_t len)
+{
+	char *s;
+
+	if (!m->block || m->size - m->used < len + 1) {
+		size_t size = m->size ? m->size * 2 : BLOCK_FIRST;
+		char *b;
+
+		if (size > BLOCK_MAX)
+			size = BLOCK_MAX;
+		if (size < sizeof(b) + len + 1)
+			size = sizeof(b) + len + 1;
+		b = xmalloc(size);
+		memcpy(b, &m->block, sizeof(b));
+		m->block = b;
+		m->used = sizeof(b);
+		m->size = size;
+	}
+	s = m->block + m->used;
+	memcpy(s, key, len);
+	s[len] = '\0';
+	m->used += len + 1;
+	return s;
 }
 
 static struct strmap_slot *find(const struct strmap *m, const char *key,
@@ -89,7 +124,7 @@ void **strmap_putn(struct strmap *m, const char *key, size_t len)
 		grow(m);
 	s = find(m, key, len, h);
 	if (!s->key) {
-		s->key = xstrndup(key, len);
+		s->key = copy_key(m, key, len);
 		s->hash = h;
 		s->val = NULL;
 		m->n++;

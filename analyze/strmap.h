@@ -1,8 +1,10 @@
 /*
  * strmap: a hash table from strings to pointers, for the analyze stage's
  * in-memory indexes (entity keys, person keys, prefixes).  Owns copies of
- * its keys; the values belong to the caller.  No deletion: the stage only
- * ever adds and updates during a run.  Depends on nothing but xalloc.
+ * its keys, kept end to end in blocks (a run holds millions of keys: a
+ * malloc and a free each cost more than the key); the values belong to
+ * the caller.  No deletion: the stage only ever adds and updates during a
+ * run.  Depends on nothing but xalloc.
  */
 #ifndef ANALYZE_STRMAP_H
 #define ANALYZE_STRMAP_H
@@ -19,6 +21,8 @@ struct strmap_slot {
 struct strmap {
 	struct strmap_slot *v;
 	size_t n, cap;      /* cap is 0 or a power of two */
+	char *block;        /* the newest block of key copies, or NULL */
+	size_t used, size;  /* of that block */
 };
 
 void strmap_init(struct strmap *m);
