@@ -179,11 +179,17 @@ static int open_err(struct db *db, const char *path, struct err *err)
 		       path, strerror(why));
 }
 
-/* Create the file ourselves first so it gets mode 0600, not the umask's. */
+/*
+ * Create the file ourselves first so it gets mode 0600, not the umask's.
+ * ":memory:" names SQLite's in-memory database, not a file.
+ */
 static int create_private(const char *path, struct err *err)
 {
-	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	int fd;
 
+	if (!strcmp(path, ":memory:"))
+		return 0;
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		if (errno == EEXIST)
 			return 0;
