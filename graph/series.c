@@ -304,10 +304,15 @@ static long chain(struct ser *s, int32_t a, int32_t b, int32_t **path)
 	return n;
 }
 
+/*
+ * The statements of the write, prepared once: a district has tens of
+ * thousands of series, and preparing the key's count and the score's
+ * update for each of them was a large part of the step.
+ */
 struct out {
 	struct db *db;
 	struct gevid ev;
-	sqlite3_stmt *series, *report, *pair, *seen, *first;
+	sqlite3_stmt *series, *report, *pair, *seen, *first, *key_count, *score;
 	const char *night;
 };
 
@@ -436,8 +441,10 @@ static int unique_key(struct out *o, struct sbuf *key, int64_t cluster, struct e
 	int64_t n;
 	char label[24];
 
-	if (db_int(o->db, err, &n, "SELECT count(*) FROM series WHERE key = ?", "s", sbuf_str(key)) < 0)
+	if (db_bind(o->key_count, err, "s", sbuf_str(key)) < 0 || db_step(o->key_count, err) < 0)
 		return -1;
+	n = sqlite3_column_int64(o->key_count, 0);
+	sqlite3_reset(o->key_count);
 	if (n) {
 		gmatch_label(cluster, label);
 		sbuf_addf(key, "@%s", label);
@@ -532,7 +539,7 @@ static int write_series(struct ser *s, struct out *o, const struct member *m, lo
 	score = (npairs ? sum / npairs : 0) *
 		(0.5 + 0.5 * (1 - exp(-(double)(n - 1) / s->conf->series_size_scale))) *
 		(common ? 1 : s->conf->mixed_category_factor);
-	if (db_run(o->db, err, "UPDATE series SET score = ? WHERE id = ?", "dI", score, sid) < 0)
+	if (db_bind(o->score, err, "dI", score, sid) < 0 || db_step(o->score, err) < 0)
 		goto out;
 	rc = 1;
 out:
@@ -567,7 +574,9 @@ int gseries_run(struct db *db, const struct gcrimes *cr, const struct gmodel *gm
 		       "hops, strength, chain) VALUES (?, ?, ?, ?, ?, ?)", err) < 0 ||
 	    db_prepare(db, &o.seen, "INSERT OR IGNORE INTO series_seen(key, first_night) VALUES (?, ?)",
 		       err) < 0 ||
-	    db_prepare(db, &o.first, "SELECT first_night FROM series_seen WHERE key = ?", err) < 0)
+	    db_prepare(db, &o.first, "SELECT first_night FROM series_seen WHERE key = ?", err) < 0 ||
+	    db_prepare(db, &o.key_count, "SELECT count(*) FROM series WHERE key = ?", err) < 0 ||
+	    db_prepare(db, &o.score, "UPDATE series SET score = ? WHERE id = ?", err) < 0)
 		goto out;
 	build(&s);
 	m = xmalloc((s.nrn + 1) * sizeof(*m));
@@ -604,5 +613,7 @@ out:
 	db_finalize(o.pair);
 	db_finalize(o.seen);
 	db_finalize(o.first);
+	db_finalize(o.key_count);
+	db_finalize(o.score);
 	return rc;
 }

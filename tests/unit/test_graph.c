@@ -373,6 +373,50 @@ static void test_series_skips_reporters(void **state)
 }
 
 /*
+ * One burglary, R1, names two phones of two separate crews, each crew
+ * named again by a later burglary: R1 opens a series in each, so the
+ * second key gets its cluster's label; each series gets its own score,
+ * and running the night again gives the same rows.
+ */
+static void test_series_shared_report(void **state)
+{
+	struct fx *f = *state;
+	struct graph_summary sum;
+	int64_t r1, r2, r3, a[3], b[3];
+	char *before, *after;
+	const char *all = "SELECT group_concat(key || ' ' || n_reports || ' ' || round(score, 6), '; ') "
+			  "FROM (SELECT * FROM series ORDER BY id)";
+
+	r1 = report(f, "110", "J1", "incident", "2026-11-01", "burglary", NULL);
+	r2 = report(f, "110", "J2", "incident", "2026-11-05", "burglary", NULL);
+	r3 = report(f, "110", "J3", "incident", "2026-11-07", "burglary", NULL);
+	a[0] = entity(f, "phone:13800000011", 0);
+	a[1] = entity(f, "person:11", 0);
+	a[2] = entity(f, "plate:苏A00011", 0);
+	b[0] = entity(f, "phone:13800000022", 0);
+	b[1] = entity(f, "person:22", 0);
+	b[2] = entity(f, "plate:苏A00022", 0);
+	clique(f, a, 3, "2026-11-01");
+	clique(f, b, 3, "2026-11-01");
+	mention(f, r1, a[0]);
+	mention(f, r1, b[0]);
+	mention(f, r2, a[1]);
+	mention(f, r3, b[1]);
+	run(f, "2026-11-07", &sum);
+	assert_int_equal(sum.series, 2);
+	assert_int_equal(num(f, "SELECT count(*) FROM series WHERE key = ?", "110/J1"), 1);
+	assert_int_equal(num(f, "SELECT count(*) FROM series WHERE key LIKE ?", "110/J1@C-%"), 1);
+	assert_int_equal(num(f, "SELECT count(*) FROM series WHERE score > 0 AND score < 1", NULL), 2);
+	assert_int_equal(num(f, "SELECT count(*) FROM series_pair", NULL), 2);
+	before = text(f, all, NULL);
+	run(f, "2026-11-07", &sum);
+	after = text(f, all, NULL);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+}
+
+/*
  * A person linked to 600 phones: expand keeps 500 a hop and says so; the
  * phone linked to two of them is kept before the others at the second hop.
  */
@@ -824,6 +868,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hub_does_not_glue, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_series, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_series_skips_reporters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_series_shared_report, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expand_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_companions, setup, teardown),
 		cmocka_unit_test(test_poisson_tail),
