@@ -160,24 +160,18 @@ cJSON *gevid_link_step(struct gevid *ev, int64_t a, int64_t b, struct err *err)
 	return step;
 }
 
+/* The report's reference is already the step's end: it is not looked up twice. */
 cJSON *gevid_mention_step(struct gevid *ev, int64_t entity, int64_t report, int report_first,
 			  struct err *err)
 {
 	cJSON *step = report_first ? step_new(ev, report, entity, 1, 0, err)
 				   : step_new(ev, entity, report, 0, 1, err);
-	struct sbuf ref = SBUF_INIT;
-	cJSON *reports;
+	const char *ref;
 
 	if (!step)
 		return NULL;
+	ref = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(step, report_first ? "from" : "to"));
 	cJSON_AddStringToObject(step, "type", "mention");
-	reports = cJSON_AddArrayToObject(step, "reports");
-	if (gevid_ref(ev, report, &ref, err) < 0) {
-		cJSON_Delete(step);
-		sbuf_release(&ref);
-		return NULL;
-	}
-	cJSON_AddItemToArray(reports, cJSON_CreateString(sbuf_str(&ref)));
-	sbuf_release(&ref);
+	cJSON_AddItemToArray(cJSON_AddArrayToObject(step, "reports"), cJSON_CreateString(ref));
 	return step;
 }
