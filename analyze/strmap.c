@@ -58,7 +58,7 @@ static char *copy_key(struct strmap *m, const char *key, size_t len)
 		if (size < sizeof(b) + len + 1)
 			size = sizeof(b) + len + 1;
 		b = xmalloc(size);
-		memcpy(b, &m->block, sizeof(b));
+		memcpy(b, &m->block, sizeof(m->block));
 		m->block = b;
 		m->used = sizeof(b);
 		m->size = size;
