@@ -883,7 +883,7 @@ static int flush(struct az *az, struct err *err)
 		if (e->n_reports == e->stored_n && e->hub == e->stored_hub && !e->moved)
 			continue;
 		if (store_entity_seen(&az->store, e->id, e->first, e->last, e->n_reports,
-				      e->hub, err) < 0)
+				      e->hub == e->stored_hub ? -1 : e->hub, err) < 0)
 			return -1;
 		az_ent_stored(e);
 	}

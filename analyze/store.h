@@ -62,6 +62,7 @@ int store_entity_insert(struct store *s, const char *type, const char *key,
 /* Set up an entity row kept from before a rebuild as if new. */
 int store_entity_reset(struct store *s, int64_t id, const char *display,
 		       const char *attrs, int hub, const char *seen, struct err *err);
+/* An entity's first and last seen and report count; hub is its new flag, or -1 when unchanged. */
 int store_entity_seen(struct store *s, int64_t id, const char *first, const char *last,
 		      int n_reports, int hub, struct err *err);
 int store_entity_attrs(struct store *s, int64_t id, const char *display,
