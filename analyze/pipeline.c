@@ -1057,8 +1057,8 @@ static int run_chunks(struct az *az, struct err *err)
 	struct worker_batch c[2] = { { 0 } }, *cur = &c[0], *next = &c[1];
 	struct progress pr;
 	int64_t after = 0;
-	long held = 0;          /* reports of the open transaction */
-	int rc, in_txn = 0, commit;
+	long held = 0;          /* reports of the open transaction: 0 when none is open */
+	int rc, commit;
 
 	progress_init(&pr, az->opts->progress, 0);
 	/*
@@ -1094,8 +1094,8 @@ static int run_chunks(struct az *az, struct err *err)
 		rc = read_chunk(az, st, cur->v[cur->n - 1].id, next, err);
 		if (rc == 0 && next->n)
 			worker_post(az->worker, next);
-		if (rc == 0 && !in_txn && (rc = db_begin(az->db, err)) == 0)
-			in_txn = 1;
+		if (rc == 0 && held == 0)
+			rc = db_begin(az->db, err);
 		for (size_t i = 0; i < cur->n && rc == 0; i++) {
 			rc = worker_wait(az->worker, cur, i, err);
 			if (rc == 0)
@@ -1117,7 +1117,6 @@ static int run_chunks(struct az *az, struct err *err)
 			rc = store_mark(&az->store, cur->v[cur->n - 1].id, err);
 		if (rc == 0 && commit) {
 			rc = db_commit(az->db, err);
-			in_txn = 0;
 			held = 0;
 		}
 		if (rc < 0) {
