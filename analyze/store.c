@@ -214,21 +214,19 @@ struct store_rows {
 
 static int rows_open(struct db *db, struct store_rows *r, int which, struct err *err)
 {
-	struct sbuf sb = SBUF_INIT;
+	struct sbuf values = SBUF_INIT;
 	int rc;
 
 	r->ncol = rows_sql[which].ncol;
-	sbuf_adds(&sb, rows_sql[which].head);
-	for (int row = 0; row < ROWS_AT_ONCE; row++) {
-		sbuf_adds(&sb, row ? ", (" : "(");
-		for (int c = 0; c < r->ncol; c++)
-			sbuf_adds(&sb, c ? ", ?" : "?");
-		sbuf_addch(&sb, ')');
-		if (row == 0 && db_prepare(db, &r->one, sbuf_str(&sb), err) < 0)
-			break;
-	}
-	rc = r->one ? db_prepare(db, &r->many, sbuf_str(&sb), err) : -1;
-	sbuf_release(&sb);
+	sbuf_addch(&values, '(');
+	for (int c = 0; c < r->ncol; c++)
+		sbuf_adds(&values, c ? ", ?" : "?");
+	sbuf_addch(&values, ')');
+	rc = db_prepare_rows(db, &r->one, rows_sql[which].head, sbuf_str(&values), 1, err);
+	if (rc == 0)
+		rc = db_prepare_rows(db, &r->many, rows_sql[which].head, sbuf_str(&values),
+				     ROWS_AT_ONCE, err);
+	sbuf_release(&values);
 	return rc;
 }
 
@@ -290,45 +288,44 @@ static void rows_add(struct store_rows *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Bind n rows of cells from c on, and step the statement. */
-static int rows_step(const struct store_rows *r, sqlite3_stmt *st, const struct cell *c,
-		     int n, struct err *err)
+/* Bind held-back row i as the statement's row'th row of values (db_write_rows). */
+static int rows_bind(void *arg, sqlite3_stmt *st, int row, size_t i, struct err *err)
 {
+	const struct store_rows *r = arg;
+	const struct cell *c = r->cells + i * (size_t)r->ncol;
 	int rc = SQLITE_OK;
 
-	for (int i = 0; i < n * r->ncol && rc == SQLITE_OK; i++) {
-		switch (c[i].kind) {
+	for (int k = 0; k < r->ncol && rc == SQLITE_OK; k++) {
+		int p = row * r->ncol + k + 1;
+
+		switch (c[k].kind) {
 		case 's':
-			rc = sqlite3_bind_text(st, i + 1, r->text.buf + c[i].i, (int)c[i].len,
+			rc = sqlite3_bind_text(st, p, r->text.buf + c[k].i, (int)c[k].len,
 					       SQLITE_STATIC);
 			break;
 		case 'i':
 		case 'I':
-			rc = sqlite3_bind_int64(st, i + 1, c[i].i);
+			rc = sqlite3_bind_int64(st, p, c[k].i);
 			break;
 		case 'd':
-			rc = sqlite3_bind_double(st, i + 1, c[i].d);
+			rc = sqlite3_bind_double(st, p, c[k].d);
 			break;
 		default:
-			rc = sqlite3_bind_null(st, i + 1);
+			rc = sqlite3_bind_null(st, p);
 			break;
 		}
 	}
 	if (rc != SQLITE_OK)
 		return err_set(err, "cannot bind parameter: %s (in '%.60s')",
 			       sqlite3_errstr(rc), sqlite3_sql(st));
-	return run(st, err);
+	return 0;
 }
 
 static int rows_write(struct store_rows *r, struct err *err)
 {
-	size_t n = r->n_cells / (size_t)r->ncol, at = 0;
-	int rc = 0;
+	int rc = db_write_rows(r->many, ROWS_AT_ONCE, r->one, r->n_cells / (size_t)r->ncol,
+			       rows_bind, r, err);
 
-	for (; rc == 0 && n - at >= ROWS_AT_ONCE; at += ROWS_AT_ONCE)
-		rc = rows_step(r, r->many, r->cells + at * (size_t)r->ncol, ROWS_AT_ONCE, err);
-	for (; rc == 0 && at < n; at++)
-		rc = rows_step(r, r->one, r->cells + at * (size_t)r->ncol, 1, err);
 	r->n_cells = 0;
 	sbuf_reset(&r->text);
 	return rc;

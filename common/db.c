@@ -8,6 +8,7 @@
  * database at once do not both apply a step.
  */
 #include "common/db.h"
+#include "common/sbuf.h"
 #include "common/xalloc.h"
 
 #include <errno.h>
@@ -282,6 +283,46 @@ int db_prepare(struct db *db, sqlite3_stmt **st, const char *sql, struct err *er
 	*st = NULL;
 	if (sqlite3_prepare_v2(db->h, sql, -1, st, NULL) != SQLITE_OK)
 		return sql_err(db, err, sql);
+	return 0;
+}
+
+int db_prepare_rows(struct db *db, sqlite3_stmt **st, const char *head, const char *values,
+		    int rows, struct err *err)
+{
+	struct sbuf b = SBUF_INIT;
+	int rc;
+
+	sbuf_adds(&b, head);
+	for (int i = 0; i < rows; i++) {
+		if (i)
+			sbuf_adds(&b, ", ");
+		sbuf_adds(&b, values);
+	}
+	rc = db_prepare(db, st, sbuf_str(&b), err);
+	sbuf_release(&b);
+	return rc;
+}
+
+int db_write_rows(sqlite3_stmt *run, size_t run_rows, sqlite3_stmt *one, size_t n,
+		  db_bind_row_fn bind, void *arg, struct err *err)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t k = n - i >= run_rows ? run_rows : 1;
+		sqlite3_stmt *st = k > 1 ? run : one;
+		int rc;
+
+		sqlite3_reset(st);
+		for (size_t r = 0; r < k; r++)
+			if (bind(arg, st, (int)r, i + r, err) < 0)
+				return -1;
+		rc = db_step(st, err);
+		sqlite3_reset(st);
+		if (rc < 0)
+			return -1;
+		i += k;
+	}
 	return 0;
 }
 

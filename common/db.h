@@ -8,6 +8,7 @@
 #define COMMON_DB_H
 
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "common/err.h"
@@ -58,6 +59,22 @@ int db_bind(sqlite3_stmt *st, struct err *err, const char *fmt, ...);
 /* Returns 1 for a row, 0 when done, -1 on error (message in err). */
 int db_step(sqlite3_stmt *st, struct err *err);
 void db_finalize(sqlite3_stmt *st);
+
+/*
+ * Statements that write many rows: head followed by rows copies of
+ * values ("(?, ?, ?)"), comma-separated.  db_write_rows writes rows
+ * 0..n-1 in order, run_rows at a time through run (prepared with that
+ * many) while that many remain, the rest one by one through one, so
+ * rowids come out as row by row.  bind binds row i as the statement's
+ * r-th row of values (its parameters r * columns + 1 on).  A
+ * statement's own cost (cursors opened and closed, the program started
+ * and halted) is then paid once a run, not once a row.
+ */
+int db_prepare_rows(struct db *db, sqlite3_stmt **st, const char *head, const char *values,
+		    int rows, struct err *err);
+typedef int (*db_bind_row_fn)(void *arg, sqlite3_stmt *st, int r, size_t i, struct err *err);
+int db_write_rows(sqlite3_stmt *run, size_t run_rows, sqlite3_stmt *one, size_t n,
+		  db_bind_row_fn bind, void *arg, struct err *err);
 
 /* Prepare, bind, run to completion, finalize. */
 int db_run(struct db *db, struct err *err, const char *sql, const char *fmt, ...);

@@ -9,7 +9,6 @@
  */
 #include "ingest/store.h"
 
-#include "common/sbuf.h"
 #include "common/xalloc.h"
 
 #include <stdlib.h>
@@ -49,24 +48,6 @@ static const char sql_add_new[] = SQL_ADD_REPORT;
 #define BAND_RUN 64
 #define SKETCH_RUN 32
 
-/* Prepare head followed by rows copies of values, comma-separated. */
-static int prepare_rows(struct db *db, sqlite3_stmt **st, const char *head, const char *values,
-			int rows, struct err *err)
-{
-	struct sbuf b = SBUF_INIT;
-	int rc;
-
-	sbuf_adds(&b, head);
-	for (int i = 0; i < rows; i++) {
-		if (i)
-			sbuf_addch(&b, ',');
-		sbuf_adds(&b, values);
-	}
-	rc = db_prepare(db, st, b.buf, err);
-	sbuf_release(&b);
-	return rc;
-}
-
 /* Bind, step once, reset. */
 static int step_once(sqlite3_stmt *st, struct err *err)
 {
@@ -76,44 +57,15 @@ static int step_once(sqlite3_stmt *st, struct err *err)
 	return rc < 0 ? -1 : 0;
 }
 
-/* Bind row i of a write_rows call as the statement's r-th row of VALUES. */
-typedef int (*bind_row_fn)(void *arg, sqlite3_stmt *st, int r, size_t i, struct err *err);
-
-/*
- * Write rows 0..n-1 in order: run_rows at a time through run (its
- * VALUES repeated run_rows times) while that many remain, the rest
- * through one.  A statement's own cost (cursors opened and closed, the
- * VM started and halted) is paid once a run, not once a row.
- */
-static int write_rows(sqlite3_stmt *run, size_t run_rows, sqlite3_stmt *one, size_t n,
-		      bind_row_fn bind, void *arg, struct err *err)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		size_t k = n - i >= run_rows ? run_rows : 1;
-		sqlite3_stmt *st = k > 1 ? run : one;
-
-		sqlite3_reset(st);
-		for (size_t r = 0; r < k; r++)
-			if (bind(arg, st, (int)r, i + r, err) < 0)
-				return -1;
-		if (step_once(st, err) < 0)
-			return -1;
-		i += k;
-	}
-	return 0;
-}
-
 int ingest_store_open(struct ingest_store *s, struct db *db, struct err *err)
 {
 	memset(s, 0, sizeof(*s));
 	s->db = db;
-	if (prepare_rows(db, &s->add_run, SQL_ADD_RUN, SQL_REPORT_VALUES, INGEST_STORE_RUN, err) < 0 ||
-	    prepare_rows(db, &s->add_band, SQL_ADD_BAND, "(?, ?, ?)", 1, err) < 0 ||
-	    prepare_rows(db, &s->add_bands, SQL_ADD_BAND, "(?, ?, ?)", BAND_RUN, err) < 0 ||
-	    prepare_rows(db, &s->add_sketch, SQL_ADD_SKETCH, "(?, ?, ?)", 1, err) < 0 ||
-	    prepare_rows(db, &s->add_sketches, SQL_ADD_SKETCH, "(?, ?, ?)", SKETCH_RUN, err) < 0 ||
+	if (db_prepare_rows(db, &s->add_run, SQL_ADD_RUN, SQL_REPORT_VALUES, INGEST_STORE_RUN, err) < 0 ||
+	    db_prepare_rows(db, &s->add_band, SQL_ADD_BAND, "(?, ?, ?)", 1, err) < 0 ||
+	    db_prepare_rows(db, &s->add_bands, SQL_ADD_BAND, "(?, ?, ?)", BAND_RUN, err) < 0 ||
+	    db_prepare_rows(db, &s->add_sketch, SQL_ADD_SKETCH, "(?, ?, ?)", 1, err) < 0 ||
+	    db_prepare_rows(db, &s->add_sketches, SQL_ADD_SKETCH, "(?, ?, ?)", SKETCH_RUN, err) < 0 ||
 	    db_prepare(db, &s->find_batch,
 		       "SELECT id FROM batch WHERE sha256 = ? AND status = 'done' ORDER BY id LIMIT 1",
 		       err) < 0 ||
@@ -357,7 +309,7 @@ int ingest_store_add_new(struct ingest_store *s, const struct ingest_new *v, siz
 {
 	struct new_rows a = { v, batch, { { 0 } } };
 
-	if (write_rows(s->add_run, INGEST_STORE_RUN, s->add_new, n, bind_new, &a, err) < 0)
+	if (db_write_rows(s->add_run, INGEST_STORE_RUN, s->add_new, n, bind_new, &a, err) < 0)
 		return -1;
 	*last = db_last_id(s->db);
 	return 0;
@@ -530,7 +482,7 @@ int ingest_store_add_bands(struct ingest_store *s, struct ingest_bands *b, struc
 	size_t n = 0, cap = 0;
 	int rc = -1;
 
-	if (write_rows(s->add_sketches, SKETCH_RUN, s->add_sketch, b->n, bind_sketch, b, err) < 0)
+	if (db_write_rows(s->add_sketches, SKETCH_RUN, s->add_sketch, b->n, bind_sketch, b, err) < 0)
 		goto out;
 	for (size_t i = 0; i < b->n; i++) {
 		const struct ingest_band *r = &b->v[i];
@@ -547,7 +499,7 @@ int ingest_store_add_bands(struct ingest_store *s, struct ingest_bands *b, struc
 	}
 	if (n)
 		qsort(rows, n, sizeof(*rows), band_cmp);
-	if (write_rows(s->add_bands, BAND_RUN, s->add_band, n, bind_band, rows, err) < 0)
+	if (db_write_rows(s->add_bands, BAND_RUN, s->add_band, n, bind_band, rows, err) < 0)
 		goto out;
 	b->n = 0;
 	rc = 0;
