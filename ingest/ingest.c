@@ -73,13 +73,6 @@ static void group_rollback(struct ingest *in);
 #define INGEST_GROUP 32768
 
 /*
- * One file being ingested: a worker thread reads and builds its records
- * (build_*), the calling thread writes them in file order (write_*).
- * What the worker uses (fields, grading, norm, the input) the writer
- * does not touch until the worker is joined, and the reverse for the
- * database, the store and the near-duplicate index.
- */
-/*
  * A report foreseen as new, held until INGEST_STORE_RUN of them go in
  * by one statement.  Its row is taken from the queue's slot, which gets
  * the row of a report written earlier in exchange: the worker frees
@@ -96,6 +89,13 @@ struct held_new {
 	int64_t id;
 };
 
+/*
+ * One file being ingested: a worker thread reads and builds its records
+ * (build_*), the calling thread writes them in file order (write_*).
+ * What the worker uses (fields, grading, norm, the input) the writer
+ * does not touch until the worker is joined, and the reverse for the
+ * database, the store and the near-duplicate index.
+ */
 struct file_run {
 	struct ingest *in;
 	const struct ingest_input *input;
