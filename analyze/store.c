@@ -288,6 +288,20 @@ static void rows_add(struct store_rows *r, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Give column col of held-back row i the text t (NULL: NULL); its old text stays unused. */
+static void rows_set_text(struct store_rows *r, size_t i, int col, const char *t)
+{
+	struct cell *c = &r->cells[i * (size_t)r->ncol + (size_t)col];
+
+	memset(c, 0, sizeof(*c));
+	c->kind = t ? 's' : 'n';
+	if (!t)
+		return;
+	c->i = (int64_t)r->text.len;
+	c->len = strlen(t);
+	sbuf_add(&r->text, t, c->len);
+}
+
 /* Bind held-back row i as the statement's row'th row of values (db_write_rows). */
 static int rows_bind(void *arg, sqlite3_stmt *st, int row, size_t i, struct err *err)
 {
@@ -458,9 +472,25 @@ int store_entity_seen(struct store *s, int64_t id, const char *first, const char
 	return run(s->st[ENT_HUB], err);
 }
 
+/*
+ * An entity's name and attributes.  A new entity's row still held back
+ * takes them where it waits (the rows held are the ids just below
+ * next_entity), so a place or a person named as it is created does not
+ * write out every row held so far, a few at a time.
+ */
 int store_entity_attrs(struct store *s, int64_t id, const char *display,
 		       const char *attrs, struct err *err)
 {
+	struct store_rows *r = s->rows[ROWS_ENTITY];
+	int64_t held = (int64_t)(r->n_cells / (size_t)r->ncol);
+
+	if (id < s->next_entity && id >= s->next_entity - held) {
+		size_t row = (size_t)(held - (s->next_entity - id));
+
+		rows_set_text(r, row, 3, display);
+		rows_set_text(r, row, 4, attrs);
+		return 0;
+	}
 	if (entities_written(s, err) < 0 ||
 	    bind(s->st[ENT_ATTRS], err, "ssI", display, attrs, id) < 0)
 		return -1;
@@ -540,7 +570,8 @@ int store_person_users(struct store *s, int64_t entity_id, int typed, int64_t *n
 	sqlite3_stmt *st = s->st[typed ? PERSON_USERS : PERSON_NEAR];
 
 	*n = 0;
-	if (entities_written(s, err) < 0 || bind(st, err, "I", entity_id) < 0)
+	/* Only the count of persons beside it reads the entity table. */
+	if ((!typed && entities_written(s, err) < 0) || bind(st, err, "I", entity_id) < 0)
 		return -1;
 	return run_id(st, n, err);
 }
