@@ -9,8 +9,10 @@
  * candidates: probability 1 - (1 - J^2)^8, that is 0.9994 at J = 0.8 and
  * 0.08 at J = 0.1, so true near-duplicates are nearly always found and
  * unrelated texts rarely looked at.  A candidate must first agree on at
- * least 9 of the 16 values (cheap, in memory), then its text is
- * fetched and the exact Jaccard computed; only that figure decides,
+ * least 9 of the 16 values (cheap, in memory) and, where the index knows
+ * its day, be near enough in time (templated texts make candidates all
+ * over the history), then its text is fetched and the exact Jaccard
+ * computed; only that figure decides,
  * and only when the two texts hold the same numbers (one set of digit
  * runs inside the other): 太平北路105号 and 太平北路111号 in one template
  * are two incidents, not one tip sent twice; and only at the same place
@@ -339,6 +341,7 @@ void ingest_dedup_release(struct ingest_dedup *d)
 {
 	free(d->node_mem);
 	free(d->sk);
+	free(d->day);
 	free(d->slot);
 	free(d->slot_count);
 	free(d->by_id);
@@ -400,6 +403,7 @@ static void grow_nodes(struct ingest_dedup *d)
 	d->node_mem = mem;
 	d->node = node;
 	d->sk = xrealloc(d->sk, cap * sizeof(*d->sk));
+	d->day = xrealloc(d->day, cap * sizeof(*d->day));
 	d->cap = cap;
 }
 
@@ -427,7 +431,7 @@ static void grow_by_id(struct ingest_dedup *d)
 }
 
 /* A new node for report id, in no bucket yet; returns its index. */
-static size_t new_node(struct ingest_dedup *d, int64_t id, int64_t root,
+static size_t new_node(struct ingest_dedup *d, int64_t id, int64_t root, long day,
 		       const struct dedup_sketch *s)
 {
 	size_t e = d->n;
@@ -444,6 +448,7 @@ static size_t new_node(struct ingest_dedup *d, int64_t id, int64_t root,
 	for (int h = 0; h < DEDUP_NHASH; h++)
 		nd->low[h] = (uint8_t)s->mh[h];
 	d->sk[e] = *s;
+	d->day[e] = day;
 	d->n++;
 	d->by_id[id_slot(d, id)] = (uint32_t)e + 1;
 	return e;
@@ -477,10 +482,10 @@ static int link_node(struct ingest_dedup *d, size_t e, int b, uint32_t key)
 	return 1;
 }
 
-int ingest_dedup_add(struct ingest_dedup *d, int64_t id, int64_t root,
+int ingest_dedup_add(struct ingest_dedup *d, int64_t id, int64_t root, long day,
 		     const struct dedup_sketch *s)
 {
-	size_t e = new_node(d, id, root, s);
+	size_t e = new_node(d, id, root, day, s);
 	int taken = 0;
 
 	for (int b = 0; b < DEDUP_BANDS; b++)
@@ -501,13 +506,13 @@ int ingest_dedup_stored_known(struct ingest_dedup *d, uint32_t key, int band, in
 }
 
 void ingest_dedup_stored(struct ingest_dedup *d, uint32_t key, int band, int64_t id,
-			 int64_t root, const struct dedup_sketch *s)
+			 int64_t root, long day, const struct dedup_sketch *s)
 {
 	size_t e;
 
 	if (ingest_dedup_stored_known(d, key, band, id))
 		return;
-	e = new_node(d, id, root, s);
+	e = new_node(d, id, root, day, s);
 	if (band >= 0 && band < DEDUP_BANDS)
 		link_node(d, e, band, key);
 }
@@ -641,9 +646,13 @@ int ingest_dedup_find(struct ingest_dedup *d, const char *text, size_t len,
 		const char *cplace;
 		size_t tlen;
 		long cday;
-		const char *t = fetch(arg, ce->id, &tlen, &cplace, &cday);
+		const char *t;
 		double j;
 
+		/* A day known here is the one the fetch would give: no read to rule it out. */
+		if (!same_days(&d->rule, day, d->day[c[i].e]))
+			continue;
+		t = fetch(arg, ce->id, &tlen, &cplace, &cday);
 		if (!t || !same_days(&d->rule, day, cday))
 			continue;
 		j = similarity(&q, t, tlen, cplace);

@@ -37,6 +37,7 @@ struct ingest_dedup {
 	struct dedup_node *node;        /* per indexed report, 64-byte aligned in node_mem */
 	void *node_mem;
 	struct dedup_sketch *sk;        /* per indexed report: its whole sketch */
+	long *day;                      /* per indexed report: its day, -1 when not known */
 	size_t n, cap;
 	struct dedup_slot *slot;        /* band hash table: key, head node + 1 (0 empty) */
 	uint8_t *slot_count;            /* members in the bucket, at most DEDUP_BUCKET_MAX */
@@ -65,11 +66,12 @@ int ingest_dedup_sketch(const char *text, size_t len, struct dedup_sketch *s);
 void ingest_dedup_init(struct ingest_dedup *d);
 void ingest_dedup_release(struct ingest_dedup *d);
 /*
- * Index report id, itself a near-duplicate of root (root = id when not).
- * Returns the bands whose buckets took it (bit b for band b): a bucket
- * takes its first DEDUP_BUCKET_MAX members only.
+ * Index report id, itself a near-duplicate of root (root = id when not),
+ * of day (its fetch_fn's day, or -1).  Returns the bands whose buckets
+ * took it (bit b for band b): a bucket takes its first DEDUP_BUCKET_MAX
+ * members only.
  */
-int ingest_dedup_add(struct ingest_dedup *d, int64_t id, int64_t root,
+int ingest_dedup_add(struct ingest_dedup *d, int64_t id, int64_t root, long day,
 		     const struct dedup_sketch *s);
 /* The key of band b of sketch s: the bucket it falls in. */
 uint32_t ingest_dedup_band_key(const struct dedup_sketch *s, int band);
@@ -88,11 +90,11 @@ int ingest_dedup_ready(struct ingest_dedup *d, const struct dedup_sketch *s,
  * For a dedup_load_fn: report id, a member of key's bucket in band b.
  * When the index holds it already (from another bucket) it is put in
  * this one and 1 is returned; otherwise 0, and the caller adds it with
- * ingest_dedup_stored, its root and sketch read.
+ * ingest_dedup_stored, its root, day (-1 when not known) and sketch read.
  */
 int ingest_dedup_stored_known(struct ingest_dedup *d, uint32_t key, int band, int64_t id);
 void ingest_dedup_stored(struct ingest_dedup *d, uint32_t key, int band, int64_t id,
-			 int64_t root, const struct dedup_sketch *s);
+			 int64_t root, long day, const struct dedup_sketch *s);
 
 /*
  * Find the indexed report most similar to text (with sketch s, at

@@ -306,6 +306,12 @@ static int dedup_ready(struct file_run *fr, struct ingest_store *store,
 	return ingest_dedup_ready(&fr->in->dedup, sk, load_band, &l);
 }
 
+/* The day of a row, as the near-duplicate rule compares it. */
+static long row_day(const struct ingest_row *row)
+{
+	return ingest_report_day(row->occurred_at, row->received_at);
+}
+
 /*
  * Worker: what the writer will find for this row, said in advance: its
  * id or that it is an exact duplicate, and its near-duplicate.  The
@@ -316,7 +322,7 @@ static int predict(struct file_run *fr, struct ingest_item *it, struct err *err)
 	struct ingest *in = fr->in;
 	const struct ingest_row *row = &it->row;
 	int known = ingest_ahead_known(&in->ahead, row->source, row->ext_id, row->content_hash);
-	long day = ingest_report_day(row->occurred_at, row->received_at);
+	long day = row_day(row);
 
 	/* No stored report to ask about when the group's first id is 1. */
 	if (!known && in->ahead.first_id > 1 &&
@@ -337,7 +343,7 @@ static int predict(struct file_run *fr, struct ingest_item *it, struct err *err)
 	it->root = it->id;
 	it->near = ingest_dedup_find(&in->dedup, row->text, strlen(row->text), row->place, day,
 				     &it->sk, ahead_fetch, fr, &it->root, &it->sim);
-	it->taken = ingest_dedup_add(&in->dedup, it->id, it->root, &it->sk);
+	it->taken = ingest_dedup_add(&in->dedup, it->id, it->root, day, &it->sk);
 	return 0;
 }
 
@@ -472,7 +478,7 @@ static int hold_new(struct file_run *fr, struct ingest_item *it, struct err *err
 	h->line = it->line;
 	h->id = it->id;
 	if (it->has_sketch)
-		ingest_bands_add(&fr->in->bands, it->id, it->id, &it->sk, it->taken);
+		ingest_bands_add(&fr->in->bands, it->id, it->id, row_day(&h->row), &it->sk, it->taken);
 	fr->c.new_++;
 	return fr->nheld == INGEST_STORE_RUN ? write_held(fr, err) : 0;
 }
@@ -489,6 +495,7 @@ static int write_item(struct file_run *fr, struct ingest_item *it, struct err *e
 	const struct ingest_row *row = &it->row;
 	int64_t id, root;
 	double sim;
+	long day;
 	int fresh;
 
 	fr->c.read++;
@@ -525,7 +532,8 @@ static int write_item(struct file_run *fr, struct ingest_item *it, struct err *e
 		return -1;
 	if (it->predicted) {
 		if (it->has_sketch)
-			ingest_bands_add(&in->bands, id, it->near ? it->root : id, &it->sk, it->taken);
+			ingest_bands_add(&in->bands, id, it->near ? it->root : id, row_day(row), &it->sk,
+					 it->taken);
 		if (!it->near)
 			return 0;
 		fr->c.near++;
@@ -536,14 +544,15 @@ static int write_item(struct file_run *fr, struct ingest_item *it, struct err *e
 	if (dedup_ready(fr, &in->store, &it->sk, err) < 0)
 		return -1;
 	root = id;
-	if (ingest_dedup_find(&in->dedup, row->text, strlen(row->text), row->place,
-			      ingest_report_day(row->occurred_at, row->received_at),
+	day = row_day(row);
+	if (ingest_dedup_find(&in->dedup, row->text, strlen(row->text), row->place, day,
 			      &it->sk, ingest_store_text, &in->store, &root, &sim)) {
 		fr->c.near++;
 		if (ingest_store_set_near(&in->store, id, root, sim, err) < 0)
 			return -1;
 	}
-	ingest_bands_add(&in->bands, id, root, &it->sk, ingest_dedup_add(&in->dedup, id, root, &it->sk));
+	ingest_bands_add(&in->bands, id, root, day, &it->sk,
+			 ingest_dedup_add(&in->dedup, id, root, day, &it->sk));
 	return 0;
 }
 

@@ -44,7 +44,7 @@ static const char sql_add_new[] = SQL_ADD_REPORT;
 
 /* The near-duplicate buckets' rows, BAND_RUN and SKETCH_RUN a statement. */
 #define SQL_ADD_BAND "INSERT OR IGNORE INTO report_band(key, id, band) VALUES "
-#define SQL_ADD_SKETCH "INSERT OR IGNORE INTO report_sketch(id, root, sketch) VALUES "
+#define SQL_ADD_SKETCH "INSERT OR IGNORE INTO report_sketch(id, root, sketch, day) VALUES "
 #define BAND_RUN 64
 #define SKETCH_RUN 32
 
@@ -64,8 +64,8 @@ int ingest_store_open(struct ingest_store *s, struct db *db, struct err *err)
 	if (db_prepare_rows(db, &s->add_run, SQL_ADD_RUN, SQL_REPORT_VALUES, INGEST_STORE_RUN, err) < 0 ||
 	    db_prepare_rows(db, &s->add_band, SQL_ADD_BAND, "(?, ?, ?)", 1, err) < 0 ||
 	    db_prepare_rows(db, &s->add_bands, SQL_ADD_BAND, "(?, ?, ?)", BAND_RUN, err) < 0 ||
-	    db_prepare_rows(db, &s->add_sketch, SQL_ADD_SKETCH, "(?, ?, ?)", 1, err) < 0 ||
-	    db_prepare_rows(db, &s->add_sketches, SQL_ADD_SKETCH, "(?, ?, ?)", SKETCH_RUN, err) < 0 ||
+	    db_prepare_rows(db, &s->add_sketch, SQL_ADD_SKETCH, "(?, ?, ?, ?)", 1, err) < 0 ||
+	    db_prepare_rows(db, &s->add_sketches, SQL_ADD_SKETCH, "(?, ?, ?, ?)", SKETCH_RUN, err) < 0 ||
 	    db_prepare(db, &s->find_batch,
 		       "SELECT id FROM batch WHERE sha256 = ? AND status = 'done' ORDER BY id LIMIT 1",
 		       err) < 0 ||
@@ -93,7 +93,7 @@ int ingest_store_open(struct ingest_store *s, struct db *db, struct err *err)
 	    db_prepare(db, &s->get_band,
 		       "SELECT id, band FROM report_band WHERE key = ? AND id < ? ORDER BY id, band",
 		       err) < 0 ||
-	    db_prepare(db, &s->get_sketch, "SELECT root, sketch FROM report_sketch WHERE id = ?",
+	    db_prepare(db, &s->get_sketch, "SELECT root, sketch, day FROM report_sketch WHERE id = ?",
 		       err) < 0)
 		return -1;
 	return 0;
@@ -386,23 +386,25 @@ int ingest_store_load_sketches(struct ingest_store *s, struct ingest_dedup *d,
 	int rc;
 
 	if (db_prepare(s->db, &st,
-		       "SELECT id, coalesce(near_dup_of, id), sketch FROM report"
+		       "SELECT id, coalesce(near_dup_of, id), sketch, occurred_at, received_at FROM report"
 		       " WHERE sketch IS NOT NULL ORDER BY id", err) < 0)
 		return -1;
 	while ((rc = db_step(st, err)) == 1) {
 		struct dedup_sketch sk;
 		int64_t id = sqlite3_column_int64(st, 0), root = sqlite3_column_int64(st, 1);
+		long day = ingest_report_day((const char *)sqlite3_column_text(st, 3),
+					     (const char *)sqlite3_column_text(st, 4));
 
 		if (sqlite3_column_bytes(st, 2) != 4 * DEDUP_NHASH)
 			continue;
 		ingest_sketch_decode(sqlite3_column_blob(st, 2), &sk);
-		ingest_bands_add(out, id, root, &sk, ingest_dedup_add(d, id, root, &sk));
+		ingest_bands_add(out, id, root, day, &sk, ingest_dedup_add(d, id, root, day, &sk));
 	}
 	db_finalize(st);
 	return rc < 0 ? -1 : 0;
 }
 
-void ingest_bands_add(struct ingest_bands *b, int64_t id, int64_t root,
+void ingest_bands_add(struct ingest_bands *b, int64_t id, int64_t root, long day,
 		      const struct dedup_sketch *sk, int taken)
 {
 	struct ingest_band *r;
@@ -413,6 +415,7 @@ void ingest_bands_add(struct ingest_bands *b, int64_t id, int64_t root,
 	r = &b->v[b->n++];
 	r->id = id;
 	r->root = root;
+	r->day = day;
 	r->sk = *sk;
 	r->taken = taken;
 }
@@ -447,11 +450,13 @@ static int bind_sketch(void *arg, sqlite3_stmt *st, int r, size_t i, struct err 
 	int rc;
 
 	ingest_sketch_encode(&v->sk, blob);
-	rc = sqlite3_bind_int64(st, 3 * r + 1, v->id);
+	rc = sqlite3_bind_int64(st, 4 * r + 1, v->id);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(st, 3 * r + 2, v->root);
+		rc = sqlite3_bind_int64(st, 4 * r + 2, v->root);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_blob(st, 3 * r + 3, blob, (int)sizeof(blob), SQLITE_TRANSIENT);
+		rc = sqlite3_bind_blob(st, 4 * r + 3, blob, (int)sizeof(blob), SQLITE_TRANSIENT);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 4 * r + 4, v->day);
 	if (rc != SQLITE_OK)
 		return err_set(err, "cannot bind parameter: %s", sqlite3_errstr(rc));
 	return 0;
@@ -532,8 +537,12 @@ int ingest_store_load_band(struct ingest_store *s, struct ingest_dedup *d, uint3
 			break;
 		}
 		if (r == 1 && sqlite3_column_bytes(s->get_sketch, 1) == 4 * DEDUP_NHASH) {
+			long day = sqlite3_column_type(s->get_sketch, 2) == SQLITE_NULL
+					   ? -1 : (long)sqlite3_column_int64(s->get_sketch, 2);
+
 			ingest_sketch_decode(sqlite3_column_blob(s->get_sketch, 1), &sk);
-			ingest_dedup_stored(d, key, band, id, sqlite3_column_int64(s->get_sketch, 0), &sk);
+			ingest_dedup_stored(d, key, band, id, sqlite3_column_int64(s->get_sketch, 0), day,
+					    &sk);
 		}
 		sqlite3_reset(s->get_sketch);
 	}

@@ -23,6 +23,7 @@ struct ingest_store {
 /* A report some buckets took: its rows of report_band and report_sketch. */
 struct ingest_band {
 	int64_t id, root;
+	long day;               /* ingest_report_day, -1 when not known */
 	struct dedup_sketch sk;
 	int taken;              /* the bands whose buckets took it */
 };
@@ -105,8 +106,8 @@ const char *ingest_store_text(void *store, int64_t id, size_t *len, const char *
 int ingest_store_load_sketches(struct ingest_store *s, struct ingest_dedup *d,
 			       struct ingest_bands *out, struct err *err);
 
-/* Add the rows of report id for the bands in taken (a mask, ingest_dedup_add's). */
-void ingest_bands_add(struct ingest_bands *b, int64_t id, int64_t root,
+/* Add the rows of report id, of day, for the bands in taken (a mask, ingest_dedup_add's). */
+void ingest_bands_add(struct ingest_bands *b, int64_t id, int64_t root, long day,
 		      const struct dedup_sketch *sk, int taken);
 void ingest_bands_release(struct ingest_bands *b);
 /* Write the rows of b and empty it. */

@@ -1,4 +1,4 @@
--- user_version 14
+-- user_version 15
 CREATE INDEX batch_sha256 ON batch(sha256);
 CREATE INDEX cluster_history_night ON cluster_history(night);
 CREATE INDEX cluster_layout_night ON cluster_layout(night);
@@ -284,7 +284,7 @@ CREATE TABLE report_sketch (
 	id     INTEGER PRIMARY KEY REFERENCES report(id),
 	root   INTEGER NOT NULL,
 	sketch BLOB NOT NULL
-);
+, day INTEGER);
 CREATE TABLE report_value (
 	report_id INTEGER NOT NULL REFERENCES report(id),
 	type      TEXT NOT NULL,

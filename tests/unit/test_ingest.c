@@ -525,7 +525,7 @@ static void test_store_bands(void **state)
 
 			for (int h = 0; h < DEDUP_NHASH; h++)
 				sk.mh[h] = (uint32_t)(i * 7919 + h * 104729);
-			ingest_bands_add(&b, i, i, &sk, i % 2 ? 0xff : 0x01);
+			ingest_bands_add(&b, i, i, 20400 + i, &sk, i % 2 ? 0xff : 0x01);
 		}
 		assert_int_equal(ingest_store_add_bands(&st, &b, &err), 0);
 		assert_int_equal(b.n, 0);
@@ -538,6 +538,8 @@ static void test_store_bands(void **state)
 	}
 	assert_int_equal(db_int(&db, &err, &v, "SELECT root FROM report_sketch WHERE id = 69", ""), 0);
 	assert_int_equal(v, 69);
+	assert_int_equal(db_int(&db, &err, &v, "SELECT day FROM report_sketch WHERE id = 69", ""), 0);
+	assert_int_equal(v, 20400 + 69);
 	ingest_bands_release(&b);
 	ingest_store_close(&st);
 	db_close(&db);
@@ -548,8 +550,11 @@ static const char *texts[8];
 static const char *places[8];
 static long days[8];
 
+static int fetches;
+
 static const char *fetch(void *arg, int64_t id, size_t *len, const char **place, long *day)
 {
+	fetches++;
 	*len = strlen(texts[id - 1]);
 	*place = places[id - 1] ? places[id - 1] : "";
 	*day = days[id - 1];
@@ -570,7 +575,7 @@ static void test_near_duplicates(void **state)
 	ingest_dedup_init(&d);
 	assert_int_equal(ingest_dedup_sketch(texts[1], strlen(texts[1]), &s), 0);
 	assert_int_equal(ingest_dedup_sketch(texts[0], strlen(texts[0]), &s), 1);
-	ingest_dedup_add(&d, 1, 1, &s);
+	ingest_dedup_add(&d, 1, 1, -1, &s);
 
 	/* The same tip with a sentence added: a near-duplicate of report 1. */
 	q = "幸福路8号三楼住户反映楼道里每天晚上都有陌生男子徘徊,手持手电筒查看各户门锁,已持续一周,请尽快处理。";
@@ -606,6 +611,21 @@ static void test_near_duplicates(void **state)
 	assert_int_equal(ingest_dedup_find(&d, q, strlen(q), NULL, -1, &s, fetch, NULL, &root, &sim), 1);
 	days[0] = -1;
 	assert_int_equal(ingest_dedup_find(&d, q, strlen(q), NULL, 20421, &s, fetch, NULL, &root, &sim), 1);
+	ingest_dedup_release(&d);
+
+	/* A day the index knows rules a candidate out without fetching its text; the same answers. */
+	ingest_dedup_init(&d);
+	days[0] = 20400;
+	ingest_dedup_sketch(texts[0], strlen(texts[0]), &s);
+	ingest_dedup_add(&d, 1, 1, 20400, &s);
+	fetches = 0;
+	assert_int_equal(ingest_dedup_find(&d, q, strlen(q), NULL, 20421, &s, fetch, NULL, &root, &sim), 0);
+	assert_int_equal(fetches, 0);
+	assert_int_equal(ingest_dedup_find(&d, q, strlen(q), NULL, 20400 + DEDUP_DAYS, &s, fetch, NULL,
+					   &root, &sim), 1);
+	assert_int_equal(fetches, 1);
+	assert_int_equal(ingest_dedup_find(&d, q, strlen(q), NULL, -1, &s, fetch, NULL, &root, &sim), 1);
+	assert_int_equal(fetches, 2);
 	ingest_dedup_release(&d);
 
 	assert_true(ingest_dedup_jaccard("abcdef", 6, "abcdef", 6) == 1.0);
@@ -652,7 +672,7 @@ static int part_load(void *arg, struct ingest_dedup *d, uint32_t key)
 	for (size_t i = 0; i < part_nrows; i++)
 		if (part_rows[i].key == key)
 			ingest_dedup_stored(d, key, part_rows[i].band, part_rows[i].id,
-					    part_rows[i].root, &part_rows[i].sk);
+					    part_rows[i].root, -1, &part_rows[i].sk);
 	return 0;
 }
 
@@ -678,7 +698,7 @@ static void test_near_duplicates_partial(void **state)
 			 (i * 7) % 25, i % 3 ? "。" : ",已持续一周。");
 		assert_int_equal(ingest_dedup_sketch(t, strlen(t), &s), 1);
 		found = ingest_dedup_find(&whole, t, strlen(t), NULL, -1, &s, part_fetch, NULL, &root, &sim);
-		taken = ingest_dedup_add(&whole, id, root, &s);
+		taken = ingest_dedup_add(&whole, id, root, -1, &s);
 		if (i < PART_STORED) {
 			for (int b = 0; b < DEDUP_BANDS; b++) {
 				if (!(taken & (1 << b)))
@@ -697,7 +717,7 @@ static void test_near_duplicates_partial(void **state)
 		assert_int_equal(pfound, found);
 		assert_int_equal(proot, root);
 		assert_true(psim == sim);
-		ingest_dedup_add(&part, id, proot, &s);
+		ingest_dedup_add(&part, id, proot, -1, &s);
 		found_any |= found;
 	}
 	/* The template's buckets are full: some bands say nothing. */
@@ -757,6 +777,67 @@ static void test_report_day(void **state)
 	assert_int_equal(ingest_report_day("2026-11-20 23:10", "2026-11-22"), day_number("2026-11-20"));
 	assert_int_equal(ingest_report_day(NULL, "2026-11-22 08:00"), day_number("2026-11-22"));
 	assert_int_equal(ingest_report_day(NULL, NULL), -1);
+}
+
+/*
+ * The migration that gave report_sketch its day computes in SQL what
+ * ingest_report_day computes for the rows stored before it: the same
+ * day for each, odd dates included.
+ */
+extern const char *const db_migrations[];
+
+static void test_sketch_day_migration(void **state)
+{
+	static const char *const dates[][2] = {
+		{ "2026-11-20 23:10", "2026-11-22" }, { NULL, "2026-11-22T08:00:00+08:00" },
+		{ NULL, NULL }, { "2026-02-31", NULL }, { "2024-02-29 10:00", NULL },
+		{ "2000-03-01", NULL }, { "1969-12-31", NULL }, { "0000-01-01", NULL },
+		{ "0000-03-01", NULL }, { "9999-12-31", NULL }, { "2026-13-01", "2026-11-22" },
+		{ "2026-00-10", NULL }, { "2026-01-32", NULL }, { "2026-1-10", NULL },
+		{ "", "2026-11-22" }, { NULL, "20261121" }, { NULL, "2026/11/21" },
+		{ "2026-11-2", NULL }, { "1970-01-01", NULL }, { "2100-02-28", NULL },
+	};
+	const size_t n = sizeof(dates) / sizeof(dates[0]);
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int mine = -1;
+
+	(void)state;
+	for (int v = 0; db_migrations[v]; v++)
+		if (strstr(db_migrations[v], "ALTER TABLE report_sketch ADD COLUMN day"))
+			mine = v;
+	assert_true(mine > 0);
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	for (int v = 0; v < mine; v++)
+		assert_int_equal(sqlite3_exec(db, db_migrations[v], NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO batch(id, file, sha256, format, encoding, status,"
+				      " ingested_at) VALUES (1, 'f', 'x', 'jsonl', 'utf-8', 'done', 't')",
+				      NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+		"INSERT INTO report(id, source, ext_id, kind, occurred_at, received_at, reliability,"
+		" credibility, text, raw, content_hash, batch_id, line) VALUES"
+		" (?1, 's', ?1, 'tip', ?2, ?3, 'C', 3, 't', 'r', ?1, 1, 1)", -1, &st, NULL), SQLITE_OK);
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_bind_int64(st, 1, (int64_t)i + 1);
+		sqlite3_bind_text(st, 2, dates[i][0], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, dates[i][1], -1, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO report_sketch(id, root, sketch)"
+				      " SELECT id, id, x'00' FROM report", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, db_migrations[mine], NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT day FROM report_sketch WHERE id = ?", -1, &st,
+					    NULL), SQLITE_OK);
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_bind_int64(st, 1, (int64_t)i + 1);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int64(st, 0), ingest_report_day(dates[i][0], dates[i][1]));
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
 }
 
 /* ahead: ids in order, both unique keys, and the texts of the file's new reports. */
@@ -889,6 +970,7 @@ int main(void)
 		cmocka_unit_test(test_near_duplicates_partial),
 		cmocka_unit_test(test_sha256),
 		cmocka_unit_test(test_report_day),
+		cmocka_unit_test(test_sketch_day_migration),
 		cmocka_unit_test(test_ahead),
 		cmocka_unit_test(test_queue_order),
 		cmocka_unit_test(test_queue_cancel),
