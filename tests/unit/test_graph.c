@@ -222,6 +222,9 @@ static void test_components(void **state)
 			     "WHERE e.key = ?", "phone:13900000003"), 4);
 	assert_true(num(f, "SELECT betweenness * 10 FROM entity_score s JOIN entity e ON e.id = s.entity_id "
 			"WHERE e.key = ?", "phone:13900000000") == 30);
+	/* The stage reads through a memory map and puts it back, with the foreign keys. */
+	assert_int_equal(num(f, "PRAGMA mmap_size", NULL), 0);
+	assert_int_equal(num(f, "PRAGMA foreign_keys", NULL), 1);
 }
 
 static void test_hub_does_not_glue(void **state)
