@@ -502,8 +502,8 @@ static void ids_merge(struct warn_ids *ids, const struct warn_ids *run)
  * of thousands of reports all over the table, and a look-up of each
  * one's categories was most of its time.
  */
-int warn_category_reports(struct warn_ctx *w, const char *list, struct warn_ids *ids,
-			  struct err *err)
+int warn_category_reports(struct warn_ctx *w, const char *list, int64_t lo, int64_t hi,
+			  struct warn_ids *ids, struct err *err)
 {
 	sqlite3_stmt *next = NULL, *rows = NULL;
 	struct warn_ids run = { 0 };
@@ -513,8 +513,8 @@ int warn_category_reports(struct warn_ctx *w, const char *list, struct warn_ids 
 	warn_ids_sort(ids);
 	if (db_prepare(w->db, &next, "SELECT min(category) FROM report_category WHERE category > ?",
 		       err) < 0 ||
-	    db_prepare(w->db, &rows, "SELECT report_id FROM report_category WHERE category = ?",
-		       err) < 0)
+	    db_prepare(w->db, &rows, "SELECT report_id FROM report_category WHERE category = ?"
+		       " AND report_id BETWEEN ? AND ?", err) < 0)
 		goto out;
 	for (;;) {
 		char *word;
@@ -526,7 +526,7 @@ int warn_category_reports(struct warn_ctx *w, const char *list, struct warn_ids 
 		free(cat);
 		cat = xstrdup(db_text(next, 0));
 		word = xasprintf(" %s ", cat);
-		r = strstr(list, word) ? db_bind(rows, err, "s", cat) : 1;
+		r = strstr(list, word) ? db_bind(rows, err, "sII", cat, lo, hi) : 1;
 		free(word);
 		if (r < 0)
 			goto out;

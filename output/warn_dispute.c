@@ -217,7 +217,9 @@ static int load_reports(struct dispute *d, struct err *err)
 	char *cats = warn_list(w, WARN_DISPUTE, "categories");
 	char *threats = warn_list(w, WARN_DISPUTE, "threat_categories");
 	struct warn_ids related = { 0 }, disputes = { 0 }, threat = { 0 };
-	size_t kept = 0;
+	struct wrow { int64_t id; char day[11]; int informant, dispute_kind; } *v = NULL;
+	size_t kept = 0, nv = 0, cap_v = 0;
+	int64_t lo = 1, hi = 0;
 	int r, rc = -1;
 
 	warn_recent(w, WARN_DISPUTE, recent);
@@ -230,32 +232,42 @@ static int load_reports(struct dispute *d, struct err *err)
 	 * read (drep_text).  The window's days come from the index on day
 	 * alone (300,000 entries on 1,000,000 reports), and their
 	 * categories from the reports of the dispute and threat categories
-	 * (warn_category_reports), not a look-up per report of the window.
+	 * (warn_category_reports) among the ids the window spans, not a
+	 * look-up per report of the window nor every dispute of the history.
 	 */
-	if (warn_category_reports(w, cats, &disputes, err) < 0 ||
-	    warn_category_reports(w, threats, &threat, err) < 0 ||
-	    db_prepare(w->db, &st,
+	if (db_prepare(w->db, &st,
 		       "SELECT report_id, day, informant, kind = 'dispute' FROM warn_report"
 		       " WHERE day BETWEEN ?1 AND ?2", err) < 0 ||
 	    db_bind(st, err, "ss", from, w->night) < 0)
 		goto out;
 	while ((r = db_step(st, err)) == 1) {
 		int64_t id = sqlite3_column_int64(st, 0);
+
+		v = xgrow(v, &cap_v, nv + 1, sizeof(*v));
+		v[nv].id = id;
+		snprintf(v[nv].day, sizeof(v[nv].day), "%s", db_text(st, 1));
+		v[nv].informant = sqlite3_column_int(st, 2);
+		v[nv++].dispute_kind = sqlite3_column_int(st, 3);
+		lo = nv == 1 || id < lo ? id : lo;
+		hi = nv == 1 || id > hi ? id : hi;
+	}
+	if (r < 0 || warn_category_reports(w, cats, lo, hi, &disputes, err) < 0 ||
+	    warn_category_reports(w, threats, lo, hi, &threat, err) < 0)
+		goto out;
+	for (size_t i = 0; i < nv; i++) {
 		struct drep *p;
 
-		if (!sqlite3_column_int(st, 3) && !warn_ids_has(&disputes, id) &&
-		    !warn_ids_has(&threat, id))
+		if (!v[i].dispute_kind && !warn_ids_has(&disputes, v[i].id) &&
+		    !warn_ids_has(&threat, v[i].id))
 			continue;
 		d->r = xgrow(d->r, &d->cap, d->n + 1, sizeof(*d->r));
 		p = &d->r[d->n++];
 		memset(p, 0, sizeof(*p));
-		p->id = id;
-		snprintf(p->day, sizeof(p->day), "%s", db_text(st, 1));
-		p->informant = sqlite3_column_int(st, 2);
-		p->threat = warn_ids_has(&threat, id);
+		p->id = v[i].id;
+		memcpy(p->day, v[i].day, sizeof(p->day));
+		p->informant = v[i].informant;
+		p->threat = warn_ids_has(&threat, v[i].id);
 	}
-	if (r < 0)
-		goto out;
 	if (d->n)
 		qsort(d->r, d->n, sizeof(*d->r), drep_cmp);
 	for (size_t i = 0; i < d->n; i++)
@@ -278,6 +290,7 @@ static int load_reports(struct dispute *d, struct err *err)
 	rc = 0;
 out:
 	db_finalize(st);
+	free(v);
 	free(related.v);
 	free(disputes.v);
 	free(threat.v);

@@ -147,12 +147,13 @@ int warn_naming_reports(struct warn_ctx *w, const char *key, struct warn_ids *ou
 void warn_ids_sort(struct warn_ids *ids);
 int warn_ids_has(const struct warn_ids *ids, int64_t id);
 /*
- * Add to ids the reports with a category that list (warn_list's " a b
- * c " form) holds as SQL's instr(list, ' ' || category || ' ') finds
- * it, and sort them.
+ * Add to ids the reports with ids in [lo, hi] with a category that list
+ * (warn_list's " a b c " form) holds as SQL's instr(list, ' ' ||
+ * category || ' ') finds it, and sort them.  A detector asks for the
+ * ids its window's reports span, not for every report of the history.
  */
-int warn_category_reports(struct warn_ctx *w, const char *list, struct warn_ids *ids,
-			  struct err *err);
+int warn_category_reports(struct warn_ctx *w, const char *list, int64_t lo, int64_t hi,
+			  struct warn_ids *ids, struct err *err);
 
 /*
  * Returns the owned display name of an entity key (analyze's display,

@@ -194,7 +194,8 @@ static int load_crimes(struct warn_ctx *w, struct crime **out, size_t *n, struct
 			       warn_param(w, WARN_NEAR_REPEAT, "distance_days", 7));
 	struct warn_ids ids = { 0 };
 	struct day_id *v = NULL;
-	size_t cap = 0, nv = 0, cap_v = 0;
+	size_t cap = 0, nv = 0, cap_v = 0, kept = 0;
+	int64_t lo = 1, hi = 0;
 	int r, rc = -1;
 
 	warn_recent(w, WARN_NEAR_REPEAT, recent);
@@ -204,11 +205,11 @@ static int load_crimes(struct warn_ctx *w, struct crime **out, size_t *n, struct
 	/*
 	 * The window's days from the index on day alone, kept when the
 	 * report has one of the categories (warn_category_reports: not a
-	 * look-up per report of the window, 150,000 on 1,000,000 reports);
-	 * then the crimes' own rows.
+	 * look-up per report of the window, 150,000 on 1,000,000 reports,
+	 * and only of the ids the window spans, not the whole history's
+	 * 216,000 crimes); then the crimes' coordinates and categories.
 	 */
-	if (warn_category_reports(w, cats, &ids, err) < 0 ||
-	    db_prepare(w->db, &st,
+	if (db_prepare(w->db, &st,
 		       "SELECT report_id, occ_day, day >= ?3 FROM warn_report"
 		       " WHERE day BETWEEN ?1 AND ?2", err) < 0 ||
 	    db_bind(st, err, "sss", from, w->night, recent) < 0)
@@ -216,17 +217,21 @@ static int load_crimes(struct warn_ctx *w, struct crime **out, size_t *n, struct
 	while ((r = db_step(st, err)) == 1) {
 		int64_t id = sqlite3_column_int64(st, 0);
 
-		if (!warn_ids_has(&ids, id))
-			continue;
 		v = xgrow(v, &cap_v, nv + 1, sizeof(*v));
 		v[nv].id = id;
 		snprintf(v[nv].occ, sizeof(v[nv].occ), "%s", db_text(st, 1));
 		v[nv++].tonight = sqlite3_column_int(st, 2);
+		lo = nv == 1 || id < lo ? id : lo;
+		hi = nv == 1 || id > hi ? id : hi;
 	}
 	db_finalize(st);
 	st = NULL;
-	if (r < 0)
+	if (r < 0 || warn_category_reports(w, cats, lo, hi, &ids, err) < 0)
 		goto out;
+	for (size_t i = 0; i < nv; i++)
+		if (warn_ids_has(&ids, v[i].id))
+			v[kept++] = v[i];
+	nv = kept;
 	if (nv)
 		qsort(v, nv, sizeof(*v), day_id_cmp);
 	if (db_prepare(w->db, &st, "SELECT lat, lon FROM report WHERE id = ?", err) < 0 ||

@@ -18,6 +18,7 @@
 #include "common/db.h"
 #include "common/xalloc.h"
 #include "output/warn.h"
+#include "output/warn_int.h"
 
 #define FIXTURES LOOKOUT_DATADIR "/../tests/fixtures/warn/"
 
@@ -114,6 +115,47 @@ static int64_t count(struct fixture *fx, const char *sql, const char *arg)
 	if (db_int(&fx->db, &err, &n, sql, arg ? "s" : "", arg) < 0)
 		fail_msg("%s", err.msg);
 	return n;
+}
+
+/*
+ * A category's reports come from the ids a window spans: those of the
+ * listed categories in [lo, hi], sorted, added to the ids given, and
+ * none outside the range.
+ */
+static void category_reports_of_a_range(void **state)
+{
+	struct fixture *fx = *state;
+	struct warn_ctx w = { 0 };
+	struct warn_ids ids = { 0 };
+	struct err err;
+	int64_t lo, hi, mid, want, extra = -5;
+	char *from;
+
+	w.db = &fx->db;
+	lo = count(fx, "SELECT min(report_id) FROM report_category", NULL);
+	hi = count(fx, "SELECT max(report_id) FROM report_category", NULL);
+	mid = lo + (hi - lo) / 2;
+	from = xasprintf("%lld", (long long)mid);
+	want = count(fx, "SELECT count(*) FROM report_category WHERE category IN ('burglary', 'theft')"
+		     " AND report_id BETWEEN ? + 0 AND (SELECT max(report_id) FROM report_category)",
+		     from);
+	free(from);
+	assert_true(want > 0);
+	ids.v = xmalloc(sizeof(*ids.v));
+	ids.v[ids.n++] = extra;
+	ids.cap = 1;
+	assert_int_equal(warn_category_reports(&w, " theft burglary ", mid, hi, &ids, &err), 0);
+	assert_int_equal(ids.n, (size_t)want + 1);
+	assert_true(ids.v[0] == extra);
+	for (size_t i = 1; i < ids.n; i++) {
+		assert_true(ids.v[i] >= mid && ids.v[i] <= hi);
+		assert_true(ids.v[i] > ids.v[i - 1]);
+	}
+	/* An empty range (a window without reports) adds nothing. */
+	ids.n = 0;
+	assert_int_equal(warn_category_reports(&w, " theft burglary ", 1, 0, &ids, &err), 0);
+	assert_int_equal(ids.n, 0);
+	free(ids.v);
 }
 
 static void every_planted_situation(void **state)
@@ -416,6 +458,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(every_planted_situation, setup, teardown),
+		cmocka_unit_test_setup_teardown(category_reports_of_a_range, setup, teardown),
 		cmocka_unit_test_setup_teardown(informants_stay_unnamed, setup, teardown),
 		cmocka_unit_test_setup_teardown(spike_carried_to_the_next_night, setup, teardown),
 		cmocka_unit_test_setup_teardown(only_the_night_with_recent_days_1, setup, teardown),
