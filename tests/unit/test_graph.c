@@ -586,6 +586,44 @@ static void test_stable_ids(void **state)
 	}
 }
 
+/*
+ * Members whose rank changed close their spans at the night before,
+ * whether the span's first night is a date (closed by its whole key) or
+ * not (test fixtures write spans through the member view): a leaf that
+ * ranks before the others shifts them.
+ */
+static void test_span_close(void **state)
+{
+	struct fx *f = *state;
+	struct graph_summary sum;
+	const char *spans = "SELECT group_concat(x, ' ') FROM (SELECT (entity_id - (SELECT min(id) FROM entity)) "
+			    "|| ':' || first_night || ':' || coalesce(last_night, '-') || ':' || rank AS x "
+			    "FROM cluster_span ORDER BY entity_id, first_night)";
+	int64_t b[5];
+	char *s;
+
+	for (int i = 0; i < 5; i++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "phone:1390000000%d", i);
+		b[i] = entity(f, key, 0);
+	}
+	for (int i = 1; i < 4; i++)
+		add_link(f, b[0], b[i], "co_mention", "2026-11-01", 0);
+	run(f, "2026-11-02", &sum);
+	s = text(f, spans, NULL);
+	assert_string_equal(s, "0:2026-11-02:-:1 1:2026-11-02:-:2 2:2026-11-02:-:3 3:2026-11-02:-:4");
+	free(s);
+	sql(f, "UPDATE cluster_span SET first_night = '2026-11-0' WHERE rank = 4");
+	add_link(f, b[0], b[4], "co_mention", "2026-11-03", 0);
+	add_link(f, b[0], b[4], "same_address", "2026-11-03", 0);
+	run(f, "2026-11-03", &sum);
+	s = text(f, spans, NULL);
+	assert_string_equal(s, "0:2026-11-02:-:1 1:2026-11-02:2026-11-02:2 1:2026-11-03:-:3 2:2026-11-02:2026-11-02:3 "
+			    "2:2026-11-03:-:4 3:2026-11-0:2026-11-02:4 3:2026-11-03:-:5 4:2026-11-03:-:2");
+	free(s);
+}
+
 /* The figures of the graph tables that a night writes, as one string (owned). */
 static char *graph_tables(struct fx *f)
 {
@@ -876,6 +914,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_companions, setup, teardown),
 		cmocka_unit_test(test_poisson_tail),
 		cmocka_unit_test_setup_teardown(test_stable_ids, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_span_close, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_incremental, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_contracted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_layout, setup, teardown),
