@@ -461,6 +461,15 @@ int warn_naming_reports(struct warn_ctx *w, const char *key, struct warn_ids *ou
 	return r;
 }
 
+void warn_column_copy(char *dst, size_t size, sqlite3_stmt *st, int col)
+{
+	const char *t = db_text(st, col);
+	size_t n = strnlen(t, size - 1);
+
+	memcpy(dst, t, n);
+	dst[n] = '\0';
+}
+
 static int id_cmp(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;

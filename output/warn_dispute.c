@@ -245,7 +245,7 @@ static int load_reports(struct dispute *d, struct err *err)
 
 		v = xgrow(v, &cap_v, nv + 1, sizeof(*v));
 		v[nv].id = id;
-		snprintf(v[nv].day, sizeof(v[nv].day), "%s", db_text(st, 1));
+		warn_column_copy(v[nv].day, sizeof(v[nv].day), st, 1);
 		v[nv].informant = sqlite3_column_int(st, 2);
 		v[nv++].dispute_kind = sqlite3_column_int(st, 3);
 		lo = nv == 1 || id < lo ? id : lo;

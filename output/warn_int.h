@@ -143,6 +143,11 @@ struct warn_ids {
  */
 int warn_naming_reports(struct warn_ctx *w, const char *key, struct warn_ids *out,
 			struct err *err);
+/*
+ * Copy column col of st's row into dst[0..size), cut as snprintf's "%s"
+ * would cut it, without its cost: for the rows of a whole window.
+ */
+void warn_column_copy(char *dst, size_t size, sqlite3_stmt *st, int col);
 /* Sort ids ascending; 1 when id is among the sorted ids. */
 void warn_ids_sort(struct warn_ids *ids);
 int warn_ids_has(const struct warn_ids *ids, int64_t id);

@@ -219,7 +219,7 @@ static int load_crimes(struct warn_ctx *w, struct crime **out, size_t *n, struct
 
 		v = xgrow(v, &cap_v, nv + 1, sizeof(*v));
 		v[nv].id = id;
-		snprintf(v[nv].occ, sizeof(v[nv].occ), "%s", db_text(st, 1));
+		warn_column_copy(v[nv].occ, sizeof(v[nv].occ), st, 1);
 		v[nv++].tonight = sqlite3_column_int(st, 2);
 		lo = nv == 1 || id < lo ? id : lo;
 		hi = nv == 1 || id > hi ? id : hi;

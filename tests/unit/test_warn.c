@@ -158,6 +158,28 @@ static void category_reports_of_a_range(void **state)
 	free(ids.v);
 }
 
+/* A column copied as snprintf's "%s" would copy it: cut to the room, NULL as "". */
+static void column_copy_cuts_as_snprintf(void **state)
+{
+	struct fixture *fx = *state;
+	sqlite3_stmt *st;
+	struct err err;
+	char day[11], wide[48];
+
+	assert_int_equal(db_prepare(&fx->db, &st, "SELECT '2026-11-22T08:00', NULL, '2026-11-22'",
+				    &err), 0);
+	assert_int_equal(db_step(st, &err), 1);
+	warn_column_copy(day, sizeof(day), st, 0);
+	assert_string_equal(day, "2026-11-22");
+	warn_column_copy(wide, sizeof(wide), st, 0);
+	assert_string_equal(wide, "2026-11-22T08:00");
+	warn_column_copy(day, sizeof(day), st, 1);
+	assert_string_equal(day, "");
+	warn_column_copy(day, sizeof(day), st, 2);
+	assert_string_equal(day, "2026-11-22");
+	db_finalize(st);
+}
+
 static void every_planted_situation(void **state)
 {
 	struct fixture *fx = *state;
@@ -459,6 +481,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(every_planted_situation, setup, teardown),
 		cmocka_unit_test_setup_teardown(category_reports_of_a_range, setup, teardown),
+		cmocka_unit_test_setup_teardown(column_copy_cuts_as_snprintf, setup, teardown),
 		cmocka_unit_test_setup_teardown(informants_stay_unnamed, setup, teardown),
 		cmocka_unit_test_setup_teardown(spike_carried_to_the_next_night, setup, teardown),
 		cmocka_unit_test_setup_teardown(only_the_night_with_recent_days_1, setup, teardown),
