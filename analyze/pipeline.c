@@ -361,13 +361,13 @@ static long sentence_start(const char *text, long at)
 /* Whether text[from..to) holds a word that makes what follows someone else's. */
 static int says_not_own(const struct az *az, const char *text, long from, long to)
 {
+	if (to <= from)
+		return 0;
 	for (size_t i = 0; i < az->conf.n_not_own; i++) {
 		const char *w = az->conf.not_own[i];
-		size_t l = strlen(w);
 
-		for (long p = from; p + (long)l <= to; p++)
-			if (!memcmp(text + p, w, l))
-				return 1;
+		if (memmem(text + from, (size_t)(to - from), w, strlen(w)))
+			return 1;
 	}
 	return 0;
 }
