@@ -738,3 +738,14 @@ UPDATE report_sketch SET day = coalesce((
 				WHERE r.id = report_sketch.id))
 		    WHERE substr(d, 1, 10) GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
 		      AND m BETWEEN 1 AND 12 AND dd BETWEEN 1 AND 31))), -1);
+
+-- version 17
+-- analyze: two indexes of the entity table that every new entity paid a
+-- B-tree entry for, and no query needs whole: nothing looks entities up
+-- by type alone (every reader comes by id or key, or scans), and the
+-- only lookups by merged_into ask for a value, never for NULL, which is
+-- nearly every row.  entity_merged keeps the merged persons only.  On
+-- 15,000 reports the two cost 3% of the stage's instructions.
+DROP INDEX entity_type;
+DROP INDEX entity_merged;
+CREATE INDEX entity_merged ON entity(merged_into) WHERE merged_into IS NOT NULL;

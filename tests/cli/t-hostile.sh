@@ -141,7 +141,7 @@ check hostile-8.7 "and the night's report is still written" test -s "$T/out/repo
 MOUNTED=""
 mkdir "$T/ro"
 if [ "$(id -u)" = 0 ]; then
-	if mount -t tmpfs -o size=4m tmpfs "$T/ro" 2>"$T/mount.err"; then
+	if mount -t tmpfs -o size=8m tmpfs "$T/ro" 2>"$T/mount.err"; then
 		MOUNTED="$T/ro"
 		RO_HOW="a read-only tmpfs"
 	fi

@@ -1,4 +1,4 @@
--- user_version 15
+-- user_version 16
 CREATE INDEX batch_sha256 ON batch(sha256);
 CREATE INDEX cluster_history_night ON cluster_history(night);
 CREATE INDEX cluster_layout_night ON cluster_layout(night);
@@ -8,8 +8,7 @@ CREATE INDEX cluster_status ON cluster(status);
 CREATE INDEX companion_b ON companion(b, a);
 CREATE INDEX entity_graph ON entity(id, type, hub, merged_into) WHERE merged_into IS NULL;
 CREATE INDEX entity_hub ON entity(id) WHERE hub = 1;
-CREATE INDEX entity_merged ON entity(merged_into);
-CREATE INDEX entity_type ON entity(type);
+CREATE INDEX entity_merged ON entity(merged_into) WHERE merged_into IS NOT NULL;
 CREATE INDEX link_b ON link(b, a, type);
 CREATE INDEX link_evidence_report ON link_evidence(report_id);
 CREATE INDEX mention_entity ON mention(entity_id, report_id);
