@@ -69,6 +69,12 @@ struct score_row {
 	uint64_t sig;
 };
 
+/* The first night of an open span, as stored (whole 0: longer than a date). */
+struct span_first {
+	char night[11];
+	unsigned char whole;
+};
+
 /* Everything one run holds. */
 struct run {
 	struct db *db;
@@ -93,7 +99,7 @@ struct run {
 	int32_t *mem_old, *mem_vertex;
 	int64_t *mem_eid;               /* [nmem] its entity, and its rank: */
 	int32_t *mem_rank;
-	int32_t *mem_first;             /* [nmem] its span's first night (a day number), or -1 */
+	struct span_first *mem_first;   /* [nmem] its span's first night */
 	unsigned char *mem_kept;        /* [nmem] 1: the same member tonight */
 	int32_t *start;                 /* [nv] last night's cluster (index into old_id), or -1 */
 	uint64_t *old_sig;              /* [nv] last night's signature */
@@ -319,6 +325,7 @@ static int load_previous(struct run *r, struct err *err)
 	}
 	while (st && rc == 0 && (rc = db_step(st, err)) == 1) {
 		int64_t cid = sqlite3_column_int64(st, 0);
+		const char *first;
 
 		rc = 0;
 		if (r->nold == 0 || r->old_id[r->nold - 1] != cid) {
@@ -336,7 +343,10 @@ static int load_previous(struct run *r, struct err *err)
 		r->mem_old[r->nmem] = (int32_t)(r->nold - 1);
 		r->mem_eid[r->nmem] = sqlite3_column_int64(st, 1);
 		r->mem_rank[r->nmem] = sqlite3_column_int(st, 2);
-		r->mem_first[r->nmem] = (int32_t)day_number(db_text(st, 3));
+		first = db_text(st, 3);
+		r->mem_first[r->nmem].whole = strlen(first) < sizeof(r->mem_first->night);
+		if (r->mem_first[r->nmem].whole)
+			strcpy(r->mem_first[r->nmem].night, first);
 		r->mem_vertex[r->nmem] = gmodel_vertex(&r->gm, r->mem_eid[r->nmem]);
 		r->nmem++;
 	}
@@ -549,8 +559,8 @@ static long find_member(const struct run *r, int64_t id, int64_t eid)
  * included: given only the cluster and the entity, SQLite looked the
  * span up through the index by entity and then in the table, two
  * searches for each of the 230,000 spans a night closes on 1,000,000
- * reports.  A first night that is not a stored date (never one the stage
- * wrote) is closed as before.
+ * reports.  A first night longer than a date (never one the stage wrote)
+ * is closed as before.
  */
 static int write_members(struct run *r, struct err *err)
 {
@@ -584,13 +594,11 @@ static int write_members(struct run *r, struct err *err)
 	}
 	for (long j = 0; j < r->nmem; j++) {
 		int64_t id = r->old_id[r->mem_old[j]];
-		char first[11];
 
 		if (r->mem_kept[j])
 			continue;
-		if (r->mem_first[j] >= 0) {
-			day_string(r->mem_first[j], first);
-			if (db_bind(close, err, "sIIs", r->prev, id, r->mem_eid[j], first) < 0 ||
+		if (r->mem_first[j].whole) {
+			if (db_bind(close, err, "sIIs", r->prev, id, r->mem_eid[j], r->mem_first[j].night) < 0 ||
 			    db_step(close, err) < 0)
 				goto out;
 		} else if (db_bind(close_any, err, "sII", r->prev, id, r->mem_eid[j]) < 0 ||
