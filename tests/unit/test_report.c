@@ -168,6 +168,58 @@ static void test_counts_and_order(void **state)
 	report_data_free(d);
 }
 
+/*
+ * A cluster's drawn members come as ORDER BY rank, key gives them,
+ * capped, with a protected person keyless in its place: 40 more members
+ * of C-0021, two to a rank, their keys against the order of their ids,
+ * and the informant's reporter (entity 5) tied with two of them.
+ */
+static void test_cluster_members_in_rank_then_key_order(void **state)
+{
+	struct fx *fx = *state;
+	const struct report_cluster *c = NULL;
+	struct report_data *d;
+	sqlite3_stmt *st;
+	struct err err;
+	size_t k = 0;
+
+	for (int i = 0; i < 40; i++) {
+		char *sql = xasprintf("INSERT INTO entity(id, type, key, display) VALUES"
+				      " (%d, 'phone', 'phone:139%08d', 'x');"
+				      "INSERT INTO cluster_member(cluster_id, night, entity_id, rank)"
+				      " VALUES (21, '2026-11-21', %d, %d)",
+				      100 + i, 99 - i, 100 + i, 2 + i / 2);
+
+		assert_int_equal(db_exec(&fx->db, sql, &err), 0);
+		free(sql);
+	}
+	assert_int_equal(db_exec(&fx->db, "INSERT INTO cluster_member(cluster_id, night, entity_id, rank)"
+				 " VALUES (21, '2026-11-21', 5, 3)", &err), 0);
+	d = load(fx, NULL);
+	for (size_t i = 0; i < d->n_clusters; i++)
+		if (!strcmp(d->clusters[i].id, "C-0021"))
+			c = &d->clusters[i];
+	assert_non_null(c);
+	assert_true(c->n_nodes > 4 && c->n_nodes < 42);
+	assert_true(c->entities.n > 0);
+	assert_int_equal(db_prepare(&fx->db, &st,
+				    "SELECT e.id, e.key, m.rank FROM cluster_member m"
+				    " JOIN entity e ON e.id = m.entity_id"
+				    " WHERE m.cluster_id = 21 AND m.night = '2026-11-21'"
+				    " ORDER BY m.rank, e.key", &err), 0);
+	while (k < c->n_nodes && db_step(st, &err) == 1) {
+		int hidden = sqlite3_column_int64(st, 0) == 5;
+
+		assert_string_equal(c->nodes[k].key, hidden ? "" : db_text(st, 1));
+		assert_int_equal(c->nodes[k].rank, sqlite3_column_int(st, 2));
+		k++;
+	}
+	db_finalize(st);
+	assert_int_equal(k, c->n_nodes);
+	assert_string_equal(c->entities.v[0], "phone:13800000000");
+	report_data_free(d);
+}
+
 static void test_informant_masked(void **state)
 {
 	struct report_data *d = load(*state, NULL);
@@ -384,6 +436,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nights),
 		cmocka_unit_test_setup_teardown(test_counts_and_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cluster_members_in_rank_then_key_order, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_informant_masked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_html_escaped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_changes_and_quality, setup, teardown),
