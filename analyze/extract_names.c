@@ -1051,19 +1051,25 @@ static const char *span_str(struct names *x, size_t s, size_t e)
 	return sbuf_str(&x->sb);
 }
 
+/* s[0..n) as a JSON string: runs that need no escape are copied whole. */
 static void json_str(struct sbuf *sb, const char *s, size_t n)
 {
+	size_t run = 0;
+
 	sbuf_addch(sb, '"');
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c == '"' || c == '\\')
-			sbuf_addf(sb, "\\%c", c);
-		else if (c < 0x20)
+		if (c != '"' && c != '\\' && c >= 0x20)
+			continue;
+		sbuf_add(sb, s + run, i - run);
+		run = i + 1;
+		if (c < 0x20)
 			sbuf_addf(sb, "\\u%04x", c);
 		else
-			sbuf_addch(sb, (char)c);
+			sbuf_addf(sb, "\\%c", c);
 	}
+	sbuf_add(sb, s + run, n - run);
 	sbuf_addch(sb, '"');
 }
 
