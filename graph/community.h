@@ -19,7 +19,8 @@ struct gcomm {
 	/*
 	 * [ncomp + 1] the number a component is known by outside the stage:
 	 * its smallest entity id, which stays while it grows (a number by
-	 * size changed for most components every night); 0 for none.
+	 * size changed for most components every night); 0 for none.  The
+	 * stage then keeps last night's number where it can (graph.c).
 	 */
 	int64_t *comp_id;
 	int32_t *clu;           /* cluster per vertex, -1 for none */

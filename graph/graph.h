@@ -7,10 +7,11 @@
  *
  * entity_score (since schema version 11): pagerank and betweenness are
  * the entity's inside its cluster (0 outside any); component is the
- * component's smallest entity id; strength sums link weights before
- * the decay by age; a row is written only when one of them changes, so
- * its night is the night it was last written.  cluster.component is the
- * component's smallest entity id too.
+ * number the component is known by, the id of one of its entities (its
+ * smallest on the night it appeared; kept while that entity stays in
+ * it); strength sums link weights before the decay by age; a row is
+ * written only when one of them changes, so its night is the night it
+ * was last written.  cluster.component is that number too.
  */
 #ifndef GRAPH_GRAPH_H
 #define GRAPH_GRAPH_H

@@ -624,6 +624,51 @@ static void test_span_close(void **state)
 	free(s);
 }
 
+/*
+ * A component keeps the number it is known by when it takes in one with
+ * a smaller entity id: the number of most of its members, while that
+ * entity is in it; a re-run of the night keeps it too.
+ */
+static void test_component_ids(void **state)
+{
+	struct fx *f = *state;
+	struct graph_summary sum;
+	const char *comp = "SELECT component FROM entity_score s JOIN entity e ON e.id = s.entity_id "
+			   "WHERE e.key = ?";
+	int64_t a[4], b[3];
+
+	for (int i = 0; i < 3; i++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "person:%d", 40 + i);
+		b[i] = entity(f, key, 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "person:%d", 50 + i);
+		a[i] = entity(f, key, 0);
+	}
+	clique(f, b, 3, "2026-11-01");
+	clique(f, a, 4, "2026-11-01");
+	run(f, "2026-11-02", &sum);
+	assert_int_equal(sum.components, 2);
+	assert_int_equal(num(f, comp, "person:52"), a[0]);
+	assert_int_equal(num(f, comp, "person:41"), b[0]);
+	add_link(f, a[0], b[0], "co_mention", "2026-11-03", 0);
+	for (int pass = 0; pass < 2; pass++) {
+		run(f, "2026-11-03", &sum);
+		assert_int_equal(sum.components, 1);
+		assert_int_equal(num(f, comp, "person:41"), a[0]);
+		assert_int_equal(num(f, comp, "person:53"), a[0]);
+		assert_int_equal(num(f, "SELECT count(DISTINCT component) FROM cluster WHERE status <> 'gone'",
+				     NULL), 1);
+		assert_int_equal(num(f, "SELECT min(component) FROM cluster WHERE status <> 'gone'", NULL), a[0]);
+		/* a[1..3]'s rows, whose figures did not change, are not written again. */
+		assert_int_equal(num(f, "SELECT count(*) FROM entity_score WHERE night = '2026-11-02'", NULL), 3);
+	}
+}
+
 /* The figures of the graph tables that a night writes, as one string (owned). */
 static char *graph_tables(struct fx *f)
 {
@@ -915,6 +960,7 @@ int main(void)
 		cmocka_unit_test(test_poisson_tail),
 		cmocka_unit_test_setup_teardown(test_stable_ids, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_span_close, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_component_ids, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_incremental, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_contracted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_layout, setup, teardown),
