@@ -138,6 +138,7 @@ int ingest_init(struct ingest *in, struct db *db, const char *data_dir, struct e
 {
 	char *path;
 	char now[32];
+	int64_t stored = 0;
 	int rc;
 
 	memset(in, 0, sizeof(*in));
@@ -171,6 +172,17 @@ int ingest_init(struct ingest *in, struct db *db, const char *data_dir, struct e
 	if (rc < 0 || ingest_store_open(&in->store, db, err) < 0 ||
 	    db_exec(db, "PRAGMA wal_autocheckpoint = 16384", err) < 0)
 		return -1;
+	/*
+	 * The writer's reads, too, go through a memory map where reports are
+	 * stored: a night's rows land on pages all over the file's indexes
+	 * (10,400 on 1,000,000 reports), each read by a system call and a
+	 * copy otherwise.  Not on a database without reports, where a first
+	 * load grows the file under the map.  ingest_release puts it back.
+	 */
+	if (db_int(db, err, &stored, "SELECT EXISTS (SELECT 1 FROM report)", "") < 0 ||
+	    (stored && db_map(db, 1, err) < 0))
+		return -1;
+	in->mapped = stored != 0;
 	db_now(now);
 	if (db_run(db, err, "INSERT INTO stage_run(stage, started_at, status) VALUES ('ingest', ?, 'running')",
 		   "s", now) < 0)
@@ -186,6 +198,8 @@ void ingest_release(struct ingest *in)
 	ingest_ahead_release(&in->ahead);
 	if (in->db)
 		db_exec(in->db, "PRAGMA wal_autocheckpoint = 1000", NULL);
+	if (in->mapped)
+		db_map(in->db, 0, NULL);
 	ingest_store_close(&in->store);
 	if (in->reader_state > 0)
 		ingest_store_close(&in->rstore);

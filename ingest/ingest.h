@@ -59,6 +59,7 @@ struct ingest {
 	int ahead_on;                   /* the worker predicts ids and duplicates */
 	struct ingest_ahead ahead;      /* ... of the group's new reports (a first load's: the run's) */
 	int64_t run;            /* stage_run row */
+	int mapped;             /* db reads through a memory map until ingest_release */
 	struct progress *progress;      /* borrowed, may be NULL */
 	uint64_t done_records;  /* for the progress line, over the run */
 };

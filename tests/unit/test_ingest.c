@@ -22,6 +22,7 @@
 #include "ingest/dedup.h"
 #include "ingest/fields.h"
 #include "ingest/grading.h"
+#include "ingest/ingest.h"
 #include "ingest/input.h"
 #include "ingest/queue.h"
 #include "ingest/reader.h"
@@ -840,6 +841,49 @@ static void test_sketch_day_migration(void **state)
 	sqlite3_close(db);
 }
 
+/*
+ * The writer reads through a memory map while ingest runs on a database
+ * that holds reports, not on an empty one, and puts it back after.
+ */
+static void test_writer_map(void **state)
+{
+	char dir[] = "/tmp/test_ingest.XXXXXX", *path, *file, *cmd;
+	struct ingest_summary sum;
+	struct ingest in;
+	struct db db;
+	struct err err;
+	int64_t v;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = xasprintf("%s/t.db", dir);
+	file = xasprintf("%s/tips.jsonl", dir);
+	f = fopen(file, "w");
+	assert_non_null(f);
+	fputs("{\"id\":\"T-1\",\"source\":\"hotline\",\"kind\":\"tip\","
+	      "\"received_at\":\"2026-11-21 21:40\",\"text\":\"幸福路12号楼下有一辆无牌摩托车连续三晚停放。\"}\n", f);
+	fclose(f);
+	assert_int_equal(db_open(&db, path, &err), 0);
+	for (int round = 0; round < 2; round++) {
+		memset(&sum, 0, sizeof(sum));
+		assert_int_equal(ingest_init(&in, &db, LOOKOUT_DATADIR, &err), 0);
+		assert_int_equal(db_int(&db, &err, &v, "PRAGMA mmap_size", ""), 0);
+		assert_true(round == 0 ? v == 0 : v > 0);
+		assert_int_equal(ingest_file(&in, file, NULL, NULL, &sum, &err), 0);
+		assert_int_equal(ingest_finish(&in, "ok", 0, &err), 0);
+		ingest_release(&in);
+		assert_int_equal(db_int(&db, &err, &v, "PRAGMA mmap_size", ""), 0);
+		assert_int_equal(v, 0);
+	}
+	db_close(&db);
+	cmd = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(file);
+	free(path);
+}
+
 /* ahead: ids in order, both unique keys, and the texts of the file's new reports. */
 static void test_ahead(void **state)
 {
@@ -971,6 +1015,7 @@ int main(void)
 		cmocka_unit_test(test_sha256),
 		cmocka_unit_test(test_report_day),
 		cmocka_unit_test(test_sketch_day_migration),
+		cmocka_unit_test(test_writer_map),
 		cmocka_unit_test(test_ahead),
 		cmocka_unit_test(test_queue_order),
 		cmocka_unit_test(test_queue_cancel),
