@@ -845,11 +845,13 @@ out:
 
 /* ---- chunks and runs ---- */
 
-/* Write what the transaction changed in persons and entity counts, and the rows held back. */
+/*
+ * Write what the transaction changed in persons and entity counts, then
+ * the rows held back: an entity new in the transaction takes its counts
+ * and attributes in its held row, and is written once.
+ */
 static int flush(struct az *az, struct err *err)
 {
-	if (store_flush(&az->store, err) < 0)
-		return -1;
 	for (size_t i = 0; i < az->res.n_changed; i++) {
 		struct resolve_person *p = az->res.changed[i];
 		struct ent *e;
@@ -888,7 +890,7 @@ static int flush(struct az *az, struct err *err)
 		az_ent_stored(e);
 	}
 	az->n_dirty = 0;
-	return 0;
+	return store_flush(&az->store, err);
 }
 
 static char *col(sqlite3_stmt *st, int i)
@@ -1102,9 +1104,10 @@ static int run_chunks(struct az *az, struct err *err)
 				rc = analyze_report(az, &cur->v[i], &cur->res[i], err);
 		}
 		/*
-		 * The rows held back go every chunk; the persons' state and
-		 * the entities' counts only before a commit, so an entity
-		 * seen in every chunk of a transaction is written once.
+		 * The rows held back go every chunk but the new entities; the
+		 * persons' state, the entities' counts and the new entities
+		 * only before a commit, so an entity seen in every chunk of a
+		 * transaction is written once.
 		 * Nothing the run reads back from the database mid-way needs
 		 * them: the run's own maps hold them (recall.c reads only
 		 * what the run has not met).
@@ -1112,7 +1115,7 @@ static int run_chunks(struct az *az, struct err *err)
 		held += cur->n;
 		commit = !next->n || held >= az->conf.commit_reports;
 		if (rc == 0)
-			rc = commit ? flush(az, err) : store_flush(&az->store, err);
+			rc = commit ? flush(az, err) : store_flush_chunk(&az->store, err);
 		if (rc == 0)
 			rc = store_mark(&az->store, cur->v[cur->n - 1].id, err);
 		if (rc == 0 && commit) {

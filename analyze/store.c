@@ -186,7 +186,7 @@ static const struct {
 	int ncol;
 } rows_sql[N_ROWS] = {
 	[ROWS_ENTITY] = { "INSERT INTO entity(id, type, key, display, attrs, hub, first_seen, last_seen,"
-			  " n_reports) VALUES ", 9 },
+			  " n_reports, merged_into) VALUES ", 10 },
 	[ROWS_MENTION] = { "INSERT INTO mention(id, report_id, entity_id, start, end, field, surface,"
 			   " role, rule, confidence, attrs) VALUES ", 11 },
 	[ROWS_EVIDENCE] = { "INSERT OR IGNORE INTO link_evidence(link_id, report_id) VALUES ", 2 },
@@ -302,6 +302,16 @@ static void rows_set_text(struct store_rows *r, size_t i, int col, const char *t
 	sbuf_add(&r->text, t, c->len);
 }
 
+/* Give column col of held-back row i the integer v. */
+static void rows_set_int(struct store_rows *r, size_t i, int col, int64_t v)
+{
+	struct cell *c = &r->cells[i * (size_t)r->ncol + (size_t)col];
+
+	memset(c, 0, sizeof(*c));
+	c->kind = 'I';
+	c->i = v;
+}
+
 /* Bind held-back row i as the statement's row'th row of values (db_write_rows). */
 static int rows_bind(void *arg, sqlite3_stmt *st, int row, size_t i, struct err *err)
 {
@@ -345,12 +355,23 @@ static int rows_write(struct store_rows *r, struct err *err)
 	return rc;
 }
 
-int store_flush(struct store *s, struct err *err)
+/* Write the held rows of tables from..N_ROWS-1. */
+static int flush_from(struct store *s, int from, struct err *err)
 {
-	for (int i = 0; i < N_ROWS; i++)
+	for (int i = from; i < N_ROWS; i++)
 		if (s->rows[i] && rows_write(s->rows[i], err) < 0)
 			return -1;
 	return 0;
+}
+
+int store_flush(struct store *s, struct err *err)
+{
+	return flush_from(s, ROWS_ENTITY, err);
+}
+
+int store_flush_chunk(struct store *s, struct err *err)
+{
+	return flush_from(s, ROWS_ENTITY + 1, err);
 }
 
 int store_open(struct store *s, struct db *db, struct err *err)
@@ -431,10 +452,23 @@ int store_drop_orphans(struct db *db, struct err *err)
 }
 
 /*
- * New entity rows are held back like mentions, numbered as SQLite would
- * (the largest id plus one), so a statement that reads or updates the
- * entity table first writes them.
+ * New entity rows are held back for the whole transaction, numbered as
+ * SQLite would (the largest id plus one): the rows held are the ids just
+ * below next_entity.  A change to one of them is made where it waits,
+ * so an entity first met in a transaction is written once, with its
+ * counts, names and attributes as the transaction leaves them; a
+ * statement that reads the entity table first writes them.
  */
+static long held_entity(const struct store *s, int64_t id)
+{
+	const struct store_rows *r = s->rows[ROWS_ENTITY];
+	int64_t held = (int64_t)(r->n_cells / (size_t)r->ncol);
+
+	if (id < s->next_entity && id >= s->next_entity - held)
+		return (long)(held - (s->next_entity - id));
+	return -1;
+}
+
 static int entities_written(struct store *s, struct err *err)
 {
 	return s->rows[ROWS_ENTITY]->n_cells ? store_flush(s, err) : 0;
@@ -445,7 +479,7 @@ int store_entity_insert(struct store *s, const char *type, const char *key,
 			int64_t *id, struct err *err)
 {
 	*id = s->next_entity++;
-	rows_add(s->rows[ROWS_ENTITY], "IssssissI", *id, type, key, display, attrs, hub, seen,
+	rows_add(s->rows[ROWS_ENTITY], "IssssissIn", *id, type, key, display, attrs, hub, seen,
 		 seen, (int64_t)1);
 	return 0;
 }
@@ -461,8 +495,19 @@ int store_entity_reset(struct store *s, int64_t id, const char *display,
 int store_entity_seen(struct store *s, int64_t id, const char *first, const char *last,
 		      int n_reports, int hub, struct err *err)
 {
-	if (entities_written(s, err) < 0 ||
-	    bind(s->st[ENT_SEEN], err, "ssiI", first, last, n_reports, id) < 0 ||
+	long row = held_entity(s, id);
+
+	if (row >= 0) {
+		struct store_rows *r = s->rows[ROWS_ENTITY];
+
+		rows_set_text(r, (size_t)row, 6, first);
+		rows_set_text(r, (size_t)row, 7, last);
+		rows_set_int(r, (size_t)row, 8, n_reports);
+		if (hub >= 0)
+			rows_set_int(r, (size_t)row, 5, hub);
+		return 0;
+	}
+	if (bind(s->st[ENT_SEEN], err, "ssiI", first, last, n_reports, id) < 0 ||
 	    run(s->st[ENT_SEEN], err) < 0)
 		return -1;
 	if (hub < 0)
@@ -472,27 +517,18 @@ int store_entity_seen(struct store *s, int64_t id, const char *first, const char
 	return run(s->st[ENT_HUB], err);
 }
 
-/*
- * An entity's name and attributes.  A new entity's row still held back
- * takes them where it waits (the rows held are the ids just below
- * next_entity), so a place or a person named as it is created does not
- * write out every row held so far, a few at a time.
- */
+/* An entity's name and attributes: where its row waits, if it does. */
 int store_entity_attrs(struct store *s, int64_t id, const char *display,
 		       const char *attrs, struct err *err)
 {
-	struct store_rows *r = s->rows[ROWS_ENTITY];
-	int64_t held = (int64_t)(r->n_cells / (size_t)r->ncol);
+	long row = held_entity(s, id);
 
-	if (id < s->next_entity && id >= s->next_entity - held) {
-		size_t row = (size_t)(held - (s->next_entity - id));
-
-		rows_set_text(r, row, 3, display);
-		rows_set_text(r, row, 4, attrs);
+	if (row >= 0) {
+		rows_set_text(s->rows[ROWS_ENTITY], (size_t)row, 3, display);
+		rows_set_text(s->rows[ROWS_ENTITY], (size_t)row, 4, attrs);
 		return 0;
 	}
-	if (entities_written(s, err) < 0 ||
-	    bind(s->st[ENT_ATTRS], err, "ssI", display, attrs, id) < 0)
+	if (bind(s->st[ENT_ATTRS], err, "ssI", display, attrs, id) < 0)
 		return -1;
 	return run(s->st[ENT_ATTRS], err);
 }
@@ -556,7 +592,7 @@ int store_link(struct store *s, int64_t a, int64_t b, const char *type, double w
 
 int store_unlink_hub(struct store *s, int64_t entity_id, struct err *err)
 {
-	if (store_flush(s, err) < 0 ||
+	if (store_flush_chunk(s, err) < 0 ||
 	    bind(s->st[HUB_EVID_DEL], err, "I", entity_id) < 0 ||
 	    run(s->st[HUB_EVID_DEL], err) < 0 ||
 	    bind(s->st[HUB_LINK_DEL], err, "I", entity_id) < 0)
@@ -742,12 +778,19 @@ int store_merge(struct store *s, int64_t kept, int64_t merged,
 	int rc = -1;
 
 	s->n_joined = 0;
-	if (store_flush(s, err) < 0 ||
+	if (store_flush_chunk(s, err) < 0 ||
 	    bind(s->st[MEN_MOVE], err, "II", kept, merged) < 0 || run(s->st[MEN_MOVE], err) < 0 ||
-	    move_links(s, kept, merged, err) < 0 ||
-	    bind(s->st[ENT_MERGED], err, "II", kept, merged) < 0 ||
-	    run(s->st[ENT_MERGED], err) < 0)
+	    move_links(s, kept, merged, err) < 0)
 		goto out;
+	if (held_entity(s, merged) >= 0) {
+		size_t row = (size_t)held_entity(s, merged);
+
+		rows_set_int(s->rows[ROWS_ENTITY], row, 9, kept);
+		rows_set_int(s->rows[ROWS_ENTITY], row, 8, 0);
+	} else if (bind(s->st[ENT_MERGED], err, "II", kept, merged) < 0 ||
+		   run(s->st[ENT_MERGED], err) < 0) {
+		goto out;
+	}
 	if (bind(s->st[MLOG_INS], err, "IIIsss", m->merged, m->kept, m->report_id,
 		    keys, kf, mf) < 0 ||
 	    run(s->st[MLOG_INS], err) < 0 ||

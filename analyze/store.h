@@ -46,6 +46,8 @@ void store_close(struct store *s);
  * themselves.
  */
 int store_flush(struct store *s, struct err *err);
+/* The same but for the new entities, which wait for store_flush. */
+int store_flush_chunk(struct store *s, struct err *err);
 
 /*
  * Empty the derived tables for a rebuild (--all); entity rows stay, reset,
