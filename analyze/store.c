@@ -775,6 +775,7 @@ int store_merge(struct store *s, int64_t kept, int64_t merged,
 	char *keys = json_strings(m->keys, m->n_keys);
 	char *kf = json_strings(m->kept_founders, m->n_kept_founders);
 	char *mf = json_strings(m->merged_founders, m->n_merged_founders);
+	long row = held_entity(s, merged);
 	int rc = -1;
 
 	s->n_joined = 0;
@@ -782,11 +783,9 @@ int store_merge(struct store *s, int64_t kept, int64_t merged,
 	    bind(s->st[MEN_MOVE], err, "II", kept, merged) < 0 || run(s->st[MEN_MOVE], err) < 0 ||
 	    move_links(s, kept, merged, err) < 0)
 		goto out;
-	if (held_entity(s, merged) >= 0) {
-		size_t row = (size_t)held_entity(s, merged);
-
-		rows_set_int(s->rows[ROWS_ENTITY], row, 9, kept);
-		rows_set_int(s->rows[ROWS_ENTITY], row, 8, 0);
+	if (row >= 0) {
+		rows_set_int(s->rows[ROWS_ENTITY], (size_t)row, 9, kept);
+		rows_set_int(s->rows[ROWS_ENTITY], (size_t)row, 8, 0);
 	} else if (bind(s->st[ENT_MERGED], err, "II", kept, merged) < 0 ||
 		   run(s->st[ENT_MERGED], err) < 0) {
 		goto out;
