@@ -716,7 +716,7 @@ CREATE INDEX mention_role ON mention(entity_id, role) WHERE role IS NOT NULL;
 INSERT INTO report_fts(report_fts, rank) VALUES ('hashsize', 8388608);
 INSERT INTO report_fts(report_fts, rank) VALUES ('pgsz', 16000);
 
--- version 16
+-- version 15
 -- ingest: report_sketch keeps each report's day, the day number that
 -- the near-duplicate rule compares (its occurrence, else its receipt:
 -- ingest_report_day; -1 when neither is a date), so a candidate of
@@ -739,7 +739,7 @@ UPDATE report_sketch SET day = coalesce((
 		    WHERE substr(d, 1, 10) GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
 		      AND m BETWEEN 1 AND 12 AND dd BETWEEN 1 AND 31))), -1);
 
--- version 17
+-- version 16
 -- analyze: two indexes of the entity table that every new entity paid a
 -- B-tree entry for, and no query needs whole: nothing looks entities up
 -- by type alone (every reader comes by id or key, or scans), and the
