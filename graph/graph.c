@@ -266,13 +266,20 @@ static void keep_component_ids(struct run *r)
  * wrote: the member spans it opened are deleted (all of them when no
  * earlier night is kept, in one go: SQLite then drops the table's pages
  * instead of deleting row by row) and those it closed at the night
- * before are open again.
+ * before are open again.  No index leads with a span's first night, so
+ * finding the spans opened tonight reads all of them (1,600,000 on
+ * 1,000,000 reports); it is done only when a night from tonight on is
+ * kept.  A span is opened with its first night kept (the stage writes
+ * graph_night beside the spans it opens, as the cluster_member view
+ * and the migration to spans did), and a kept night is dropped only
+ * once it is older than the night before the one computed: so a span
+ * whose first night is tonight or later has its night kept.
  */
 static int prepare_night(struct run *r, struct err *err)
 {
 	struct db *db = r->db;
 	sqlite3_stmt *st = NULL;
-	int64_t later;
+	int64_t later, rerun;
 	int rc;
 
 	if (db_int(db, err, &later, "SELECT count(*) FROM stage_run WHERE stage = 'graph' "
@@ -281,6 +288,9 @@ static int prepare_night(struct run *r, struct err *err)
 	if (later)
 		return err_set(err, "the graph was already computed for a night after %s; "
 			       "nights are computed in order", r->night);
+	if (db_int(db, err, &rerun, "SELECT EXISTS (SELECT 1 FROM graph_night WHERE night >= ?)",
+		   "s", r->night) < 0)
+		return -1;
 	r->prev[0] = '\0';
 	if (db_prepare(db, &st, "SELECT max(night) FROM graph_night WHERE night < ?", err) < 0)
 		return -1;
@@ -295,8 +305,8 @@ static int prepare_night(struct run *r, struct err *err)
 	if (db_run(db, err, "DELETE FROM series_pair", "") < 0 ||
 	    db_run(db, err, "DELETE FROM series_report", "") < 0 ||
 	    db_run(db, err, "DELETE FROM series", "") < 0 ||
-	    (r->prev[0] && db_run(db, err, "DELETE FROM cluster_span WHERE first_night >= ?",
-				  "s", r->night) < 0) ||
+	    (r->prev[0] && rerun && db_run(db, err, "DELETE FROM cluster_span WHERE first_night >= ?",
+					   "s", r->night) < 0) ||
 	    (!r->prev[0] && db_run(db, err, "DELETE FROM cluster_span", "") < 0) ||
 	    (r->prev[0] && db_run(db, err, "UPDATE cluster_span SET last_night = NULL "
 				  "WHERE last_night = ?", "s", r->prev) < 0) ||
