@@ -267,7 +267,7 @@ static void keep_component_ids(struct run *r)
  * earlier night is kept, in one go: SQLite then drops the table's pages
  * instead of deleting row by row) and those it closed at the night
  * before are open again.  No index leads with a span's first night, so
- * finding the spans opened tonight reads all of them (1,600,000 on
+ * finding the spans opened tonight reads all of them (1,400,000 on
  * 1,000,000 reports); it is done only when a night from tonight on is
  * kept.  A span is opened with its first night kept (the stage writes
  * graph_night beside the spans it opens, as the cluster_member view
