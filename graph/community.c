@@ -91,7 +91,7 @@ static void compact_release(struct compact *c)
 
 /*
  * An undirected igraph g on c's vertices of the edges k accepts, and
- * their weights if w (g may be NULL: the weights alone).
+ * their weights in w (both caller-owned on success, neither on error).
  */
 static int build(igraph_t *g, igraph_vector_t *w, const struct keep_ctx *k,
 		 const struct compact *c, struct err *err)
@@ -104,7 +104,7 @@ static int build(igraph_t *g, igraph_vector_t *w, const struct keep_ctx *k,
 		m += keep_edge(k, &k->gm->e[i]);
 	if (ig_check(igraph_vector_int_init(&ev, 2 * m), "allocating edges", err) < 0)
 		return -1;
-	if (w && ig_check(igraph_vector_init(w, m), "allocating weights", err) < 0) {
+	if (ig_check(igraph_vector_init(w, m), "allocating weights", err) < 0) {
 		igraph_vector_int_destroy(&ev);
 		return -1;
 	}
@@ -116,13 +116,12 @@ static int build(igraph_t *g, igraph_vector_t *w, const struct keep_ctx *k,
 			continue;
 		VECTOR(ev)[2 * m] = c->to[e->u];
 		VECTOR(ev)[2 * m + 1] = c->to[e->v];
-		if (w)
-			VECTOR(*w)[m] = e->w;
+		VECTOR(*w)[m] = e->w;
 		m++;
 	}
-	rc = g ? ig_check(igraph_create(g, &ev, c->n, IGRAPH_UNDIRECTED), "building the graph", err) : 0;
+	rc = ig_check(igraph_create(g, &ev, c->n, IGRAPH_UNDIRECTED), "building the graph", err);
 	igraph_vector_int_destroy(&ev);
-	if (rc < 0 && w)
+	if (rc < 0)
 		igraph_vector_destroy(w);
 	return rc;
 }
@@ -528,18 +527,19 @@ static igraph_error_t leiden_free(struct gcomm *gc, const struct gmodel *gm,
 }
 
 /*
- * The communities of c's vertices; w holds the weights of the edges k
- * keeps.  The igraph graph of the whole clustering graph is built only
- * where it is used: a first night, or the fallback.
+ * The communities of c's vertices; total is the weight of the edges k
+ * keeps.  The igraph graph of the whole clustering graph, and the
+ * vector of its weights, are built only where they are used: a first
+ * night, or the fallback.
  */
 static int communities(struct gcomm *gc, const struct gmodel *gm, const struct graph_conf *conf,
-		       const struct compact *c, const struct keep_ctx *k, const igraph_vector_t *w,
+		       const struct compact *c, const struct keep_ctx *k, double total,
 		       const struct gcomm_prev *prev, struct err *err)
 {
 	igraph_vector_int_t memb;
-	igraph_vector_t nodew;
+	igraph_vector_t nodew, w;
 	igraph_integer_t nb = 0;
-	igraph_real_t quality, total = igraph_vector_sum(w);
+	igraph_real_t quality;
 	igraph_t g;
 	int rc = -1, built = 0;
 
@@ -560,20 +560,20 @@ static int communities(struct gcomm *gc, const struct gmodel *gm, const struct g
 				irc = leiden_free(gc, gm, conf, c, prev, conf->resolution / (2 * total),
 						  &memb, &nb);
 			} else {
-				if (build(&g, NULL, k, c, err) < 0)
+				if (build(&g, &w, k, c, err) < 0)
 					goto out;
 				built = 1;
-				irc = igraph_community_leiden(&g, w, &nodew, conf->resolution / (2 * total),
+				irc = igraph_community_leiden(&g, &w, &nodew, conf->resolution / (2 * total),
 							      conf->leiden_beta, 0, conf->leiden_iterations,
 							      &memb, &nb, &quality);
 			}
 			gc->method = "leiden";
 		}
 		if (irc != IGRAPH_SUCCESS) {
-			if (!built && build(&g, NULL, k, c, err) < 0)
+			if (!built && build(&g, &w, k, c, err) < 0)
 				goto out;
 			built = 1;
-			irc = igraph_community_multilevel(&g, w, conf->resolution, &memb, NULL, NULL);
+			irc = igraph_community_multilevel(&g, &w, conf->resolution, &memb, NULL, NULL);
 			nb = igraph_vector_int_size(&memb) ? igraph_vector_int_max(&memb) + 1 : 0;
 			gc->method = "multilevel";
 		}
@@ -583,8 +583,10 @@ static int communities(struct gcomm *gc, const struct gmodel *gm, const struct g
 	gc->nclu = renumber(&memb, nb, c, gm->nv, conf->min_cluster_size, 0, 1, gc->clu, &gc->clu_size);
 	rc = 0;
 out:
-	if (built)
+	if (built) {
 		igraph_destroy(&g);
+		igraph_vector_destroy(&w);
+	}
 	igraph_vector_int_destroy(&memb);
 	igraph_vector_destroy(&nodew);
 	return rc;
@@ -821,8 +823,7 @@ int gcomm_compute(struct gcomm *gc, const struct gmodel *gm, const struct graph_
 {
 	struct keep_ctx k = { gm, conf, NULL, NULL };
 	struct compact c;
-	igraph_vector_t w;
-	double t0 = clock_secs(CLOCK_PROCESS_CPUTIME_ID), t1;
+	double total = 0, t0 = clock_secs(CLOCK_PROCESS_CPUTIME_ID), t1;
 	int rc = -1;
 
 	memset(gc, 0, sizeof(*gc));
@@ -840,7 +841,9 @@ int gcomm_compute(struct gcomm *gc, const struct gmodel *gm, const struct graph_
 	for (long i = 0; i < gm->ne; i++) {
 		const struct gedge *e = &gm->e[i];
 
+		/* The total in edge order, as igraph summed the vector of the weights. */
 		if (keep_edge(&k, e)) {
+			total += e->w;
 			gc->strength[e->u] += e->w;
 			gc->strength[e->v] += e->w;
 			gc->strength_raw[e->u] += e->raw;
@@ -850,11 +853,7 @@ int gcomm_compute(struct gcomm *gc, const struct gmodel *gm, const struct graph_
 	signatures(gc, gm, &k);
 	compact_init(&c, &k);
 	mark_free(gc, gm, &c, prev);
-	if (build(NULL, &w, &k, &c, err) < 0) {
-		compact_release(&c);
-		return -1;
-	}
-	if (components(gc, gm, &c, &k, err) < 0 || communities(gc, gm, conf, &c, &k, &w, prev, err) < 0)
+	if (components(gc, gm, &c, &k, err) < 0 || communities(gc, gm, conf, &c, &k, total, prev, err) < 0)
 		goto out;
 	t1 = clock_secs(CLOCK_PROCESS_CPUTIME_ID);
 	gc->secs_cluster = t1 - t0;
@@ -863,7 +862,6 @@ int gcomm_compute(struct gcomm *gc, const struct gmodel *gm, const struct graph_
 	gc->secs_centrality = clock_secs(CLOCK_PROCESS_CPUTIME_ID) - t1;
 	rc = 0;
 out:
-	igraph_vector_destroy(&w);
 	compact_release(&c);
 	return rc;
 }

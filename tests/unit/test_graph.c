@@ -781,6 +781,35 @@ static void test_incremental(void **state)
 	free(b);
 }
 
+/* A data directory of its own (dir a mkdtemp template) whose graph.conf is conf; path gets the file. */
+static void conf_dir(char *dir, char path[64], const char *conf)
+{
+	FILE *fp;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, 64, "%s/graph.conf", dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(conf, fp);
+	fclose(fp);
+}
+
+/* Two cliques of n persons (10.., 20..) joined by one link. */
+static void two_cliques(struct fx *f, int64_t *k1, int64_t *k2, int n)
+{
+	char key[32];
+
+	for (int i = 0; i < n; i++) {
+		snprintf(key, sizeof(key), "person:%d", 10 + i);
+		k1[i] = entity(f, key, 0);
+		snprintf(key, sizeof(key), "person:%d", 20 + i);
+		k2[i] = entity(f, key, 0);
+	}
+	clique(f, k1, n, "2026-11-01");
+	clique(f, k2, n, "2026-11-01");
+	add_link(f, k1[n - 1], k2[0], "co_mention", "2026-11-01", 0);
+}
+
 /*
  * One more night moves one by one only what is near a change in a
  * cluster larger than recluster_whole; the rest moves in pieces of up
@@ -794,26 +823,12 @@ static void test_contracted(void **state)
 	struct graph_opts opts = { "2026-11-01", NULL };
 	struct graph_summary sum;
 	struct err err;
-	char dir[] = "/tmp/test_graph_conf.XXXXXX", path[64], key[32], *a, *b;
+	char dir[] = "/tmp/test_graph_conf.XXXXXX", path[64], *a, *b;
 	int64_t k1[6], k2[6], n;
-	FILE *fp;
 
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/graph.conf", dir);
-	fp = fopen(path, "w");
-	assert_non_null(fp);
-	fputs("recluster_whole = 3\nrecluster_hops = 0\nrecluster_piece = 2\n", fp);
-	fclose(fp);
+	conf_dir(dir, path, "recluster_whole = 3\nrecluster_hops = 0\nrecluster_piece = 2\n");
 	opts.data_dir = dir;
-	for (int i = 0; i < 6; i++) {
-		snprintf(key, sizeof(key), "person:%d", 10 + i);
-		k1[i] = entity(f, key, 0);
-		snprintf(key, sizeof(key), "person:%d", 20 + i);
-		k2[i] = entity(f, key, 0);
-	}
-	clique(f, k1, 6, "2026-11-01");
-	clique(f, k2, 6, "2026-11-01");
-	add_link(f, k1[5], k2[0], "co_mention", "2026-11-01", 0);
+	two_cliques(f, k1, k2, 6);
 	if (graph_run(&f->db, &opts, &sum, &err) < 0)
 		fail_msg("%s", err.msg);
 	assert_int_equal(sum.clusters, 2);
@@ -850,6 +865,50 @@ static void test_contracted(void **state)
 	b = text(f, "SELECT group_concat(cluster_id || ':' || entity_id) FROM "
 		 "(SELECT * FROM cluster_member WHERE night = ? ORDER BY cluster_id, entity_id)", "2026-11-02");
 	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	unlink(path);
+	rmdir(dir);
+}
+
+/*
+ * community = multilevel (a data directory of its own): Louvain on the
+ * whole graph and its weights, on a first night and on the next, two
+ * cliques joined by one link are two clusters.
+ */
+static void test_multilevel(void **state)
+{
+	struct fx *f = *state;
+	struct graph_opts opts = { "2026-11-01", NULL };
+	struct graph_summary sum;
+	struct err err;
+	char dir[] = "/tmp/test_graph_conf.XXXXXX", path[64], *a, *b;
+	int64_t k1[5], k2[5], n;
+
+	conf_dir(dir, path, "community = multilevel\n");
+	opts.data_dir = dir;
+	two_cliques(f, k1, k2, 5);
+	if (graph_run(&f->db, &opts, &sum, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_string_equal(sum.method, "multilevel");
+	assert_int_equal(sum.clusters, 2);
+
+	n = entity(f, "person:40", 0);
+	add_link(f, n, k1[0], "co_mention", "2026-11-02", 0);
+	add_link(f, n, k1[1], "co_mention", "2026-11-02", 0);
+	opts.night = "2026-11-02";
+	if (graph_run(&f->db, &opts, &sum, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_string_equal(sum.method, "multilevel");
+	assert_int_equal(sum.clusters, 2);
+	a = cluster_of(f, "person:40");
+	b = cluster_of(f, "person:10");
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	a = cluster_of(f, "person:14");
+	b = cluster_of(f, "person:20");
+	assert_string_not_equal(a, b);
 	free(a);
 	free(b);
 	unlink(path);
@@ -963,6 +1022,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_component_ids, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_incremental, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_contracted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_multilevel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_layout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_graphml, setup, teardown),
 		cmocka_unit_test(test_night),
