@@ -159,13 +159,19 @@ static void clique(struct fx *f, const int64_t *e, int n, const char *day)
 			add_link(f, e[i], e[j], "co_mention", day, 0);
 }
 
-static void run(struct fx *f, const char *night, struct graph_summary *sum)
+/* The stage for night with the data files of dir. */
+static void run_in(struct fx *f, const char *night, const char *dir, struct graph_summary *sum)
 {
-	struct graph_opts opts = { night, LOOKOUT_DATADIR };
+	struct graph_opts opts = { night, dir };
 	struct err err;
 
 	if (graph_run(&f->db, &opts, sum, &err) < 0)
 		fail_msg("%s", err.msg);
+}
+
+static void run(struct fx *f, const char *night, struct graph_summary *sum)
+{
+	run_in(f, night, LOOKOUT_DATADIR, sum);
 }
 
 /* The label of the cluster an entity is in tonight, or "". */
@@ -810,6 +816,15 @@ static void two_cliques(struct fx *f, int64_t *k1, int64_t *k2, int n)
 	add_link(f, k1[n - 1], k2[0], "co_mention", "2026-11-01", 0);
 }
 
+/* The next night a newcomer (person:40) is linked to the first two members of k1. */
+static void newcomer(struct fx *f, const int64_t *k1)
+{
+	int64_t n = entity(f, "person:40", 0);
+
+	add_link(f, n, k1[0], "co_mention", "2026-11-02", 0);
+	add_link(f, n, k1[1], "co_mention", "2026-11-02", 0);
+}
+
 /*
  * One more night moves one by one only what is near a change in a
  * cluster larger than recluster_whole; the rest moves in pieces of up
@@ -820,25 +835,17 @@ static void two_cliques(struct fx *f, int64_t *k1, int64_t *k2, int n)
 static void test_contracted(void **state)
 {
 	struct fx *f = *state;
-	struct graph_opts opts = { "2026-11-01", NULL };
 	struct graph_summary sum;
-	struct err err;
 	char dir[] = "/tmp/test_graph_conf.XXXXXX", path[64], *a, *b;
-	int64_t k1[6], k2[6], n;
+	int64_t k1[6], k2[6];
 
 	conf_dir(dir, path, "recluster_whole = 3\nrecluster_hops = 0\nrecluster_piece = 2\n");
-	opts.data_dir = dir;
 	two_cliques(f, k1, k2, 6);
-	if (graph_run(&f->db, &opts, &sum, &err) < 0)
-		fail_msg("%s", err.msg);
+	run_in(f, "2026-11-01", dir, &sum);
 	assert_int_equal(sum.clusters, 2);
 
-	n = entity(f, "person:40", 0);
-	add_link(f, n, k1[0], "co_mention", "2026-11-02", 0);
-	add_link(f, n, k1[1], "co_mention", "2026-11-02", 0);
-	opts.night = "2026-11-02";
-	if (graph_run(&f->db, &opts, &sum, &err) < 0)
-		fail_msg("%s", err.msg);
+	newcomer(f, k1);
+	run_in(f, "2026-11-02", dir, &sum);
 	/* K1 and the newcomer are clustered again: three alone, K1's other four in two pieces. */
 	assert_int_equal(sum.redo, 7);
 	assert_int_equal(sum.leiden_nodes, 5);
@@ -851,8 +858,7 @@ static void test_contracted(void **state)
 	free(b);
 
 	a = graph_tables(f);
-	if (graph_run(&f->db, &opts, &sum, &err) < 0)
-		fail_msg("%s", err.msg);
+	run_in(f, "2026-11-02", dir, &sum);
 	b = graph_tables(f);
 	assert_string_equal(a, b);
 	free(a);
@@ -879,26 +885,18 @@ static void test_contracted(void **state)
 static void test_multilevel(void **state)
 {
 	struct fx *f = *state;
-	struct graph_opts opts = { "2026-11-01", NULL };
 	struct graph_summary sum;
-	struct err err;
 	char dir[] = "/tmp/test_graph_conf.XXXXXX", path[64], *a, *b;
-	int64_t k1[5], k2[5], n;
+	int64_t k1[5], k2[5];
 
 	conf_dir(dir, path, "community = multilevel\n");
-	opts.data_dir = dir;
 	two_cliques(f, k1, k2, 5);
-	if (graph_run(&f->db, &opts, &sum, &err) < 0)
-		fail_msg("%s", err.msg);
+	run_in(f, "2026-11-01", dir, &sum);
 	assert_string_equal(sum.method, "multilevel");
 	assert_int_equal(sum.clusters, 2);
 
-	n = entity(f, "person:40", 0);
-	add_link(f, n, k1[0], "co_mention", "2026-11-02", 0);
-	add_link(f, n, k1[1], "co_mention", "2026-11-02", 0);
-	opts.night = "2026-11-02";
-	if (graph_run(&f->db, &opts, &sum, &err) < 0)
-		fail_msg("%s", err.msg);
+	newcomer(f, k1);
+	run_in(f, "2026-11-02", dir, &sum);
 	assert_string_equal(sum.method, "multilevel");
 	assert_int_equal(sum.clusters, 2);
 	a = cluster_of(f, "person:40");
