@@ -239,62 +239,21 @@ static void rows_close(struct store_rows *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/*
- * Hold back one row: a letter of bind() per column, then the values;
- * also o, an int64_t offset that is NULL when negative.
- */
-static void rows_add(struct store_rows *r, const char *fmt, ...)
-{
-	va_list ap;
-
-	r->cells = xgrow(r->cells, &r->cap_cells, r->n_cells + (size_t)r->ncol,
-			 sizeof(*r->cells));
-	va_start(ap, fmt);
-	for (int i = 0; i < r->ncol; i++) {
-		struct cell *c = &r->cells[r->n_cells++];
-		const char *s;
-
-		memset(c, 0, sizeof(*c));
-		c->kind = fmt[i];
-		switch (fmt[i]) {
-		case 's':
-			s = va_arg(ap, const char *);
-			if (!s) {
-				c->kind = 'n';
-				break;
-			}
-			c->i = (int64_t)r->text.len;
-			c->len = strlen(s);
-			sbuf_add(&r->text, s, c->len);
-			break;
-		case 'i':
-			c->i = va_arg(ap, int);
-			break;
-		case 'I':
-			c->i = va_arg(ap, int64_t);
-			break;
-		case 'o':
-			c->i = va_arg(ap, int64_t);
-			c->kind = c->i < 0 ? 'n' : 'I';
-			break;
-		case 'd':
-			c->d = va_arg(ap, double);
-			break;
-		default:
-			c->kind = 'n';
-			break;
-		}
-	}
-	va_end(ap);
-}
-
-/* Give column col of held-back row i the text t (NULL: NULL); its old text stays unused. */
-static void rows_set_text(struct store_rows *r, size_t i, int col, const char *t)
+/* Column col of held-back row i, emptied, of kind (a letter of rows_bind). */
+static struct cell *rows_cell(struct store_rows *r, size_t i, int col, char kind)
 {
 	struct cell *c = &r->cells[i * (size_t)r->ncol + (size_t)col];
 
 	memset(c, 0, sizeof(*c));
-	c->kind = t ? 's' : 'n';
+	c->kind = kind;
+	return c;
+}
+
+/* Give column col of held-back row i the text t (NULL: NULL); an old text stays unused. */
+static void rows_set_text(struct store_rows *r, size_t i, int col, const char *t)
+{
+	struct cell *c = rows_cell(r, i, col, t ? 's' : 'n');
+
 	if (!t)
 		return;
 	c->i = (int64_t)r->text.len;
@@ -305,11 +264,51 @@ static void rows_set_text(struct store_rows *r, size_t i, int col, const char *t
 /* Give column col of held-back row i the integer v. */
 static void rows_set_int(struct store_rows *r, size_t i, int col, int64_t v)
 {
-	struct cell *c = &r->cells[i * (size_t)r->ncol + (size_t)col];
+	rows_cell(r, i, col, 'I')->i = v;
+}
 
-	memset(c, 0, sizeof(*c));
-	c->kind = 'I';
-	c->i = v;
+/*
+ * Hold back one row: a letter of bind() per column, then the values;
+ * also o, an int64_t offset that is NULL when negative.
+ */
+static void rows_add(struct store_rows *r, const char *fmt, ...)
+{
+	size_t row = r->n_cells / (size_t)r->ncol;
+	va_list ap;
+
+	r->cells = xgrow(r->cells, &r->cap_cells, r->n_cells + (size_t)r->ncol,
+			 sizeof(*r->cells));
+	r->n_cells += (size_t)r->ncol;
+	va_start(ap, fmt);
+	for (int i = 0; i < r->ncol; i++) {
+		int64_t v;
+
+		switch (fmt[i]) {
+		case 's':
+			rows_set_text(r, row, i, va_arg(ap, const char *));
+			break;
+		case 'i':
+			rows_set_int(r, row, i, va_arg(ap, int));
+			break;
+		case 'I':
+			rows_set_int(r, row, i, va_arg(ap, int64_t));
+			break;
+		case 'o':
+			v = va_arg(ap, int64_t);
+			if (v >= 0)
+				rows_set_int(r, row, i, v);
+			else
+				rows_cell(r, row, i, 'n');
+			break;
+		case 'd':
+			rows_cell(r, row, i, 'd')->d = va_arg(ap, double);
+			break;
+		default:
+			rows_cell(r, row, i, 'n');
+			break;
+		}
+	}
+	va_end(ap);
 }
 
 /* Bind held-back row i as the statement's row'th row of values (db_write_rows). */
