@@ -6,6 +6,7 @@
  * correlated count per link.
  */
 #include "graph/model.h"
+#include "graph/linkblock.h"
 #include "common/day.h"
 #include "common/xalloc.h"
 
@@ -181,25 +182,62 @@ static double edge_weight(const struct graph_conf *conf, double w, long n_eviden
 	return w;
 }
 
+/* What each link read adds to the model. */
+struct link_ctx {
+	struct gmodel *gm;
+	const struct graph_conf *conf;
+	long night_end;
+	char next[11];
+};
+
+static void add_link(void *arg, const struct glink *l)
+{
+	struct link_ctx *x = arg;
+	struct gmodel *gm = x->gm;
+	int32_t u, v;
+
+	if (!glink_before(l, x->next))
+		return;
+	u = gmodel_vertex(gm, l->a);
+	v = gmodel_vertex(gm, l->b);
+	if (u < 0 || v < 0 || u == v)
+		return;
+	gmodel_add_edge(gm, u, v, edge_weight(x->conf, l->weight, 1, l->last_day, x->night_end));
+	gm->e[gm->ne - 1].raw = edge_weight(x->conf, l->weight, 1, -1, x->night_end);
+	gm->e[gm->ne - 1].sig = gmodel_mix(gmodel_mix(double_bits(l->weight), 1), (uint64_t)l->last_day);
+}
+
+static void forget_links(void *arg)
+{
+	struct link_ctx *x = arg;
+
+	x->gm->ne = 0;
+}
+
+/*
+ * Without the evidence boost (the default) a link's weight is its row's
+ * alone: the links come from the blocks kept between nights
+ * (graph/linkblock.c).  With it, every link's evidence is counted, from the
+ * link table.
+ */
 static int load_links(struct gmodel *gm, struct db *db, const struct graph_conf *conf,
 		      const char *night, struct err *err)
 {
 	sqlite3_stmt *ln = NULL, *ev = NULL;
-	long night_end = day_of(night);
-	char next[11];
+	struct link_ctx x = { gm, conf, day_of(night), "" };
 	int64_t ev_link = -1;
 	int rc, erc = 0;
 
-	day_string(night_end + 1, next);
+	day_string(x.night_end + 1, x.next);
+	if (conf->evidence_boost == 0)
+		return glinks_each(db, add_link, forget_links, &x, err);
 	if (db_prepare(db, &ln, "SELECT id, a, b, weight, last_seen FROM link "
 		       "WHERE first_seen IS NULL OR first_seen < ? ORDER BY id", err) < 0 ||
-	    db_bind(ln, err, "s", next) < 0)
-		goto fail;
-	if (conf->evidence_boost != 0 &&
+	    db_bind(ln, err, "s", x.next) < 0 ||
 	    db_prepare(db, &ev, "SELECT link_id, count(*) FROM link_evidence "
 		       "GROUP BY link_id ORDER BY link_id", err) < 0)
 		goto fail;
-	if (ev && (erc = db_step(ev, err)) < 0)
+	if ((erc = db_step(ev, err)) < 0)
 		goto fail;
 	while ((rc = db_step(ln, err)) == 1) {
 		int64_t id = sqlite3_column_int64(ln, 0);
@@ -218,8 +256,8 @@ static int load_links(struct gmodel *gm, struct db *db, const struct graph_conf 
 			continue;
 		w = sqlite3_column_double(ln, 3);
 		last_day = day_of(db_text(ln, 4));
-		gmodel_add_edge(gm, u, v, edge_weight(conf, w, n, last_day, night_end));
-		gm->e[gm->ne - 1].raw = edge_weight(conf, w, n, -1, night_end);
+		gmodel_add_edge(gm, u, v, edge_weight(conf, w, n, last_day, x.night_end));
+		gm->e[gm->ne - 1].raw = edge_weight(conf, w, n, -1, x.night_end);
 		gm->e[gm->ne - 1].sig = gmodel_mix(gmodel_mix(double_bits(w), (uint64_t)n),
 						   (uint64_t)last_day);
 	}

@@ -1,4 +1,4 @@
--- user_version 16
+-- user_version 17
 CREATE INDEX batch_sha256 ON batch(sha256);
 CREATE INDEX cluster_history_night ON cluster_history(night);
 CREATE INDEX cluster_layout_night ON cluster_layout(night);
@@ -142,6 +142,13 @@ CREATE TABLE entity_score (
 	pagerank    REAL NOT NULL,
 	betweenness REAL NOT NULL               -- within its cluster, see data/graph.conf
 , sig INTEGER NOT NULL DEFAULT 0, prev_sig INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE graph_link_block (
+	block INTEGER PRIMARY KEY,              -- link id / 4096
+	data  BLOB NOT NULL
+);
+CREATE TABLE graph_link_dirty (
+	link_id INTEGER PRIMARY KEY
+);
 CREATE TABLE graph_night (
 	night TEXT PRIMARY KEY
 ) WITHOUT ROWID;
@@ -426,6 +433,29 @@ BEGIN
 	INSERT OR IGNORE INTO graph_night(night) VALUES (NEW.night);
 	INSERT INTO cluster_span(cluster_id, entity_id, first_night, last_night, rank)
 		VALUES (NEW.cluster_id, NEW.entity_id, NEW.night, NEW.night, NEW.rank);
+END;
+CREATE TRIGGER graph_link_ad AFTER DELETE ON link
+WHEN EXISTS (SELECT 1 FROM graph_link_block)
+BEGIN
+	INSERT OR IGNORE INTO graph_link_dirty(link_id) VALUES (OLD.id);
+END;
+CREATE TRIGGER graph_link_ai AFTER INSERT ON link
+WHEN EXISTS (SELECT 1 FROM graph_link_block)
+BEGIN
+	INSERT OR IGNORE INTO graph_link_dirty(link_id) VALUES (NEW.id);
+END;
+CREATE TRIGGER graph_link_au AFTER UPDATE ON link
+WHEN EXISTS (SELECT 1 FROM graph_link_block)
+BEGIN
+	INSERT OR IGNORE INTO graph_link_dirty(link_id) VALUES (OLD.id);
+	INSERT OR IGNORE INTO graph_link_dirty(link_id) VALUES (NEW.id);
+END;
+CREATE TRIGGER graph_link_bi BEFORE INSERT ON link
+WHEN EXISTS (SELECT 1 FROM graph_link_block)
+BEGIN
+	INSERT OR IGNORE INTO graph_link_dirty(link_id)
+		SELECT id FROM link WHERE id = NEW.id
+		UNION ALL SELECT id FROM link WHERE a = NEW.a AND b = NEW.b AND type = NEW.type;
 END;
 CREATE TRIGGER report_fts_ad AFTER DELETE ON report BEGIN
 	INSERT INTO report_fts(report_fts, rowid, text) VALUES ('delete', old.id, old.text);

@@ -990,6 +990,79 @@ static void test_graphml(void **state)
 	free(buf);
 }
 
+/*
+ * The links kept between nights in blocks (schema version 17): after
+ * links are inserted (in new blocks too), changed, deleted and replaced,
+ * the night reads the blocks and the changed links and ends where a
+ * night read from the link table ends, blocks byte for byte included; a
+ * block it did not write is read again from the table.  A link first
+ * seen after the night (a longer date on the next day) stays out.
+ */
+static void test_kept_links(void **state)
+{
+	struct fx *f = *state;
+	struct graph_summary sum;
+	const char *scores = "SELECT group_concat(x, ' ') FROM (SELECT e.key || ':' || s.degree || ':' || "
+			     "s.strength || ':' || s.component AS x FROM entity_score s "
+			     "JOIN entity e ON e.id = s.entity_id ORDER BY e.id)";
+	const char *blocks = "SELECT group_concat(block || ':' || hex(data), ' ') FROM "
+			     "(SELECT * FROM graph_link_block ORDER BY block)";
+	struct err err;
+	int64_t e[6];
+	char *s1, *s2, *b1, *b2;
+
+	for (int i = 0; i < 6; i++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "phone:1380000000%d", i);
+		e[i] = entity(f, key, 0);
+	}
+	clique(f, e, 4, "2026-11-01");
+	add_link(f, e[4], e[5], "co_mention", "2026-11-01", 0);
+	run(f, "2026-11-01", &sum);
+	assert_int_equal(num(f, "SELECT count(*) FROM graph_link_block", NULL), 1);
+	assert_int_equal(num(f, "SELECT count(*) FROM graph_link_dirty", NULL), 0);
+
+	sql(f, "UPDATE link SET weight = 2.5, last_seen = '2026-11-02' WHERE id = 1");
+	sql(f, "DELETE FROM link WHERE id = 2");
+	if (db_run(&f->db, &err, "INSERT OR REPLACE INTO link(a, b, type, weight, first_seen, last_seen) "
+		   "VALUES (?, ?, 'co_mention', 3.0, '2026-11-02', '2026-11-02')", "II", e[4], e[5]) < 0 ||
+	    db_run(&f->db, &err, "INSERT INTO link(id, a, b, type, weight, first_seen, last_seen) "
+		   "VALUES (5000, ?, ?, 'same_address', 1.0, '2026-11-02', '2026-11-02')", "II", e[3], e[4]) < 0 ||
+	    db_run(&f->db, &err, "INSERT INTO link(id, a, b, type, weight, first_seen, last_seen) "
+		   "VALUES (9000, ?, ?, 'same_address', 1.0, '2026-11-03T08:00', '2026-11-03')", "II",
+		   e[0], e[5]) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(num(f, "SELECT count(*) FROM graph_link_dirty", NULL), 6);
+	run(f, "2026-11-02", &sum);
+	assert_int_equal(num(f, "SELECT count(*) FROM graph_link_block", NULL), 3);
+	assert_int_equal(num(f, "SELECT count(*) FROM graph_link_dirty", NULL), 0);
+	/* 0-5 is first seen on the 3rd: phone 5 has the one link to 4 */
+	s1 = text(f, scores, NULL);
+	b1 = text(f, blocks, NULL);
+	assert_non_null(strstr(s1, "phone:13800000005:1:3.0:"));
+
+	/* No block kept: the night reads the link table and writes them all. */
+	sql(f, "DELETE FROM graph_link_block");
+	run(f, "2026-11-02", &sum);
+	s2 = text(f, scores, NULL), assert_string_equal(s2, s1), free(s2);
+	b2 = text(f, blocks, NULL), assert_string_equal(b2, b1), free(b2);
+
+	/* A block this code did not write. */
+	sql(f, "UPDATE graph_link_block SET data = x'00112233445566778899' WHERE block = 1");
+	run(f, "2026-11-02", &sum);
+	s2 = text(f, scores, NULL), assert_string_equal(s2, s1), free(s2);
+	b2 = text(f, blocks, NULL), assert_string_equal(b2, b1), free(b2);
+
+	/* The next night takes the link of the 3rd in. */
+	run(f, "2026-11-03", &sum);
+	s2 = text(f, scores, NULL);
+	assert_non_null(strstr(s2, "phone:13800000005:2:"));
+	free(s2);
+	free(s1);
+	free(b1);
+}
+
 static void test_night(void **state)
 {
 	char night[11];
@@ -1023,6 +1096,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_multilevel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_layout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_graphml, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kept_links, setup, teardown),
 		cmocka_unit_test(test_night),
 	};
 
