@@ -15,11 +15,13 @@
 
 /*
  * Recompute the companions from every register row received by the end
- * of night; replaces the companion tables; adds edges to gm (not yet
+ * of night and the persons mn (the mentions of gm's vertices) says it
+ * names; replaces the companion tables; adds edges to gm (not yet
  * finished).  *count gets the number of pairs.
  */
-int gcompanion_run(struct db *db, struct gmodel *gm, const struct graph_conf *conf,
-		   const char *night, long *count, struct err *err);
+int gcompanion_run(struct db *db, struct gmodel *gm, const struct gmentions *mn,
+		   const struct graph_conf *conf, const char *night, long *count,
+		   struct err *err);
 
 /* P(X >= k) for X Poisson with mean lambda. */
 double gcompanion_poisson_tail(double lambda, long k);

@@ -918,8 +918,8 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 	if (db_map(db, 1, err) < 0 || db_begin(db, err) < 0)
 		goto out;
 	if (prepare_night(&r, err) < 0 ||
-	    gmodel_load(&r.gm, db, &r.conf, r.night, err) < 0 ||
-	    gcompanion_run(db, &r.gm, &r.conf, r.night, &sum->companions, err) < 0)
+	    gmodel_load(&r.gm, db, &r.conf, r.night, err) < 0 || load_mentions(&r, err) < 0 ||
+	    gcompanion_run(db, &r.gm, &r.mn, &r.conf, r.night, &sum->companions, err) < 0)
 		goto fail;
 	gmodel_finish(&r.gm, &r.conf);
 	if (load_previous(&r, err) < 0)
@@ -934,8 +934,7 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 	keep_component_ids(&r);
 	rank_members(&r);
 	c1 = clock_secs(CLOCK_PROCESS_CPUTIME_ID);
-	if (load_mentions(&r, err) < 0 ||
-	    gcrimes_load(&r.cr, db, &r.mn, &r.conf, r.night, err) < 0 ||
+	if (gcrimes_load(&r.cr, db, &r.mn, &r.conf, r.night, err) < 0 ||
 	    match_previous(&r, err) < 0)
 		goto fail;
 	count_reports(&r);

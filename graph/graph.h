@@ -41,7 +41,7 @@ struct graph_summary {
 	const char *method;     /* static: "leiden" or "multilevel" */
 	/* CPU seconds of the steps (immune to a busy machine), and wall and CPU seconds in all */
 	double secs_load, secs_cluster, secs_centrality;
-	double secs_crimes;     /* crime reports and reports per cluster */
+	double secs_crimes;     /* crime reports and reports per cluster (mentions: in secs_load) */
 	double secs_write;      /* clusters, members, history, scores */
 	double secs_series, secs_layout, secs_commit;
 	double secs_total, cpu_total;

@@ -295,7 +295,7 @@ int gmentions_load(struct gmentions *m, struct db *db, const struct gmodel *gm,
 {
 	sqlite3_stmt *st = NULL;
 	unsigned char *roles = xcalloc(gm->nv + 1, 1);
-	size_t cap = 0, cap2 = 0;
+	size_t cap = 0, cap2 = 0, cap3 = 0;
 	long k = 0;
 	int rc;
 
@@ -307,11 +307,17 @@ int gmentions_load(struct gmentions *m, struct db *db, const struct gmodel *gm,
 		int32_t v = gmodel_vertex(gm, sqlite3_column_int64(st, 1));
 
 		rc = 0;
-		if (v < 0 || (k > 0 && m->rid[k - 1] == rid && m->v[k - 1] == v))
+		if (v < 0)
 			continue;
+		if (k > 0 && m->rid[k - 1] == rid && m->v[k - 1] == v) {
+			m->rows[k - 1] += m->rows[k - 1] < UINT16_MAX;
+			continue;
+		}
 		m->rid = xgrow(m->rid, &cap, (size_t)k + 1, sizeof(*m->rid));
 		m->v = xgrow(m->v, &cap2, (size_t)k + 1, sizeof(*m->v));
+		m->rows = xgrow(m->rows, &cap3, (size_t)k + 1, sizeof(*m->rows));
 		m->rid[k] = rid;
+		m->rows[k] = 1;
 		m->v[k++] = v;
 	}
 	db_finalize(st);
@@ -344,6 +350,7 @@ void gmentions_release(struct gmentions *m)
 {
 	free(m->rid);
 	free(m->v);
+	free(m->rows);
 	free(m->role_skip);
 	memset(m, 0, sizeof(*m));
 }

@@ -66,6 +66,7 @@ struct gmentions {
 	long n;
 	int64_t *rid;
 	int32_t *v;
+	uint16_t *rows;         /* the mention rows of each pair (at most 65,535) */
 	unsigned char *role_skip;       /* [nv] */
 };
 
