@@ -34,7 +34,6 @@ struct drep {
 	char *text;               /* NULL until drep_text reads it */
 	int informant;
 	int threat;
-	int related;              /* recent, or shares a person or place with a recent one */
 	struct warn_strs words;   /* escalation words found */
 	struct warn_strs persons; /* person keys */
 	struct warn_strs places;  /* its most specific places */
@@ -201,13 +200,88 @@ static int drep_cmp(const void *a, const void *b)
 	return r ? r : (x->id > y->id) - (x->id < y->id);
 }
 
+/* A dispute report of the window, added to d->r. */
+static void drep_add(struct dispute *d, int64_t id, const char *day, int informant, int threat)
+{
+	struct drep *p;
+
+	d->r = xgrow(d->r, &d->cap, d->n + 1, sizeof(*d->r));
+	p = &d->r[d->n++];
+	memset(p, 0, sizeof(*p));
+	p->id = id;
+	snprintf(p->day, sizeof(p->day), "%s", day);
+	p->informant = informant;
+	p->threat = threat;
+}
+
+/*
+ * The earlier reports of the window among the related ones (sorted,
+ * repeats allowed): a dispute kind, or a category of cats or threats,
+ * each row and its categories looked up by id.  Those of the recent
+ * days are in already.
+ */
+static int earlier_related(struct dispute *d, const struct warn_ids *related, const char *from,
+			   const char *recent, const char *cats, const char *threats,
+			   struct err *err)
+{
+	sqlite3_stmt *row = NULL, *cat = NULL;
+	int r = 0, rc = -1;
+
+	if (db_prepare(d->w->db, &row, "SELECT day, informant, kind = 'dispute' FROM warn_report"
+		       " WHERE report_id = ?", err) < 0 ||
+	    db_prepare(d->w->db, &cat, "SELECT category FROM report_category WHERE report_id = ?",
+		       err) < 0)
+		goto out;
+	for (size_t i = 0; i < related->n; i++) {
+		int64_t id = related->v[i];
+		int dispute, threat = 0, informant;
+		char day[11];
+
+		if (i && id == related->v[i - 1])
+			continue;
+		if (db_bind(row, err, "I", id) < 0 || (r = db_step(row, err)) < 0)
+			goto out;
+		if (r == 0 || strcmp(db_text(row, 0), from) < 0 || strcmp(db_text(row, 0), recent) >= 0) {
+			sqlite3_reset(row);
+			continue;
+		}
+		warn_column_copy(day, sizeof(day), row, 0);
+		informant = sqlite3_column_int(row, 1);
+		dispute = sqlite3_column_int(row, 2);
+		sqlite3_reset(row);
+		if (db_bind(cat, err, "I", id) < 0)
+			goto out;
+		while ((r = db_step(cat, err)) == 1) {
+			char *word = xasprintf(" %s ", db_text(cat, 0));
+
+			dispute |= strstr(cats, word) != NULL;
+			threat |= strstr(threats, word) != NULL;
+			free(word);
+		}
+		if (r < 0)
+			goto out;
+		if (!dispute && !threat)
+			continue;
+		drep_add(d, id, day, informant, threat);
+		if (drep_mentions(d, &d->r[d->n - 1], err) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	db_finalize(row);
+	db_finalize(cat);
+	return rc;
+}
+
 /*
  * The dispute reports of the window, in day order, with their persons
  * and places.  A group is raised only with a recent report in it, so a
  * report that shares no person and no place with a recent one is in no
- * such group: the recent reports' mentions are read first, and of the
- * earlier ones only those that mention one of their persons or places
- * (on a large district, a tenth of the month).
+ * such group: the recent days' reports are read, and their mentions,
+ * and of the earlier days only the reports that mention one of their
+ * persons or places (on a large district, 10,000 of the month's
+ * 300,000), each looked up by id: a night reads what it can raise, not
+ * the whole window.
  */
 static int load_reports(struct dispute *d, struct err *err)
 {
@@ -218,7 +292,7 @@ static int load_reports(struct dispute *d, struct err *err)
 	char *threats = warn_list(w, WARN_DISPUTE, "threat_categories");
 	struct warn_ids related = { 0 }, disputes = { 0 }, threat = { 0 };
 	struct wrow { int64_t id; char day[11]; int informant, dispute_kind; } *v = NULL;
-	size_t kept = 0, nv = 0, cap_v = 0;
+	size_t nv = 0, cap_v = 0;
 	int64_t lo = 1, hi = 0;
 	int r, rc = -1;
 
@@ -227,18 +301,16 @@ static int load_reports(struct dispute *d, struct err *err)
 	if (warn_reports_from(w, from, err) < 0)
 		goto out;
 	/*
-	 * Not the report rows: a month of disputes is tens of thousands of
-	 * wide rows, and only the few in a group that may be raised are
-	 * read (drep_text).  The window's days come from the index on day
-	 * alone (300,000 entries on 1,000,000 reports), and their
-	 * categories from the reports of the dispute and threat categories
-	 * (warn_category_reports) among the ids the window spans, not a
-	 * look-up per report of the window nor every dispute of the history.
+	 * Not the report rows: only the few in a group that may be raised
+	 * are read (drep_text).  The recent days come from the index on
+	 * day, and their categories from the reports of the dispute and
+	 * threat categories (warn_category_reports) among the ids they
+	 * span, not a look-up per report.
 	 */
 	if (db_prepare(w->db, &st,
 		       "SELECT report_id, day, informant, kind = 'dispute' FROM warn_report"
 		       " WHERE day BETWEEN ?1 AND ?2", err) < 0 ||
-	    db_bind(st, err, "ss", from, w->night) < 0)
+	    db_bind(st, err, "ss", recent, w->night) < 0)
 		goto out;
 	while ((r = db_step(st, err)) == 1) {
 		int64_t id = sqlite3_column_int64(st, 0);
@@ -254,39 +326,20 @@ static int load_reports(struct dispute *d, struct err *err)
 	if (r < 0 || warn_category_reports(w, cats, lo, hi, &disputes, err) < 0 ||
 	    warn_category_reports(w, threats, lo, hi, &threat, err) < 0)
 		goto out;
-	for (size_t i = 0; i < nv; i++) {
-		struct drep *p;
-
-		if (!v[i].dispute_kind && !warn_ids_has(&disputes, v[i].id) &&
-		    !warn_ids_has(&threat, v[i].id))
-			continue;
-		d->r = xgrow(d->r, &d->cap, d->n + 1, sizeof(*d->r));
-		p = &d->r[d->n++];
-		memset(p, 0, sizeof(*p));
-		p->id = v[i].id;
-		memcpy(p->day, v[i].day, sizeof(p->day));
-		p->informant = v[i].informant;
-		p->threat = warn_ids_has(&threat, v[i].id);
-	}
+	for (size_t i = 0; i < nv; i++)
+		if (v[i].dispute_kind || warn_ids_has(&disputes, v[i].id) ||
+		    warn_ids_has(&threat, v[i].id))
+			drep_add(d, v[i].id, v[i].day, v[i].informant, warn_ids_has(&threat, v[i].id));
 	if (d->n)
 		qsort(d->r, d->n, sizeof(*d->r), drep_cmp);
 	for (size_t i = 0; i < d->n; i++)
-		if (strcmp(d->r[i].day, recent) >= 0 && drep_mentions(d, &d->r[i], err) < 0)
+		if (drep_mentions(d, &d->r[i], err) < 0)
 			goto out;
-	if (related_reports(d, recent, &related, err) < 0)
+	if (related_reports(d, recent, &related, err) < 0 ||
+	    earlier_related(d, &related, from, recent, cats, threats, err) < 0)
 		goto out;
-	for (size_t i = 0; i < d->n; i++) {
-		struct drep *p = &d->r[i];
-
-		p->related = strcmp(p->day, recent) >= 0 || warn_ids_has(&related, p->id);
-		if (p->related && strcmp(p->day, recent) < 0 && drep_mentions(d, p, err) < 0)
-			goto out;
-	}
-	/* The others hold nothing yet: dropped, the order kept. */
-	for (size_t i = 0; i < d->n; i++)
-		if (d->r[i].related)
-			d->r[kept++] = d->r[i];
-	d->n = kept;
+	if (d->n)
+		qsort(d->r, d->n, sizeof(*d->r), drep_cmp);
 	rc = 0;
 out:
 	db_finalize(st);
