@@ -638,7 +638,7 @@ static int reset_night(struct warn_ctx *w, struct err *err)
 #define WARN_REPORT_FILL \
 	"INSERT OR IGNORE INTO warn_report SELECT id, substr(coalesce(received_at, occurred_at), 1, 10)," \
 	" substr(coalesce(occurred_at, received_at), 1, 10), kind," \
-	" informant = 1 OR source LIKE 'informant:%'" \
+	" informant = 1 OR source LIKE 'informant:%', lat IS NOT NULL AND lon IS NOT NULL" \
 	" FROM report WHERE " WARN_NOT_RESENT("report")
 
 /* Add the reports with ids in (after, upto] of the days [from, to). */

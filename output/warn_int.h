@@ -55,7 +55,8 @@ struct warn_ctx {
  * detectors run: every report that is not a re-sent copy and has a date,
  * of the days from w->since (see warn_reports_from).
  *   report_id, day (received, else occurred), occ_day (occurred, else
- *   received), kind, informant (1 for informant reports)
+ *   received), kind, informant (1 for informant reports), geo (1 when
+ *   it has both coordinates, schema version 18)
  * It holds later nights' reports too when an earlier night is run again:
  * a detector reads its days up to the night, never beyond.
  */

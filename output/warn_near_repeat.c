@@ -42,6 +42,7 @@ static const char *const level_names[] = { "building", "street", "distance" };
 
 struct crime {
 	int64_t id;
+	char occ_text[48];        /* occ_day as stored: the order crimes are compared in */
 	long occ;                 /* day number of the occurrence */
 	int tonight;
 	double lat, lon;          /* NAN when absent */
@@ -139,6 +140,7 @@ static int crime_places(struct warn_ctx *w, struct crime *c, struct err *err)
  * c's category: of its categories that cats names, the primary one
  * first, then the first by name (what ORDER BY is_primary DESC,
  * category would give: strcmp orders as SQLite's BINARY collation).
+ * Returns 1 when it has one, 0 when not ("" then), -1 on error.
  */
 static int crime_category(sqlite3_stmt *st, const char *cats, struct crime *c, struct err *err)
 {
@@ -160,111 +162,13 @@ static int crime_category(sqlite3_stmt *st, const char *cats, struct crime *c, s
 		c->category = xstrdup(cat);
 		best_primary = primary;
 	}
-	if (!c->category)
+	if (r < 0)
+		return -1;
+	if (!c->category) {
 		c->category = xstrdup("");
-	return r;
-}
-
-/* A report of the window: its occurrence day and whether it is recent. */
-struct day_id {
-	int64_t id;
-	char occ[48];           /* ten characters of UTF-8 at most */
-	int tonight;
-};
-
-/* By occurrence day, then id: the order the crimes are compared in. */
-static int day_id_cmp(const void *a, const void *b)
-{
-	const struct day_id *x = a, *y = b;
-	int r = strcmp(x->occ, y->occ);
-
-	return r ? r : (x->id > y->id) - (x->id < y->id);
-}
-
-/*
- * The crimes of the window, in occurrence order, with the places of
- * tonight's; see earlier_places for the others'.
- */
-static int load_crimes(struct warn_ctx *w, struct crime **out, size_t *n, struct err *err)
-{
-	sqlite3_stmt *st = NULL, *cst = NULL;
-	char from[11], recent[11], *cats = warn_list(w, WARN_NEAR_REPEAT, "categories");
-	long span = (long)fmax(fmax(warn_param(w, WARN_NEAR_REPEAT, "building_days", 14),
-				    warn_param(w, WARN_NEAR_REPEAT, "street_days", 7)),
-			       warn_param(w, WARN_NEAR_REPEAT, "distance_days", 7));
-	struct warn_ids ids = { 0 };
-	struct day_id *v = NULL;
-	size_t cap = 0, nv = 0, cap_v = 0, kept = 0;
-	int64_t lo = 1, hi = 0;
-	int r, rc = -1;
-
-	warn_recent(w, WARN_NEAR_REPEAT, recent);
-	day_add(recent, -span, from);
-	if (warn_reports_from(w, from, err) < 0)
-		goto out;
-	/*
-	 * The window's days from the index on day alone, kept when the
-	 * report has one of the categories (warn_category_reports: not a
-	 * look-up per report of the window, 150,000 on 1,000,000 reports,
-	 * and only of the ids the window spans, not the whole history's
-	 * 216,000 crimes); then the crimes' coordinates and categories.
-	 */
-	if (db_prepare(w->db, &st,
-		       "SELECT report_id, occ_day, day >= ?3 FROM warn_report"
-		       " WHERE day BETWEEN ?1 AND ?2", err) < 0 ||
-	    db_bind(st, err, "sss", from, w->night, recent) < 0)
-		goto out;
-	while ((r = db_step(st, err)) == 1) {
-		int64_t id = sqlite3_column_int64(st, 0);
-
-		v = xgrow(v, &cap_v, nv + 1, sizeof(*v));
-		v[nv].id = id;
-		warn_column_copy(v[nv].occ, sizeof(v[nv].occ), st, 1);
-		v[nv++].tonight = sqlite3_column_int(st, 2);
-		lo = nv == 1 || id < lo ? id : lo;
-		hi = nv == 1 || id > hi ? id : hi;
+		return 0;
 	}
-	db_finalize(st);
-	st = NULL;
-	if (r < 0 || warn_category_reports(w, cats, lo, hi, &ids, err) < 0)
-		goto out;
-	for (size_t i = 0; i < nv; i++)
-		if (warn_ids_has(&ids, v[i].id))
-			v[kept++] = v[i];
-	nv = kept;
-	if (nv)
-		qsort(v, nv, sizeof(*v), day_id_cmp);
-	if (db_prepare(w->db, &st, "SELECT lat, lon FROM report WHERE id = ?", err) < 0 ||
-	    db_prepare(w->db, &cst, "SELECT category, is_primary FROM report_category WHERE report_id = ?",
-		       err) < 0)
-		goto out;
-	for (size_t i = 0; i < nv; i++) {
-		struct crime *c;
-
-		if (db_bind(st, err, "I", v[i].id) < 0 || (r = db_step(st, err)) < 0)
-			goto out;
-		if (r == 0)
-			continue;
-		*out = xgrow(*out, &cap, *n + 1, sizeof(**out));
-		c = &(*out)[(*n)++];
-		memset(c, 0, sizeof(*c));
-		c->id = v[i].id;
-		c->occ = day_number(v[i].occ);
-		c->tonight = v[i].tonight;
-		c->lat = sqlite3_column_type(st, 0) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 0);
-		c->lon = sqlite3_column_type(st, 1) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 1);
-		if (crime_category(cst, cats, c, err) < 0 ||
-		    (c->tonight && crime_places(w, c, err) < 0))
-			goto out;
-	}
-	rc = 0;
-out:
-	db_finalize(st);
-	db_finalize(cst);
-	free(ids.v);
-	free(v);
-	free(cats);
-	return rc;
+	return 1;
 }
 
 /*
@@ -367,17 +271,15 @@ static int doors_reports(struct warn_ctx *w, const struct nr_params *np,
 }
 
 /*
- * The places of the earlier crimes that may match one of tonight's at
- * its building or on its street: those that mention one of tonight's
- * buildings, or, when tonight's crime may spread next door, a place a
- * few doors from it on its road.  The others can match by distance
- * only, which needs no place of theirs, so a night reads the mentions
- * of its own crimes and of those few, not of every crime of the window.
+ * The reports that may be an earlier crime matching one of tonight's
+ * at its building or on its street, into ids (sorted): those that
+ * mention one of tonight's buildings, or, when tonight's crime may
+ * spread next door, a place a few doors from it on its road.
  */
-static int earlier_places(struct warn_ctx *w, const struct nr_params *np, struct crime *cr,
-			  size_t n, struct err *err)
+static int tonight_neighbours(struct warn_ctx *w, const struct nr_params *np,
+			      const struct crime *cr, size_t n, struct warn_ids *ids,
+			      struct err *err)
 {
-	struct warn_ids ids = { 0 };
 	struct nr_door *doors = NULL;
 	size_t ndoors = 0, cap = 0;
 	int rc = -1;
@@ -389,7 +291,7 @@ static int earlier_places(struct warn_ctx *w, const struct nr_params *np, struct
 			continue;
 		for (size_t k = 0; k < t->places.n; k++)
 			if (is_building(np, t->places.v[k]) &&
-			    warn_naming_reports(w, t->places.v[k], &ids, err) < 0)
+			    warn_naming_reports(w, t->places.v[k], ids, err) < 0)
 				goto out;
 		for (size_t k = 0; k < t->roads.n && word_in(np->street_categories, t->category); k++) {
 			if (t->number[k] < 0)
@@ -401,16 +303,237 @@ static int earlier_places(struct warn_ctx *w, const struct nr_params *np, struct
 	}
 	if (ndoors)
 		qsort(doors, ndoors, sizeof(*doors), door_cmp);
-	if (doors_reports(w, np, doors, ndoors, &ids, err) < 0)
+	if (doors_reports(w, np, doors, ndoors, ids, err) < 0)
 		goto out;
-	warn_ids_sort(&ids);
-	for (size_t i = 0; i < n; i++)
-		if (!cr[i].tonight && warn_ids_has(&ids, cr[i].id) && crime_places(w, &cr[i], err) < 0)
-			goto out;
+	warn_ids_sort(ids);
 	rc = 0;
 out:
 	free(doors);
+	return rc;
+}
+
+/* A report of the window: its occurrence day, whether it is recent and
+ * whether it has both coordinates. */
+struct day_id {
+	int64_t id;
+	char occ[48];           /* ten characters of UTF-8 at most */
+	int tonight, geo;
+};
+
+/* By occurrence day, then id: the order the crimes are compared in. */
+static int day_id_cmp(const void *a, const void *b)
+{
+	const struct day_id *x = a, *y = b;
+	int r = strcmp(x->occ, y->occ);
+
+	return r ? r : (x->id > y->id) - (x->id < y->id);
+}
+
+static int crime_cmp(const void *a, const void *b)
+{
+	const struct crime *x = a, *y = b;
+	int r = strcmp(x->occ_text, y->occ_text);
+
+	return r ? r : (x->id > y->id) - (x->id < y->id);
+}
+
+/* Add the rows of st (bound: report_id, occ_day, recent, geo) to *v. */
+static int day_ids_read(sqlite3_stmt *st, struct day_id **v, size_t *n, size_t *cap,
+			struct err *err)
+{
+	int r;
+
+	while ((r = db_step(st, err)) == 1) {
+		*v = xgrow(*v, cap, *n + 1, sizeof(**v));
+		(*v)[*n].id = sqlite3_column_int64(st, 0);
+		warn_column_copy((*v)[*n].occ, sizeof((*v)[*n].occ), st, 1);
+		(*v)[*n].tonight = sqlite3_column_int(st, 2);
+		(*v)[(*n)++].geo = sqlite3_column_int(st, 3);
+	}
+	return r;
+}
+
+/* The statements that make a crime of a report of the window. */
+struct crime_read {
+	sqlite3_stmt *coords, *cats;
+	const char *list;       /* near_repeat.categories, warn_list's form */
+};
+
+/*
+ * Append the crime of report d to *out, with its coordinates (read only
+ * when it has both) and category, and the places of a recent one.  A
+ * report that is not a crime (no category of the list), or whose
+ * coordinates cannot be read, is not added.
+ */
+static int crime_add(struct warn_ctx *w, struct crime_read *cr, const struct day_id *d,
+		     struct crime **out, size_t *n, size_t *cap, struct err *err)
+{
+	struct crime c = { 0 };
+	int r;
+
+	c.id = d->id;
+	snprintf(c.occ_text, sizeof(c.occ_text), "%s", d->occ);
+	c.occ = day_number(d->occ);
+	c.tonight = d->tonight;
+	c.lat = c.lon = NAN;
+	if (d->geo) {
+		if (db_bind(cr->coords, err, "I", d->id) < 0 || (r = db_step(cr->coords, err)) < 0)
+			return -1;
+		if (r == 1) {
+			c.lat = sqlite3_column_type(cr->coords, 0) == SQLITE_NULL ? NAN :
+				sqlite3_column_double(cr->coords, 0);
+			c.lon = sqlite3_column_type(cr->coords, 1) == SQLITE_NULL ? NAN :
+				sqlite3_column_double(cr->coords, 1);
+		}
+		sqlite3_reset(cr->coords);
+		if (r == 0)
+			return 0;
+	}
+	r = crime_category(cr->cats, cr->list, &c, err);
+	if (r == 1 && (!c.tonight || crime_places(w, &c, err) == 0)) {
+		*out = xgrow(*out, cap, *n + 1, sizeof(**out));
+		(*out)[(*n)++] = c;
+		return 0;
+	}
+	free(c.category);
+	warn_strs_release(&c.places);
+	warn_strs_release(&c.roads);
+	free(c.number);
+	return r < 0 || r == 1 ? -1 : 0;
+}
+
+/*
+ * Add the earlier crimes of the window (days [from, recent)) among ids
+ * (sorted, repeats allowed) that are not in v (sorted by id), each row
+ * looked up by id.
+ */
+static int crimes_among(struct warn_ctx *w, struct crime_read *cr, const struct warn_ids *ids,
+			const struct warn_ids *v, const char *from, const char *recent,
+			struct crime **out, size_t *n, size_t *cap, struct err *err)
+{
+	sqlite3_stmt *row = NULL;
+	int r = 0;
+
+	if (db_prepare(w->db, &row, "SELECT report_id, occ_day, 0, geo, day FROM warn_report"
+		       " WHERE report_id = ?", err) < 0)
+		return -1;
+	for (size_t i = 0; r == 0 && i < ids->n; i++) {
+		struct day_id d;
+
+		if ((i && ids->v[i] == ids->v[i - 1]) || warn_ids_has(v, ids->v[i]))
+			continue;
+		if (db_bind(row, err, "I", ids->v[i]) < 0 || (r = db_step(row, err)) < 0) {
+			r = -1;
+			break;
+		}
+		if (r == 0 || strcmp(db_text(row, 4), from) < 0 || strcmp(db_text(row, 4), recent) >= 0) {
+			sqlite3_reset(row);
+			r = 0;
+			continue;
+		}
+		d.id = ids->v[i];
+		warn_column_copy(d.occ, sizeof(d.occ), row, 1);
+		d.tonight = 0;
+		d.geo = sqlite3_column_int(row, 3);
+		sqlite3_reset(row);
+		r = crime_add(w, cr, &d, out, n, cap, err);
+	}
+	db_finalize(row);
+	return r;
+}
+
+/*
+ * The crimes that can match, in occurrence order, with the places of
+ * tonight's and of the earlier ones that may share a building or a
+ * street with one of them.  An earlier crime that shares neither and
+ * has no coordinates cannot match, so a night reads the reports of the
+ * recent days, those of its window with coordinates (warn_report_geo)
+ * and those that name tonight's buildings and doors, not every crime
+ * of the window (on 1,000,000 reports, 24,000 report rows read for the
+ * coordinates none had).
+ */
+static int load_crimes(struct warn_ctx *w, const struct nr_params *np, struct crime **out,
+		       size_t *n, struct err *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct crime_read cr = { NULL, NULL, NULL };
+	char from[11], recent[11], *cats = warn_list(w, WARN_NEAR_REPEAT, "categories");
+	long span = (long)fmax(fmax(warn_param(w, WARN_NEAR_REPEAT, "building_days", 14),
+				    warn_param(w, WARN_NEAR_REPEAT, "street_days", 7)),
+			       warn_param(w, WARN_NEAR_REPEAT, "distance_days", 7));
+	struct warn_ids ids = { 0 }, near = { 0 }, have = { 0 };
+	struct day_id *v = NULL;
+	size_t cap = 0, nv = 0, cap_v = 0, kept = 0, before;
+	int64_t lo = 1, hi = 0;
+	int rc = -1;
+
+	warn_recent(w, WARN_NEAR_REPEAT, recent);
+	day_add(recent, -span, from);
+	if (warn_reports_from(w, from, err) < 0)
+		goto out;
+	/*
+	 * The recent days and the earlier reports with coordinates from the
+	 * indexes on day, kept when the report has one of the categories
+	 * (warn_category_reports: not a look-up per report, and only of the
+	 * ids they span, not the whole history's 216,000 crimes).
+	 */
+	if (db_prepare(w->db, &st, "SELECT report_id, occ_day, 1, geo FROM warn_report"
+		       " WHERE day BETWEEN ?1 AND ?2", err) < 0 ||
+	    db_bind(st, err, "ss", recent, w->night) < 0 ||
+	    day_ids_read(st, &v, &nv, &cap_v, err) < 0)
+		goto out;
+	db_finalize(st);
+	if (db_prepare(w->db, &st, "SELECT report_id, occ_day, 0, 1 FROM warn_report"
+		       " WHERE geo = 1 AND day >= ?1 AND day < ?2", err) < 0 ||
+	    db_bind(st, err, "ss", from, recent) < 0 ||
+	    day_ids_read(st, &v, &nv, &cap_v, err) < 0)
+		goto out;
+	db_finalize(st);
+	st = NULL;
+	for (size_t i = 0; i < nv; i++) {
+		lo = i == 0 || v[i].id < lo ? v[i].id : lo;
+		hi = i == 0 || v[i].id > hi ? v[i].id : hi;
+	}
+	if (warn_category_reports(w, cats, lo, hi, &ids, err) < 0)
+		goto out;
+	for (size_t i = 0; i < nv; i++)
+		if (warn_ids_has(&ids, v[i].id)) {
+			v[kept++] = v[i];
+			have.v = xgrow(have.v, &have.cap, have.n + 1, sizeof(*have.v));
+			have.v[have.n++] = v[i].id;
+		}
+	nv = kept;
+	warn_ids_sort(&have);
+	if (nv)
+		qsort(v, nv, sizeof(*v), day_id_cmp);
+	cr.list = cats;
+	if (db_prepare(w->db, &cr.coords, "SELECT lat, lon FROM report WHERE id = ?", err) < 0 ||
+	    db_prepare(w->db, &cr.cats, "SELECT category, is_primary FROM report_category"
+		       " WHERE report_id = ?", err) < 0)
+		goto out;
+	for (size_t i = 0; i < nv; i++)
+		if (crime_add(w, &cr, &v[i], out, n, &cap, err) < 0)
+			goto out;
+	before = *n;
+	if (tonight_neighbours(w, np, *out, *n, &near, err) < 0 ||
+	    crimes_among(w, &cr, &near, &have, from, recent, out, n, &cap, err) < 0)
+		goto out;
+	if (*n > before)
+		qsort(*out, *n, sizeof(**out), crime_cmp);
+	for (size_t i = 0; i < *n; i++)
+		if (!(*out)[i].tonight && warn_ids_has(&near, (*out)[i].id) &&
+		    crime_places(w, &(*out)[i], err) < 0)
+			goto out;
+	rc = 0;
+out:
+	db_finalize(st);
+	db_finalize(cr.coords);
+	db_finalize(cr.cats);
 	free(ids.v);
+	free(near.v);
+	free(have.v);
+	free(v);
+	free(cats);
 	return rc;
 }
 
@@ -685,7 +808,7 @@ int warn_near_repeat(struct warn_ctx *w, struct err *err)
 		warn_strs_add(&np.suffixes, p);
 	free(suffixes);
 
-	if (load_crimes(w, &cr, &n, err) < 0 || earlier_places(w, &np, cr, n, err) < 0)
+	if (load_crimes(w, &np, &cr, &n, err) < 0)
 		goto out;
 	nr_index_build(&x, cr, n, &np);
 	mark = xcalloc(n ? n : 1, sizeof(*mark));
