@@ -101,14 +101,40 @@ static void utf8_put(struct sbuf *out, int32_t cp)
 	sbuf_add(out, b, (size_t)n);
 }
 
+/*
+ * What utf8_next accepts, with two short cuts for what files are made
+ * of: ASCII eight bytes at a time, and the three-byte forms whose lead
+ * byte alone rules out overlongs and surrogates (E1-EC, EE-EF: the CJK
+ * ideographs among them), which need only their two continuation bytes
+ * checked.  Every file ingest reads is checked whole (a first load's
+ * 243 MB took 0.5 s of the writer by utf8_next alone).
+ */
 int utf8_valid(const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0;
 
-	while (i < len)
-		if (utf8_next(u, len, &i) < 0)
+	while (i < len) {
+		unsigned char c = u[i];
+
+		if (c < 0x80) {
+			uint64_t w;
+
+			while (len - i >= 8) {
+				memcpy(&w, u + i, 8);
+				if (w & 0x8080808080808080ULL)
+					break;
+				i += 8;
+			}
+			while (i < len && u[i] < 0x80)
+				i++;
+		} else if (((c >= 0xE1 && c <= 0xEC) || c >= 0xEE) && c <= 0xEF && len - i >= 3 &&
+			   (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80) {
+			i += 3;
+		} else if (utf8_next(u, len, &i) < 0) {
 			return 0;
+		}
+	}
 	return 1;
 }
 

@@ -385,10 +385,15 @@ static char *build_fields(struct build *b, int *identifies, struct err *err, int
 	return s;
 }
 
+static void hash_part_len(struct sha256 *h, const char *s, size_t len)
+{
+	sha256_update(h, s ? s : "", s ? len : 0);
+	sha256_update(h, "\x1f", 1);
+}
+
 static void hash_part(struct sha256 *h, const char *s)
 {
-	sha256_update(h, s ? s : "", s ? strlen(s) : 0);
-	sha256_update(h, "\x1f", 1);
+	hash_part_len(h, s, s ? strlen(s) : 0);
 }
 
 static void content_hash(struct ingest_row *row)
@@ -407,8 +412,8 @@ static void content_hash(struct ingest_row *row)
 		snprintf(coord, sizeof(coord), "%d %.7f %d %.7f", row->has_lat,
 			 row->has_lat ? row->lat : 0, row->has_lon, row->has_lon ? row->lon : 0);
 	hash_part(&h, coord);
-	hash_part(&h, row->text);
-	hash_part(&h, row->fields);
+	hash_part_len(&h, row->text, row->text_len);
+	hash_part_len(&h, row->fields, row->fields_len);
 	sha256_final_hex(&h, row->content_hash);
 }
 
@@ -489,6 +494,10 @@ int ingest_row_build(const struct ingest_rowctx *c, struct ingest_record *rec,
 		goto out;
 	}
 	row->extra = cJSON_PrintUnformatted(b.extra);
+	/* Measured here, on the worker, so that the writer's binds need not. */
+	row->text_len = strlen(row->text);
+	row->fields_len = strlen(row->fields);
+	row->extra_len = strlen(row->extra);
 	content_hash(row);
 	row->ext_id = norm_field(&b, "id", err, &rc);
 	if (!row->ext_id) {
@@ -502,6 +511,11 @@ out:
 	if (rc < 0)
 		return -1;
 	return rec->reject ? 1 : 0;
+}
+
+size_t ingest_row_len(const char *s, size_t n)
+{
+	return n ? n : strlen(s);
 }
 
 long ingest_report_day(const char *occurred_at, const char *received_at)

@@ -24,6 +24,11 @@ struct ingest_row {
 	char *text;
 	char *fields;           /* JSON object of known non-column fields, normalised */
 	char *extra;            /* JSON object of unknown fields, verbatim, plus "_notes" */
+	/*
+	 * The lengths of text, fields and extra, as ingest_row_build
+	 * measured them; 0 means not measured (ingest_row_len).
+	 */
+	size_t text_len, fields_len, extra_len;
 	int id_derived, date_flags, grading_default, informant;
 	int has_lat, has_lon;
 	double lat, lon;
@@ -50,6 +55,9 @@ void ingest_row_release(struct ingest_row *row);
  */
 int ingest_row_build(const struct ingest_rowctx *c, struct ingest_record *rec,
 		     struct ingest_row *row, struct err *err);
+
+/* The length of s, n when it was measured (n > 0), else strlen: s of a row with its length. */
+size_t ingest_row_len(const char *s, size_t n);
 
 /*
  * A report's day for the near-duplicate window: the day it happened,

@@ -206,6 +206,17 @@ static int bind_text(sqlite3_stmt *st, int col, const char *s)
 }
 
 /*
+ * The long texts go with the length ingest_row_build measured on the
+ * worker: SQLite's strlen of them was 2.5% of the writer's time on a
+ * first load of 1,000,000 reports (perf).
+ */
+static int bind_long(sqlite3_stmt *st, int col, const char *s, size_t len)
+{
+	return s ? sqlite3_bind_text(st, col, s, (int)ingest_row_len(s, len), SQLITE_STATIC) :
+		   sqlite3_bind_null(st, col);
+}
+
+/*
  * Bind report r's parameters (the r-th row of the statement's VALUES);
  * blob holds its sketch's bytes until the statement has run.
  */
@@ -241,11 +252,11 @@ static int bind_row(sqlite3_stmt *st, int r, const struct ingest_row *row, const
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int(st, base + 17, row->informant);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, base + 18, row->text);
+		rc = bind_long(st, base + 18, row->text, row->text_len);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, base + 19, row->fields);
+		rc = bind_long(st, base + 19, row->fields, row->fields_len);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, base + 20, row->extra);
+		rc = bind_long(st, base + 20, row->extra, row->extra_len);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_blob(st, base + 21, raw_len ? raw : "", (int)raw_len, SQLITE_STATIC);
 	if (rc == SQLITE_OK)

@@ -341,7 +341,15 @@ static void test_record_normalised(void **state)
 	assert_string_equal(row.extra, "{\"车队\":\"三队\"}");
 	assert_true(row.reliability[0] == 'B' && row.credibility == 2 && !row.grading_default);
 	assert_int_equal(strlen(row.content_hash), 64);
+	/* measured for the writer's binds; 0 is "not measured" */
+	assert_int_equal(row.text_len, strlen(row.text));
+	assert_int_equal(row.fields_len, strlen(row.fields));
+	assert_int_equal(row.extra_len, strlen(row.extra));
+	assert_int_equal(ingest_row_len(row.text, row.text_len), strlen(row.text));
+	assert_int_equal(ingest_row_len(row.text, 0), strlen(row.text));
+	assert_int_equal(ingest_row_len("", 0), 0);
 	ingest_row_release(&row);
+	assert_int_equal(row.text_len, 0);
 	ingest_record_release(&rec);
 }
 

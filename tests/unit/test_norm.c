@@ -225,6 +225,20 @@ static void test_utf8_valid(void **state)
 	assert_false(utf8_valid("\xe4" "a\xad", 3));
 	assert_false(utf8_valid("\xff", 1));
 	assert_false(utf8_valid("\xd6\xd0\xce\xc4", 4));         /* GBK 中文 */
+	/* the short cuts: ASCII by eight bytes, three-byte forms by their lead */
+	assert_true(utf8_valid("0123456789abcdefgh", 18));
+	assert_false(utf8_valid("0123456789abcdef\x80", 17));
+	assert_false(utf8_valid("01234567\xff" "9abcdef", 16));
+	assert_true(utf8_valid("0123456789中文abcdefgh臺", 27));
+	assert_false(utf8_valid("0123456789中\xe6\x96", 15));    /* cut by len */
+	assert_true(utf8_valid("0123456789中\xe6\x96\xad" "x", 17));
+	assert_false(utf8_valid("abcdefgh\xe4\xb8\x41", 11));   /* bad continuation */
+	assert_false(utf8_valid("abcdefgh\xe4\x41\xad", 11));
+	assert_true(utf8_valid("\xee\x80\x80\xef\xbf\xbf", 6));  /* U+E000, U+FFFF */
+	assert_true(utf8_valid("\xe1\x80\x80\xec\xbf\xbf", 6));  /* U+1000, U+CFFF */
+	assert_true(utf8_valid("\xe0\xa0\x80\xed\x9f\xbf", 6));  /* U+0800, U+D7FF */
+	assert_false(utf8_valid("abcdefgh\xed\xa0\x80", 11));   /* U+D800 after a run */
+	assert_false(utf8_valid("abcdefgh\xe0\x9f\xbf", 11));   /* overlong after a run */
 }
 
 static void test_key(void **state)
