@@ -65,6 +65,7 @@ static void decode_by_line(struct ingest_input *in)
 void ingest_input_init(struct ingest_input *in, const char *buf, size_t len)
 {
 	size_t bom = enc_bom_len(buf, len);
+	struct sbuf out = SBUF_INIT;
 	size_t ntext;
 
 	memset(in, 0, sizeof(*in));
@@ -72,29 +73,29 @@ void ingest_input_init(struct ingest_input *in, const char *buf, size_t len)
 	in->orig_len = len - bom;
 	in->orig_off = line_offsets(in->orig, in->orig_len, &in->nlines);
 	in->bad = xcalloc(in->nlines + 1, 1);
-	in->enc = enc_detect(in->orig, in->orig_len);
-	if (in->enc == ENC_UTF8) {
+	/*
+	 * What enc_detect decides, without its trial conversion of a
+	 * GB18030 file: the conversion that is kept is the trial.
+	 */
+	if (utf8_valid(in->orig, in->orig_len)) {
+		in->enc = ENC_UTF8;
 		in->text = in->orig;
 		in->text_len = in->orig_len;
 		in->text_off = in->orig_off;
-	} else if (in->enc == ENC_GB18030) {
-		struct sbuf out = SBUF_INIT;
-
-		if (enc_gb18030_to_utf8(in->orig, in->orig_len, &out, NULL) == 0) {
-			in->text_len = out.len;
-			in->text = sbuf_detach(&out);
-			in->text_off = line_offsets(in->text, in->text_len, &ntext);
-			if (ntext != in->nlines) {
-				/* Cannot happen for GB18030; stay safe if it does. */
-				free((char *)in->text);
-				free(in->text_off);
-				decode_by_line(in);
-			}
-		} else {
-			sbuf_release(&out);
+	} else if (enc_gb18030_to_utf8(in->orig, in->orig_len, &out, NULL) == 0) {
+		in->enc = ENC_GB18030;
+		in->text_len = out.len;
+		in->text = sbuf_detach(&out);
+		in->text_off = line_offsets(in->text, in->text_len, &ntext);
+		if (ntext != in->nlines) {
+			/* Cannot happen for GB18030; stay safe if it does. */
+			free((char *)in->text);
+			free(in->text_off);
 			decode_by_line(in);
 		}
 	} else {
+		in->enc = ENC_UNKNOWN;
+		sbuf_release(&out);
 		decode_by_line(in);
 	}
 	/* NUL is valid UTF-8 but no record may hold one. */
