@@ -752,15 +752,17 @@ CREATE INDEX entity_merged ON entity(merged_into) WHERE merged_into IS NOT NULL;
 
 -- version 17
 -- graph: the links as the stage reads them (id, ends, weight, first and
--- last seen), kept between nights in blocks of 4,096 link ids
--- (graph/linkblock.c), and the ids of the links inserted, changed or deleted
--- since, recorded by these triggers while blocks are kept.  One more
--- night reads the blocks and the few links that changed, not the link
--- table's every row (2,300,000 on 1,000,000 reports), and writes back
--- only the blocks holding a changed link.  The BEFORE INSERT trigger
--- records the row an INSERT OR REPLACE would delete (SQLite runs no
--- delete trigger for it).  With no block kept the triggers record
--- nothing and the stage reads the link table, then writes the blocks.
+-- last seen) kept between nights in blocks of 4,096 link ids, and the
+-- mentions (report, entity) in blocks of 4,096 report ids
+-- (graph/rowblock.c), with the link ids and the report ids whose rows
+-- were inserted, changed or deleted since.  The stage creates the
+-- triggers that record those (graph_link_*, graph_mention_*) when it
+-- first writes the blocks, so a first night's analyze pays nothing for
+-- them, and trusts the blocks only while its triggers are there.  One
+-- more night then reads the blocks and the few rows that changed, not
+-- the link table's every row (2,300,000 on 1,000,000 reports) nor the
+-- mention index's (3,900,000), and writes back only the blocks holding
+-- a change.
 CREATE TABLE graph_link_block (
 	block INTEGER PRIMARY KEY,              -- link id / 4096
 	data  BLOB NOT NULL
@@ -768,38 +770,10 @@ CREATE TABLE graph_link_block (
 CREATE TABLE graph_link_dirty (
 	link_id INTEGER PRIMARY KEY
 );
-CREATE TRIGGER graph_link_bi BEFORE INSERT ON link
-WHEN EXISTS (SELECT 1 FROM graph_link_block)
-BEGIN
-	INSERT OR IGNORE INTO graph_link_dirty(link_id)
-		SELECT id FROM link WHERE id = NEW.id
-		UNION ALL SELECT id FROM link WHERE a = NEW.a AND b = NEW.b AND type = NEW.type;
-END;
-CREATE TRIGGER graph_link_ai AFTER INSERT ON link
-WHEN EXISTS (SELECT 1 FROM graph_link_block)
-BEGIN
-	INSERT OR IGNORE INTO graph_link_dirty(link_id) VALUES (NEW.id);
-END;
-CREATE TRIGGER graph_link_au AFTER UPDATE ON link
-WHEN EXISTS (SELECT 1 FROM graph_link_block)
-BEGIN
-	INSERT OR IGNORE INTO graph_link_dirty(link_id) VALUES (OLD.id);
-	INSERT OR IGNORE INTO graph_link_dirty(link_id) VALUES (NEW.id);
-END;
-CREATE TRIGGER graph_link_ad AFTER DELETE ON link
-WHEN EXISTS (SELECT 1 FROM graph_link_block)
-BEGIN
-	INSERT OR IGNORE INTO graph_link_dirty(link_id) VALUES (OLD.id);
-END;
-
--- version 18
--- output (warn): warn_report keeps whether a report has both coordinates
--- (geo), so that near_repeat finds the earlier crimes of its window that
--- can match by distance from the index below and reads no other crime's
--- report row: one more night on 1,000,000 reports read the rows of
--- 24,000 crimes for coordinates that none of them had.  The rows stored
--- before take theirs from their reports.
-ALTER TABLE warn_report ADD COLUMN geo INTEGER NOT NULL DEFAULT 0;
-UPDATE warn_report SET geo = 1 WHERE EXISTS (SELECT 1 FROM report r
-	WHERE r.id = warn_report.report_id AND r.lat IS NOT NULL AND r.lon IS NOT NULL);
-CREATE INDEX warn_report_geo ON warn_report(day) WHERE geo = 1;
+CREATE TABLE graph_mention_block (
+	block INTEGER PRIMARY KEY,              -- report id / 4096
+	data  BLOB NOT NULL
+);
+CREATE TABLE graph_mention_dirty (
+	report_id INTEGER PRIMARY KEY
+);

@@ -1,10 +1,8 @@
 /*
- * linkblock: every link as the graph stage reads it, kept between nights in
- * blocks of link ids (schema version 17: graph_link_block), with the ids
- * of the links inserted, changed or deleted since (graph_link_dirty,
- * filled by triggers on the link table while blocks are kept).  One more
- * night reads the blocks and the few links that changed, not the whole
- * link table, and rewrites only the blocks that hold a changed link.
+ * linkblock: every link as the graph stage reads it, kept between nights
+ * in blocks of link ids (graph/rowblock.h: graph_link_block, and
+ * graph_link_dirty filled by triggers on the link table while blocks are
+ * kept).
  */
 #ifndef GRAPH_LINKBLOCK_H
 #define GRAPH_LINKBLOCK_H
@@ -34,13 +32,10 @@ int glink_before(const struct glink *l, const char *next);
 typedef void (*glink_fn)(void *arg, const struct glink *l);
 
 /*
- * Call fn for every link, in id order, and leave the kept blocks as the
- * link table is: read from the blocks and the changed links when blocks
- * are kept and fewer than one link in eight changed, else from the link
- * table (the blocks then written anew).  A block this code did not
- * write (another byte order) is found on the way: reset(arg) is called
- * to forget the links passed so far, and all are read again from the
- * table.  Call inside a transaction.
+ * Call fn for every link, in id order, from the blocks and the links
+ * that changed since, or from the link table (growblock_each: reset
+ * forgets the links passed before a block proved unreadable).  Call
+ * inside a transaction.
  */
 int glinks_each(struct db *db, glink_fn fn, void (*reset)(void *arg), void *arg,
 		struct err *err);

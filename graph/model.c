@@ -7,6 +7,7 @@
  */
 #include "graph/model.h"
 #include "graph/linkblock.h"
+#include "graph/rowblock.h"
 #include "common/day.h"
 #include "common/xalloc.h"
 
@@ -283,46 +284,101 @@ int gmodel_load(struct gmodel *gm, struct db *db, const struct graph_conf *conf,
 	return 0;
 }
 
+static void mention_encode(sqlite3_stmt *st, unsigned char *rec)
+{
+	int64_t rid = sqlite3_column_int64(st, 0), eid = sqlite3_column_int64(st, 1);
+
+	memcpy(rec, &rid, 8);
+	memcpy(rec + 8, &eid, 8);
+}
+
 /*
- * The pairs come in order from the index on mention(report_id,
- * entity_id) (vertex order is entity id order), which is also much
- * smaller than the table; the roles from the partial index of the
- * mentions that have one (schema version 13).  Roles: 1 named in a skipped role, 2 in another, so a vertex
- * whose bits come to exactly 1 is skipped.
+ * The mentions kept in blocks, a record (report, entity) keyed by
+ * report; the triggers record the report of a mention inserted, moved
+ * or deleted, and before an insert the report of the row an INSERT OR
+ * REPLACE would delete.
+ */
+static const char *const mention_trigger_names[] = {
+	"graph_mention_ai", "graph_mention_au", "graph_mention_ad", "graph_mention_bi",
+};
+static const char *const mention_trigger_sql[] = {
+	"CREATE TRIGGER IF NOT EXISTS graph_mention_ai AFTER INSERT ON mention BEGIN "
+	"INSERT OR IGNORE INTO graph_mention_dirty(report_id) VALUES (NEW.report_id); END",
+	"CREATE TRIGGER IF NOT EXISTS graph_mention_au AFTER UPDATE OF report_id, entity_id ON mention "
+	"BEGIN INSERT OR IGNORE INTO graph_mention_dirty(report_id) VALUES (OLD.report_id); "
+	"INSERT OR IGNORE INTO graph_mention_dirty(report_id) VALUES (NEW.report_id); END",
+	"CREATE TRIGGER IF NOT EXISTS graph_mention_ad AFTER DELETE ON mention BEGIN "
+	"INSERT OR IGNORE INTO graph_mention_dirty(report_id) VALUES (OLD.report_id); END",
+	"CREATE TRIGGER IF NOT EXISTS graph_mention_bi BEFORE INSERT ON mention BEGIN "
+	"INSERT OR IGNORE INTO graph_mention_dirty(report_id) "
+	"SELECT report_id FROM mention WHERE id = NEW.id; END",
+};
+
+static const struct growblock_kind mention_blocks = {
+	"graph_mention_block", "graph_mention_dirty",
+	"SELECT report_id, entity_id FROM mention ORDER BY report_id, entity_id",
+	"SELECT report_id, entity_id FROM mention "
+	"WHERE report_id IN (SELECT report_id FROM graph_mention_dirty) ORDER BY report_id, entity_id",
+	16, 0x314d4c47u, mention_encode, 4, mention_trigger_names, mention_trigger_sql,
+};
+
+struct mention_ctx {
+	struct gmentions *m;
+	const struct gmodel *gm;
+	size_t cap, cap2, cap3;
+};
+
+static void add_mention(void *arg, const unsigned char *rec)
+{
+	struct mention_ctx *x = arg;
+	struct gmentions *m = x->m;
+	int64_t rid = growblock_key(rec), eid;
+	int32_t v;
+	long k = m->n;
+
+	memcpy(&eid, rec + 8, 8);
+	v = gmodel_vertex(x->gm, eid);
+	if (v < 0)
+		return;
+	if (k > 0 && m->rid[k - 1] == rid && m->v[k - 1] == v) {
+		m->rows[k - 1] += m->rows[k - 1] < UINT16_MAX;
+		return;
+	}
+	m->rid = xgrow(m->rid, &x->cap, (size_t)k + 1, sizeof(*m->rid));
+	m->v = xgrow(m->v, &x->cap2, (size_t)k + 1, sizeof(*m->v));
+	m->rows = xgrow(m->rows, &x->cap3, (size_t)k + 1, sizeof(*m->rows));
+	m->rid[k] = rid;
+	m->rows[k] = 1;
+	m->v[k] = v;
+	m->n++;
+}
+
+static void forget_mentions(void *arg)
+{
+	struct mention_ctx *x = arg;
+
+	x->m->n = 0;
+}
+
+/*
+ * The pairs come in order of report, then entity (vertex order is entity
+ * id order), from the blocks kept between nights (graph/rowblock.c) and
+ * the reports whose mentions changed, else from the index on
+ * mention(report_id, entity_id); the roles from the partial index of
+ * the mentions that have one (schema version 13).  Roles: 1 named in a
+ * skipped role, 2 in another, so a vertex whose bits come to exactly 1
+ * is skipped.
  */
 int gmentions_load(struct gmentions *m, struct db *db, const struct gmodel *gm,
 		   const char *skip_roles, struct err *err)
 {
+	struct mention_ctx x = { m, gm, 0, 0, 0 };
 	sqlite3_stmt *st = NULL;
 	unsigned char *roles = xcalloc(gm->nv + 1, 1);
-	size_t cap = 0, cap2 = 0, cap3 = 0;
-	long k = 0;
 	int rc;
 
 	memset(m, 0, sizeof(*m));
-	rc = db_prepare(db, &st, "SELECT report_id, entity_id FROM mention "
-			"ORDER BY report_id, entity_id", err);
-	while (rc == 0 && (rc = db_step(st, err)) == 1) {
-		int64_t rid = sqlite3_column_int64(st, 0);
-		int32_t v = gmodel_vertex(gm, sqlite3_column_int64(st, 1));
-
-		rc = 0;
-		if (v < 0)
-			continue;
-		if (k > 0 && m->rid[k - 1] == rid && m->v[k - 1] == v) {
-			m->rows[k - 1] += m->rows[k - 1] < UINT16_MAX;
-			continue;
-		}
-		m->rid = xgrow(m->rid, &cap, (size_t)k + 1, sizeof(*m->rid));
-		m->v = xgrow(m->v, &cap2, (size_t)k + 1, sizeof(*m->v));
-		m->rows = xgrow(m->rows, &cap3, (size_t)k + 1, sizeof(*m->rows));
-		m->rid[k] = rid;
-		m->rows[k] = 1;
-		m->v[k++] = v;
-	}
-	db_finalize(st);
-	st = NULL;
-	m->n = k;
+	rc = growblock_each(db, &mention_blocks, add_mention, forget_mentions, &x, err);
 	if (rc == 0)
 		rc = db_prepare(db, &st, "SELECT entity_id, role IN (SELECT value FROM json_each(?)) "
 				"FROM mention INDEXED BY mention_role WHERE role IS NOT NULL", err);

@@ -1,4 +1,4 @@
--- user_version 18
+-- user_version 17
 CREATE INDEX batch_sha256 ON batch(sha256);
 CREATE INDEX cluster_history_night ON cluster_history(night);
 CREATE INDEX cluster_layout_night ON cluster_layout(night);
@@ -27,7 +27,6 @@ CREATE INDEX report_value_report ON report_value(report_id);
 CREATE INDEX series_cluster ON series(cluster_id);
 CREATE INDEX series_report_report ON series_report(report_id);
 CREATE INDEX warn_report_day ON warn_report(day, occ_day, kind, informant);
-CREATE INDEX warn_report_geo ON warn_report(day) WHERE geo = 1;
 CREATE UNIQUE INDEX warning_evidence_once
 	ON warning_evidence(warning_id, coalesce(report_id, 0), coalesce(entity_key, ''));
 CREATE INDEX warning_evidence_warning ON warning_evidence(warning_id);
@@ -149,6 +148,13 @@ CREATE TABLE graph_link_block (
 );
 CREATE TABLE graph_link_dirty (
 	link_id INTEGER PRIMARY KEY
+);
+CREATE TABLE graph_mention_block (
+	block INTEGER PRIMARY KEY,              -- report id / 4096
+	data  BLOB NOT NULL
+);
+CREATE TABLE graph_mention_dirty (
+	report_id INTEGER PRIMARY KEY
 );
 CREATE TABLE graph_night (
 	night TEXT PRIMARY KEY
@@ -378,7 +384,7 @@ CREATE TABLE warn_report (
 	occ_day   TEXT NOT NULL,
 	kind      TEXT NOT NULL,
 	informant INTEGER NOT NULL               -- 1 for an informant's report
-, geo INTEGER NOT NULL DEFAULT 0);
+);
 CREATE TABLE warn_state (
 	id    INTEGER PRIMARY KEY CHECK (id = 1),
 	since TEXT NOT NULL,
@@ -434,29 +440,6 @@ BEGIN
 	INSERT OR IGNORE INTO graph_night(night) VALUES (NEW.night);
 	INSERT INTO cluster_span(cluster_id, entity_id, first_night, last_night, rank)
 		VALUES (NEW.cluster_id, NEW.entity_id, NEW.night, NEW.night, NEW.rank);
-END;
-CREATE TRIGGER graph_link_ad AFTER DELETE ON link
-WHEN EXISTS (SELECT 1 FROM graph_link_block)
-BEGIN
-	INSERT OR IGNORE INTO graph_link_dirty(link_id) VALUES (OLD.id);
-END;
-CREATE TRIGGER graph_link_ai AFTER INSERT ON link
-WHEN EXISTS (SELECT 1 FROM graph_link_block)
-BEGIN
-	INSERT OR IGNORE INTO graph_link_dirty(link_id) VALUES (NEW.id);
-END;
-CREATE TRIGGER graph_link_au AFTER UPDATE ON link
-WHEN EXISTS (SELECT 1 FROM graph_link_block)
-BEGIN
-	INSERT OR IGNORE INTO graph_link_dirty(link_id) VALUES (OLD.id);
-	INSERT OR IGNORE INTO graph_link_dirty(link_id) VALUES (NEW.id);
-END;
-CREATE TRIGGER graph_link_bi BEFORE INSERT ON link
-WHEN EXISTS (SELECT 1 FROM graph_link_block)
-BEGIN
-	INSERT OR IGNORE INTO graph_link_dirty(link_id)
-		SELECT id FROM link WHERE id = NEW.id
-		UNION ALL SELECT id FROM link WHERE a = NEW.a AND b = NEW.b AND type = NEW.type;
 END;
 CREATE TRIGGER report_fts_ad AFTER DELETE ON report BEGIN
 	INSERT INTO report_fts(report_fts, rowid, text) VALUES ('delete', old.id, old.text);

@@ -1063,6 +1063,75 @@ static void test_kept_links(void **state)
 	free(b1);
 }
 
+/*
+ * The mentions kept in blocks alike: after mentions are inserted (of a
+ * report in a new block too), moved to another entity and deleted, the
+ * night ends where a night read from the mention table ends, blocks
+ * byte for byte included.  Without the stage's triggers the blocks are
+ * not trusted: written anew.
+ */
+static void test_kept_mentions(void **state)
+{
+	struct fx *f = *state;
+	struct graph_summary sum;
+	const char *clusters = "SELECT group_concat(label || ':' || size || ':' || n_reports || ':' || "
+			       "n_crimes, ' ') FROM (SELECT * FROM cluster ORDER BY id)";
+	const char *blocks = "SELECT group_concat(block || ':' || hex(data), ' ') FROM "
+			     "(SELECT * FROM graph_mention_block ORDER BY block)";
+	struct err err;
+	int64_t e[4], r[3];
+	char *s1, *s2, *b1, *b2;
+
+	for (int i = 0; i < 4; i++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "phone:1370000000%d", i);
+		e[i] = entity(f, key, 0);
+	}
+	clique(f, e, 4, "2026-11-01");
+	r[0] = report(f, "case", "1", "case", "2026-11-01", "burglary", NULL);
+	r[1] = report(f, "case", "2", "case", "2026-11-01", "theft", NULL);
+	mention(f, r[0], e[0]);
+	mention(f, r[1], e[1]);
+	run(f, "2026-11-01", &sum);
+	assert_int_equal(num(f, "SELECT count(*) FROM graph_mention_block", NULL), 1);
+	assert_int_equal(num(f, "SELECT count(*) FROM graph_mention_dirty", NULL), 0);
+
+	r[2] = report(f, "case", "3", "case", "2026-11-02", "burglary", NULL);
+	mention(f, r[2], e[2]);
+	mention(f, r[2], e[3]);
+	sql(f, "DELETE FROM mention WHERE id = 1");
+	if (db_run(&f->db, &err, "UPDATE mention SET entity_id = ? WHERE id = 2", "I", e[3]) < 0 ||
+	    db_run(&f->db, &err, "INSERT INTO report(id, source, ext_id, kind, received_at, reliability, "
+		   "credibility, text, raw, content_hash, batch_id, line) VALUES (9000, 'case', '9', 'case', "
+		   "'2026-11-02T09:00:00+08:00', 'B', 2, 't', x'00', 'h9000', 1, 1)", "") < 0)
+		fail_msg("%s", err.msg);
+	mention(f, 9000, e[0]);
+	assert_int_equal(num(f, "SELECT count(*) FROM graph_mention_dirty", NULL), 4);
+	run(f, "2026-11-02", &sum);
+	assert_int_equal(num(f, "SELECT count(*) FROM graph_mention_block", NULL), 2);
+	assert_int_equal(num(f, "SELECT count(*) FROM graph_mention_dirty", NULL), 0);
+	s1 = text(f, clusters, NULL);
+	b1 = text(f, blocks, NULL);
+	assert_string_equal(s1, "C-0001:4:3:2");
+
+	sql(f, "DELETE FROM graph_mention_block");
+	run(f, "2026-11-02", &sum);
+	s2 = text(f, clusters, NULL), assert_string_equal(s2, s1), free(s2);
+	b2 = text(f, blocks, NULL), assert_string_equal(b2, b1), free(b2);
+
+	/* A trigger gone: the blocks are written anew, the trigger again. */
+	sql(f, "DROP TRIGGER graph_mention_ai");
+	sql(f, "UPDATE graph_mention_block SET data = x'00' WHERE block = 2");
+	run(f, "2026-11-02", &sum);
+	s2 = text(f, clusters, NULL), assert_string_equal(s2, s1), free(s2);
+	b2 = text(f, blocks, NULL), assert_string_equal(b2, b1), free(b2);
+	assert_int_equal(num(f, "SELECT count(*) FROM sqlite_master WHERE name = 'graph_mention_ai'",
+			     NULL), 1);
+	free(s1);
+	free(b1);
+}
+
 static void test_night(void **state)
 {
 	char night[11];
@@ -1097,6 +1166,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_layout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_graphml, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kept_links, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kept_mentions, setup, teardown),
 		cmocka_unit_test(test_night),
 	};
 
