@@ -822,14 +822,16 @@ static int load_gaz(struct names *x, char *line, struct err *err)
 	char *f[5];
 	struct gaz *g;
 	int ent = (int)x->ngaz;
+	size_t codelen;
 
 	if (split_tabs(line, f, 5) != 5)
 		return err_set(err, "want code<TAB>level<TAB>name<TAB>parent<TAB>short");
-	if (strlen(f[0]) >= sizeof(g->code) || atoi(f[1]) < 1 || atoi(f[1]) > 4)
+	codelen = strlen(f[0]);
+	if (codelen >= sizeof(g->code) || atoi(f[1]) < 1 || atoi(f[1]) > 4)
 		return err_set(err, "bad code '%s' or level '%s'", f[0], f[1]);
 	x->gaz = xgrow(x->gaz, &x->gazcap, x->ngaz + 1, sizeof(*x->gaz));
 	g = &x->gaz[x->ngaz++];
-	snprintf(g->code, sizeof(g->code), "%s", f[0]);
+	memcpy(g->code, f[0], codelen + 1);
 	g->level = atoi(f[1]);
 	g->name = xstrdup(f[2]);
 	g->parent = f[3][0] ? gaz_find_code(x, f[3]) : -1;
