@@ -777,3 +777,15 @@ CREATE TABLE graph_mention_block (
 CREATE TABLE graph_mention_dirty (
 	report_id INTEGER PRIMARY KEY
 );
+
+-- version 18
+-- output (warn): warn_report keeps whether a report has both coordinates
+-- (geo), so that near_repeat finds the earlier crimes of its window that
+-- can match by distance from the index below and reads no other crime's
+-- report row: one more night on 1,000,000 reports read the rows of
+-- 24,000 crimes for coordinates that none of them had.  The rows stored
+-- before take theirs from their reports.
+ALTER TABLE warn_report ADD COLUMN geo INTEGER NOT NULL DEFAULT 0;
+UPDATE warn_report SET geo = 1 WHERE EXISTS (SELECT 1 FROM report r
+	WHERE r.id = warn_report.report_id AND r.lat IS NOT NULL AND r.lon IS NOT NULL);
+CREATE INDEX warn_report_geo ON warn_report(day) WHERE geo = 1;

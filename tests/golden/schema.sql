@@ -1,4 +1,4 @@
--- user_version 17
+-- user_version 18
 CREATE INDEX batch_sha256 ON batch(sha256);
 CREATE INDEX cluster_history_night ON cluster_history(night);
 CREATE INDEX cluster_layout_night ON cluster_layout(night);
@@ -27,6 +27,7 @@ CREATE INDEX report_value_report ON report_value(report_id);
 CREATE INDEX series_cluster ON series(cluster_id);
 CREATE INDEX series_report_report ON series_report(report_id);
 CREATE INDEX warn_report_day ON warn_report(day, occ_day, kind, informant);
+CREATE INDEX warn_report_geo ON warn_report(day) WHERE geo = 1;
 CREATE UNIQUE INDEX warning_evidence_once
 	ON warning_evidence(warning_id, coalesce(report_id, 0), coalesce(entity_key, ''));
 CREATE INDEX warning_evidence_warning ON warning_evidence(warning_id);
@@ -384,7 +385,7 @@ CREATE TABLE warn_report (
 	occ_day   TEXT NOT NULL,
 	kind      TEXT NOT NULL,
 	informant INTEGER NOT NULL               -- 1 for an informant's report
-);
+, geo INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE warn_state (
 	id    INTEGER PRIMARY KEY CHECK (id = 1),
 	since TEXT NOT NULL,
