@@ -52,7 +52,7 @@ struct keep_ctx {
 
 static int keep_edge(const struct keep_ctx *k, const struct gedge *e)
 {
-	if (!gmodel_edge_clustered(k->gm, e, k->conf))
+	if (!gmodel_edge_clustered(k->gm, e))
 		return 0;
 	if (k->only && (!k->only[e->u] || !k->only[e->v]))
 		return 0;

@@ -190,7 +190,7 @@ static void rank_members(struct run *r)
 		const struct gedge *e = &r->gm.e[i];
 
 		if (r->gc.clu[e->u] >= 0 && r->gc.clu[e->u] == r->gc.clu[e->v] &&
-		    gmodel_edge_clustered(&r->gm, e, &r->conf)) {
+		    gmodel_edge_clustered(&r->gm, e)) {
 			r->inner[e->u] += e->w;
 			r->inner[e->v] += e->w;
 		}

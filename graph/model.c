@@ -493,12 +493,12 @@ void gmodel_finish(struct gmodel *gm, const struct graph_conf *conf)
 		gm->out[i] = gm->hub[i] || skip[gm->type[i]] || gm->skip[i] ||
 			     (conf->hub_degree > 0 && deg > conf->hub_degree);
 	}
-}
+	gm->clustered = xmalloc(gm->ne + 1);
+	for (long i = 0; i < gm->ne; i++) {
+		const struct gedge *e = &gm->e[i];
 
-int gmodel_edge_clustered(const struct gmodel *gm, const struct gedge *e,
-			  const struct graph_conf *conf)
-{
-	return !gm->out[e->u] && !gm->out[e->v] && e->w >= conf->min_weight;
+		gm->clustered[i] = !gm->out[e->u] && !gm->out[e->v] && e->w >= conf->min_weight;
+	}
 }
 
 void gmodel_release(struct gmodel *gm)
@@ -515,5 +515,6 @@ void gmodel_release(struct gmodel *gm)
 	free(gm->off);
 	free(gm->adj);
 	free(gm->adj_edge);
+	free(gm->clustered);
 	memset(gm, 0, sizeof(*gm));
 }

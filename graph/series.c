@@ -152,7 +152,7 @@ static int joint_edge(const struct ser *s, long e)
 {
 	const struct gedge *g = &s->gm->e[e];
 
-	return gmodel_edge_clustered(s->gm, g, s->conf) && s->join[g->u] &&
+	return gmodel_edge_clustered(s->gm, g) && s->join[g->u] &&
 	       joins(s, g->v, s->scope[g->u]);
 }
 
