@@ -1197,8 +1197,8 @@ int analyze_run(struct db *db, const struct analyze_opts *opts,
 	 * memory map: on a million reports it saved a tenth of the time but
 	 * held the mapped file in memory, 3.2 GB at the peak, not 1.5 GB.
 	 */
-	if (db_exec(db, "PRAGMA wal_autocheckpoint = 16384", err) < 0 ||
-	    store_open(&az.store, db, err) < 0)
+	db_log_pages(db, 16384);
+	if (store_open(&az.store, db, err) < 0)
 		goto out;
 	az.store_open = 1;
 	/*

@@ -8,6 +8,7 @@
  * database at once do not both apply a step.
  */
 #include "common/db.h"
+#include "common/checkpoint.h"
 #include "common/sbuf.h"
 #include "common/xalloc.h"
 
@@ -213,12 +214,46 @@ static int open_flags(int flags)
 	return flags | SQLITE_OPEN_NOMUTEX;
 }
 
+/*
+ * SQLite calls this after each commit of a connection that writes, in
+ * place of its automatic checkpoint, with the log's length in pages.
+ * The checkpoint runs on the connection's own thread while this one
+ * goes on.  The log starts again at its beginning only with a write that
+ * finds every page of it copied back, and a stage that begins its next
+ * transaction at once never finds that: so once the log is four times
+ * the length that asks for a copy, the commit waits for it, and the
+ * next write starts the log over (the copy has only the last commit's
+ * pages left to do by then).  Without a thread the checkpoint runs here.
+ */
+static int wal_hook(void *arg, sqlite3 *h, const char *name, int pages)
+{
+	struct db *db = arg;
+	int ask = db->log_pages > 0 ? db->log_pages : 1000;
+
+	if (pages < ask)
+		return SQLITE_OK;
+	if (!db->ckpt)
+		db->ckpt = checkpoint_new(db->path);
+	if (db->ckpt)
+		checkpoint_request(db->ckpt, pages / 4 >= ask);
+	else
+		sqlite3_wal_checkpoint(h, name);
+	return SQLITE_OK;
+}
+
+void db_log_pages(struct db *db, int pages)
+{
+	db->log_pages = pages;
+}
+
 int db_open(struct db *db, const char *path, struct err *err)
 {
 	struct stat st;
 	int64_t ok;
 
 	db->h = NULL;
+	db->ckpt = NULL;
+	db->log_pages = 0;
 	db->path = xstrdup(path);
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		return err_set(err, "database '%s' is a directory", path);
@@ -243,6 +278,7 @@ int db_open(struct db *db, const char *path, struct err *err)
 	if (set_wal(db, err) < 0 || tune(db, err) < 0 ||
 	    db_exec(db, "PRAGMA synchronous = NORMAL", err) < 0)
 		return -1;
+	sqlite3_wal_hook(db->h, wal_hook, db);
 	return migrate(db, err);
 }
 
@@ -251,6 +287,8 @@ int db_open_readonly(struct db *db, const char *path, struct err *err)
 	int64_t v;
 
 	db->h = NULL;
+	db->ckpt = NULL;
+	db->log_pages = 0;
 	db->path = xstrdup(path);
 	if (access(path, F_OK) != 0)
 		return err_set(err, "no database '%s' (run 'lookout init' or 'lookout ingest' first)", path);
@@ -271,6 +309,8 @@ int db_open_readonly(struct db *db, const char *path, struct err *err)
 
 void db_close(struct db *db)
 {
+	checkpoint_free(db->ckpt);
+	db->ckpt = NULL;
 	if (db->h)
 		sqlite3_close_v2(db->h);
 	db->h = NULL;

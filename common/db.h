@@ -13,9 +13,13 @@
 
 #include "common/err.h"
 
+struct checkpoint;
+
 struct db {
 	sqlite3 *h;
 	char *path;
+	struct checkpoint *ckpt;   /* the log's checkpoints, once a commit asked for one (db.c) */
+	int log_pages;             /* db_log_pages's, 0 for the default */
 };
 
 /* The schema version this binary migrates to. */
@@ -24,6 +28,9 @@ int db_schema_version(void);
 /*
  * Open (creating with mode 0600 if needed) and migrate the database at
  * path.  The caller owns db and must db_close() it, also after an error.
+ * The log's pages are copied back into the file on a thread of the
+ * connection's own (common/checkpoint.h), started by the first commit
+ * that leaves the log longer than 1,000 pages (see db_log_pages).
  */
 int db_open(struct db *db, const char *path, struct err *err);
 /* Open an existing database read-only, no migration. */
@@ -42,6 +49,14 @@ void db_rollback(struct db *db);
  * the file's cache, shared, but they count in the process's RSS.
  */
 int db_map(struct db *db, int on, struct err *err);
+/*
+ * A commit that leaves the write-ahead log longer than pages pages asks
+ * for its checkpoint (pages 0: 1,000, SQLite's default); one that leaves
+ * it longer than four times that waits for the copy, so that the log
+ * starts over.  For a stage whose every commit rewrites pages all over
+ * the file, a larger figure copies each of them back fewer times.
+ */
+void db_log_pages(struct db *db, int pages);
 
 /*
  * Parameter formats for db_bind/db_run/db_int, one letter a parameter:

@@ -170,9 +170,9 @@ int ingest_init(struct ingest *in, struct db *db, const char *data_dir, struct e
 	 * night writes 650 MB instead of 800.  ingest_release puts the
 	 * default back for the stages that follow on this connection.
 	 */
-	if (rc < 0 || ingest_store_open(&in->store, db, err) < 0 ||
-	    db_exec(db, "PRAGMA wal_autocheckpoint = 16384", err) < 0)
+	if (rc < 0 || ingest_store_open(&in->store, db, err) < 0)
 		return -1;
+	db_log_pages(db, 16384);
 	/*
 	 * The writer's reads, too, go through a memory map where reports are
 	 * stored: a night's rows land on pages all over the file's indexes
@@ -198,7 +198,7 @@ void ingest_release(struct ingest *in)
 		group_rollback(in);
 	ingest_ahead_release(&in->ahead);
 	if (in->db)
-		db_exec(in->db, "PRAGMA wal_autocheckpoint = 1000", NULL);
+		db_log_pages(in->db, 0);
 	if (in->mapped)
 		db_map(in->db, 0, NULL);
 	ingest_store_close(&in->store);

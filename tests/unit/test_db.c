@@ -1,7 +1,10 @@
 /*
  * test_db: db_open creates a new database file readable by its owner
  * alone (0600, whatever the umask), and ":memory:" opens SQLite's
- * in-memory database without leaving a file of that name behind.
+ * in-memory database without leaving a file of that name behind.  The
+ * log's checkpoints run on their own thread: a commit past four times
+ * db_log_pages finds its pages in the database file when it returns,
+ * and the next transaction starts the log over.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/checkpoint.h"
 #include "common/db.h"
 
 /* Run in a fresh folder of its own; *old gets the folder to go back to. */
@@ -67,11 +71,71 @@ static void test_memory_no_file(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+static off_t file_size(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(stat(path, &st), 0);
+	return st.st_size;
+}
+
+/* One transaction of n rows of 16,000 bytes each: a page of 16 KiB a row. */
+static void write_rows(struct db *db, int n)
+{
+	struct err err;
+
+	assert_int_equal(db_begin(db, &err), 0);
+	for (int i = 0; i < n; i++)
+		assert_int_equal(db_run(db, &err, "INSERT INTO big(b) VALUES (zeroblob(16000))", ""), 0);
+	assert_int_equal(db_commit(db, &err), 0);
+}
+
+static void test_checkpoint_thread(void **state)
+{
+	char dir[64], old[4096];
+	struct db db;
+	struct err err;
+	int64_t n = 0;
+	off_t before, wal;
+
+	(void)state;
+	enter_temp(dir, sizeof(dir), old, sizeof(old));
+	assert_int_equal(db_open(&db, "x.db", &err), 0);
+	assert_int_equal(db_exec(&db, "CREATE TABLE big(b BLOB)", &err), 0);
+	db_log_pages(&db, 8);
+	/* 20 pages: a checkpoint asked for, not waited for. */
+	write_rows(&db, 20);
+	assert_non_null(db.ckpt);
+	/* 100 pages, more than four times 8: back in the file on return. */
+	before = file_size("x.db");
+	write_rows(&db, 100);
+	assert_true(file_size("x.db") >= before + 100 * 16000);
+	assert_true(checkpoint_count(db.ckpt) >= 1);
+	wal = file_size("x.db-wal");
+	/* The log started over: its file holds one transaction, not two. */
+	before = file_size("x.db");
+	write_rows(&db, 100);
+	assert_true(file_size("x.db") >= before + 100 * 16000);
+	assert_true(file_size("x.db-wal") <= wal);
+	db_close(&db);
+	assert_null(db.ckpt);
+	assert_int_equal(db_open(&db, "x.db", &err), 0);
+	assert_int_equal(db_int(&db, &err, &n, "SELECT count(*) FROM big", ""), 0);
+	assert_int_equal(n, 220);
+	db_close(&db);
+	unlink("x.db");
+	unlink("x.db-wal");
+	unlink("x.db-shm");
+	assert_int_equal(chdir(old), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_new_file_private),
 		cmocka_unit_test(test_memory_no_file),
+		cmocka_unit_test(test_checkpoint_thread),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
