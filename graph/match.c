@@ -20,13 +20,34 @@ struct pair {
 	long n;
 };
 
-static int cmp_key(const void *pa, const void *pb)
+/*
+ * Sort the pairs by new cluster, then old cluster: two stable counting
+ * sorts, by the old cluster and then by the new, both numbers below a
+ * cluster count.  There is a pair per member of last night (1,400,000
+ * on 1,000,000 reports), and a comparison sort of them cost a tenth of
+ * a second a night.
+ */
+static void sort_key(struct pair *p, long np, long nnew, long nold)
 {
-	const struct pair *a = pa, *b = pb;
+	struct pair *tmp = xmalloc((np + 1) * sizeof(*tmp));
+	long *at = xmalloc(((nnew > nold ? nnew : nold) + 1) * sizeof(*at));
 
-	if (a->c != b->c)
-		return a->c < b->c ? -1 : 1;
-	return a->o < b->o ? -1 : a->o > b->o;
+	memset(at, 0, (nold + 1) * sizeof(*at));
+	for (long i = 0; i < np; i++)
+		at[p[i].o + 1]++;
+	for (long o = 0; o < nold; o++)
+		at[o + 1] += at[o];
+	for (long i = 0; i < np; i++)
+		tmp[at[p[i].o]++] = p[i];
+	memset(at, 0, (nnew + 1) * sizeof(*at));
+	for (long i = 0; i < np; i++)
+		at[tmp[i].c + 1]++;
+	for (long c = 0; c < nnew; c++)
+		at[c + 1] += at[c];
+	for (long i = 0; i < np; i++)
+		p[at[tmp[i].c]++] = tmp[i];
+	free(at);
+	free(tmp);
 }
 
 /* Largest overlap first; ties to the older (smaller) id, then the new cluster. */
@@ -95,7 +116,7 @@ void gmatch_compute(struct gmatch *m, const struct gmatch_in *in)
 		np++;
 	}
 	if (np > 1)
-		qsort(p, np, sizeof(*p), cmp_key);
+		sort_key(p, np, in->nnew, in->nold);
 	for (long i = 0; i < np; i++) {
 		if (ns > 0 && p[ns - 1].c == p[i].c && p[ns - 1].o == p[i].o)
 			p[ns - 1].n++;
@@ -134,7 +155,7 @@ void gmatch_compute(struct gmatch *m, const struct gmatch_in *in)
 
 	/* Status and what each is related to; p is sorted by overlap, so walk it per cluster. */
 	if (np > 1)
-		qsort(p, np, sizeof(*p), cmp_key);
+		sort_key(p, np, in->nnew, in->nold);
 	for (long c = 0, i = 0; c < in->nnew; c++) {
 		struct gmatch_new *r = &m->n[c];
 		struct sbuf rel = SBUF_INIT;

@@ -18,6 +18,7 @@
 #include "common/db.h"
 #include "graph/companion.h"
 #include "graph/graph.h"
+#include "graph/match.h"
 #include "graph/query.h"
 
 struct fx {
@@ -506,6 +507,43 @@ static void test_companions(void **state)
 	assert_int_equal(sum.components, 1);
 	(void)c;
 	(void)d;
+}
+
+/*
+ * Matching on arrays alone, last night's members in no particular order
+ * (the overlaps are sorted by new cluster, then old): old C-0003 (4) and
+ * C-0008 (3) are merged into one cluster, which keeps 3, the larger
+ * part; C-0012 lost one member and left the other alone in a new cluster
+ * with a newcomer, too small a share to continue it.
+ */
+static void test_match(void **state)
+{
+	static const int64_t old_id[] = { 3, 8, 12 };
+	static const long old_size[] = { 4, 3, 2 }, new_size[] = { 7, 2 };
+	static const int32_t clu[] = { 0, 0, 0, 0, 0, 0, 0, -1, 1, 1 };
+	static const int32_t mem_old[] = { 1, 0, 2, 0, 1, 2, 0, 1, 0 };
+	static const int32_t mem_vertex[] = { 4, 0, 7, 1, 5, 8, 2, 6, 3 };
+	struct gmatch_in in = { 2, new_size, clu, 3, old_id, old_size, 9, mem_old, mem_vertex,
+				13, 2, 0.5 };
+	struct gmatch m;
+
+	(void)state;
+	gmatch_compute(&m, &in);
+	assert_int_equal(m.n[0].id, 3);
+	assert_string_equal(m.n[0].status, "merged");
+	assert_string_equal(m.n[0].related, "C-0008");
+	assert_int_equal(m.n[0].added, 3);
+	assert_int_equal(m.n[0].removed, 0);
+	assert_int_equal(m.n[1].id, 13);
+	assert_string_equal(m.n[1].status, "new");
+	assert_string_equal(m.n[1].related, "");
+	assert_int_equal(m.n[1].added, 2);
+	assert_false(m.o[0].gone);
+	assert_true(m.o[1].gone);
+	assert_string_equal(m.o[1].related, "C-0003");
+	assert_true(m.o[2].gone);
+	assert_string_equal(m.o[2].related, "C-0013");
+	gmatch_release(&m);
 }
 
 static void test_poisson_tail(void **state)
@@ -1157,6 +1195,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_expand_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_companions, setup, teardown),
 		cmocka_unit_test(test_poisson_tail),
+		cmocka_unit_test(test_match),
 		cmocka_unit_test_setup_teardown(test_stable_ids, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_span_close, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_component_ids, setup, teardown),
