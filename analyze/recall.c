@@ -39,10 +39,9 @@ static const char *const q_sql[N_Q] = {
 /* An entity from a row of ENT_COLS, under key in the run's maps. */
 static struct ent *ent_row(struct az *az, sqlite3_stmt *st, const char *key)
 {
-	struct ent *e = xcalloc(1, sizeof(*e));
+	struct ent *e = az_ent_new(az, db_text(st, 1));
 
 	e->id = sqlite3_column_int64(st, 0);
-	e->type = xstrdup(db_text(st, 1));
 	if (sqlite3_column_type(st, 2) != SQLITE_NULL)
 		e->first = xstrdup(db_text(st, 2));
 	if (sqlite3_column_type(st, 3) != SQLITE_NULL)

@@ -21,7 +21,7 @@
 /* An entity as the run knows it. */
 struct ent {
 	int64_t id;
-	char *type;             /* owned */
+	const char *type;       /* borrowed from the run's one copy of each type (az_ent_new) */
 	char *first, *last;     /* owned or NULL: report dates */
 	int n_reports;
 	int64_t seen_report;    /* the report that last counted it */
@@ -74,7 +74,10 @@ struct az {
 	struct store store;
 	int store_open;
 	struct resolve res;
-	struct strmap ents;     /* key -> struct ent * (owned) */
+	struct strmap ents;     /* key -> struct ent * (in ent_blocks) */
+	struct ent **ent_blocks;      /* owned: the entities, ENT_BLOCK to a block */
+	size_t n_ent_blocks, ent_used;    /* blocks; entities of the last one in use */
+	struct strmap types;    /* entity type -> its owned copy */
 	int lazy;               /* entities and persons are read as met (recall.c) */
 	sqlite3_stmt *q[5];     /* recall.c's lookups, prepared when lazy */
 	struct strmap asked;    /* person keys already looked up (recall.c) */
@@ -107,6 +110,8 @@ struct ent *az_recall_ent(struct az *az, const char *key, struct err *err, int *
 int az_recall_persons(struct az *az, const struct resolve_obs *o, struct err *err);
 /* The entity as its row now stands: nothing to write for it. */
 void az_ent_stored(struct ent *e);
+/* A new zeroed entity of type (borrowed), owned by the run until az_release. */
+struct ent *az_ent_new(struct az *az, const char *type);
 
 /* Whether type is an identifier's ("phone", "idcard", ...), and the link a person has to it. */
 int az_is_ident(const char *type);
