@@ -529,14 +529,23 @@ static int cmp_same_row(const void *pa, const void *pb)
 	return a->id < b->id ? -1 : a->id > b->id;
 }
 
+/*
+ * A cluster that continues one of last night's (any status but new)
+ * has its row: it is updated by id, a search in one tree, where the
+ * upsert first tried the insert (on one more night of 1,000,000 reports
+ * the 163,000 clusters of the first night all change from new).  A new
+ * cluster, or one whose row is missing after all, takes the upsert.
+ */
 static int write_clusters(struct run *r, struct graph_summary *sum, struct err *err)
 {
-	sqlite3_stmt *cl = NULL, *hist = NULL, *gone = NULL;
+	sqlite3_stmt *cl = NULL, *upd = NULL, *hist = NULL, *gone = NULL;
 	struct same_row *same = NULL;
 	long nsame = 0;
 	int rc = -1;
 
 	if (load_same(r, &same, &nsame, err) < 0 ||
+	    db_prepare(r->db, &upd, "UPDATE cluster SET night = ?2, status = ?3, score = ?4, size = ?5, "
+		       "n_reports = ?6, n_crimes = ?7, component = ?8 WHERE id = ?1", err) < 0 ||
 	    db_prepare(r->db, &cl, "INSERT INTO cluster(id, label, first_night, night, status, score, "
 		       "size, n_reports, n_crimes, component) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 		       "ON CONFLICT(id) DO UPDATE SET night = excluded.night, status = excluded.status, "
@@ -554,16 +563,28 @@ static int write_clusters(struct run *r, struct graph_summary *sum, struct err *
 		struct same_row key = { m->id, 0, 0, 0, 0, 0 };
 		const struct same_row *was = NULL;
 		char label[24];
+		int written;
 
 		if (nsame && !strcmp(m->status, "same"))
 			was = bsearch(&key, same, nsame, sizeof(*same), cmp_same_row);
-		gmatch_label(m->id, label);
-		if (!(was && was->component == comp && was->score == r->score[c] && was->size == size &&
-		      was->n_reports == (int)r->n_reports[c] && was->n_crimes == (int)r->n_crimes[c]) &&
-		    (db_bind(cl, err, "IssssdiiiI", m->id, label, r->night, r->night, m->status, r->score[c],
-			     size, (int)r->n_reports[c], (int)r->n_crimes[c], comp) < 0 ||
-		     db_step(cl, err) < 0))
-			goto out;
+		/* A row moved on to tonight by load_same with the same figures is written. */
+		written = was && was->component == comp && was->score == r->score[c] &&
+			  was->size == size && was->n_reports == (int)r->n_reports[c] &&
+			  was->n_crimes == (int)r->n_crimes[c];
+		if (!written && strcmp(m->status, "new")) {
+			if (db_bind(upd, err, "IssdiiiI", m->id, r->night, m->status, r->score[c], size,
+				    (int)r->n_reports[c], (int)r->n_crimes[c], comp) < 0 ||
+			    db_step(upd, err) < 0)
+				goto out;
+			written = sqlite3_changes(sqlite3_db_handle(upd)) > 0;
+		}
+		if (!written) {
+			gmatch_label(m->id, label);
+			if (db_bind(cl, err, "IssssdiiiI", m->id, label, r->night, r->night, m->status,
+				    r->score[c], size, (int)r->n_reports[c], (int)r->n_crimes[c], comp) < 0 ||
+			    db_step(cl, err) < 0)
+				goto out;
+		}
 		if (strcmp(m->status, "same") &&
 		    (db_bind(hist, err, "Issiiis", m->id, r->night, m->status, size, (int)m->added,
 			     (int)m->removed, m->related) < 0 || db_step(hist, err) < 0))
@@ -583,6 +604,7 @@ static int write_clusters(struct run *r, struct graph_summary *sum, struct err *
 out:
 	free(same);
 	db_finalize(cl);
+	db_finalize(upd);
 	db_finalize(hist);
 	db_finalize(gone);
 	return rc < 0 ? err_prefix(err, "writing clusters") : 0;
