@@ -2,7 +2,7 @@
  * gen: a synthetic district with ground truth.
  *
  *   gen [--days N] [--per-day M] [--seed S] [--end YYYY-MM-DD]
- *       [--district FILE] [--small] OUT
+ *       [--district FILE] [--malformed-every K] [--last L] OUT
  *
  * Writes OUT/inbox/ (every input form of FORMAT.md: call-outs, cases and
  * tips as JSON Lines, informant and patrol notes as plain text, the
@@ -17,6 +17,11 @@
  * full-width digits, +86 and dashes in phones, plates with "·", dates in
  * many forms.  Output is a pure function of the options: the generator
  * has its own PRNG and never reads the clock.
+ *
+ * --last L writes only the reports of the last L days, as one night's
+ * inbox holds them (no planted situation: those are the history): the
+ * district is made whole and the rest left unwritten, so the night is
+ * the same whatever L.
  */
 #include "common/sbuf.h"
 #include "common/xalloc.h"
@@ -250,8 +255,12 @@ static void out_open(struct out *o, const char *dir, const char *name, int gb)
 	o->gb18030 = gb;
 }
 
+static int muted;       /* --last: what is made now is not written */
+
 static void out_write(struct out *o, const char *s)
 {
+	if (muted)
+		return;
 	for (const char *p = s; *p; p++)
 		if (*p == '\n')
 			o->line++;
@@ -1543,7 +1552,7 @@ static void plant(const char *outdir)
 static void usage(void)
 {
 	fputs("usage: gen [--days N] [--per-day M] [--seed S] [--end YYYY-MM-DD]\n"
-	      "           [--district FILE] [--malformed-every K] OUT\n", stderr);
+	      "           [--district FILE] [--malformed-every K] [--last L] OUT\n", stderr);
 	exit(2);
 }
 
@@ -1559,6 +1568,7 @@ int main(int argc, char **argv)
 {
 	const char *outdir = NULL, *district = "bench/district.tsv", *end = "2026-11-21";
 	long malformed_every = 0;
+	int last = 0;
 	uint64_t seed = 1;
 	char inbox[512];
 	struct tm tm = { 0 };
@@ -1580,12 +1590,14 @@ int main(int argc, char **argv)
 			district = argv[++i];
 		else if (!strcmp(a, "--malformed-every") && i + 1 < argc)
 			malformed_every = atol(argv[++i]);
+		else if (!strcmp(a, "--last") && i + 1 < argc)
+			last = atoi(argv[++i]);
 		else if (a[0] == '-' || outdir)
 			usage();
 		else
 			outdir = a;
 	}
-	if (!outdir || ndays < 45 || per_day < 1)
+	if (!outdir || ndays < 45 || per_day < 1 || last < 0 || last > ndays)
 		usage();
 	if (!strptime(end, "%Y-%m-%d", &tm)) {
 		fprintf(stderr, "gen: bad --end '%s'\n", end);
@@ -1614,8 +1626,10 @@ int main(int argc, char **argv)
 	out_open(&o_truth, outdir, "truth.jsonl", 0);
 	write_headers();
 
+	muted = last > 0;
 	plant(outdir);
 	for (int d = 0; d < ndays; d++) {
+		muted = last > 0 && d < ndays - last;
 		for (long i = 0; i < per_day; i++) {
 			emit_random(d);
 			total++;
