@@ -239,7 +239,7 @@ static int reports(struct gen *g, long n, struct err *err)
 		int ne = 0, np = 0, types[8];
 		long p = (next() % 10 < 2) ? pick(l->persons / 50 + 1) : pick(l->persons);
 		long day = r * 100 / n;
-		char at[40], ext[24], hash[24], dd[11];
+		char at[40], ext[24], hash[24], dd[16];
 
 		snprintf(dd, sizeof(dd), "2026-%02d-%02d", (int)(8 + day / 30 % 4), (int)(1 + day % 28));
 		snprintf(at, sizeof(at), "%sT%02d:00:00+08:00", dd, (int)(r % 24));
