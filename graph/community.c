@@ -59,7 +59,12 @@ static int keep_edge(const struct keep_ctx *k, const struct gedge *e)
 	return !k->clu || (k->clu[e->u] >= 0 && k->clu[e->u] == k->clu[e->v]);
 }
 
-/* The vertices with an edge k keeps. */
+/*
+ * The vertices with an edge k keeps.  With k->only, an edge it keeps has
+ * both ends marked: the marked vertices' own edges are looked at, not
+ * every edge of the district (one more night marks the vertices of the
+ * clusters that changed).
+ */
 static void compact_init(struct compact *c, const struct keep_ctx *k)
 {
 	const struct gmodel *gm = k->gm;
@@ -69,11 +74,23 @@ static void compact_init(struct compact *c, const struct keep_ctx *k)
 	c->n = 0;
 	for (long v = 0; v < gm->nv; v++)
 		c->to[v] = -1;
-	for (long i = 0; i < gm->ne; i++) {
-		if (!keep_edge(k, &gm->e[i]))
-			continue;
-		c->to[gm->e[i].u] = 0;
-		c->to[gm->e[i].v] = 0;
+	if (k->only) {
+		for (long v = 0; v < gm->nv; v++) {
+			if (!k->only[v])
+				continue;
+			for (long j = gm->off[v]; j < gm->off[v + 1]; j++)
+				if (keep_edge(k, &gm->e[gm->adj_edge[j]])) {
+					c->to[v] = 0;
+					break;
+				}
+		}
+	} else {
+		for (long i = 0; i < gm->ne; i++) {
+			if (!keep_edge(k, &gm->e[i]))
+				continue;
+			c->to[gm->e[i].u] = 0;
+			c->to[gm->e[i].v] = 0;
+		}
 	}
 	for (long v = 0; v < gm->nv; v++) {
 		if (c->to[v] < 0)
@@ -263,18 +280,40 @@ static int components(struct gcomm *gc, const struct gmodel *gm, const struct co
 static long warm_start(igraph_vector_int_t *memb, const int32_t *start, const struct compact *c,
 		       const struct keep_ctx *k)
 {
+	const struct gmodel *gm = k->gm;
 	int32_t *parent = xmalloc((c->n + 1) * sizeof(*parent));
 	long n;
 
 	for (long x = 0; x < c->n; x++)
 		parent[x] = (int32_t)x;
-	for (long i = 0; i < k->gm->ne; i++) {
-		const struct gedge *e = &k->gm->e[i];
+	if (k->only) {
+		/*
+		 * The edges k keeps join c's vertices (those with one): each is
+		 * taken from its lower end's adjacency.  The pieces, so the
+		 * labels, do not depend on the order of the unions.
+		 */
+		for (long x = 0; x < c->n; x++) {
+			int32_t u = c->from[x];
 
-		if (start[e->u] < 0 || start[e->u] != start[e->v] || c->to[e->u] < 0 ||
-		    c->to[e->v] < 0 || !keep_edge(k, e))
-			continue;
-		guf_union(parent, c->to[e->u], c->to[e->v]);
+			if (start[u] < 0)
+				continue;
+			for (long j = gm->off[u]; j < gm->off[u + 1]; j++) {
+				int32_t v = gm->adj[j];
+
+				if (v > u && start[v] == start[u] && c->to[v] >= 0 &&
+				    keep_edge(k, &gm->e[gm->adj_edge[j]]))
+					guf_union(parent, (int32_t)x, c->to[v]);
+			}
+		}
+	} else {
+		for (long i = 0; i < gm->ne; i++) {
+			const struct gedge *e = &gm->e[i];
+
+			if (start[e->u] < 0 || start[e->u] != start[e->v] || c->to[e->u] < 0 ||
+			    c->to[e->v] < 0 || !keep_edge(k, e))
+				continue;
+			guf_union(parent, c->to[e->u], c->to[e->v]);
+		}
 	}
 	n = uf_label(parent, c->n, memb);
 	free(parent);
