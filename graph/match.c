@@ -20,6 +20,24 @@ struct pair {
 	long n;
 };
 
+static long pair_key(const struct pair *p, int by_old)
+{
+	return by_old ? p->o : p->c;
+}
+
+/* src[0..np) into dst in the order of their key (below nkeys), equal keys as they came; at is scratch. */
+static void count_sort(struct pair *dst, const struct pair *src, long np, long nkeys, int by_old,
+		       long *at)
+{
+	memset(at, 0, (nkeys + 1) * sizeof(*at));
+	for (long i = 0; i < np; i++)
+		at[pair_key(&src[i], by_old) + 1]++;
+	for (long k = 0; k < nkeys; k++)
+		at[k + 1] += at[k];
+	for (long i = 0; i < np; i++)
+		dst[at[pair_key(&src[i], by_old)]++] = src[i];
+}
+
 /*
  * Sort the pairs by new cluster, then old cluster: two stable counting
  * sorts, by the old cluster and then by the new, both numbers below a
@@ -32,20 +50,8 @@ static void sort_key(struct pair *p, long np, long nnew, long nold)
 	struct pair *tmp = xmalloc((np + 1) * sizeof(*tmp));
 	long *at = xmalloc(((nnew > nold ? nnew : nold) + 1) * sizeof(*at));
 
-	memset(at, 0, (nold + 1) * sizeof(*at));
-	for (long i = 0; i < np; i++)
-		at[p[i].o + 1]++;
-	for (long o = 0; o < nold; o++)
-		at[o + 1] += at[o];
-	for (long i = 0; i < np; i++)
-		tmp[at[p[i].o]++] = p[i];
-	memset(at, 0, (nnew + 1) * sizeof(*at));
-	for (long i = 0; i < np; i++)
-		at[tmp[i].c + 1]++;
-	for (long c = 0; c < nnew; c++)
-		at[c + 1] += at[c];
-	for (long i = 0; i < np; i++)
-		p[at[tmp[i].c]++] = tmp[i];
+	count_sort(tmp, p, np, nold, 1, at);
+	count_sort(p, tmp, np, nnew, 0, at);
 	free(at);
 	free(tmp);
 }
