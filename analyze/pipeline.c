@@ -1077,8 +1077,14 @@ static int first_chunk_after(struct az *az, int64_t *after, struct err *err)
 		*after = marked;
 		return db_commit(az->db, err);
 	}
-	if (db_int(az->db, err, &last, "SELECT coalesce(max(report_id), 0) FROM analyzed", "") < 0 ||
-	    db_int(az->db, err, &n_analyzed, "SELECT count(*) FROM analyzed", "") < 0 ||
+	if (db_int(az->db, err, &last, "SELECT coalesce(max(report_id), 0) FROM analyzed", "") < 0) {
+		db_rollback(az->db);
+		return -1;
+	}
+	/* Nothing analyzed yet (a first night): the start, without counting every report twice. */
+	if (last == 0)
+		return db_commit(az->db, err);
+	if (db_int(az->db, err, &n_analyzed, "SELECT count(*) FROM analyzed", "") < 0 ||
 	    db_int(az->db, err, &n_reports, "SELECT count(*) FROM report", "") < 0 ||
 	    db_int(az->db, err, &n_after, "SELECT count(*) FROM report WHERE id > ?", "I", last) < 0) {
 		db_rollback(az->db);
