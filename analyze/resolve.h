@@ -32,22 +32,22 @@ struct resolve_obs {
 };
 
 struct resolve_key {
-	char *key;                  /* owned: "idcard:ID", "name+phone:N|P", "name+birth:N|D" */
+	char *key;                  /* the resolution's: "idcard:ID", "name+phone:N|P", "name+birth:N|D" */
 	int64_t report_id;          /* the report that first gave it */
 };
 
 struct resolve_person {
 	int64_t n;                  /* person:N */
 	int64_t merged_into;        /* 0 while alive */
-	char *idcard;               /* owned or NULL */
+	char *idcard;               /* the resolution's or NULL */
 	char sex;
 	char birth[11];             /* exact date, "" when unknown */
 	int birth_lo, birth_hi;     /* birth years the evidence allows, 0 unknown */
-	char *display;              /* owned or NULL: the name shown */
+	char *display;              /* the resolution's or NULL: the name shown */
 	int display_redacted;
 	struct resolve_key *keys;
 	size_t n_keys, cap_keys;
-	char **founders;            /* owned signatures of the persons joined here */
+	char **founders;            /* owned array of the resolution's signatures of the persons joined here */
 	size_t n_founders, cap_founders;
 	int dirty;                  /* changed since the caller last stored it */
 	int rewrite;                /* merged: its stored keys and founders are stale */
@@ -67,7 +67,7 @@ struct resolve_merge {
 };
 
 struct resolve {
-	struct resolve_person **v;  /* every person, alive or merged (owned) */
+	struct resolve_person **v;  /* every person, alive or merged (in blocks) */
 	size_t n, cap;
 	struct strmap by_n;         /* "N" -> struct resolve_person * */
 	struct strmap keys;         /* key -> struct resolve_plist * (owned) */
@@ -75,6 +75,9 @@ struct resolve {
 	int age_tolerance;
 	struct resolve_merge *merges;   /* the merges of the last resolve_observe */
 	size_t n_merges, cap_merges;
+	struct resolve_person **blocks;    /* owned: the persons, RESOLVE_BLOCK to a block */
+	size_t n_blocks, used;             /* blocks; persons of the last one in use */
+	struct strpool strings;     /* the persons' texts: ID numbers, names, keys, signatures */
 	struct resolve_person **changed;   /* the persons marked dirty, each once; the */
 	size_t n_changed, cap_changed;     /* caller empties it as it stores them */
 };

@@ -1,8 +1,9 @@
 /*
  * strmap: open addressing with linear probing, FNV-1a hashes, grown to
  * keep the load under one half.  Keys are copied once on insert, into
- * blocks that double from 1 KB to 64 KB (a longer key gets a block of its
- * own); each block starts with a pointer to the one before it.
+ * the map's strpool: blocks that double from 1 KB to 64 KB (a longer
+ * string gets a block of its own); each block starts with a pointer to
+ * the one before it.
  */
 #include "analyze/strmap.h"
 #include "common/xalloc.h"
@@ -24,14 +25,14 @@ static uint64_t hash_bytes(const char *s, size_t len)
 
 enum { BLOCK_FIRST = 1024, BLOCK_MAX = 65536 };
 
-void strmap_init(struct strmap *m)
+void strpool_init(struct strpool *p)
 {
-	memset(m, 0, sizeof(*m));
+	memset(p, 0, sizeof(*p));
 }
 
-void strmap_release(struct strmap *m)
+void strpool_release(struct strpool *p)
 {
-	char *b = m->block;
+	char *b = p->block;
 
 	while (b) {
 		char *prev;
@@ -40,17 +41,15 @@ void strmap_release(struct strmap *m)
 		free(b);
 		b = prev;
 	}
-	free(m->v);
-	strmap_init(m);
+	strpool_init(p);
 }
 
-/* A copy of key[0..len) with its NUL, in the map's newest block. */
-static char *copy_key(struct strmap *m, const char *key, size_t len)
+char *strpool_dupn(struct strpool *p, const char *str, size_t len)
 {
 	char *s;
 
-	if (!m->block || m->size - m->used < len + 1) {
-		size_t size = m->size ? m->size * 2 : BLOCK_FIRST;
+	if (!p->block || p->size - p->used < len + 1) {
+		size_t size = p->size ? p->size * 2 : BLOCK_FIRST;
 		char *b;
 
 		if (size > BLOCK_MAX)
@@ -58,16 +57,33 @@ static char *copy_key(struct strmap *m, const char *key, size_t len)
 		if (size < sizeof(b) + len + 1)
 			size = sizeof(b) + len + 1;
 		b = xmalloc(size);
-		memcpy(b, &m->block, sizeof(m->block));
-		m->block = b;
-		m->used = sizeof(b);
-		m->size = size;
+		memcpy(b, &p->block, sizeof(p->block));
+		p->block = b;
+		p->used = sizeof(b);
+		p->size = size;
 	}
-	s = m->block + m->used;
-	memcpy(s, key, len);
+	s = p->block + p->used;
+	memcpy(s, str, len);
 	s[len] = '\0';
-	m->used += len + 1;
+	p->used += len + 1;
 	return s;
+}
+
+char *strpool_dup(struct strpool *p, const char *s)
+{
+	return strpool_dupn(p, s, strlen(s));
+}
+
+void strmap_init(struct strmap *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+void strmap_release(struct strmap *m)
+{
+	strpool_release(&m->keys);
+	free(m->v);
+	strmap_init(m);
 }
 
 static struct strmap_slot *find(const struct strmap *m, const char *key,
@@ -124,7 +140,7 @@ void **strmap_putn(struct strmap *m, const char *key, size_t len)
 		grow(m);
 	s = find(m, key, len, h);
 	if (!s->key) {
-		s->key = copy_key(m, key, len);
+		s->key = strpool_dupn(&m->keys, key, len);
 		s->hash = h;
 		s->val = NULL;
 		m->n++;

@@ -18,11 +18,26 @@ struct strmap_slot {
 	void *val;
 };
 
+/*
+ * strpool: copies of strings kept end to end in blocks and freed all at
+ * once, for strings that live as long as their pool (a malloc and a
+ * free each cost more than a short string).
+ */
+struct strpool {
+	char *block;        /* the newest block, or NULL */
+	size_t used, size;  /* of that block */
+};
+
+void strpool_init(struct strpool *p);
+void strpool_release(struct strpool *p);
+/* A copy of s[0..len) with its NUL, owned by the pool. */
+char *strpool_dupn(struct strpool *p, const char *s, size_t len);
+char *strpool_dup(struct strpool *p, const char *s);
+
 struct strmap {
 	struct strmap_slot *v;
 	size_t n, cap;      /* cap is 0 or a power of two */
-	char *block;        /* the newest block of key copies, or NULL */
-	size_t used, size;  /* of that block */
+	struct strpool keys;    /* the key copies */
 };
 
 void strmap_init(struct strmap *m);
