@@ -91,15 +91,17 @@ static uint64_t text_hash(const char *a, const char *b)
 	return h;
 }
 
-/* A text no longer than the one it replaces (a date for a date) is copied over it. */
-static void set_text(char **dst, const char *s)
+/*
+ * An entity's first or last seen, in the run's pool of texts: one no
+ * longer than the text it replaces (a date for a date) is copied over it.
+ */
+static void set_text(struct az *az, char **dst, const char *s)
 {
 	if (*dst && s && strlen(s) <= strlen(*dst)) {
 		strcpy(*dst, s);
 		return;
 	}
-	free(*dst);
-	*dst = s ? xstrdup(s) : NULL;
+	*dst = s ? strpool_dup(&az->texts, s) : NULL;
 }
 
 /*
@@ -239,8 +241,8 @@ static struct ent *ent_get(struct az *az, const char *type, const char *value,
 	e->live = 1;
 	e->n_reports = 1;
 	e->seen_report = r->id;
-	set_text(&e->first, r->seen);
-	set_text(&e->last, r->seen);
+	set_text(az, &e->first, r->seen);
+	set_text(az, &e->last, r->seen);
 	az_ent_stored(e);
 	e->attrs_hash = text_hash(display, attrs);
 	az->sum->entities++;
@@ -257,11 +259,11 @@ static void ent_touch(struct az *az, struct ent *e, const struct extract_report 
 	e->seen_report = r->id;
 	e->n_reports++;
 	if (r->seen && (!e->first || strcmp(r->seen, e->first) < 0)) {
-		set_text(&e->first, r->seen);
+		set_text(az, &e->first, r->seen);
 		e->moved = 1;
 	}
 	if (r->seen && (!e->last || strcmp(r->seen, e->last) > 0)) {
-		set_text(&e->last, r->seen);
+		set_text(az, &e->last, r->seen);
 		e->moved = 1;
 	}
 	az_ent_mark(az, e);
@@ -696,9 +698,9 @@ static int recount(struct az *az, struct ent *k, const struct ent *m, struct err
 	k->n_reports = (int)n;
 	k->seen_report = 0;
 	if (m->first && (!k->first || strcmp(m->first, k->first) < 0))
-		set_text(&k->first, m->first);
+		set_text(az, &k->first, m->first);
 	if (m->last && (!k->last || strcmp(m->last, k->last) > 0))
-		set_text(&k->last, m->last);
+		set_text(az, &k->last, m->last);
 	az_ent_mark(az, k);
 	return 0;
 }
@@ -1001,19 +1003,15 @@ static void az_release(struct az *az)
 	for (size_t b = 0; b < az->n_ent_blocks; b++) {
 		size_t n = b + 1 < az->n_ent_blocks ? ENT_BLOCK : az->ent_used;
 
-		for (size_t i = 0; i < n; i++) {
-			struct ent *e = &az->ent_blocks[b][i];
-
-			free(e->first);
-			free(e->last);
-			free(e->within);
-		}
+		for (size_t i = 0; i < n; i++)
+			free(az->ent_blocks[b][i].within);
 		free(az->ent_blocks[b]);
 	}
 	free(az->ent_blocks);
 	for (size_t i = 0; i < az->types.cap; i++)
 		free(az->types.v[i].val);
 	strmap_release(&az->types);
+	strpool_release(&az->texts);
 	strmap_release(&az->ents);
 	az_recall_close(az);
 	idmap_release(&az->by_id);
@@ -1037,6 +1035,7 @@ static int az_open(struct az *az, struct err *err)
 
 	strmap_init(&az->ents);
 	strmap_init(&az->types);
+	strpool_init(&az->texts);
 	idmap_init(&az->by_id);
 	resolve_init(&az->res, 2);
 	if (analyze_conf_load(&az->conf, dir, err) < 0)

@@ -43,9 +43,9 @@ static struct ent *ent_row(struct az *az, sqlite3_stmt *st, const char *key)
 
 	e->id = sqlite3_column_int64(st, 0);
 	if (sqlite3_column_type(st, 2) != SQLITE_NULL)
-		e->first = xstrdup(db_text(st, 2));
+		e->first = strpool_dup(&az->texts, db_text(st, 2));
 	if (sqlite3_column_type(st, 3) != SQLITE_NULL)
-		e->last = xstrdup(db_text(st, 3));
+		e->last = strpool_dup(&az->texts, db_text(st, 3));
 	e->n_reports = sqlite3_column_int(st, 4);
 	e->hub = sqlite3_column_int(st, 5);
 	e->live = e->n_reports > 0 || sqlite3_column_int(st, 6);

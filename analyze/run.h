@@ -22,7 +22,7 @@
 struct ent {
 	int64_t id;
 	const char *type;       /* borrowed from the run's one copy of each type (az_ent_new) */
-	char *first, *last;     /* owned or NULL: report dates */
+	char *first, *last;     /* in the run's texts, or NULL: report dates */
 	int n_reports;
 	int64_t seen_report;    /* the report that last counted it */
 	int hub;
@@ -78,6 +78,7 @@ struct az {
 	struct ent **ent_blocks;      /* owned: the entities, ENT_BLOCK to a block */
 	size_t n_ent_blocks, ent_used;    /* blocks; entities of the last one in use */
 	struct strmap types;    /* entity type -> its owned copy */
+	struct strpool texts;   /* the entities' first and last seen */
 	int lazy;               /* entities and persons are read as met (recall.c) */
 	sqlite3_stmt *q[5];     /* recall.c's lookups, prepared when lazy */
 	struct strmap asked;    /* person keys already looked up (recall.c) */
