@@ -15,16 +15,16 @@
 /* How first_seen is stored: SQLite orders NULL < numbers < text < blobs. */
 enum { GLINK_NULL, GLINK_NUMBER, GLINK_TEXT, GLINK_BLOB };
 
+#define GLINK_FIRST 10
+
 struct glink {
 	int64_t id, a, b;
 	double weight;
 	long last_day;          /* day_of(last_seen) */
 	int first_type;         /* GLINK_* of first_seen */
 	int first_len;          /* text: its length, at most GLINK_FIRST + 1 */
-	char first[10];         /* text: its first bytes */
+	char first[GLINK_FIRST];   /* text: its first bytes */
 };
-
-#define GLINK_FIRST 10
 
 /* Whether l's first_seen < next (a "YYYY-MM-DD"), as SQL compares them. */
 int glink_before(const struct glink *l, const char *next);

@@ -191,21 +191,27 @@ struct link_ctx {
 	char next[11];
 };
 
+/* The edge of a link of weight w with n reports of evidence, last seen on last_day. */
+static void link_edge(struct gmodel *gm, const struct graph_conf *conf, int32_t u, int32_t v,
+		      double w, long n, long last_day, long night_end)
+{
+	gmodel_add_edge(gm, u, v, edge_weight(conf, w, n, last_day, night_end));
+	gm->e[gm->ne - 1].raw = edge_weight(conf, w, n, -1, night_end);
+	gm->e[gm->ne - 1].sig = gmodel_mix(gmodel_mix(double_bits(w), (uint64_t)n), (uint64_t)last_day);
+}
+
 static void add_link(void *arg, const struct glink *l)
 {
 	struct link_ctx *x = arg;
-	struct gmodel *gm = x->gm;
 	int32_t u, v;
 
 	if (!glink_before(l, x->next))
 		return;
-	u = gmodel_vertex(gm, l->a);
-	v = gmodel_vertex(gm, l->b);
+	u = gmodel_vertex(x->gm, l->a);
+	v = gmodel_vertex(x->gm, l->b);
 	if (u < 0 || v < 0 || u == v)
 		return;
-	gmodel_add_edge(gm, u, v, edge_weight(x->conf, l->weight, 1, l->last_day, x->night_end));
-	gm->e[gm->ne - 1].raw = edge_weight(x->conf, l->weight, 1, -1, x->night_end);
-	gm->e[gm->ne - 1].sig = gmodel_mix(gmodel_mix(double_bits(l->weight), 1), (uint64_t)l->last_day);
+	link_edge(x->gm, x->conf, u, v, l->weight, 1, l->last_day, x->night_end);
 }
 
 static void forget_links(void *arg)
@@ -244,8 +250,7 @@ static int load_links(struct gmodel *gm, struct db *db, const struct graph_conf 
 		int64_t id = sqlite3_column_int64(ln, 0);
 		int32_t u = gmodel_vertex(gm, sqlite3_column_int64(ln, 1));
 		int32_t v = gmodel_vertex(gm, sqlite3_column_int64(ln, 2));
-		long n = 1, last_day;
-		double w;
+		long n = 1;
 
 		/* Advance the evidence scan to this link. */
 		while (erc == 1 && (ev_link = sqlite3_column_int64(ev, 0)) < id)
@@ -255,12 +260,8 @@ static int load_links(struct gmodel *gm, struct db *db, const struct graph_conf 
 			n = (long)sqlite3_column_int64(ev, 1);
 		if (u < 0 || v < 0 || u == v)
 			continue;
-		w = sqlite3_column_double(ln, 3);
-		last_day = day_of(db_text(ln, 4));
-		gmodel_add_edge(gm, u, v, edge_weight(conf, w, n, last_day, x.night_end));
-		gm->e[gm->ne - 1].raw = edge_weight(conf, w, n, -1, x.night_end);
-		gm->e[gm->ne - 1].sig = gmodel_mix(gmodel_mix(double_bits(w), (uint64_t)n),
-						   (uint64_t)last_day);
+		link_edge(gm, conf, u, v, sqlite3_column_double(ln, 3), n, day_of(db_text(ln, 4)),
+			  x.night_end);
 	}
 	if (rc < 0)
 		goto fail;

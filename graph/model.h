@@ -109,8 +109,6 @@ int32_t gmodel_vertex(const struct gmodel *gm, int64_t eid);
 const char *gmodel_type(const struct gmodel *gm, int32_t i);
 /* The type index of a type name, or -1 when no entity has it. */
 int gmodel_type_index(const struct gmodel *gm, const char *type);
-/* Whether an edge may be used for clustering. */
-
 /* Whether e, an edge of gm->e, is in the clustering graph (after gmodel_finish). */
 static inline int gmodel_edge_clustered(const struct gmodel *gm, const struct gedge *e)
 {

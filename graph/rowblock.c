@@ -72,14 +72,19 @@ static void pass_release(struct pass *p)
 	free(p->data);
 }
 
+/* Delete every row of table (one of a kind's, named in code). */
+static int empty(struct db *db, const char *table, struct err *err)
+{
+	char *sql = xasprintf("DELETE FROM %s", table);
+	int rc = db_run(db, err, sql, "");
+
+	free(sql);
+	return rc;
+}
+
 static int clear(struct db *db, const struct growblock_kind *k, struct err *err)
 {
-	char *blocks = xasprintf("DELETE FROM %s", k->blocks), *dirty = xasprintf("DELETE FROM %s", k->dirty);
-	int rc = db_run(db, err, blocks, "") < 0 || db_run(db, err, dirty, "") < 0 ? -1 : 0;
-
-	free(blocks);
-	free(dirty);
-	return rc;
+	return empty(db, k->blocks, err) < 0 || empty(db, k->dirty, err) < 0 ? -1 : 0;
 }
 
 /* Create the triggers of k (those there already stay). */
@@ -288,12 +293,8 @@ static int from_blocks(struct db *db, const struct growblock_kind *k, growblock_
 	}
 	while (rc == 0 && c.ki < c.nkeys)
 		rc = merge_block(&p, c.keys[c.ki] / GROWBLOCK_KEYS, NULL, 0, &c, fn, arg, err);
-	if (rc == 0) {
-		char *del = xasprintf("DELETE FROM %s", k->dirty);
-
-		rc = db_run(db, err, del, "");
-		free(del);
-	}
+	if (rc == 0)
+		rc = empty(db, k->dirty, err);
 	db_finalize(st);
 	pass_release(&p);
 	free(c.keys);
