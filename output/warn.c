@@ -470,6 +470,20 @@ void warn_column_copy(char *dst, size_t size, sqlite3_stmt *st, int col)
 	dst[n] = '\0';
 }
 
+int warn_window_row(sqlite3_stmt *row, int64_t id, int day_col, const char *from,
+		    const char *recent, struct err *err)
+{
+	int r;
+
+	if (db_bind(row, err, "I", id) < 0 || (r = db_step(row, err)) < 0)
+		return -1;
+	if (r == 1 && strcmp(db_text(row, day_col), from) >= 0 &&
+	    strcmp(db_text(row, day_col), recent) < 0)
+		return 1;
+	sqlite3_reset(row);
+	return 0;
+}
+
 static int id_cmp(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;

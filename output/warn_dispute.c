@@ -239,12 +239,10 @@ static int earlier_related(struct dispute *d, const struct warn_ids *related, co
 
 		if (i && id == related->v[i - 1])
 			continue;
-		if (db_bind(row, err, "I", id) < 0 || (r = db_step(row, err)) < 0)
+		if ((r = warn_window_row(row, id, 0, from, recent, err)) < 0)
 			goto out;
-		if (r == 0 || strcmp(db_text(row, 0), from) < 0 || strcmp(db_text(row, 0), recent) >= 0) {
-			sqlite3_reset(row);
+		if (r == 0)
 			continue;
-		}
 		warn_column_copy(day, sizeof(day), row, 0);
 		informant = sqlite3_column_int(row, 1);
 		dispute = sqlite3_column_int(row, 2);

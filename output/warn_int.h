@@ -149,6 +149,15 @@ int warn_naming_reports(struct warn_ctx *w, const char *key, struct warn_ids *ou
  * would cut it, without its cost: for the rows of a whole window.
  */
 void warn_column_copy(char *dst, size_t size, sqlite3_stmt *st, int col);
+/*
+ * Step row (a statement of warn_report's columns WHERE report_id = ?) on
+ * report id: 1 when it has a row whose day (column day_col) falls in
+ * [from, recent), the row stepped on for the caller to read and reset;
+ * 0 when not (row reset); -1 with err set.  For the earlier reports a
+ * detector reads one by one, those related to tonight's.
+ */
+int warn_window_row(sqlite3_stmt *row, int64_t id, int day_col, const char *from,
+		    const char *recent, struct err *err);
 /* Sort ids ascending; 1 when id is among the sorted ids. */
 void warn_ids_sort(struct warn_ids *ids);
 int warn_ids_has(const struct warn_ids *ids, int64_t id);

@@ -422,15 +422,8 @@ static int crimes_among(struct warn_ctx *w, struct crime_read *cr, const struct 
 
 		if ((i && ids->v[i] == ids->v[i - 1]) || warn_ids_has(v, ids->v[i]))
 			continue;
-		if (db_bind(row, err, "I", ids->v[i]) < 0 || (r = db_step(row, err)) < 0) {
-			r = -1;
-			break;
-		}
-		if (r == 0 || strcmp(db_text(row, 4), from) < 0 || strcmp(db_text(row, 4), recent) >= 0) {
-			sqlite3_reset(row);
-			r = 0;
+		if ((r = warn_window_row(row, ids->v[i], 4, from, recent, err)) <= 0)
 			continue;
-		}
 		d.id = ids->v[i];
 		warn_column_copy(d.occ, sizeof(d.occ), row, 1);
 		d.tonight = 0;
