@@ -72,14 +72,6 @@ out:
 	return rc;
 }
 
-enum encoding enc_detect(const char *buf, size_t len)
-{
-	if (utf8_valid(buf, len))
-		return ENC_UTF8;
-	if (gb18030_convert(buf, len, NULL, NULL) == 0)
-		return ENC_GB18030;
-	return ENC_UNKNOWN;
-}
 
 int enc_gb18030_to_utf8(const char *in, size_t len, struct sbuf *out, struct err *err)
 {
@@ -92,4 +84,19 @@ int enc_gb18030_to_utf8(const char *in, size_t len, struct sbuf *out, struct err
 		return -1;
 	}
 	return 0;
+}
+
+enum encoding enc_decode(const char *buf, size_t len, struct sbuf *out)
+{
+	if (utf8_valid(buf, len))
+		return ENC_UTF8;
+	if (out ? enc_gb18030_to_utf8(buf, len, out, NULL) == 0
+		: gb18030_convert(buf, len, NULL, NULL) == 0)
+		return ENC_GB18030;
+	return ENC_UNKNOWN;
+}
+
+enum encoding enc_detect(const char *buf, size_t len)
+{
+	return enc_decode(buf, len, NULL);
 }

@@ -23,6 +23,13 @@ size_t enc_bom_len(const char *buf, size_t len);
  * ENC_UNKNOWN otherwise.
  */
 enum encoding enc_detect(const char *buf, size_t len);
+/*
+ * What enc_detect decides, keeping the conversion it tried: for
+ * ENC_GB18030 the UTF-8 text is appended to out (out unchanged
+ * otherwise).  One conversion where detecting and then converting took
+ * two.
+ */
+enum encoding enc_decode(const char *buf, size_t len, struct sbuf *out);
 const char *enc_name(enum encoding e);   /* "utf-8", "gb18030", "unknown" */
 
 /*

@@ -73,17 +73,12 @@ void ingest_input_init(struct ingest_input *in, const char *buf, size_t len)
 	in->orig_len = len - bom;
 	in->orig_off = line_offsets(in->orig, in->orig_len, &in->nlines);
 	in->bad = xcalloc(in->nlines + 1, 1);
-	/*
-	 * What enc_detect decides, without its trial conversion of a
-	 * GB18030 file: the conversion that is kept is the trial.
-	 */
-	if (utf8_valid(in->orig, in->orig_len)) {
-		in->enc = ENC_UTF8;
+	in->enc = enc_decode(in->orig, in->orig_len, &out);
+	if (in->enc == ENC_UTF8) {
 		in->text = in->orig;
 		in->text_len = in->orig_len;
 		in->text_off = in->orig_off;
-	} else if (enc_gb18030_to_utf8(in->orig, in->orig_len, &out, NULL) == 0) {
-		in->enc = ENC_GB18030;
+	} else if (in->enc == ENC_GB18030) {
 		in->text_len = out.len;
 		in->text = sbuf_detach(&out);
 		in->text_off = line_offsets(in->text, in->text_len, &ntext);
@@ -94,7 +89,6 @@ void ingest_input_init(struct ingest_input *in, const char *buf, size_t len)
 			decode_by_line(in);
 		}
 	} else {
-		in->enc = ENC_UNKNOWN;
 		sbuf_release(&out);
 		decode_by_line(in);
 	}
