@@ -19,7 +19,7 @@
 enum {
 	ENT_RESET, ENT_SEEN, ENT_HUB, ENT_ATTRS, ENT_MERGED,
 	MEN_MOVE,
-	LINK_NEW, LINK_ADD, LINK_WIDEN, LINK_OF, EVID_COPY, EVID_DEL, LINK_DEL, LINK_REWEIGH,
+	LINK_NEW, LINK_ID, LINK_ADD, LINK_WIDEN, LINK_OF, EVID_COPY, EVID_DEL, LINK_DEL, LINK_REWEIGH,
 	HUB_EVID_DEL, HUB_LINK_DEL, PERSON_USERS, PERSON_NEAR,
 	PLACE_INS,
 	PERSON_UPSERT, PERSON_DEL, PKEY_DEL, PKEY_INS, FOUND_DEL, FOUND_INS,
@@ -44,12 +44,13 @@ static const char *const sql[N_STMT] = {
 	[MEN_MOVE] = "UPDATE mention SET entity_id = ? WHERE entity_id = ?",
 	[LINK_NEW] = "INSERT OR IGNORE INTO link(a, b, type, weight, first_seen, last_seen)"
 		     " VALUES (?, ?, ?, ?, ?, ?)",
-	[LINK_ADD] = "UPDATE link SET weight = weight + ?4,"
-		     " first_seen = CASE WHEN first_seen IS NULL OR ?5 < first_seen"
-		     "   THEN coalesce(?5, first_seen) ELSE first_seen END,"
-		     " last_seen = CASE WHEN last_seen IS NULL OR ?5 > last_seen"
-		     "   THEN coalesce(?5, last_seen) ELSE last_seen END"
-		     " WHERE a = ?1 AND b = ?2 AND type = ?3 RETURNING id",
+	[LINK_ID] = "SELECT id FROM link WHERE a = ? AND b = ? AND type = ?",
+	[LINK_ADD] = "UPDATE link SET weight = weight + ?2,"
+		     " first_seen = CASE WHEN first_seen IS NULL OR ?3 < first_seen"
+		     "   THEN coalesce(?3, first_seen) ELSE first_seen END,"
+		     " last_seen = CASE WHEN last_seen IS NULL OR ?3 > last_seen"
+		     "   THEN coalesce(?3, last_seen) ELSE last_seen END"
+		     " WHERE id = ?1",
 	[LINK_WIDEN] = "UPDATE link SET"
 		       " first_seen = CASE WHEN first_seen IS NULL OR ?4 < first_seen"
 		       "   THEN coalesce(?4, first_seen) ELSE first_seen END,"
@@ -566,8 +567,10 @@ static int join_link(struct store *s, int64_t a, int64_t b, const char *type,
 
 /*
  * Most links a report gives are new, so a plain insert is tried first
- * (cheaper than an upsert that returns the id); an existing link is
- * updated instead.
+ * (cheaper than an upsert that returns the id); an existing link's id is
+ * looked up and its row updated by id (an UPDATE ... RETURNING by its
+ * key cost twice as much: RETURNING keeps its rows in a table of its
+ * own).
  */
 int store_link(struct store *s, int64_t a, int64_t b, const char *type, double weight,
 	       const char *seen, int64_t report_id, int *created, struct err *err)
@@ -582,8 +585,10 @@ int store_link(struct store *s, int64_t a, int64_t b, const char *type, double w
 	if (sqlite3_changes(s->db->h) == 1) {
 		id = db_last_id(s->db);
 		*created = 1;
-	} else if (bind(s->st[LINK_ADD], err, "IIsds", a, b, type, weight, seen) < 0 ||
-		 run_id(s->st[LINK_ADD], &id, err) < 0)
+	} else if (bind(s->st[LINK_ID], err, "IIs", a, b, type) < 0 ||
+		   run_id(s->st[LINK_ID], &id, err) < 0 ||
+		   bind(s->st[LINK_ADD], err, "Ids", id, weight, seen) < 0 ||
+		   run(s->st[LINK_ADD], err) < 0)
 		return -1;
 	rows_add(s->rows[ROWS_EVIDENCE], "II", id, report_id);
 	return 0;
