@@ -178,7 +178,7 @@ static int run_id(sqlite3_stmt *st, int64_t *id, struct err *err)
  * statement of that many VALUES groups, the rest one at a time, in the
  * order given, so that rowids come out as before.
  */
-enum { ROWS_ENTITY, ROWS_MENTION, ROWS_EVIDENCE, ROWS_CATEGORY, ROWS_VALUE, ROWS_ANALYZED, N_ROWS };
+enum { ROWS_ENTITY, ROWS_LINK, ROWS_MENTION, ROWS_EVIDENCE, ROWS_CATEGORY, ROWS_VALUE, ROWS_ANALYZED, N_ROWS };
 
 #define ROWS_AT_ONCE 64
 
@@ -188,6 +188,7 @@ static const struct {
 } rows_sql[N_ROWS] = {
 	[ROWS_ENTITY] = { "INSERT INTO entity(id, type, key, display, attrs, hub, first_seen, last_seen,"
 			  " n_reports, merged_into) VALUES ", 10 },
+	[ROWS_LINK] = { "INSERT INTO link(id, a, b, type, weight, first_seen, last_seen) VALUES ", 7 },
 	[ROWS_MENTION] = { "INSERT INTO mention(id, report_id, entity_id, start, end, field, surface,"
 			   " role, rule, confidence, attrs) VALUES ", 11 },
 	[ROWS_EVIDENCE] = { "INSERT OR IGNORE INTO link_evidence(link_id, report_id) VALUES ", 2 },
@@ -260,6 +261,15 @@ static void rows_set_text(struct store_rows *r, size_t i, int col, const char *t
 	c->i = (int64_t)r->text.len;
 	c->len = strlen(t);
 	sbuf_add(&r->text, t, c->len);
+}
+
+/* The text in column col of held-back row i (NULL for NULL), borrowed until the next change; its length in *len. */
+static const char *rows_text(const struct store_rows *r, size_t i, int col, size_t *len)
+{
+	const struct cell *c = &r->cells[i * (size_t)r->ncol + (size_t)col];
+
+	*len = c->len;
+	return c->kind == 's' ? r->text.buf + c->i : NULL;
 }
 
 /* Give column col of held-back row i the integer v. */
@@ -387,6 +397,8 @@ int store_open(struct store *s, struct db *db, struct err *err)
 		if (rows_open(db, s->rows[i], i, err) < 0)
 			return -1;
 	}
+	s->links_fresh = -1;
+	linkmap_init(&s->links);
 	if (db_int(db, err, &s->next_mention, "SELECT coalesce(max(id), 0) + 1 FROM mention", "") < 0 ||
 	    db_int(db, err, &s->next_entity, "SELECT coalesce(max(id), 0) + 1 FROM entity", "") < 0)
 		return -1;
@@ -404,6 +416,7 @@ void store_close(struct store *s)
 		free(s->rows[i]);
 		s->rows[i] = NULL;
 	}
+	linkmap_release(&s->links);
 	free(s->joined);
 	s->joined = NULL;
 	s->n_joined = s->cap_joined = 0;
@@ -459,14 +472,18 @@ int store_drop_orphans(struct db *db, struct err *err)
  * counts, names and attributes as the transaction leaves them; a
  * statement that reads the entity table first writes them.
  */
-static long held_entity(const struct store *s, int64_t id)
+static long held_row(const struct store_rows *r, int64_t next, int64_t id)
 {
-	const struct store_rows *r = s->rows[ROWS_ENTITY];
 	int64_t held = (int64_t)(r->n_cells / (size_t)r->ncol);
 
-	if (id < s->next_entity && id >= s->next_entity - held)
-		return (long)(held - (s->next_entity - id));
+	if (id < next && id >= next - held)
+		return (long)(held - (next - id));
 	return -1;
+}
+
+static long held_entity(const struct store *s, int64_t id)
+{
+	return held_row(s->rows[ROWS_ENTITY], s->next_entity, id);
 }
 
 static int entities_written(struct store *s, struct err *err)
@@ -566,37 +583,111 @@ static int join_link(struct store *s, int64_t a, int64_t b, const char *type,
 }
 
 /*
- * Most links a report gives are new, so a plain insert is tried first
- * (cheaper than an upsert that returns the id); an existing link's id is
- * looked up and its row updated by id (an UPDATE ... RETURNING by its
- * key cost twice as much: RETURNING keeps its rows in a table of its
- * own).
+ * Links are numbered as SQLite would (the largest id plus one) and new
+ * ones held back like entities (the rows held are the ids just below
+ * next_link), so that a link met again in the same chunk of reports is
+ * changed where it waits.  The run remembers every link it wrote or
+ * found (s->links); one it does not know is looked up only when the
+ * table had links before the run, or its ends' links were moved or
+ * deleted (a merge, a hub), which also writes the held links first.
+ * An UPDATE ... RETURNING on the key cost twice a lookup and an update
+ * by id: RETURNING keeps its rows in a table of its own.
  */
+static const char *const link_types[] = { "holds", "uses", "drives", "co_mention" };
+
+static int link_type(const char *type)
+{
+	for (size_t i = 0; i < sizeof(link_types) / sizeof(link_types[0]); i++)
+		if (!strcmp(type, link_types[i]))
+			return (int)i;
+	return -1;
+}
+
+/* SQLite's order of texts (BINARY): bytes, then the shorter first. */
+static int text_cmp(const char *a, size_t na, const char *b, size_t nb)
+{
+	int c = memcmp(a, b, na < nb ? na : nb);
+
+	return c ? c : (na > nb) - (na < nb);
+}
+
+/* LINK_ADD on held-back link row i: its weight plus weight, its dates widened to seen. */
+static void link_add_held(struct store_rows *r, size_t i, double weight, const char *seen)
+{
+	const char *t;
+	size_t n, len;
+
+	r->cells[i * (size_t)r->ncol + 4].d += weight;
+	if (!seen)
+		return;
+	n = strlen(seen);
+	t = rows_text(r, i, 5, &len);
+	if (!t || text_cmp(seen, n, t, len) < 0)
+		rows_set_text(r, i, 5, seen);
+	t = rows_text(r, i, 6, &len);
+	if (!t || text_cmp(seen, n, t, len) > 0)
+		rows_set_text(r, i, 6, seen);
+}
+
+/* Write the held-back links, for a statement that reads the link table. */
+static int links_written(struct store *s, struct err *err)
+{
+	return s->rows[ROWS_LINK]->n_cells ? rows_write(s->rows[ROWS_LINK], err) : 0;
+}
+
+/*
+ * Before links are deleted or moved: write the held ones, forget what the
+ * run knew of entity e's, and number new ones from the table again.
+ */
+static int links_changing(struct store *s, int64_t e, struct err *err)
+{
+	linkmap_forget(&s->links, e);
+	s->next_link = 0;
+	return links_written(s, err);
+}
+
 int store_link(struct store *s, int64_t a, int64_t b, const char *type, double weight,
 	       const char *seen, int64_t report_id, int *created, struct err *err)
 {
-	int64_t id = 0;
+	int t = link_type(type);
+	int64_t id;
+	long row;
 
 	*created = 0;
-
-	if (bind(s->st[LINK_NEW], err, "IIsdss", a, b, type, weight, seen, seen) < 0 ||
-	    run(s->st[LINK_NEW], err) < 0)
+	if (t < 0)
+		return err_set(err, "unknown link type '%s'", type);
+	if (!s->next_link &&
+	    db_int(s->db, err, &s->next_link, "SELECT coalesce(max(id), 0) + 1 FROM link", "") < 0)
 		return -1;
-	if (sqlite3_changes(s->db->h) == 1) {
-		id = db_last_id(s->db);
+	if (s->links_fresh < 0)
+		s->links_fresh = s->next_link == 1;
+	id = linkmap_get(&s->links, a, b, t);
+	if (!id && (!s->links_fresh || linkmap_forgotten(&s->links, a) ||
+		    linkmap_forgotten(&s->links, b))) {
+		if (bind(s->st[LINK_ID], err, "IIs", a, b, type) < 0 ||
+		    run_id(s->st[LINK_ID], &id, err) < 0)
+			return -1;
+		if (id)
+			linkmap_put(&s->links, a, b, t, id);
+	}
+	if (!id) {
+		id = s->next_link++;
+		rows_add(s->rows[ROWS_LINK], "IIIsdss", id, a, b, type, weight, seen, seen);
+		linkmap_put(&s->links, a, b, t, id);
 		*created = 1;
-	} else if (bind(s->st[LINK_ID], err, "IIs", a, b, type) < 0 ||
-		   run_id(s->st[LINK_ID], &id, err) < 0 ||
-		   bind(s->st[LINK_ADD], err, "Ids", id, weight, seen) < 0 ||
-		   run(s->st[LINK_ADD], err) < 0)
+	} else if ((row = held_row(s->rows[ROWS_LINK], s->next_link, id)) >= 0) {
+		link_add_held(s->rows[ROWS_LINK], (size_t)row, weight, seen);
+	} else if (bind(s->st[LINK_ADD], err, "Ids", id, weight, seen) < 0 ||
+		   run(s->st[LINK_ADD], err) < 0) {
 		return -1;
+	}
 	rows_add(s->rows[ROWS_EVIDENCE], "II", id, report_id);
 	return 0;
 }
 
 int store_unlink_hub(struct store *s, int64_t entity_id, struct err *err)
 {
-	if (store_flush_chunk(s, err) < 0 ||
+	if (links_changing(s, entity_id, err) < 0 || store_flush_chunk(s, err) < 0 ||
 	    bind(s->st[HUB_EVID_DEL], err, "I", entity_id) < 0 ||
 	    run(s->st[HUB_EVID_DEL], err) < 0 ||
 	    bind(s->st[HUB_LINK_DEL], err, "I", entity_id) < 0)
@@ -611,7 +702,8 @@ int store_person_users(struct store *s, int64_t entity_id, int typed, int64_t *n
 
 	*n = 0;
 	/* Only the count of persons beside it reads the entity table. */
-	if ((!typed && entities_written(s, err) < 0) || bind(st, err, "I", entity_id) < 0)
+	if (links_written(s, err) < 0 || (!typed && entities_written(s, err) < 0) ||
+	    bind(st, err, "I", entity_id) < 0)
 		return -1;
 	return run_id(st, n, err);
 }
@@ -783,7 +875,8 @@ int store_merge(struct store *s, int64_t kept, int64_t merged,
 	int rc = -1;
 
 	s->n_joined = 0;
-	if (store_flush_chunk(s, err) < 0 ||
+	if (links_changing(s, kept, err) < 0 || links_changing(s, merged, err) < 0 ||
+	    store_flush_chunk(s, err) < 0 ||
 	    bind(s->st[MEN_MOVE], err, "II", kept, merged) < 0 || run(s->st[MEN_MOVE], err) < 0 ||
 	    move_links(s, kept, merged, err) < 0)
 		goto out;

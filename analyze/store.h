@@ -12,6 +12,7 @@
 
 #include "analyze/resolve.h"
 #include "common/db.h"
+#include "analyze/linkmap.h"
 #include "common/err.h"
 
 struct store_rows;
@@ -19,9 +20,12 @@ struct store_rows;
 struct store {
 	struct db *db;
 	sqlite3_stmt *st[32];
-	struct store_rows *rows[6];   /* inserts held back to be written many at once */
+	struct store_rows *rows[7];   /* inserts held back to be written many at once */
 	int64_t next_mention;     /* the id the next mention gets */
 	int64_t next_entity;      /* the id the next new entity gets */
+	int64_t next_link;        /* the id the next new link gets; 0: not yet known */
+	int links_fresh;          /* 1: the link table was empty when the run began (-1: unknown) */
+	struct linkmap links;     /* the links the run has written or found */
 	int64_t *joined;          /* after store_merge: the entities whose link to the */
 	size_t n_joined, cap_joined;  /* merged person joined one the kept person had */
 };
@@ -39,7 +43,7 @@ int store_open(struct store *s, struct db *db, struct err *err);
 /* Finalise the statements; rows not yet written by store_flush are dropped. */
 void store_close(struct store *s);
 /*
- * Write the rows held back: new entities, mentions, link evidence,
+ * Write the rows held back: new entities, links, mentions, link evidence,
  * categories, values and analyzed reports are inserted many to a
  * statement, in the order they were given.  Call before the transaction
  * commits; the functions here that read or update those tables call it
