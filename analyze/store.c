@@ -21,8 +21,7 @@ enum {
 	MEN_MOVE,
 	LINK_NEW, LINK_ID, LINK_ADD, LINK_WIDEN, LINK_OF, EVID_COPY, EVID_DEL, LINK_DEL, LINK_REWEIGH,
 	HUB_EVID_DEL, HUB_LINK_DEL, PERSON_USERS, PERSON_NEAR,
-	PLACE_INS,
-	PERSON_UPSERT, PERSON_DEL, PKEY_DEL, PKEY_INS, FOUND_DEL, FOUND_INS,
+	PERSON_UPSERT, PERSON_DEL, PKEY_DEL, FOUND_DEL,
 	MLOG_INS, MEV_DEL, MEV_INS,
 	MARK_SET,
 	N_STMT
@@ -82,16 +81,13 @@ static const char *const sql[N_STMT] = {
 			" WHERE l.b = ?1 AND l.type = 'co_mention' AND e.type = 'person'"
 			" UNION ALL SELECT 1 FROM link l JOIN entity e ON e.id = l.b"
 			" WHERE l.a = ?1 AND l.type = 'co_mention' AND e.type = 'person')",
-	[PLACE_INS] = "INSERT OR IGNORE INTO place(entity_id, parent_id, level) VALUES (?, ?, ?)",
 	[PERSON_UPSERT] = "INSERT INTO person(entity_id, idcard, sex, birth, birth_lo, birth_hi)"
 			  " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(entity_id) DO UPDATE SET"
 			  " idcard = excluded.idcard, sex = excluded.sex, birth = excluded.birth,"
 			  " birth_lo = excluded.birth_lo, birth_hi = excluded.birth_hi",
 	[PERSON_DEL] = "DELETE FROM person WHERE entity_id = ?",
 	[PKEY_DEL] = "DELETE FROM person_key WHERE entity_id = ?",
-	[PKEY_INS] = "INSERT OR IGNORE INTO person_key(key, entity_id, report_id) VALUES (?, ?, ?)",
 	[FOUND_DEL] = "DELETE FROM person_founder WHERE entity_id = ?",
-	[FOUND_INS] = "INSERT OR REPLACE INTO person_founder(sig, entity_id) VALUES (?, ?)",
 	[MLOG_INS] = "INSERT OR REPLACE INTO merge_log(id, kept, report_id, keys, kept_founders,"
 		     " merged_founders) VALUES (?, ?, ?, ?, ?, ?)",
 	[MEV_DEL] = "DELETE FROM merge_evidence WHERE merge_id = ?",
@@ -178,7 +174,10 @@ static int run_id(sqlite3_stmt *st, int64_t *id, struct err *err)
  * statement of that many VALUES groups, the rest one at a time, in the
  * order given, so that rowids come out as before.
  */
-enum { ROWS_ENTITY, ROWS_LINK, ROWS_MENTION, ROWS_EVIDENCE, ROWS_CATEGORY, ROWS_VALUE, ROWS_ANALYZED, N_ROWS };
+enum {
+	ROWS_ENTITY, ROWS_LINK, ROWS_MENTION, ROWS_EVIDENCE, ROWS_CATEGORY, ROWS_VALUE, ROWS_ANALYZED,
+	ROWS_PLACE, ROWS_PKEY, ROWS_FOUNDER, N_ROWS
+};
 
 #define ROWS_AT_ONCE 64
 
@@ -197,6 +196,9 @@ static const struct {
 	[ROWS_VALUE] = { "INSERT INTO report_value(report_id, type, value, surface, start, end,"
 			 " attrs) VALUES ", 7 },
 	[ROWS_ANALYZED] = { "INSERT INTO analyzed(report_id, analyzed_at, weight) VALUES ", 3 },
+	[ROWS_PLACE] = { "INSERT OR IGNORE INTO place(entity_id, parent_id, level) VALUES ", 3 },
+	[ROWS_PKEY] = { "INSERT OR IGNORE INTO person_key(key, entity_id, report_id) VALUES ", 3 },
+	[ROWS_FOUNDER] = { "INSERT OR REPLACE INTO person_founder(sig, entity_id) VALUES ", 2 },
 };
 
 struct cell {
@@ -629,10 +631,10 @@ static void link_add_held(struct store_rows *r, size_t i, double weight, const c
 		rows_set_text(r, i, 6, seen);
 }
 
-/* Write the held-back links, for a statement that reads the link table. */
-static int links_written(struct store *s, struct err *err)
+/* Write the rows held back for one table, for a statement that reads or changes it. */
+static int held_written(struct store *s, int which, struct err *err)
 {
-	return s->rows[ROWS_LINK]->n_cells ? rows_write(s->rows[ROWS_LINK], err) : 0;
+	return s->rows[which]->n_cells ? rows_write(s->rows[which], err) : 0;
 }
 
 /*
@@ -643,7 +645,7 @@ static int links_changing(struct store *s, int64_t e, struct err *err)
 {
 	linkmap_forget(&s->links, e);
 	s->next_link = 0;
-	return links_written(s, err);
+	return held_written(s, ROWS_LINK, err);
 }
 
 int store_link(struct store *s, int64_t a, int64_t b, const char *type, double weight,
@@ -702,7 +704,7 @@ int store_person_users(struct store *s, int64_t entity_id, int typed, int64_t *n
 
 	*n = 0;
 	/* Only the count of persons beside it reads the entity table. */
-	if (links_written(s, err) < 0 || (!typed && entities_written(s, err) < 0) ||
+	if (held_written(s, ROWS_LINK, err) < 0 || (!typed && entities_written(s, err) < 0) ||
 	    bind(st, err, "I", entity_id) < 0)
 		return -1;
 	return run_id(st, n, err);
@@ -727,10 +729,8 @@ int store_value(struct store *s, int64_t report_id, const char *type, const char
 int store_place(struct store *s, int64_t entity_id, int64_t parent_id, const char *level,
 		struct err *err)
 {
-	int rc = parent_id ? bind(s->st[PLACE_INS], err, "IIs", entity_id, parent_id, level)
-			   : bind(s->st[PLACE_INS], err, "Ins", entity_id, level);
-
-	return rc < 0 ? -1 : run(s->st[PLACE_INS], err);
+	rows_add(s->rows[ROWS_PLACE], "Ios", entity_id, parent_id ? parent_id : (int64_t)-1, level);
+	return 0;
 }
 
 int store_analyzed(struct store *s, int64_t report_id, const char *now, double weight,
@@ -755,7 +755,8 @@ int store_person(struct store *s, int64_t entity_id, const struct resolve_person
 	size_t founders_from = p->rewrite ? 0 : p->n_founders_stored;
 
 	if (p->rewrite &&
-	    (bind(s->st[PKEY_DEL], err, "I", entity_id) < 0 || run(s->st[PKEY_DEL], err) < 0 ||
+	    (held_written(s, ROWS_PKEY, err) < 0 || held_written(s, ROWS_FOUNDER, err) < 0 ||
+	     bind(s->st[PKEY_DEL], err, "I", entity_id) < 0 || run(s->st[PKEY_DEL], err) < 0 ||
 	     bind(s->st[FOUND_DEL], err, "I", entity_id) < 0 || run(s->st[FOUND_DEL], err) < 0))
 		return -1;
 	/* A person merged away has no row of its own, whether it had one
@@ -773,14 +774,9 @@ int store_person(struct store *s, int64_t entity_id, const struct resolve_person
 	    run(s->st[PERSON_UPSERT], err) < 0)
 		return -1;
 	for (size_t i = keys_from; i < p->n_keys; i++)
-		if (bind(s->st[PKEY_INS], err, "sII", p->keys[i].key, entity_id,
-			    p->keys[i].report_id) < 0 ||
-		    run(s->st[PKEY_INS], err) < 0)
-			return -1;
+		rows_add(s->rows[ROWS_PKEY], "sII", p->keys[i].key, entity_id, p->keys[i].report_id);
 	for (size_t i = founders_from; i < p->n_founders; i++)
-		if (bind(s->st[FOUND_INS], err, "sI", p->founders[i], entity_id) < 0 ||
-		    run(s->st[FOUND_INS], err) < 0)
-			return -1;
+		rows_add(s->rows[ROWS_FOUNDER], "sI", p->founders[i], entity_id);
 	return 0;
 }
 

@@ -20,7 +20,7 @@ struct store_rows;
 struct store {
 	struct db *db;
 	sqlite3_stmt *st[32];
-	struct store_rows *rows[7];   /* inserts held back to be written many at once */
+	struct store_rows *rows[10];   /* inserts held back to be written many at once */
 	int64_t next_mention;     /* the id the next mention gets */
 	int64_t next_entity;      /* the id the next new entity gets */
 	int64_t next_link;        /* the id the next new link gets; 0: not yet known */
@@ -44,7 +44,8 @@ int store_open(struct store *s, struct db *db, struct err *err);
 void store_close(struct store *s);
 /*
  * Write the rows held back: new entities, links, mentions, link evidence,
- * categories, values and analyzed reports are inserted many to a
+ * categories, values, analyzed reports, places, person keys and founders
+ * are inserted many to a
  * statement, in the order they were given.  Call before the transaction
  * commits; the functions here that read or update those tables call it
  * themselves.
