@@ -1,5 +1,6 @@
 /*
- * strmap: open addressing with linear probing, FNV-1a hashes, grown to
+ * strmap: open addressing with linear probing, FNV-1a hashes (folded
+ * to 32 bits, kept with the key's length in the slot), grown to
  * keep the load under one half.  Keys are copied once on insert, into
  * the map's strpool: blocks that double from 1 KB to 64 KB (a longer
  * string gets a block of its own); each block starts with a pointer to
@@ -12,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t hash_bytes(const char *s, size_t len)
+static uint32_t hash_bytes(const char *s, size_t len)
 {
 	uint64_t h = 1469598103934665603ULL;
 
@@ -20,7 +21,7 @@ static uint64_t hash_bytes(const char *s, size_t len)
 		h ^= (unsigned char)s[i];
 		h *= 1099511628211ULL;
 	}
-	return h;
+	return (uint32_t)(h ^ h >> 32);
 }
 
 enum { BLOCK_FIRST = 1024, BLOCK_MAX = 65536 };
@@ -87,7 +88,7 @@ void strmap_release(struct strmap *m)
 }
 
 static struct strmap_slot *find(const struct strmap *m, const char *key,
-				size_t len, uint64_t h)
+				size_t len, uint32_t h)
 {
 	size_t mask = m->cap - 1;
 
@@ -96,7 +97,7 @@ static struct strmap_slot *find(const struct strmap *m, const char *key,
 
 		if (!s->key)
 			return s;
-		if (s->hash == h && !strncmp(s->key, key, len) && s->key[len] == '\0')
+		if (s->hash == h && s->len == len && !memcmp(s->key, key, len))
 			return s;
 	}
 }
@@ -111,7 +112,7 @@ static void grow(struct strmap *m)
 		struct strmap_slot *s = &old.v[i];
 
 		if (s->key)
-			*find(m, s->key, strlen(s->key), s->hash) = *s;
+			*find(m, s->key, s->len, s->hash) = *s;
 	}
 	free(old.v);
 }
@@ -133,7 +134,7 @@ void *strmap_get(const struct strmap *m, const char *key)
 
 void **strmap_putn(struct strmap *m, const char *key, size_t len)
 {
-	uint64_t h = hash_bytes(key, len);
+	uint32_t h = hash_bytes(key, len);
 	struct strmap_slot *s;
 
 	if ((m->n + 1) * 2 > m->cap)
@@ -142,6 +143,7 @@ void **strmap_putn(struct strmap *m, const char *key, size_t len)
 	if (!s->key) {
 		s->key = strpool_dupn(&m->keys, key, len);
 		s->hash = h;
+		s->len = (uint32_t)len;
 		s->val = NULL;
 		m->n++;
 	}

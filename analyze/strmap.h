@@ -14,8 +14,8 @@
 
 struct strmap_slot {
 	char *key;          /* owned; NULL for an empty slot */
-	uint64_t hash;
 	void *val;
+	uint32_t hash, len; /* keys are shorter than 4 GB */
 };
 
 /*
