@@ -130,7 +130,7 @@ static void field_mention(struct extract *x, struct extract_result *res, const c
 	m->field = field;
 	m->partial = strchr(canon, '*') != NULL;
 	if (role && *role)
-		m->role = xstrdup(role);
+		m->role = mention_str(&res->fields, role);
 	free(canon);
 }
 

@@ -1046,7 +1046,7 @@ int ids_extract(struct ids *x, const char *text, size_t len, struct mention_list
 				x->rules[c->rule].name, c->confidence);
 		m->partial = c->partial;
 		if (c->attrs >= 0)
-			m->attrs = xstrdup(x->arena.buf + c->attrs);
+			m->attrs = mention_str(out, x->arena.buf + c->attrs);
 	}
 	return (int)kept;
 }

@@ -1471,9 +1471,9 @@ static void person_emit(struct names *x, struct mention_list *out,
 		sbuf_addch(&attrs, '}');
 	m = emit(x, out, "person", value, p->ms, p->me, rule, conf);
 	if (role)
-		m->role = xstrdup(role);
+		m->role = mention_str(out, role);
 	if (attrs.len)
-		m->attrs = sbuf_detach(&attrs);
+		m->attrs = mention_str(out, sbuf_str(&attrs));
 	sbuf_release(&attrs);
 	free(value);
 }
@@ -1574,7 +1574,7 @@ static void person_chain(struct names *x, struct mention_list *out, size_t next,
 	if (!role && dict_longest(&x->cue_after, t, next, &ci) && x->cues[ci].role)
 		for (size_t k = first; k < out->n; k++)
 			if (!out->v[k].role && !strcmp(out->v[k].type, "person"))
-				out->v[k].role = xstrdup(x->cues[ci].role);
+				out->v[k].role = mention_str(out, x->cues[ci].role);
 }
 
 /* 姓王 (自称姓王, 车主姓王): a surname-only person after 姓. */
@@ -1693,7 +1693,7 @@ static void persons_en(struct names *x, struct mention_list *out)
 						 "name.en", 0.8);
 
 			if (role)
-				m->role = xstrdup(role);
+				m->role = mention_str(out, role);
 		}
 	}
 }
@@ -1744,9 +1744,7 @@ static void orgs(struct names *x, struct mention_list *out)
 		if (out->n && prev_k == out->n - 1 && s == prev_e) {
 			/* 工商银行 + 玄武支行, 宾馆 + 有限公司: one org */
 			s = prev_s;
-			free(out->v[prev_k].value);
-			free(out->v[prev_k].surface);
-			out->n--;
+			out->n--;       /* its strings stay unused in the list's pool */
 		} else if (i - s < 2) {
 			continue;
 		}
@@ -2282,7 +2280,7 @@ static void places_en(struct names *x, struct mention_list *out,
 		m = emit(x, out, "place", pl->value, (size_t)t->at[bs], (size_t)t->at[end],
 			 "place.en", 0.7);
 		place_attrs(pl, attrs);
-		m->attrs = xstrdup(sbuf_str(attrs));
+		m->attrs = mention_str(out, sbuf_str(attrs));
 	}
 }
 
@@ -2308,7 +2306,7 @@ static void places(struct names *x, struct mention_list *out)
 			 j - k == 1 && x->parts[k].hit >= 0 ? "place.admin" : "place.address",
 			 conf);
 		place_attrs(&pl, &attrs);
-		m->attrs = xstrdup(sbuf_str(&attrs));
+		m->attrs = mention_str(out, sbuf_str(&attrs));
 		k = j;
 	}
 	places_en(x, out, &pl, &attrs);
@@ -2496,7 +2494,7 @@ static void items(struct names *x, struct mention_list *out)
 		m = emit(x, out, "item", sbuf_str(&val), ms, me, "item.word", 0.7);
 		if (attrs.len) {
 			sbuf_addch(&attrs, '}');
-			m->attrs = sbuf_detach(&attrs);
+			m->attrs = mention_str(out, sbuf_str(&attrs));
 		}
 		sbuf_release(&attrs);
 		sbuf_release(&val);

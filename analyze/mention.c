@@ -12,17 +12,18 @@ void mention_list_init(struct mention_list *l)
 	l->v = NULL;
 	l->n = 0;
 	l->cap = 0;
+	strpool_init(&l->strs);
 }
 
 void mention_list_clear(struct mention_list *l)
 {
-	for (size_t i = 0; i < l->n; i++) {
-		free(l->v[i].value);
-		free(l->v[i].surface);
-		free(l->v[i].role);
-		free(l->v[i].attrs);
-	}
+	strpool_release(&l->strs);
 	l->n = 0;
+}
+
+char *mention_str(struct mention_list *l, const char *s)
+{
+	return s ? strpool_dup(&l->strs, s) : NULL;
 }
 
 void mention_list_release(struct mention_list *l)
@@ -43,8 +44,8 @@ struct mention *mention_add(struct mention_list *l, const char *type,
 	m = &l->v[l->n++];
 	memset(m, 0, sizeof(*m));
 	m->type = type;
-	m->value = xstrdup(value);
-	m->surface = xstrdup(surface);
+	m->value = strpool_dup(&l->strs, value);
+	m->surface = strpool_dup(&l->strs, surface);
 	m->start = start;
 	m->end = end;
 	m->rule = rule;

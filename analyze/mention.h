@@ -1,7 +1,7 @@
 /*
  * mention: what an extractor finds in one report, before resolution.
  * Every extractor appends to a mention_list; the list owns the strings
- * in its mentions.  Offsets are bytes into the report's normalised text
+ * in its mentions, kept in one pool (mention_str) and freed together.  Offsets are bytes into the report's normalised text
  * (start/end = -1 for a field of a register row, with field set).
  */
 #ifndef ANALYZE_MENTION_H
@@ -9,22 +9,25 @@
 
 #include <stddef.h>
 
+#include "analyze/strmap.h"
+
 struct mention {
 	const char *type;     /* static: "phone", "idcard", "plate", "person", ... */
-	char *value;          /* owned: canonical value, the key without "type:" */
-	char *surface;        /* owned: the text as it stood */
+	char *value;          /* the list's: canonical value, the key without "type:" */
+	char *surface;        /* the list's: the text as it stood */
 	long start, end;      /* byte offsets, or -1 */
 	const char *field;    /* static: register field name, or NULL */
 	const char *rule;     /* static: the rule that found it */
 	double confidence;    /* 0..1 */
-	char *role;           /* owned or NULL: suspect, victim, witness, reporter, party */
-	char *attrs;          /* owned or NULL: JSON object text (sex, age, amount...) */
+	char *role;           /* the list's or NULL: suspect, victim, witness, reporter, party */
+	char *attrs;          /* the list's or NULL: JSON object text (sex, age, amount...) */
 	int partial;          /* 1: a masked identifier such as 皖A84K** */
 };
 
 struct mention_list {
 	struct mention *v;
 	size_t n, cap;
+	struct strpool strs;  /* the mentions' strings */
 };
 
 void mention_list_init(struct mention_list *l);
@@ -38,6 +41,8 @@ struct mention *mention_add(struct mention_list *l, const char *type,
 			    const char *value, const char *surface,
 			    long start, long end, const char *rule,
 			    double confidence);
+/* A copy of s (NULL: NULL) owned by l, for a mention's role or attrs. */
+char *mention_str(struct mention_list *l, const char *s);
 /* Whether [start,end) lies inside a mention already in l. */
 int mention_covered(const struct mention_list *l, long start, long end);
 
