@@ -177,10 +177,13 @@ static int run_id(sqlite3_stmt *st, int64_t *id, struct err *err)
  * A plain INSERT of many rows must be undone alone if one of its rows
  * breaks a constraint, so SQLite copies every page it first changes
  * into a statement journal (16 KiB a page, in 1 KiB pieces each
- * allocated): 7% of the stage's instructions.  OR FAIL keeps the rows
- * before the bad one instead, and needs no journal; the stage rolls the
- * whole transaction back on any error anyway (as ingest does).  OR
- * IGNORE, where a row already there is expected, needs none either.
+ * allocated): 7% of the stage's instructions.  INSERT OR FAIL keeps the
+ * rows before the bad one instead and needs no journal; the stage rolls
+ * the whole transaction back on any error anyway (as ingest does).  But
+ * a trigger's statements take the conflict policy of the statement that
+ * fires it, and the graph stage's triggers on link and mention count on
+ * their own OR IGNORE: a table with triggers gets a plain INSERT.  OR
+ * IGNORE, where a row already there is expected, needs no journal.
  */
 enum {
 	ROWS_ENTITY, ROWS_LINK, ROWS_MENTION, ROWS_EVIDENCE, ROWS_CATEGORY, ROWS_VALUE, ROWS_ANALYZED,
@@ -190,23 +193,22 @@ enum {
 #define ROWS_AT_ONCE 64
 
 static const struct {
-	const char *head;
+	const char *conflict;   /* NULL: OR FAIL, or none on a table with triggers */
+	const char *table, *cols;
 	int ncol;
 } rows_sql[N_ROWS] = {
-	[ROWS_ENTITY] = { "INSERT OR FAIL INTO entity(id, type, key, display, attrs, hub, first_seen, last_seen,"
-			  " n_reports, merged_into) VALUES ", 10 },
-	[ROWS_LINK] = { "INSERT OR FAIL INTO link(id, a, b, type, weight, first_seen, last_seen) VALUES ", 7 },
-	[ROWS_MENTION] = { "INSERT OR FAIL INTO mention(id, report_id, entity_id, start, end, field, surface,"
-			   " role, rule, confidence, attrs) VALUES ", 11 },
-	[ROWS_EVIDENCE] = { "INSERT OR IGNORE INTO link_evidence(link_id, report_id) VALUES ", 2 },
-	[ROWS_CATEGORY] = { "INSERT OR IGNORE INTO report_category(report_id, category, is_primary,"
-			    " score) VALUES ", 4 },
-	[ROWS_VALUE] = { "INSERT OR FAIL INTO report_value(report_id, type, value, surface, start, end,"
-			 " attrs) VALUES ", 7 },
-	[ROWS_ANALYZED] = { "INSERT OR FAIL INTO analyzed(report_id, analyzed_at, weight) VALUES ", 3 },
-	[ROWS_PLACE] = { "INSERT OR IGNORE INTO place(entity_id, parent_id, level) VALUES ", 3 },
-	[ROWS_PKEY] = { "INSERT OR IGNORE INTO person_key(key, entity_id, report_id) VALUES ", 3 },
-	[ROWS_FOUNDER] = { "INSERT OR REPLACE INTO person_founder(sig, entity_id) VALUES ", 2 },
+	[ROWS_ENTITY] = { NULL, "entity", "id, type, key, display, attrs, hub, first_seen, last_seen,"
+			  " n_reports, merged_into", 10 },
+	[ROWS_LINK] = { NULL, "link", "id, a, b, type, weight, first_seen, last_seen", 7 },
+	[ROWS_MENTION] = { NULL, "mention", "id, report_id, entity_id, start, end, field, surface,"
+			   " role, rule, confidence, attrs", 11 },
+	[ROWS_EVIDENCE] = { "OR IGNORE", "link_evidence", "link_id, report_id", 2 },
+	[ROWS_CATEGORY] = { "OR IGNORE", "report_category", "report_id, category, is_primary, score", 4 },
+	[ROWS_VALUE] = { NULL, "report_value", "report_id, type, value, surface, start, end, attrs", 7 },
+	[ROWS_ANALYZED] = { NULL, "analyzed", "report_id, analyzed_at, weight", 3 },
+	[ROWS_PLACE] = { "OR IGNORE", "place", "entity_id, parent_id, level", 3 },
+	[ROWS_PKEY] = { "OR IGNORE", "person_key", "key, entity_id, report_id", 3 },
+	[ROWS_FOUNDER] = { "OR REPLACE", "person_founder", "sig, entity_id", 2 },
 };
 
 struct cell {
@@ -227,18 +229,29 @@ struct store_rows {
 static int rows_open(struct db *db, struct store_rows *r, int which, struct err *err)
 {
 	struct sbuf values = SBUF_INIT;
+	const char *conflict = rows_sql[which].conflict;
+	char *head;
+	int64_t triggers = 0;
 	int rc;
 
+	if (!conflict &&
+	    db_int(db, err, &triggers, "SELECT count(*) FROM sqlite_master"
+		   " WHERE type = 'trigger' AND tbl_name = ?", "s", rows_sql[which].table) < 0)
+		return -1;
+	if (!conflict)
+		conflict = triggers ? "" : "OR FAIL";
+	head = xasprintf("INSERT %s INTO %s(%s) VALUES ", conflict, rows_sql[which].table,
+			 rows_sql[which].cols);
 	r->ncol = rows_sql[which].ncol;
 	sbuf_addch(&values, '(');
 	for (int c = 0; c < r->ncol; c++)
 		sbuf_adds(&values, c ? ", ?" : "?");
 	sbuf_addch(&values, ')');
-	rc = db_prepare_rows(db, &r->one, rows_sql[which].head, sbuf_str(&values), 1, err);
+	rc = db_prepare_rows(db, &r->one, head, sbuf_str(&values), 1, err);
 	if (rc == 0)
-		rc = db_prepare_rows(db, &r->many, rows_sql[which].head, sbuf_str(&values),
-				     ROWS_AT_ONCE, err);
+		rc = db_prepare_rows(db, &r->many, head, sbuf_str(&values), ROWS_AT_ONCE, err);
 	sbuf_release(&values);
+	free(head);
 	return rc;
 }
 

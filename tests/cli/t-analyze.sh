@@ -111,6 +111,20 @@ fresh_same() {
 	exports fresh.db fresh && same_exports inc fresh
 }
 check analyze-3.4 "incremental equals one run on a fresh database" fresh_same
+# The graph stage puts triggers on link and mention (their changes mark
+# its blocks), and a trigger takes the conflict policy of the insert that
+# fires it: a night after a graph run must analyze as one without.
+after_graph() {
+	lookout --db graphed.db ingest "$A/day1.jsonl" >/dev/null &&
+	lookout --db graphed.db --data data analyze >/dev/null &&
+	lookout --db graphed.db graph --night 2026-11-21 >/dev/null &&
+	[ "$(sqlite3 graphed.db "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'
+		AND tbl_name IN ('link', 'mention')")" -gt 0 ] &&
+	lookout --db graphed.db ingest "$A/day2.jsonl" >/dev/null &&
+	lookout --db graphed.db --data data analyze >/dev/null &&
+	exports graphed.db graphed && same_exports inc graphed
+}
+check analyze-3.6 "a night after the graph stage's triggers analyzes the same" after_graph
 
 # Undoing a merge, for good.
 run_case analyze-4.1 "split merge 5" 0 lookout resolve split 5
