@@ -1,8 +1,9 @@
 /*
  * mention: what an extractor finds in one report, before resolution.
  * Every extractor appends to a mention_list; the list owns the strings
- * in its mentions, kept in one pool (mention_str) and freed together.  Offsets are bytes into the report's normalised text
- * (start/end = -1 for a field of a register row, with field set).
+ * in its mentions, kept in one pool (mention_str) and freed together.
+ * Offsets are bytes into the report's normalised text (start/end = -1
+ * for a field of a register row, with field set).
  */
 #ifndef ANALYZE_MENTION_H
 #define ANALYZE_MENTION_H

@@ -2,10 +2,11 @@
  * store: the stage's SQL, one table of statements prepared by
  * store_open and finalised by store_close.
  *
- * Links are upserted with their evidence, one report at a time; a
- * report's weight is also kept in 'analyzed', so that when a merge joins
- * two persons' links the weight is summed again from the evidence rather
- * than added twice for a report that evidenced both.
+ * A link gets each report's weight and evidence as the report is
+ * analyzed (see store_link); a report's weight is also kept in
+ * 'analyzed', so that when a merge joins two persons' links the weight
+ * is summed again from the evidence rather than added twice for a
+ * report that evidenced both.
  */
 #include "analyze/store.h"
 #include "common/sbuf.h"

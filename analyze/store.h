@@ -10,9 +10,9 @@
 
 #include <stdint.h>
 
+#include "analyze/linkmap.h"
 #include "analyze/resolve.h"
 #include "common/db.h"
-#include "analyze/linkmap.h"
 #include "common/err.h"
 
 struct store_rows;
@@ -20,7 +20,7 @@ struct store_rows;
 struct store {
 	struct db *db;
 	sqlite3_stmt *st[32];
-	struct store_rows *rows[10];   /* inserts held back to be written many at once */
+	struct store_rows *rows[10];  /* inserts held back to be written many at once */
 	int64_t next_mention;     /* the id the next mention gets */
 	int64_t next_entity;      /* the id the next new entity gets */
 	int64_t next_link;        /* the id the next new link gets; 0: not yet known */
