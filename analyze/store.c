@@ -178,13 +178,14 @@ static int run_id(sqlite3_stmt *st, int64_t *id, struct err *err)
  * A plain INSERT of many rows must be undone alone if one of its rows
  * breaks a constraint, so SQLite copies every page it first changes
  * into a statement journal (16 KiB a page, in 1 KiB pieces each
- * allocated): 7% of the stage's instructions.  INSERT OR FAIL keeps the
- * rows before the bad one instead and needs no journal; the stage rolls
- * the whole transaction back on any error anyway (as ingest does).  But
- * a trigger's statements take the conflict policy of the statement that
- * fires it, and the graph stage's triggers on link and mention count on
- * their own OR IGNORE: a table with triggers gets a plain INSERT.  OR
- * IGNORE, where a row already there is expected, needs no journal.
+ * allocated): 7% of the stage's instructions.  A statement that cannot
+ * abort needs none, so every table here is written with OR IGNORE, and
+ * where no row may be ignored (every) a row not written is an error
+ * (db_write_rows counts them), on which the stage rolls the whole
+ * transaction back, as on any.  (OR FAIL would spare the journal too,
+ * but a trigger's statements take the policy of the one that fires
+ * them, and the graph stage's triggers on link and mention are written
+ * OR IGNORE: under OR IGNORE they run as written.)
  */
 enum {
 	ROWS_ENTITY, ROWS_LINK, ROWS_MENTION, ROWS_EVIDENCE, ROWS_CATEGORY, ROWS_VALUE, ROWS_ANALYZED,
@@ -194,22 +195,25 @@ enum {
 #define ROWS_AT_ONCE 64
 
 static const struct {
-	const char *conflict;   /* NULL: OR FAIL, or none on a table with triggers */
+	const char *conflict;
+	int every;              /* 1: no row may be ignored */
 	const char *table, *cols;
 	int ncol;
 } rows_sql[N_ROWS] = {
-	[ROWS_ENTITY] = { NULL, "entity", "id, type, key, display, attrs, hub, first_seen, last_seen,"
-			  " n_reports, merged_into", 10 },
-	[ROWS_LINK] = { NULL, "link", "id, a, b, type, weight, first_seen, last_seen", 7 },
-	[ROWS_MENTION] = { NULL, "mention", "id, report_id, entity_id, start, end, field, surface,"
-			   " role, rule, confidence, attrs", 11 },
-	[ROWS_EVIDENCE] = { "OR IGNORE", "link_evidence", "link_id, report_id", 2 },
-	[ROWS_CATEGORY] = { "OR IGNORE", "report_category", "report_id, category, is_primary, score", 4 },
-	[ROWS_VALUE] = { NULL, "report_value", "report_id, type, value, surface, start, end, attrs", 7 },
-	[ROWS_ANALYZED] = { NULL, "analyzed", "report_id, analyzed_at, weight", 3 },
-	[ROWS_PLACE] = { "OR IGNORE", "place", "entity_id, parent_id, level", 3 },
-	[ROWS_PKEY] = { "OR IGNORE", "person_key", "key, entity_id, report_id", 3 },
-	[ROWS_FOUNDER] = { "OR REPLACE", "person_founder", "sig, entity_id", 2 },
+	[ROWS_ENTITY] = { "OR IGNORE", 1, "entity", "id, type, key, display, attrs, hub, first_seen,"
+			  " last_seen, n_reports, merged_into", 10 },
+	[ROWS_LINK] = { "OR IGNORE", 1, "link", "id, a, b, type, weight, first_seen, last_seen", 7 },
+	[ROWS_MENTION] = { "OR IGNORE", 1, "mention", "id, report_id, entity_id, start, end, field,"
+			   " surface, role, rule, confidence, attrs", 11 },
+	[ROWS_EVIDENCE] = { "OR IGNORE", 0, "link_evidence", "link_id, report_id", 2 },
+	[ROWS_CATEGORY] = { "OR IGNORE", 0, "report_category", "report_id, category, is_primary, score",
+			    4 },
+	[ROWS_VALUE] = { "OR IGNORE", 1, "report_value", "report_id, type, value, surface, start, end,"
+			 " attrs", 7 },
+	[ROWS_ANALYZED] = { "OR IGNORE", 1, "analyzed", "report_id, analyzed_at, weight", 3 },
+	[ROWS_PLACE] = { "OR IGNORE", 0, "place", "entity_id, parent_id, level", 3 },
+	[ROWS_PKEY] = { "OR IGNORE", 0, "person_key", "key, entity_id, report_id", 3 },
+	[ROWS_FOUNDER] = { "OR REPLACE", 0, "person_founder", "sig, entity_id", 2 },
 };
 
 struct cell {
@@ -221,7 +225,7 @@ struct cell {
 
 struct store_rows {
 	sqlite3_stmt *one, *many;
-	int ncol;
+	int ncol, every;
 	struct cell *cells;     /* n rows of ncol cells */
 	size_t n_cells, cap_cells;
 	struct sbuf text;
@@ -230,20 +234,12 @@ struct store_rows {
 static int rows_open(struct db *db, struct store_rows *r, int which, struct err *err)
 {
 	struct sbuf values = SBUF_INIT;
-	const char *conflict = rows_sql[which].conflict;
-	char *head;
-	int64_t triggers = 0;
+	char *head = xasprintf("INSERT %s INTO %s(%s) VALUES ", rows_sql[which].conflict,
+			       rows_sql[which].table, rows_sql[which].cols);
 	int rc;
 
-	if (!conflict &&
-	    db_int(db, err, &triggers, "SELECT count(*) FROM sqlite_master"
-		   " WHERE type = 'trigger' AND tbl_name = ?", "s", rows_sql[which].table) < 0)
-		return -1;
-	if (!conflict)
-		conflict = triggers ? "" : "OR FAIL";
-	head = xasprintf("INSERT %s INTO %s(%s) VALUES ", conflict, rows_sql[which].table,
-			 rows_sql[which].cols);
 	r->ncol = rows_sql[which].ncol;
+	r->every = rows_sql[which].every;
 	sbuf_addch(&values, '(');
 	for (int c = 0; c < r->ncol; c++)
 		sbuf_adds(&values, c ? ", ?" : "?");
@@ -382,7 +378,7 @@ static int rows_bind(void *arg, sqlite3_stmt *st, int row, size_t i, struct err 
 static int rows_write(struct store_rows *r, struct err *err)
 {
 	int rc = db_write_rows(r->many, ROWS_AT_ONCE, r->one, r->n_cells / (size_t)r->ncol,
-			       rows_bind, r, err);
+			       r->every, rows_bind, r, err);
 
 	r->n_cells = 0;
 	sbuf_reset(&r->text);

@@ -344,7 +344,7 @@ int db_prepare_rows(struct db *db, sqlite3_stmt **st, const char *head, const ch
 }
 
 int db_write_rows(sqlite3_stmt *run, size_t run_rows, sqlite3_stmt *one, size_t n,
-		  db_bind_row_fn bind, void *arg, struct err *err)
+		  int every, db_bind_row_fn bind, void *arg, struct err *err)
 {
 	size_t i = 0;
 
@@ -361,6 +361,11 @@ int db_write_rows(sqlite3_stmt *run, size_t run_rows, sqlite3_stmt *one, size_t 
 		sqlite3_reset(st);
 		if (rc < 0)
 			return -1;
+		if (every && (size_t)sqlite3_changes(sqlite3_db_handle(st)) != k)
+			return err_set(err, "database error: %d of %zu rows not written, a constraint"
+				       " stood in their way (in '%.60s')",
+				       (int)k - sqlite3_changes(sqlite3_db_handle(st)), k,
+				       sqlite3_sql(st));
 		i += k;
 	}
 	return 0;

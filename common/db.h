@@ -83,13 +83,16 @@ void db_finalize(sqlite3_stmt *st);
  * rowids come out as row by row.  bind binds row i as the statement's
  * r-th row of values (its parameters r * columns + 1 on).  A
  * statement's own cost (cursors opened and closed, the program started
- * and halted) is then paid once a run, not once a row.
+ * and halted) is then paid once a run, not once a row.  With every set,
+ * a row the statement did not write (an INSERT OR IGNORE that met a
+ * constraint) is an error: OR IGNORE then serves only to spare SQLite
+ * the statement journal that a statement which may abort needs.
  */
 int db_prepare_rows(struct db *db, sqlite3_stmt **st, const char *head, const char *values,
 		    int rows, struct err *err);
 typedef int (*db_bind_row_fn)(void *arg, sqlite3_stmt *st, int r, size_t i, struct err *err);
 int db_write_rows(sqlite3_stmt *run, size_t run_rows, sqlite3_stmt *one, size_t n,
-		  db_bind_row_fn bind, void *arg, struct err *err);
+		  int every, db_bind_row_fn bind, void *arg, struct err *err);
 
 /* Prepare, bind, run to completion, finalize. */
 int db_run(struct db *db, struct err *err, const char *sql, const char *fmt, ...);

@@ -320,7 +320,7 @@ int ingest_store_add_new(struct ingest_store *s, const struct ingest_new *v, siz
 {
 	struct new_rows a = { v, batch, { { 0 } } };
 
-	if (db_write_rows(s->add_run, INGEST_STORE_RUN, s->add_new, n, bind_new, &a, err) < 0)
+	if (db_write_rows(s->add_run, INGEST_STORE_RUN, s->add_new, n, 0, bind_new, &a, err) < 0)
 		return -1;
 	*last = db_last_id(s->db);
 	return 0;
@@ -498,7 +498,7 @@ int ingest_store_add_bands(struct ingest_store *s, struct ingest_bands *b, struc
 	size_t n = 0, cap = 0;
 	int rc = -1;
 
-	if (db_write_rows(s->add_sketches, SKETCH_RUN, s->add_sketch, b->n, bind_sketch, b, err) < 0)
+	if (db_write_rows(s->add_sketches, SKETCH_RUN, s->add_sketch, b->n, 0, bind_sketch, b, err) < 0)
 		goto out;
 	for (size_t i = 0; i < b->n; i++) {
 		const struct ingest_band *r = &b->v[i];
@@ -515,7 +515,7 @@ int ingest_store_add_bands(struct ingest_store *s, struct ingest_bands *b, struc
 	}
 	if (n)
 		qsort(rows, n, sizeof(*rows), band_cmp);
-	if (db_write_rows(s->add_bands, BAND_RUN, s->add_band, n, bind_band, rows, err) < 0)
+	if (db_write_rows(s->add_bands, BAND_RUN, s->add_band, n, 0, bind_band, rows, err) < 0)
 		goto out;
 	b->n = 0;
 	rc = 0;

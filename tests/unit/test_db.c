@@ -4,7 +4,9 @@
  * in-memory database without leaving a file of that name behind.  The
  * log's checkpoints run on their own thread: a commit past four times
  * db_log_pages finds its pages in the database file when it returns,
- * and the next transaction starts the log over.
+ * and the next transaction starts the log over.  db_write_rows writes
+ * rows many to a statement and the rest one by one, in order; with every
+ * set, a row an INSERT OR IGNORE passed over is an error.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -130,12 +132,55 @@ static void test_checkpoint_thread(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+static const int64_t keys[] = { 1, 2, 3, 4, 5, 6, 7 };
+
+static int bind_key(void *arg, sqlite3_stmt *st, int r, size_t i, struct err *err)
+{
+	const int64_t *v = arg;
+
+	(void)err;
+	return sqlite3_bind_int64(st, r + 1, v[i]) == SQLITE_OK ? 0 : -1;
+}
+
+static void test_write_rows(void **state)
+{
+	struct db db;
+	struct err err;
+	sqlite3_stmt *many, *one;
+	int64_t n = -1, dup[] = { 8, 3, 9 };
+
+	(void)state;
+	assert_int_equal(db_open(&db, ":memory:", &err), 0);
+	assert_int_equal(db_exec(&db, "CREATE TABLE t(k INTEGER UNIQUE)", &err), 0);
+	assert_int_equal(db_prepare_rows(&db, &many, "INSERT OR IGNORE INTO t(k) VALUES ", "(?)", 3,
+					 &err), 0);
+	assert_int_equal(db_prepare_rows(&db, &one, "INSERT OR IGNORE INTO t(k) VALUES ", "(?)", 1,
+					 &err), 0);
+	/* 7 rows: two statements of three, then one of one, in order */
+	assert_int_equal(db_write_rows(many, 3, one, 7, 1, bind_key, (void *)keys, &err), 0);
+	assert_int_equal(db_int(&db, &err, &n, "SELECT count(*) FROM t", ""), 0);
+	assert_int_equal(n, 7);
+	assert_int_equal(db_int(&db, &err, &n, "SELECT sum(k * rowid) FROM t", ""), 0);
+	assert_int_equal(n, 1 * 1 + 2 * 2 + 3 * 3 + 4 * 4 + 5 * 5 + 6 * 6 + 7 * 7);
+	/* 3 is there already: ignored, which every makes an error */
+	assert_int_equal(db_write_rows(many, 3, one, 3, 1, bind_key, dup, &err), -1);
+	assert_non_null(strstr(err.msg, "1 of 3 rows not written"));
+	/* and without every, the rest is written */
+	assert_int_equal(db_write_rows(many, 3, one, 3, 0, bind_key, dup, &err), 0);
+	assert_int_equal(db_int(&db, &err, &n, "SELECT count(*) FROM t", ""), 0);
+	assert_int_equal(n, 9);
+	db_finalize(many);
+	db_finalize(one);
+	db_close(&db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_new_file_private),
 		cmocka_unit_test(test_memory_no_file),
 		cmocka_unit_test(test_checkpoint_thread),
+		cmocka_unit_test(test_write_rows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
