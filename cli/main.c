@@ -4,6 +4,7 @@
  */
 #include "cli/cli.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,15 @@ int main(int argc, char **argv)
 	const struct cli_cmd *cmd;
 	int i = 1;
 
+	/*
+	 * glibc grows a heap 128 KB at a time beyond what is asked, and each
+	 * step of a thread's heap is an mprotect that flushes the TLB of
+	 * every core the process runs on; the stages grow theirs by hundreds
+	 * of MB.  Steps of 64 MB (address space, not memory: pages count when
+	 * touched) took analyze's system time on 100,000 reports from about
+	 * 0.9 to 0.7 s.
+	 */
+	mallopt(M_TOP_PAD, 64 << 20);
 	ctx.db_path = getenv("LOOKOUT_DB");
 	if (!ctx.db_path || !*ctx.db_path)
 		ctx.db_path = "lookout.db";
