@@ -656,14 +656,14 @@ static int held_written(struct store *s, int which, struct err *err)
 }
 
 /*
- * Before links are deleted or moved: write the held ones, forget what the
- * run knew of entity e's, and number new ones from the table again.
+ * Before entity e's links are deleted or moved: forget what the run knew
+ * of them, and number new links from the table again.  The held links
+ * are written by the caller's store_flush_chunk, as the other rows are.
  */
-static int links_changing(struct store *s, int64_t e, struct err *err)
+static void links_changing(struct store *s, int64_t e)
 {
 	linkmap_forget(&s->links, e);
 	s->next_link = 0;
-	return held_written(s, ROWS_LINK, err);
 }
 
 int store_link(struct store *s, int64_t a, int64_t b, const char *type, double weight,
@@ -707,7 +707,8 @@ int store_link(struct store *s, int64_t a, int64_t b, const char *type, double w
 
 int store_unlink_hub(struct store *s, int64_t entity_id, struct err *err)
 {
-	if (links_changing(s, entity_id, err) < 0 || store_flush_chunk(s, err) < 0 ||
+	links_changing(s, entity_id);
+	if (store_flush_chunk(s, err) < 0 ||
 	    bind(s->st[HUB_EVID_DEL], err, "I", entity_id) < 0 ||
 	    run(s->st[HUB_EVID_DEL], err) < 0 ||
 	    bind(s->st[HUB_LINK_DEL], err, "I", entity_id) < 0)
@@ -889,8 +890,9 @@ int store_merge(struct store *s, int64_t kept, int64_t merged,
 	int rc = -1;
 
 	s->n_joined = 0;
-	if (links_changing(s, kept, err) < 0 || links_changing(s, merged, err) < 0 ||
-	    store_flush_chunk(s, err) < 0 ||
+	links_changing(s, kept);
+	links_changing(s, merged);
+	if (store_flush_chunk(s, err) < 0 ||
 	    bind(s->st[MEN_MOVE], err, "II", kept, merged) < 0 || run(s->st[MEN_MOVE], err) < 0 ||
 	    move_links(s, kept, merged, err) < 0)
 		goto out;
