@@ -193,12 +193,22 @@ struct dict_ent {
  */
 #define DICT_BLOOM_BITS 20
 
+/*
+ * The longest word at a position is searched from the longest length
+ * down.  A mask of the lengths of the keys that start with a pair of
+ * code points (bit k: a key of k code points; bit 0: one of more than
+ * 31), in a table indexed by a hash of the pair, leaves only the
+ * lengths worth a look: a few, against every length up to maxlen.
+ */
+#define DICT_MASK_BITS 14
+
 struct dict {
 	struct dict_ent *v;
 	size_t cap, n;
 	struct sbuf keys;
 	unsigned char first[0x10000 / 8];
 	unsigned char *bloom;     /* 1 << DICT_BLOOM_BITS bits */
+	uint32_t *lens;           /* 1 << DICT_MASK_BITS length masks */
 	int maxlen;
 };
 
@@ -210,6 +220,12 @@ static uint32_t bloom_bit(uint32_t c0, uint32_t c1, size_t len)
 	h *= 0x2C1B3C6Du;
 	h ^= h >> 12;
 	return h >> (32 - DICT_BLOOM_BITS);
+}
+
+/* The slot of dict.lens for the keys starting c0 c1 (c1 0 for keys of one code point). */
+static uint32_t lens_slot(uint32_t c0, uint32_t c1)
+{
+	return (c0 * 0x9E3779B1u ^ c1 * 0x85EBCA6Bu) >> (32 - DICT_MASK_BITS);
 }
 
 static uint32_t fnv(const char *s, size_t n)
@@ -233,6 +249,7 @@ static void dict_release(struct dict *d)
 	sbuf_release(&d->keys);
 	free(d->v);
 	free(d->bloom);
+	free(d->lens);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -304,11 +321,12 @@ static int *dict_put(struct dict *d, const char *s, size_t n, int val, int *adde
 			chars += ((unsigned char)s[i] & 0xC0) != 0x80;
 		if (chars > d->maxlen)
 			d->maxlen = chars;
-		if (!d->bloom)
+		if (!d->bloom) {
 			d->bloom = xcalloc((size_t)1 << (DICT_BLOOM_BITS - 3), 1);
+			d->lens = xcalloc((size_t)1 << DICT_MASK_BITS, sizeof(*d->lens));
+		}
+		d->lens[lens_slot(c, chars > 1 ? c1 : 0)] |= chars > 31 ? 1u : 1u << chars;
 		bit = bloom_bit(c, c1, (size_t)chars);
-		d->bloom[bit >> 3] |= (unsigned char)(1u << (bit & 7));
-		bit = bloom_bit(c, c1, 0);    /* some key starts with c c1 */
 		d->bloom[bit >> 3] |= (unsigned char)(1u << (bit & 7));
 	}
 	return &e->val;
@@ -339,20 +357,32 @@ static int *dict_at(const struct dict *d, const struct text *t, size_t i, size_t
 static size_t dict_longest(const struct dict *d, const struct text *t, size_t i,
 			   int *val)
 {
-	size_t k;
+	size_t left;
+	uint32_t mask;
 
-	if (i >= t->n || !dict_may_start(d, t->cp[i]))
+	if (i >= t->n || !d->lens || !dict_may_start(d, t->cp[i]))
 		return 0;
-	k = (size_t)d->maxlen;
-	if (k > t->n - i)
-		k = t->n - i;
-	if (k > 1) {
-		uint32_t bit = bloom_bit(t->cp[i], t->cp[i + 1], 0);
+	left = t->n - i;
+	mask = d->lens[lens_slot(t->cp[i], 0)] & 2u;
+	if (left > 1)
+		mask |= d->lens[lens_slot(t->cp[i], t->cp[i + 1])] & ~2u;
+	if (mask & 1u) {
+		/* a key longer than 31 code points starts here, maybe */
+		for (size_t k = (size_t)d->maxlen < left ? (size_t)d->maxlen : left; k > 31; k--) {
+			int *v = dict_at(d, t, i, k);
 
-		if (!(d->bloom[bit >> 3] >> (bit & 7) & 1))
-			k = 1;
+			if (v) {
+				if (val)
+					*val = *v;
+				return k;
+			}
+		}
 	}
-	for (; k > 0; k--) {
+	if (left < 31)
+		mask &= (2u << left) - 1;
+	mask &= ~1u;
+	while (mask) {
+		size_t k = (size_t)(31 - __builtin_clz(mask));
 		int *v = dict_at(d, t, i, k);
 
 		if (v) {
@@ -360,6 +390,7 @@ static size_t dict_longest(const struct dict *d, const struct text *t, size_t i,
 				*val = *v;
 			return k;
 		}
+		mask &= ~(1u << k);
 	}
 	return 0;
 }
