@@ -47,26 +47,35 @@ static const struct {
 
 static const char *const value_types[] = { "amount", "age", "sex", "datetime", NULL };
 
+/*
+ * The entry of ident_types for type, or -1.  Called for nearly every
+ * mention, several times: the first letters are compared before a
+ * string is.
+ */
+static int ident_at(const char *type)
+{
+	for (int i = 0; i < (int)(sizeof(ident_types) / sizeof(ident_types[0])); i++)
+		if (ident_types[i].type[0] == type[0] && !strcmp(type, ident_types[i].type))
+			return i;
+	return -1;
+}
+
 int az_is_ident(const char *type)
 {
-	for (size_t i = 0; i < sizeof(ident_types) / sizeof(ident_types[0]); i++)
-		if (!strcmp(type, ident_types[i].type))
-			return 1;
-	return 0;
+	return ident_at(type) >= 0;
 }
 
 const char *az_link_type(const char *type)
 {
-	for (size_t i = 0; i < sizeof(ident_types) / sizeof(ident_types[0]); i++)
-		if (!strcmp(type, ident_types[i].type))
-			return ident_types[i].link;
-	return NULL;
+	int i = ident_at(type);
+
+	return i < 0 ? NULL : ident_types[i].link;
 }
 
 static int is_value(const char *type)
 {
 	for (int i = 0; value_types[i]; i++)
-		if (!strcmp(type, value_types[i]))
+		if (value_types[i][0] == type[0] && !strcmp(type, value_types[i]))
 			return 1;
 	return 0;
 }
