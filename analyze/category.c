@@ -40,7 +40,16 @@ struct bucket {
 
 struct alias {
 	char *given;
+	size_t len;
+	int ascii;
 	int cat;
+};
+
+/* A negation word, with what each keyword hit would otherwise work out again. */
+struct neg {
+	char *word;
+	size_t len;
+	int ascii;
 };
 
 struct category {
@@ -52,7 +61,7 @@ struct category {
 	uint64_t starts[64];          /* bit first_bit() of each keyword's first character */
 	struct alias *aliases;
 	size_t n_aliases, cap_aliases;
-	char **neg;
+	struct neg *neg;
 	size_t n_neg, cap_neg;
 	int threat, other;
 };
@@ -190,6 +199,8 @@ static int category_line(void *ctx, char **f, int n, struct err *err)
 		c->aliases = xgrow(c->aliases, &c->cap_aliases, c->n_aliases + 1,
 				   sizeof(*c->aliases));
 		c->aliases[c->n_aliases].given = xstrdup(f[1]);
+		c->aliases[c->n_aliases].len = strlen(f[1]);
+		c->aliases[c->n_aliases].ascii = is_ascii(f[1]);
 		c->aliases[c->n_aliases].cat = cat;
 		c->n_aliases++;
 		return 0;
@@ -198,7 +209,9 @@ static int category_line(void *ctx, char **f, int n, struct err *err)
 		if (n != 2 || !*f[1])
 			return err_set(err, "expected negation, word");
 		c->neg = xgrow(c->neg, &c->cap_neg, c->n_neg + 1, sizeof(*c->neg));
-		c->neg[c->n_neg++] = xstrdup(f[1]);
+		c->neg[c->n_neg].word = xstrdup(f[1]);
+		c->neg[c->n_neg].len = strlen(f[1]);
+		c->neg[c->n_neg++].ascii = is_ascii(f[1]);
 		return 0;
 	}
 	return err_set(err, "unknown line kind '%s'", f[0]);
@@ -237,7 +250,7 @@ void category_free(struct category *c)
 	for (size_t i = 0; i < c->n_aliases; i++)
 		free(c->aliases[i].given);
 	for (size_t i = 0; i < c->n_neg; i++)
-		free(c->neg[i]);
+		free(c->neg[i].word);
 	free(c->cats);
 	free(c->kws);
 	free(c->aliases);
@@ -304,15 +317,16 @@ static size_t prev_char(const char *text, size_t p)
 	return p;
 }
 
-static int ends_with_at(const char *text, size_t end, const char *w)
+static int ends_with_at(const char *text, size_t end, const struct neg *w)
 {
-	size_t l = strlen(w);
+	size_t l = w->len;
 
 	if (l > end)
 		return 0;
-	if (is_ascii(w))
-		return !strncasecmp(text + end - l, w, l) && !word_char(text, end, (long)(end - l) - 1);
-	return !memcmp(text + end - l, w, l);
+	if (w->ascii)
+		return !strncasecmp(text + end - l, w->word, l) &&
+		       !word_char(text, end, (long)(end - l) - 1);
+	return !memcmp(text + end - l, w->word, l);
 }
 
 static int negated(const struct category *c, const char *text, size_t p)
@@ -320,8 +334,8 @@ static int negated(const struct category *c, const char *text, size_t p)
 	size_t gap1 = prev_char(text, p);
 
 	for (size_t i = 0; i < c->n_neg; i++)
-		if (ends_with_at(text, p, c->neg[i]) ||
-		    (gap1 < p && ends_with_at(text, gap1, c->neg[i])))
+		if (ends_with_at(text, p, &c->neg[i]) ||
+		    (gap1 < p && ends_with_at(text, gap1, &c->neg[i])))
 			return 1;
 	return 0;
 }
@@ -335,12 +349,12 @@ const char *category_alias(const struct category *c, const char *given)
 		return NULL;
 	for (size_t i = 0; i < c->n_aliases; i++) {
 		const struct alias *a = &c->aliases[i];
-		size_t l = strlen(a->given);
+		size_t l = a->len;
 
 		if (!strcasecmp(given, a->given))
 			return c->cats[a->cat].key;
 		/* English aliases must match whole; Chinese ones may be contained. */
-		if (l > best_len && !is_ascii(a->given) && strstr(given, a->given)) {
+		if (l > best_len && !a->ascii && strstr(given, a->given)) {
 			best = a;
 			best_len = l;
 		}
