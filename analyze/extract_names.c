@@ -63,6 +63,7 @@
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "analyze/extract_names.h"
+#include "common/norm.h"
 #include "common/sbuf.h"
 #include "common/xalloc.h"
 
@@ -136,6 +137,12 @@ static void text_load(struct text *t, const char *s, size_t len)
 	}
 	t->off[t->n] = len;
 	t->at[len] = (int)t->n;
+}
+
+/* Where the search goes on after an empty match at byte p: the next character. */
+static size_t after_char(const struct text *t, size_t p)
+{
+	return p < t->len && t->at[p] >= 0 ? t->off[t->at[p] + 1] : p + 1;
 }
 
 static void text_release(struct text *t)
@@ -492,6 +499,7 @@ struct names {
 	struct dict lmname;          /* name -> index in lms */
 
 	pcre2_code *anchor_re, *tail_re;
+	int t_utf;                   /* x->t is valid UTF-8: 1, is not: 0, not yet known: -1 */
 	int *anchor_level, *tail_level;
 	size_t nanchor, ntail;
 	struct dict place_stop;
@@ -517,6 +525,19 @@ struct names {
 	size_t nparts, partcap;
 	struct sbuf sb;
 };
+
+/*
+ * The options of a match on the loaded text: PCRE2 checks a subject's
+ * UTF-8 on every call, and a report's text is matched a dozen times, so
+ * it is checked here once a text; a text that is not valid UTF-8 is
+ * left to PCRE2, which refuses it as before.
+ */
+static uint32_t match_opts(struct names *x)
+{
+	if (x->t_utf < 0)
+		x->t_utf = utf8_valid(x->t.s, x->t.len);
+	return x->t_utf ? PCRE2_NO_UTF_CHECK : 0;
+}
 
 /* Read a data file line by line; fn gets each line without its newline,
  * skipping blanks and '#' comments.  Returns 0 or -1 with err set. */
@@ -1694,13 +1715,14 @@ static void persons_en(struct names *x, struct mention_list *out)
 	size_t off = 0;
 
 	while (off < t->len &&
-	       pcre2_match(x->en_re, (PCRE2_SPTR)t->s, t->len, off, 0, x->md, NULL) > 0) {
+	       pcre2_match(x->en_re, (PCRE2_SPTR)t->s, t->len, off, match_opts(x), x->md,
+			   NULL) > 0) {
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
 		size_t bs = ov[0], be = ov[1], s, e, w;
 		const char *role = NULL;
 		int bad = 0;
 
-		off = be > ov[0] ? be : ov[0] + 1;
+		off = be > ov[0] ? be : after_char(t, ov[0]);
 		if (bs >= be || t->at[bs] < 0 || t->at[be] < 0)
 			continue;
 		for (size_t g = 1; g <= x->nen; g++)
@@ -1796,11 +1818,12 @@ static void find_anchors(struct names *x)
 
 	x->nanchors = 0;
 	while (off < t->len &&
-	       pcre2_match(x->anchor_re, (PCRE2_SPTR)t->s, t->len, off, 0, x->md, NULL) > 0) {
+	       pcre2_match(x->anchor_re, (PCRE2_SPTR)t->s, t->len, off, match_opts(x), x->md,
+			   NULL) > 0) {
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
 		struct anchor *a;
 
-		off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+		off = ov[1] > ov[0] ? ov[1] : after_char(t, ov[0]);
 		if (t->at[ov[0]] < 0 || t->at[ov[1]] < 0)
 			continue;
 		x->anchors = xgrow(x->anchors, &x->anchorcap, x->nanchors + 1,
@@ -1851,15 +1874,16 @@ static int overlaps_part(const struct names *x, size_t s, size_t e)
 /* Numbered tails after an anchor or a landmark ending at code point e
  * (12号 3栋 2单元 501室), as parts; returns where they end.  A tail
  * stops at an administrative name (幸福路二号桥街道: 二号桥街道 is a
- * township, not door 二号). */
+ * township, not door 二号). tail_re is compiled anchored: PCRE2_ANCHORED given at match
+ * time would run the interpreter, not the JIT code. */
 static size_t add_tails(struct names *x, size_t e)
 {
 	const struct text *t = &x->t;
 	size_t off = t->off[e];
 
 	while (off < t->len &&
-	       pcre2_match(x->tail_re, (PCRE2_SPTR)t->s, t->len, off,
-			   PCRE2_ANCHORED, x->md, NULL) > 0) {
+	       pcre2_match(x->tail_re, (PCRE2_SPTR)t->s, t->len, off, match_opts(x), x->md,
+			   NULL) > 0) {
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
 		int level = 0;
 
@@ -2296,14 +2320,14 @@ static void places_en(struct names *x, struct mention_list *out,
 		off++;
 	off = off + 1 < t->len ? 0 : t->len;
 	while (x->en_place_re && off < t->len &&
-	       pcre2_match(x->en_place_re, (PCRE2_SPTR)t->s, t->len, off, 0, x->md,
-			   NULL) > 0) {
+	       pcre2_match(x->en_place_re, (PCRE2_SPTR)t->s, t->len, off, match_opts(x),
+			   x->md, NULL) > 0) {
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
 		size_t end = ov[1];
 		long bs;
 		struct mention *m;
 
-		off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+		off = ov[1] > ov[0] ? ov[1] : after_char(t, ov[0]);
 		bs = en_place(x, t->s, pl);
 		if (bs < 0 || t->at[bs] < 0 || t->at[end] < 0 ||
 		    any_busy(x, (size_t)t->at[bs], (size_t)t->at[end]))
@@ -2364,6 +2388,7 @@ void names_place_release(struct names_place *p)
 static void scratch_load(struct names *x, const char *s, size_t len)
 {
 	text_load(&x->t, s, len);
+	x->t_utf = -1;
 	if (x->t.n + 1 > x->busycap) {
 		x->busycap = x->t.n + 1;
 		x->busy = xrealloc(x->busy, x->busycap);
