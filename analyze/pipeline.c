@@ -934,31 +934,21 @@ static int flush(struct az *az, struct err *err)
 	return store_flush(&az->store, err);
 }
 
-static char *col(sqlite3_stmt *st, int i)
+/* Column i as a string in the chunk's pool, or NULL. */
+static const char *col(sqlite3_stmt *st, int i, struct strpool *pool)
 {
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : xstrdup(db_text(st, i));
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s ? strpool_dupn(pool, (const char *)s, (size_t)sqlite3_column_bytes(st, i)) : NULL;
 }
 
+/* Forget a chunk's reports; their strings are in its pool, freed together. */
 static void chunk_clear(struct worker_batch *c)
 {
-	for (size_t i = 0; i < c->n; i++) {
-		struct extract_report *r = &c->v[i];
-
-		free((char *)r->source);
-		free((char *)r->ext_id);
-		free((char *)r->kind);
-		free((char *)r->category);
-		free((char *)r->text);
-		free((char *)r->fields);
-		free((char *)r->received);
-		free((char *)r->occurred);
-		free((char *)r->reliability);
-		free((char *)r->place);
-	}
+	strpool_release(&c->strs);
 	c->n = 0;
 }
 
-/* The next chunk of reports not analyzed yet, after report id *after. */
 static int read_chunk(struct az *az, sqlite3_stmt *st, int64_t after, struct worker_batch *c,
 		      struct err *err)
 {
@@ -974,20 +964,20 @@ static int read_chunk(struct az *az, sqlite3_stmt *st, int64_t after, struct wor
 		r = &c->v[c->n++];
 		memset(r, 0, sizeof(*r));
 		r->id = sqlite3_column_int64(st, 0);
-		r->source = col(st, 1);
-		r->ext_id = col(st, 2);
-		r->kind = col(st, 3);
-		r->category = col(st, 4);
-		r->text = col(st, 5);
+		r->source = col(st, 1, &c->strs);
+		r->ext_id = col(st, 2, &c->strs);
+		r->kind = col(st, 3, &c->strs);
+		r->category = col(st, 4, &c->strs);
+		r->text = col(st, 5, &c->strs);
 		r->len = (size_t)sqlite3_column_bytes(st, 5);
-		r->fields = col(st, 6);
-		r->received = col(st, 7);
-		r->occurred = col(st, 8);
-		r->reliability = col(st, 9);
+		r->fields = col(st, 6, &c->strs);
+		r->received = col(st, 7, &c->strs);
+		r->occurred = col(st, 8, &c->strs);
+		r->reliability = col(st, 9, &c->strs);
 		r->credibility = sqlite3_column_int(st, 10);
-		r->place = col(st, 11);
+		r->place = col(st, 11, &c->strs);
 		if (!r->text)
-			r->text = xstrdup("");
+			r->text = "";
 		r->seen = r->occurred ? r->occurred : r->received;
 		r->year = r->received ? atoi(r->received) : r->occurred ? atoi(r->occurred) : 0;
 		r->weight = analyze_conf_weight(&az->conf, r->reliability, r->credibility);

@@ -10,12 +10,14 @@
 #include <stddef.h>
 
 #include "analyze/extract.h"
+#include "analyze/strmap.h"
 #include "common/err.h"
 
 /* Reports and their results; the caller owns it and its strings. */
 struct worker_batch {
 	struct extract_report *v;
 	size_t n, cap;
+	struct strpool strs;           /* the caller's: the reports' strings, if it keeps them here */
 	struct extract_result *res;    /* res[i] is v[i]'s, once worker_wait(i) said so */
 	size_t cap_res;
 	size_t done;                   /* results ready (the worker's lock guards it) */
