@@ -30,9 +30,12 @@ void sbuf_reset(struct sbuf *sb)
 		sb->buf[0] = '\0';
 }
 
+/* A buffer starts at 64 bytes: most hold a short text, which from xgrow's 8 took three reallocs more. */
 static void sbuf_reserve(struct sbuf *sb, size_t extra)
 {
-	sb->buf = xgrow(sb->buf, &sb->cap, sb->len + extra + 1, 1);
+	size_t need = sb->len + extra + 1;
+
+	sb->buf = xgrow(sb->buf, &sb->cap, need < 64 ? 64 : need, 1);
 }
 
 void sbuf_add(struct sbuf *sb, const void *data, size_t len)
