@@ -1874,8 +1874,8 @@ static int overlaps_part(const struct names *x, size_t s, size_t e)
 /* Numbered tails after an anchor or a landmark ending at code point e
  * (12号 3栋 2单元 501室), as parts; returns where they end.  A tail
  * stops at an administrative name (幸福路二号桥街道: 二号桥街道 is a
- * township, not door 二号). tail_re is compiled anchored: PCRE2_ANCHORED given at match
- * time would run the interpreter, not the JIT code. */
+ * township, not door 二号).  tail_re is compiled anchored: given at
+ * match time, PCRE2_ANCHORED would run the interpreter, not the JIT. */
 static size_t add_tails(struct names *x, size_t e)
 {
 	const struct text *t = &x->t;

@@ -17,7 +17,7 @@
 struct worker_batch {
 	struct extract_report *v;
 	size_t n, cap;
-	struct strpool strs;           /* the caller's: the reports' strings, if it keeps them here */
+	struct strpool strs;           /* the caller's: v's strings, if it keeps them here */
 	struct extract_result *res;    /* res[i] is v[i]'s, once worker_wait(i) said so */
 	size_t cap_res;
 	size_t done;                   /* results ready (the worker's lock guards it) */

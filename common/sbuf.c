@@ -30,7 +30,8 @@ void sbuf_reset(struct sbuf *sb)
 		sb->buf[0] = '\0';
 }
 
-/* A buffer starts at 64 bytes: most hold a short text, which from xgrow's 8 took three reallocs more. */
+/* A buffer starts at 64 bytes: most hold a short text, which from
+ * xgrow's 8 took three reallocs more. */
 static void sbuf_reserve(struct sbuf *sb, size_t extra)
 {
 	size_t need = sb->len + extra + 1;
