@@ -437,6 +437,9 @@ struct gaz {
 	int hidden;         /* 市辖区 and the like: a level with no name of its own */
 };
 
+_Static_assert(sizeof(((struct gaz *)0)->code) <= sizeof(((struct names_place *)0)->code),
+	       "a gazetteer code fits a place's");
+
 struct patlist {
 	char **pat;
 	int *level;
@@ -2184,8 +2187,9 @@ static double place_build(struct names *x, size_t from, size_t to, int field,
 		if (p->hit < 0 && !p->unknown)
 			set_level(pl, p->level, &val, w, n);
 	}
+	/* A gazetteer code fits a place's (the static assertion by struct gaz). */
 	if (deepest >= 0)
-		snprintf(pl->code, sizeof(pl->code), "%s", x->gaz[deepest].code);
+		strcpy(pl->code, x->gaz[deepest].code);
 	if (unresolved)
 		conf = 0.6;
 	else if (admin)
