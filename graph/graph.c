@@ -20,6 +20,7 @@
 #include "graph/layout.h"
 #include "graph/match.h"
 #include "graph/model.h"
+#include "graph/previous.h"
 #include "graph/series.h"
 #include "common/day.h"
 #include "common/sbuf.h"
@@ -110,6 +111,9 @@ struct run {
 	int64_t *row_gone;              /* stored scores of entities not in the model */
 	long nrow_gone;
 	char prev[11];
+	/* last night's spans and the stored scores as read, until load_previous takes them */
+	struct gprev pv;
+	int pv_apart;                   /* 1: they may be read on a connection of their own */
 };
 
 /*
@@ -310,8 +314,11 @@ static int prepare_night(struct run *r, struct err *err)
 					   "s", r->night) < 0) ||
 	    (!r->prev[0] && db_run(db, err, "DELETE FROM cluster_span", "") < 0) ||
 	    (r->prev[0] && db_run(db, err, "UPDATE cluster_span SET last_night = NULL "
-				  "WHERE last_night = ?", "s", r->prev) < 0) ||
-	    db_run(db, err, "DELETE FROM graph_night WHERE night >= ?", "s", r->night) < 0 ||
+				  "WHERE last_night = ?", "s", r->prev) < 0))
+		return -1;
+	/* Spans and scores as committed are the ones the stage reads: nothing above changed them. */
+	r->pv_apart = r->prev[0] && !rerun && sqlite3_changes(db->h) == 0;
+	if (db_run(db, err, "DELETE FROM graph_night WHERE night >= ?", "s", r->night) < 0 ||
 	    db_run(db, err, "DELETE FROM cluster_history WHERE night >= ?", "s", r->night) < 0 ||
 	    db_run(db, err, "DELETE FROM cluster_layout WHERE night >= ?", "s", r->night) < 0 ||
 	    db_run(db, err, "DELETE FROM cluster WHERE first_night >= ?", "s", r->night) < 0)
@@ -324,89 +331,74 @@ static int prepare_night(struct run *r, struct err *err)
  * betweenness and PageRank.  A re-run of the night finds tonight's
  * figures in the table and the night before's signature beside them.
  */
-static int load_scores(struct run *r, struct err *err)
+static void load_scores(struct run *r)
 {
-	sqlite3_stmt *st = NULL;
 	size_t cap = 0;
-	int rc;
 
 	r->old_sig = xcalloc(r->gm.nv + 1, sizeof(*r->old_sig));
 	r->old_btw = xcalloc(r->gm.nv + 1, sizeof(*r->old_btw));
 	r->old_pr = xcalloc(r->gm.nv + 1, sizeof(*r->old_pr));
 	r->row = xcalloc(r->gm.nv + 1, sizeof(*r->row));
-	rc = db_prepare(r->db, &st, "SELECT entity_id, CASE WHEN night = ? THEN prev_sig ELSE sig END, "
-			"betweenness, pagerank, component, degree, strength, sig FROM entity_score", err);
-	if (rc == 0)
-		rc = db_bind(st, err, "s", r->night);
-	while (rc == 0 && (rc = db_step(st, err)) == 1) {
-		int64_t eid = sqlite3_column_int64(st, 0);
-		int32_t v = gmodel_vertex(&r->gm, eid);
+	for (long i = 0; i < r->pv.nscores; i++) {
+		const struct gprev_score *s = &r->pv.scores[i];
+		int32_t v = gmodel_vertex(&r->gm, s->entity_id);
 		struct score_row *row;
 
-		rc = 0;
 		if (v < 0) {
 			r->row_gone = xgrow(r->row_gone, &cap, (size_t)r->nrow_gone + 1, sizeof(*r->row_gone));
-			r->row_gone[r->nrow_gone++] = eid;
+			r->row_gone[r->nrow_gone++] = s->entity_id;
 			continue;
 		}
-		r->old_sig[v] = (uint64_t)sqlite3_column_int64(st, 1);
-		r->old_btw[v] = sqlite3_column_double(st, 2);
-		r->old_pr[v] = sqlite3_column_double(st, 3);
+		r->old_sig[v] = s->old_sig;
+		r->old_btw[v] = s->betweenness;
+		r->old_pr[v] = s->pagerank;
 		row = &r->row[v];
 		row->present = 1;
-		row->component = sqlite3_column_int64(st, 4);
-		row->degree = sqlite3_column_int(st, 5);
-		row->strength = sqlite3_column_double(st, 6);
-		row->pagerank = r->old_pr[v];
-		row->betweenness = r->old_btw[v];
-		row->sig = (uint64_t)sqlite3_column_int64(st, 7);
+		row->component = s->component;
+		row->degree = s->degree;
+		row->strength = s->strength;
+		row->pagerank = s->pagerank;
+		row->betweenness = s->betweenness;
+		row->sig = s->sig;
 	}
-	db_finalize(st);
-	return rc < 0 ? -1 : 0;
 }
 
-/* Last night's members; start gets each vertex's cluster there (an index into old_id) or -1. */
+/*
+ * Last night's members; start gets each vertex's cluster there (an
+ * index into old_id) or -1.  The rows come from the thread started by
+ * graph_run when it could read them apart, else are read here.
+ */
 static int load_previous(struct run *r, struct err *err)
 {
-	sqlite3_stmt *st = NULL;
-	size_t cap = 0, cap2 = 0, cap3 = 0, cap4 = 0, cap5 = 0, cap6 = 0, cap7 = 0;
-	int rc = 0;
+	long n;
 
-	if (r->prev[0]) {
-		/* The open spans: the members of the previous night. */
-		rc = db_prepare(r->db, &st, "SELECT cluster_id, entity_id, rank, first_night FROM cluster_span "
-				"WHERE last_night IS NULL ORDER BY cluster_id, entity_id", err);
-	}
-	while (st && rc == 0 && (rc = db_step(st, err)) == 1) {
-		int64_t cid = sqlite3_column_int64(st, 0);
-		const char *first;
+	if (r->pv.started ? gprev_wait(&r->pv, err) < 0
+	    : gprev_read(&r->pv, r->db, r->night, r->prev[0] != '\0', err) < 0)
+		return -1;
+	n = r->pv.nspans;
+	r->old_id = xmalloc((size_t)(n + 1) * sizeof(*r->old_id));
+	r->old_size = xmalloc((size_t)(n + 1) * sizeof(*r->old_size));
+	r->mem_old = xmalloc((size_t)(n + 1) * sizeof(*r->mem_old));
+	r->mem_vertex = xmalloc((size_t)(n + 1) * sizeof(*r->mem_vertex));
+	r->mem_eid = xmalloc((size_t)(n + 1) * sizeof(*r->mem_eid));
+	r->mem_rank = xmalloc((size_t)(n + 1) * sizeof(*r->mem_rank));
+	r->mem_first = xmalloc((size_t)(n + 1) * sizeof(*r->mem_first));
+	for (long j = 0; j < n; j++) {
+		const struct gprev_span *sp = &r->pv.spans[j];
 
-		rc = 0;
-		if (r->nold == 0 || r->old_id[r->nold - 1] != cid) {
-			r->old_id = xgrow(r->old_id, &cap, (size_t)r->nold + 1, sizeof(*r->old_id));
-			r->old_size = xgrow(r->old_size, &cap2, (size_t)r->nold + 1, sizeof(*r->old_size));
-			r->old_id[r->nold] = cid;
+		if (r->nold == 0 || r->old_id[r->nold - 1] != sp->cluster_id) {
+			r->old_id[r->nold] = sp->cluster_id;
 			r->old_size[r->nold++] = 0;
 		}
 		r->old_size[r->nold - 1]++;
-		r->mem_old = xgrow(r->mem_old, &cap3, (size_t)r->nmem + 1, sizeof(*r->mem_old));
-		r->mem_vertex = xgrow(r->mem_vertex, &cap4, (size_t)r->nmem + 1, sizeof(*r->mem_vertex));
-		r->mem_eid = xgrow(r->mem_eid, &cap5, (size_t)r->nmem + 1, sizeof(*r->mem_eid));
-		r->mem_rank = xgrow(r->mem_rank, &cap6, (size_t)r->nmem + 1, sizeof(*r->mem_rank));
-		r->mem_first = xgrow(r->mem_first, &cap7, (size_t)r->nmem + 1, sizeof(*r->mem_first));
-		r->mem_old[r->nmem] = (int32_t)(r->nold - 1);
-		r->mem_eid[r->nmem] = sqlite3_column_int64(st, 1);
-		r->mem_rank[r->nmem] = sqlite3_column_int(st, 2);
-		first = db_text(st, 3);
-		r->mem_first[r->nmem].whole = strlen(first) < sizeof(r->mem_first->night);
-		if (r->mem_first[r->nmem].whole)
-			strcpy(r->mem_first[r->nmem].night, first);
-		r->mem_vertex[r->nmem] = gmodel_vertex(&r->gm, r->mem_eid[r->nmem]);
-		r->nmem++;
+		r->mem_old[j] = (int32_t)(r->nold - 1);
+		r->mem_eid[j] = sp->entity_id;
+		r->mem_rank[j] = sp->rank;
+		r->mem_first[j].whole = sp->whole;
+		memcpy(r->mem_first[j].night, sp->first, sizeof(r->mem_first[j].night));
+		r->mem_vertex[j] = gmodel_vertex(&r->gm, sp->entity_id);
 	}
-	db_finalize(st);
-	if (rc < 0)
-		return -1;
+	r->nmem = n;
 	r->mem_kept = xcalloc(r->nmem + 1, 1);
 	if (r->nmem) {
 		r->start = xmalloc((r->gm.nv + 1) * sizeof(*r->start));
@@ -419,7 +411,9 @@ static int load_previous(struct run *r, struct err *err)
 				r->span_of[r->mem_vertex[j]] = (int32_t)j;
 			}
 	}
-	return load_scores(r, err);
+	load_scores(r);
+	gprev_release(&r->pv);
+	return 0;
 }
 
 /* Tonight's clusters against last night's: ids and what changed. */
@@ -877,6 +871,7 @@ static void run_release(struct run *r)
 	free(r->old_pr);
 	free(r->row);
 	free(r->row_gone);
+	gprev_release(&r->pv);
 }
 
 static int log_run(struct run *r, const char *started, const struct graph_summary *sum,
@@ -939,8 +934,12 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 	fk_off = 1;
 	if (db_map(db, 1, err) < 0 || db_begin(db, err) < 0)
 		goto out;
-	if (prepare_night(&r, err) < 0 ||
-	    gmodel_load(&r.gm, db, &r.conf, r.night, err) < 0 || load_mentions(&r, err) < 0 ||
+	if (prepare_night(&r, err) < 0)
+		goto fail;
+	/* Last night's rows are read meanwhile when they can be (graph/previous.h). */
+	if (r.pv_apart)
+		gprev_start(&r.pv, db->path, r.night, 1);
+	if (gmodel_load(&r.gm, db, &r.conf, r.night, err) < 0 || load_mentions(&r, err) < 0 ||
 	    gcompanion_run(db, &r.gm, &r.mn, &r.conf, r.night, &sum->companions, err) < 0)
 		goto fail;
 	gmodel_finish(&r.gm, &r.conf);

@@ -19,6 +19,7 @@
 #include "graph/companion.h"
 #include "graph/graph.h"
 #include "graph/match.h"
+#include "graph/previous.h"
 #include "graph/query.h"
 
 struct fx {
@@ -669,6 +670,62 @@ static void test_span_close(void **state)
 }
 
 /*
+ * Last night's spans and the stored scores read on a thread with a
+ * connection of its own are the rows the stage's connection reads; an
+ * in-memory database is never read apart.
+ */
+static void test_previous_apart(void **state)
+{
+	struct fx *f = *state;
+	struct graph_summary sum;
+	struct gprev here, apart, none;
+	struct err err;
+	int64_t b[4];
+
+	for (int i = 0; i < 4; i++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "phone:1391000000%d", i);
+		b[i] = entity(f, key, 0);
+	}
+	for (int i = 1; i < 3; i++)
+		add_link(f, b[0], b[i], "co_mention", "2026-11-01", 0);
+	run(f, "2026-11-02", &sum);
+	add_link(f, b[0], b[3], "co_mention", "2026-11-03", 0);
+	run(f, "2026-11-03", &sum);
+	gprev_init(&here);
+	gprev_init(&apart);
+	gprev_init(&none);
+	assert_int_equal(gprev_read(&here, &f->db, "2026-11-03", 1, &err), 0);
+	assert_int_equal(gprev_start(&apart, f->path, "2026-11-03", 1), 0);
+	assert_int_equal(gprev_wait(&apart, &err), 0);
+	assert_int_equal(here.nspans, num(f, "SELECT count(*) FROM cluster_span WHERE last_night IS NULL", NULL));
+	assert_int_equal(here.nscores, num(f, "SELECT count(*) FROM entity_score", NULL));
+	assert_true(here.nspans == 4 && here.nscores == 4);
+	assert_int_equal(apart.nspans, here.nspans);
+	assert_int_equal(apart.nscores, here.nscores);
+	for (long i = 0; i < here.nspans; i++) {
+		assert_int_equal(apart.spans[i].cluster_id, here.spans[i].cluster_id);
+		assert_int_equal(apart.spans[i].entity_id, here.spans[i].entity_id);
+		assert_int_equal(apart.spans[i].rank, here.spans[i].rank);
+		assert_int_equal(apart.spans[i].whole, here.spans[i].whole);
+		assert_string_equal(apart.spans[i].first, here.spans[i].first);
+	}
+	for (long i = 0; i < here.nscores; i++) {
+		assert_int_equal(apart.scores[i].entity_id, here.scores[i].entity_id);
+		assert_int_equal(apart.scores[i].sig, here.scores[i].sig);
+		assert_int_equal(apart.scores[i].old_sig, here.scores[i].old_sig);
+		assert_int_equal(apart.scores[i].degree, here.scores[i].degree);
+		assert_true(apart.scores[i].pagerank == here.scores[i].pagerank);
+	}
+	assert_int_equal(gprev_start(&none, ":memory:", "2026-11-03", 1), -1);
+	assert_int_equal(gprev_wait(&none, &err), 0);
+	gprev_release(&here);
+	gprev_release(&apart);
+	gprev_release(&none);
+}
+
+/*
  * A component keeps the number it is known by when it takes in one with
  * a smaller entity id: the number of most of its members, while that
  * entity is in it; a re-run of the night keeps it too.
@@ -1198,6 +1255,7 @@ int main(void)
 		cmocka_unit_test(test_match),
 		cmocka_unit_test_setup_teardown(test_stable_ids, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_span_close, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_previous_apart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_component_ids, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_incremental, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_contracted, setup, teardown),

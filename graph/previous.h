@@ -1,0 +1,70 @@
+/*
+ * previous: what the stage stored the night before, read as rows by
+ * entity id, before tonight's model exists: last night's members (the
+ * open spans of cluster_span) and every stored score (entity_score).
+ * Read on the stage's own connection, or on a thread with a read-only
+ * connection of its own while the stage loads the model.  The thread
+ * is for when nothing in the stage's transaction has changed those two
+ * tables yet: another connection sees only what is committed, and the
+ * stage holds the write lock, so it then sees the same rows.  Owns its
+ * arrays, its thread and that connection.
+ */
+#ifndef GRAPH_PREVIOUS_H
+#define GRAPH_PREVIOUS_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "common/db.h"
+#include "common/err.h"
+
+/* An open span, in cluster then entity order; first is its first night when whole. */
+struct gprev_span {
+	int64_t cluster_id, entity_id;
+	int32_t rank;
+	unsigned char whole;            /* 0: first_night is longer than a date */
+	char first[11];
+};
+
+/* A stored score row; old_sig is last night's signature (prev_sig on a re-run night). */
+struct gprev_score {
+	int64_t entity_id, component;
+	uint64_t sig, old_sig;
+	int32_t degree;
+	double strength, pagerank, betweenness;
+};
+
+struct gprev {
+	struct gprev_span *spans;
+	long nspans;
+	struct gprev_score *scores;
+	long nscores;
+	/* the thread, while started */
+	pthread_t thread;
+	int started;
+	char *path;
+	char night[11];
+	int spans_wanted;
+	int rc;
+	struct err err;
+};
+
+void gprev_init(struct gprev *p);
+/*
+ * Read the rows on db, inside the caller's transaction: the open spans
+ * when spans is 1 (a night before this one was computed), and the
+ * scores, last night's signature taken for night.  Returns 0 or -1.
+ */
+int gprev_read(struct gprev *p, struct db *db, const char *night, int spans, struct err *err);
+/*
+ * Start reading the same rows from the database at path on a thread.
+ * Returns 0, or -1 when no thread could be started or path is
+ * ":memory:" (then read them with gprev_read).
+ */
+int gprev_start(struct gprev *p, const char *path, const char *night, int spans);
+/* Wait for the thread started (a no-op when none is).  Returns its 0 or -1 with err set. */
+int gprev_wait(struct gprev *p, struct err *err);
+/* Wait for any thread, then free the rows. */
+void gprev_release(struct gprev *p);
+
+#endif
