@@ -61,15 +61,6 @@ int graph_night_valid(const char *s)
 	return day_number(s) >= 0;
 }
 
-/* An entity_score row as stored (present 0: none). */
-struct score_row {
-	int64_t component;
-	int32_t degree;
-	unsigned char present;
-	double strength, pagerank, betweenness;
-	uint64_t sig;
-};
-
 /* The first night of an open span, as stored (whole 0: longer than a date). */
 struct span_first {
 	char night[11];
@@ -107,7 +98,7 @@ struct run {
 	uint64_t *old_sig;              /* [nv] last night's signature */
 	double *old_btw;                /* [nv] last night's betweenness */
 	double *old_pr;                 /* [nv] last night's PageRank */
-	struct score_row *row;          /* [nv] each vertex's stored scores */
+	struct gprev_row *row;          /* [nv] each vertex's stored scores */
 	int64_t *row_gone;              /* stored scores of entities not in the model */
 	long nrow_gone;
 	char prev[11];
@@ -342,7 +333,6 @@ static void load_scores(struct run *r)
 	for (long i = 0; i < r->pv.nscores; i++) {
 		const struct gprev_score *s = &r->pv.scores[i];
 		int32_t v = gmodel_vertex(&r->gm, s->entity_id);
-		struct score_row *row;
 
 		if (v < 0) {
 			r->row_gone = xgrow(r->row_gone, &cap, (size_t)r->nrow_gone + 1, sizeof(*r->row_gone));
@@ -350,16 +340,9 @@ static void load_scores(struct run *r)
 			continue;
 		}
 		r->old_sig[v] = s->old_sig;
-		r->old_btw[v] = s->betweenness;
-		r->old_pr[v] = s->pagerank;
-		row = &r->row[v];
-		row->present = 1;
-		row->component = s->component;
-		row->degree = s->degree;
-		row->strength = s->strength;
-		row->pagerank = s->pagerank;
-		row->betweenness = s->betweenness;
-		row->sig = s->sig;
+		r->old_btw[v] = s->row.betweenness;
+		r->old_pr[v] = s->row.pagerank;
+		r->row[v] = s->row;
 	}
 }
 
@@ -718,7 +701,7 @@ static int write_scores(struct run *r, struct err *err)
 		if (db_bind(del, err, "I", r->row_gone[j]) < 0 || db_step(del, err) < 0)
 			goto out;
 	for (long v = 0; v < r->gm.nv; v++) {
-		const struct score_row *row = &r->row[v];
+		const struct gprev_row *row = &r->row[v];
 		int64_t comp = r->gc.comp_id[r->gc.comp[v]];
 
 		if (r->gc.degree[v] == 0) {

@@ -63,14 +63,16 @@ static int read_scores(struct gprev *p, struct db *db, const char *night, struct
 		rc = 0;
 		p->scores = xgrow(p->scores, &cap, (size_t)p->nscores + 1, sizeof(*p->scores));
 		s = &p->scores[p->nscores++];
+		memset(s, 0, sizeof(*s));
 		s->entity_id = sqlite3_column_int64(st, 0);
 		s->old_sig = (uint64_t)sqlite3_column_int64(st, 1);
-		s->betweenness = sqlite3_column_double(st, 2);
-		s->pagerank = sqlite3_column_double(st, 3);
-		s->component = sqlite3_column_int64(st, 4);
-		s->degree = sqlite3_column_int(st, 5);
-		s->strength = sqlite3_column_double(st, 6);
-		s->sig = (uint64_t)sqlite3_column_int64(st, 7);
+		s->row.present = 1;
+		s->row.betweenness = sqlite3_column_double(st, 2);
+		s->row.pagerank = sqlite3_column_double(st, 3);
+		s->row.component = sqlite3_column_int64(st, 4);
+		s->row.degree = sqlite3_column_int(st, 5);
+		s->row.strength = sqlite3_column_double(st, 6);
+		s->row.sig = (uint64_t)sqlite3_column_int64(st, 7);
 	}
 	db_finalize(st);
 	return rc < 0 ? -1 : 0;

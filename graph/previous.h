@@ -26,12 +26,20 @@ struct gprev_span {
 	char first[11];
 };
 
+/* An entity_score row's figures as stored (present 0: no row). */
+struct gprev_row {
+	int64_t component;
+	int32_t degree;
+	unsigned char present;
+	double strength, pagerank, betweenness;
+	uint64_t sig;
+};
+
 /* A stored score row; old_sig is last night's signature (prev_sig on a re-run night). */
 struct gprev_score {
-	int64_t entity_id, component;
-	uint64_t sig, old_sig;
-	int32_t degree;
-	double strength, pagerank, betweenness;
+	int64_t entity_id;
+	uint64_t old_sig;
+	struct gprev_row row;
 };
 
 struct gprev {

@@ -141,6 +141,17 @@ static void mention(struct fx *f, int64_t rep, int64_t ent)
 }
 
 /* A link a-b seen on `day`, evidenced by report rep (0: none). */
+/* n phone entities, "phone:" stem and a digit, their ids in b. */
+static void phones(struct fx *f, const char *stem, int n, int64_t *b)
+{
+	for (int i = 0; i < n; i++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "phone:%s%d", stem, i);
+		b[i] = entity(f, key, 0);
+	}
+}
+
 static void add_link(struct fx *f, int64_t a, int64_t b, const char *type, const char *day, int64_t rep)
 {
 	struct err err;
@@ -647,12 +658,7 @@ static void test_span_close(void **state)
 	int64_t b[5];
 	char *s;
 
-	for (int i = 0; i < 5; i++) {
-		char key[32];
-
-		snprintf(key, sizeof(key), "phone:1390000000%d", i);
-		b[i] = entity(f, key, 0);
-	}
+	phones(f, "1390000000", 5, b);
 	for (int i = 1; i < 4; i++)
 		add_link(f, b[0], b[i], "co_mention", "2026-11-01", 0);
 	run(f, "2026-11-02", &sum);
@@ -682,12 +688,7 @@ static void test_previous_apart(void **state)
 	struct err err;
 	int64_t b[4];
 
-	for (int i = 0; i < 4; i++) {
-		char key[32];
-
-		snprintf(key, sizeof(key), "phone:1391000000%d", i);
-		b[i] = entity(f, key, 0);
-	}
+	phones(f, "1391000000", 4, b);
 	for (int i = 1; i < 3; i++)
 		add_link(f, b[0], b[i], "co_mention", "2026-11-01", 0);
 	run(f, "2026-11-02", &sum);
@@ -713,10 +714,10 @@ static void test_previous_apart(void **state)
 	}
 	for (long i = 0; i < here.nscores; i++) {
 		assert_int_equal(apart.scores[i].entity_id, here.scores[i].entity_id);
-		assert_int_equal(apart.scores[i].sig, here.scores[i].sig);
+		assert_int_equal(apart.scores[i].row.sig, here.scores[i].row.sig);
 		assert_int_equal(apart.scores[i].old_sig, here.scores[i].old_sig);
-		assert_int_equal(apart.scores[i].degree, here.scores[i].degree);
-		assert_true(apart.scores[i].pagerank == here.scores[i].pagerank);
+		assert_int_equal(apart.scores[i].row.degree, here.scores[i].row.degree);
+		assert_true(apart.scores[i].row.pagerank == here.scores[i].row.pagerank);
 	}
 	assert_int_equal(gprev_start(&none, ":memory:", "2026-11-03", 1), -1);
 	assert_int_equal(gprev_wait(&none, &err), 0);
