@@ -13,6 +13,7 @@
  * by age in it, so its row's night is the night it was last written.
  */
 #include "graph/graph.h"
+#include "graph/apart.h"
 #include "graph/community.h"
 #include "graph/companion.h"
 #include "graph/conf.h"
@@ -105,6 +106,7 @@ struct run {
 	/* last night's spans and the stored scores as read, until load_previous takes them */
 	struct gprev pv;
 	int pv_apart;                   /* 1: they may be read on a connection of their own */
+	struct gapart crimes;           /* the crime reports read apart, once started */
 };
 
 /*
@@ -355,7 +357,7 @@ static int load_previous(struct run *r, struct err *err)
 {
 	long n;
 
-	if (r->pv.started ? gprev_wait(&r->pv, err) < 0
+	if (r->pv.apart.started ? gprev_wait(&r->pv, err) < 0
 	    : gprev_read(&r->pv, r->db, r->night, r->prev[0] != '\0', err) < 0)
 		return -1;
 	n = r->pv.nspans;
@@ -826,6 +828,11 @@ out:
 
 static void run_release(struct run *r)
 {
+	struct err ignored;
+
+	/* The readings apart use the run's mentions and fill its rows: end them first. */
+	gapart_wait(&r->crimes, &ignored);
+	gprev_release(&r->pv);
 	graph_conf_release(&r->conf);
 	gmodel_release(&r->gm);
 	gcomm_release(&r->gc);
@@ -854,7 +861,6 @@ static void run_release(struct run *r)
 	free(r->old_pr);
 	free(r->row);
 	free(r->row_gone);
-	gprev_release(&r->pv);
 }
 
 static int log_run(struct run *r, const char *started, const struct graph_summary *sum,
@@ -873,6 +879,14 @@ static int log_run(struct run *r, const char *started, const struct graph_summar
 		    r->night, started, now, (int)sum->clusters, note);
 	free(note);
 	return rc;
+}
+
+/* The crime reports and their members (gcrimes_load), on db: the stage's, or one apart. */
+static int load_crimes(struct db *db, void *arg, struct err *err)
+{
+	struct run *r = arg;
+
+	return gcrimes_load(&r->cr, db, &r->mn, &r->conf, r->night, err);
 }
 
 int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary *sum,
@@ -922,8 +936,11 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 	/* Last night's rows are read meanwhile when they can be (graph/previous.h). */
 	if (r.pv_apart)
 		gprev_start(&r.pv, db->path, r.night, 1);
-	if (gmodel_load(&r.gm, db, &r.conf, r.night, err) < 0 || load_mentions(&r, err) < 0 ||
-	    gcompanion_run(db, &r.gm, &r.mn, &r.conf, r.night, &sum->companions, err) < 0)
+	if (gmodel_load(&r.gm, db, &r.conf, r.night, err) < 0 || load_mentions(&r, err) < 0)
+		goto fail;
+	/* So are the crime reports, from tables the stage never writes, while it clusters. */
+	gapart_start(&r.crimes, db->path, load_crimes, &r);
+	if (gcompanion_run(db, &r.gm, &r.mn, &r.conf, r.night, &sum->companions, err) < 0)
 		goto fail;
 	gmodel_finish(&r.gm, &r.conf);
 	if (load_previous(&r, err) < 0)
@@ -938,7 +955,7 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 	keep_component_ids(&r);
 	rank_members(&r);
 	c1 = clock_secs(CLOCK_PROCESS_CPUTIME_ID);
-	if (gcrimes_load(&r.cr, db, &r.mn, &r.conf, r.night, err) < 0 ||
+	if ((r.crimes.started ? gapart_wait(&r.crimes, err) : load_crimes(db, &r, err)) < 0 ||
 	    match_previous(&r, err) < 0)
 		goto fail;
 	count_reports(&r);

@@ -85,55 +85,23 @@ int gprev_read(struct gprev *p, struct db *db, const char *night, int spans, str
 	return 0;
 }
 
-/* The thread: both reads in one read transaction, so they see one state. */
-static void *gprev_main(void *arg)
+static int read_apart(struct db *db, void *arg, struct err *err)
 {
 	struct gprev *p = arg;
-	struct db db;
 
-	p->rc = db_open_readonly(&db, p->path, &p->err);
-	if (p->rc == 0)
-		p->rc = db_map(&db, 1, &p->err);
-	if (p->rc == 0)
-		p->rc = db_exec(&db, "BEGIN", &p->err);
-	if (p->rc == 0)
-		p->rc = gprev_read(p, &db, p->night, p->spans_wanted, &p->err);
-	if (db.h)
-		db_rollback(&db);
-	db_close(&db);
-	return NULL;
+	return gprev_read(p, db, p->night, p->spans_wanted, err);
 }
 
 int gprev_start(struct gprev *p, const char *path, const char *night, int spans)
 {
-	/* No other connection can open an in-memory database. */
-	if (!strcmp(path, ":memory:"))
-		return -1;
-	p->path = xstrdup(path);
 	snprintf(p->night, sizeof(p->night), "%s", night);
 	p->spans_wanted = spans;
-	if (pthread_create(&p->thread, NULL, gprev_main, p) != 0) {
-		free(p->path);
-		p->path = NULL;
-		return -1;
-	}
-	p->started = 1;
-	return 0;
+	return gapart_start(&p->apart, path, read_apart, p);
 }
 
 int gprev_wait(struct gprev *p, struct err *err)
 {
-	if (!p->started)
-		return 0;
-	pthread_join(p->thread, NULL);
-	p->started = 0;
-	free(p->path);
-	p->path = NULL;
-	if (p->rc < 0) {
-		*err = p->err;
-		return -1;
-	}
-	return 0;
+	return gapart_wait(&p->apart, err);
 }
 
 void gprev_release(struct gprev *p)

@@ -2,21 +2,18 @@
  * previous: what the stage stored the night before, read as rows by
  * entity id, before tonight's model exists: last night's members (the
  * open spans of cluster_span) and every stored score (entity_score).
- * Read on the stage's own connection, or on a thread with a read-only
- * connection of its own while the stage loads the model.  The thread
- * is for when nothing in the stage's transaction has changed those two
- * tables yet: another connection sees only what is committed, and the
- * stage holds the write lock, so it then sees the same rows.  Owns its
- * arrays, its thread and that connection.
+ * Read on the stage's own connection, or apart (graph/apart.h) while
+ * the stage loads the model, when nothing in the stage's transaction
+ * has changed those two tables yet.  Owns its arrays.
  */
 #ifndef GRAPH_PREVIOUS_H
 #define GRAPH_PREVIOUS_H
 
-#include <pthread.h>
 #include <stdint.h>
 
 #include "common/db.h"
 #include "common/err.h"
+#include "graph/apart.h"
 
 /* An open span, in cluster then entity order; first is its first night when whole. */
 struct gprev_span {
@@ -47,14 +44,9 @@ struct gprev {
 	long nspans;
 	struct gprev_score *scores;
 	long nscores;
-	/* the thread, while started */
-	pthread_t thread;
-	int started;
-	char *path;
+	struct gapart apart;            /* the reading apart, once started */
 	char night[11];
 	int spans_wanted;
-	int rc;
-	struct err err;
 };
 
 void gprev_init(struct gprev *p);

@@ -1,0 +1,41 @@
+/*
+ * apart: runs a function that only reads the database on a thread with
+ * a read-only connection of its own, in one read transaction, while the
+ * stage goes on with its own connection.  The function sees what is
+ * committed, not what the stage's open transaction has changed: start
+ * it only for rows that transaction has not touched (the stage holds
+ * the write lock, so nothing else commits meanwhile).  Owns the thread
+ * and that connection; the function's arg is the caller's, and the
+ * caller touches what the function writes only after gapart_wait.
+ */
+#ifndef GRAPH_APART_H
+#define GRAPH_APART_H
+
+#include <pthread.h>
+
+#include "common/db.h"
+#include "common/err.h"
+
+typedef int (*gapart_fn)(struct db *db, void *arg, struct err *err);
+
+struct gapart {
+	pthread_t thread;
+	int started;
+	char *path;
+	gapart_fn fn;
+	void *arg;
+	int rc;
+	struct err err;
+};
+
+/*
+ * Start fn(db, arg, err) on a thread, on the database at path.
+ * Returns 0, or -1 when it was not started (no thread, or path is
+ * ":memory:", which no other connection can open): then call fn on the
+ * stage's own connection.
+ */
+int gapart_start(struct gapart *a, const char *path, gapart_fn fn, void *arg);
+/* Wait for the function started, if any.  Returns its 0, or -1 with err set. */
+int gapart_wait(struct gapart *a, struct err *err);
+
+#endif
