@@ -357,9 +357,12 @@ static int load_previous(struct run *r, struct err *err)
 {
 	long n;
 
-	if (r->pv.apart.started ? gprev_wait(&r->pv, err) < 0
-	    : gprev_read(&r->pv, r->db, r->night, r->prev[0] != '\0', err) < 0)
-		return -1;
+	/* Read here when not apart, or when apart failed (the rows so far dropped). */
+	if (!r->pv.apart.started || gprev_wait(&r->pv, err) < 0) {
+		gprev_release(&r->pv);
+		if (gprev_read(&r->pv, r->db, r->night, r->prev[0] != '\0', err) < 0)
+			return -1;
+	}
 	n = r->pv.nspans;
 	r->old_id = xmalloc((size_t)(n + 1) * sizeof(*r->old_id));
 	r->old_size = xmalloc((size_t)(n + 1) * sizeof(*r->old_size));
@@ -889,6 +892,17 @@ static int load_crimes(struct db *db, void *arg, struct err *err)
 	return gcrimes_load(&r->cr, db, &r->mn, &r->conf, r->night, err);
 }
 
+/* The crime reports read apart, or here when not apart or when apart failed. */
+static int crimes_done(struct run *r, struct err *err)
+{
+	if (r->crimes.started) {
+		if (gapart_wait(&r->crimes, err) == 0)
+			return 0;
+		gcrimes_release(&r->cr);
+	}
+	return load_crimes(r->db, r, err);
+}
+
 int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary *sum,
 	      struct err *err)
 {
@@ -955,8 +969,7 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 	keep_component_ids(&r);
 	rank_members(&r);
 	c1 = clock_secs(CLOCK_PROCESS_CPUTIME_ID);
-	if ((r.crimes.started ? gapart_wait(&r.crimes, err) : load_crimes(db, &r, err)) < 0 ||
-	    match_previous(&r, err) < 0)
+	if (crimes_done(&r, err) < 0 || match_previous(&r, err) < 0)
 		goto fail;
 	count_reports(&r);
 	score_clusters(&r);

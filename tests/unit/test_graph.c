@@ -720,6 +720,10 @@ static void test_previous_apart(void **state)
 		assert_true(apart.scores[i].row.pagerank == here.scores[i].row.pagerank);
 	}
 	assert_int_equal(gprev_start(&none, ":memory:", "2026-11-03", 1), -1);
+	/* A reading apart that cannot open its database says why. */
+	assert_int_equal(gprev_start(&none, "/nonexistent/lookout.db", "2026-11-03", 1), 0);
+	assert_int_equal(gprev_wait(&none, &err), -1);
+	assert_non_null(strstr(err.msg, "no database"));
 	assert_int_equal(gprev_wait(&none, &err), 0);
 	gprev_release(&here);
 	gprev_release(&apart);
