@@ -2432,7 +2432,8 @@ char *names_place(struct names *x, const char *s, size_t len,
 	if (bestlen) {
 		place_build(x, best, part_run(x, best), 1, &pl);
 	} else if (!x->en_place_re ||
-		   pcre2_match(x->en_place_re, (PCRE2_SPTR)s, len, 0, 0, x->md, NULL) <= 0 ||
+		   pcre2_match(x->en_place_re, (PCRE2_SPTR)x->t.s, x->t.len, 0, match_opts(x), x->md,
+			       NULL) <= 0 ||
 		   en_place(x, s, &pl) < 0) {
 		names_place_release(&pl);
 		pl.value = xstrndup(s, len);
