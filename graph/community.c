@@ -24,6 +24,7 @@
 #include "graph/uf.h"
 #include "common/xalloc.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -857,12 +858,12 @@ static void mark_free(struct gcomm *gc, const struct gmodel *gm, const struct co
 	free(present);
 }
 
-int gcomm_compute(struct gcomm *gc, const struct gmodel *gm, const struct graph_conf *conf,
+int gcomm_cluster(struct gcomm *gc, const struct gmodel *gm, const struct graph_conf *conf,
 		  const struct gcomm_prev *prev, struct err *err)
 {
 	struct keep_ctx k = { gm, conf, NULL, NULL };
 	struct compact c;
-	double total = 0, t0 = clock_secs(CLOCK_PROCESS_CPUTIME_ID), t1;
+	double total = 0, t0 = clock_secs(CLOCK_THREAD_CPUTIME_ID);
 	int rc = -1;
 
 	memset(gc, 0, sizeof(*gc));
@@ -892,21 +893,50 @@ int gcomm_compute(struct gcomm *gc, const struct gmodel *gm, const struct graph_
 	signatures(gc, gm, &k);
 	compact_init(&c, &k);
 	mark_free(gc, gm, &c, prev);
-	if (components(gc, gm, &c, &k, err) < 0 || communities(gc, gm, conf, &c, &k, total, prev, err) < 0)
-		goto out;
-	t1 = clock_secs(CLOCK_PROCESS_CPUTIME_ID);
-	gc->secs_cluster = t1 - t0;
-	if (centrality(gc, gm, conf, prev, err) < 0)
-		goto out;
-	gc->secs_centrality = clock_secs(CLOCK_PROCESS_CPUTIME_ID) - t1;
-	rc = 0;
-out:
+	if (components(gc, gm, &c, &k, err) == 0 &&
+	    communities(gc, gm, conf, &c, &k, total, prev, err) == 0)
+		rc = 0;
+	gc->secs_cluster = clock_secs(CLOCK_THREAD_CPUTIME_ID) - t0;
 	compact_release(&c);
 	return rc;
 }
 
+static void *centrality_main(void *arg)
+{
+	struct gcomm *gc = arg;
+	double t0 = clock_secs(CLOCK_THREAD_CPUTIME_ID);
+
+	ig_thread_setup();
+	gc->c_rc = centrality(gc, gc->c_gm, gc->c_conf, gc->c_prev, &gc->c_err);
+	gc->secs_centrality = clock_secs(CLOCK_THREAD_CPUTIME_ID) - t0;
+	return NULL;
+}
+
+void gcomm_centrality_start(struct gcomm *gc, const struct gmodel *gm,
+			    const struct graph_conf *conf, const struct gcomm_prev *prev)
+{
+	gc->c_gm = gm;
+	gc->c_conf = conf;
+	gc->c_prev = prev;
+	gc->started = pthread_create(&gc->thread, NULL, centrality_main, gc) == 0;
+	if (!gc->started)
+		centrality_main(gc);
+}
+
+int gcomm_centrality_wait(struct gcomm *gc, struct err *err)
+{
+	if (gc->started) {
+		pthread_join(gc->thread, NULL);
+		gc->started = 0;
+	}
+	if (gc->c_rc < 0 && err)
+		*err = gc->c_err;
+	return gc->c_rc < 0 ? -1 : 0;
+}
+
 void gcomm_release(struct gcomm *gc)
 {
+	gcomm_centrality_wait(gc, NULL);
 	free(gc->comp);
 	free(gc->clu);
 	free(gc->clu_size);

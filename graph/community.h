@@ -7,6 +7,7 @@
 #ifndef GRAPH_COMMUNITY_H
 #define GRAPH_COMMUNITY_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include "common/err.h"
@@ -38,6 +39,14 @@ struct gcomm {
 	long nnodes;            /* nodes Leiden ran on after a first night (pieces contracted) */
 	const char *method;     /* static: "leiden" or "multilevel" */
 	double secs_cluster, secs_centrality;   /* CPU seconds */
+	/* centrality on a thread (gcomm_centrality_start) */
+	pthread_t thread;
+	int started;
+	const struct gmodel *c_gm;
+	const struct graph_conf *c_conf;
+	const struct gcomm_prev *c_prev;
+	int c_rc;
+	struct err c_err;
 };
 
 /* Last night's clusters and figures, per vertex of tonight's model; all borrowed. */
@@ -51,16 +60,29 @@ struct gcomm_prev {
 };
 
 /*
- * Compute everything for gm (finished).  Clusters are the communities of
- * at least conf->min_cluster_size members, numbered by their smallest
- * vertex, so the order does not depend on the algorithm's labels.
- * With prev (may be NULL: a first night), only what changed is
- * clustered again: the vertices whose clustered edges changed (their
- * sig differs) and last night's clusters that hold one or lost a member;
- * every other cluster stays as it was, with its betweenness and PageRank.
+ * Compute everything for gm (finished), in two steps.  Clusters are the
+ * communities of at least conf->min_cluster_size members, numbered by
+ * their smallest vertex, so the order does not depend on the
+ * algorithm's labels.  With prev (may be NULL: a first night), only
+ * what changed is clustered again: the vertices whose clustered edges
+ * changed (their sig differs) and last night's clusters that hold one or
+ * lost a member; every other cluster stays as it was, with its
+ * betweenness and PageRank.
+ *
+ * gcomm_cluster fills everything but pagerank, betweenness, nreused and
+ * secs_centrality.  gcomm_centrality_start computes those on a thread
+ * (here, when none can start), which reads gm, conf, prev and the
+ * clusters and writes only them, until gcomm_centrality_wait, which
+ * returns its 0 or -1 with err set (err may be NULL).  igraph is built
+ * without thread safety: meanwhile the caller must not call igraph, nor
+ * change gm, conf, prev's arrays or the clusters.
  */
-int gcomm_compute(struct gcomm *gc, const struct gmodel *gm,
-		  const struct graph_conf *conf, const struct gcomm_prev *prev, struct err *err);
+int gcomm_cluster(struct gcomm *gc, const struct gmodel *gm, const struct graph_conf *conf,
+		  const struct gcomm_prev *prev, struct err *err);
+void gcomm_centrality_start(struct gcomm *gc, const struct gmodel *gm,
+			    const struct graph_conf *conf, const struct gcomm_prev *prev);
+int gcomm_centrality_wait(struct gcomm *gc, struct err *err);
+/* Waits for the thread, if any, first. */
 void gcomm_release(struct gcomm *gc);
 
 #endif

@@ -40,10 +40,10 @@ static double clock_secs(clockid_t id)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* CPU seconds since *since, which moves to now. */
+/* CPU seconds of this thread since *since, which moves to now. */
 static double step_secs(double *since)
 {
-	double now = clock_secs(CLOCK_PROCESS_CPUTIME_ID), d = now - *since;
+	double now = clock_secs(CLOCK_THREAD_CPUTIME_ID), d = now - *since;
 
 	*since = now;
 	return d;
@@ -178,7 +178,14 @@ static int cmp_rank(const void *pa, const void *pb, void *arg)
 	return a < b ? -1 : a > b;
 }
 
-static void rank_members(struct run *r)
+/*
+ * The members by cluster (a counting sort), in vertex order until
+ * rank_members sorts each cluster's alone: cmp_rank is a total order, so
+ * that is the order one sort of all 1,400,000 members gave, for a
+ * fraction of the compares.  And each member's strength inside its
+ * cluster, cmp_rank's second key.
+ */
+static void group_members(struct run *r)
 {
 	long *fill;
 
@@ -192,11 +199,6 @@ static void rank_members(struct run *r)
 			r->inner[e->v] += e->w;
 		}
 	}
-	/*
-	 * The members by cluster (a counting sort), then each cluster's
-	 * sorted alone: cmp_rank is a total order, so this is the order one
-	 * sort of all 1,400,000 members gave, for a fraction of the compares.
-	 */
 	r->order = xmalloc((r->gm.nv + 1) * sizeof(*r->order));
 	r->first = xcalloc(r->gc.nclu + 1, sizeof(long));
 	fill = xcalloc(r->gc.nclu + 1, sizeof(*fill));
@@ -210,10 +212,15 @@ static void rank_members(struct run *r)
 		if (r->gc.clu[v] >= 0)
 			r->order[fill[r->gc.clu[v]]++] = (int32_t)v;
 	r->norder = r->gc.nclu ? fill[r->gc.nclu - 1] : 0;
+	free(fill);
+}
+
+/* After group_members, with the centrality in. */
+static void rank_members(struct run *r)
+{
 	for (long c = 0; c < r->gc.nclu; c++)
 		if (r->gc.clu_size[c] > 1)
 			qsort_r(r->order + r->first[c], r->gc.clu_size[c], sizeof(*r->order), cmp_rank, r);
-	free(fill);
 }
 
 /*
@@ -833,8 +840,12 @@ static void run_release(struct run *r)
 {
 	struct err ignored;
 
-	/* The readings apart use the run's mentions and fill its rows: end them first. */
+	/*
+	 * The readings apart use the run's mentions and fill its rows, the
+	 * centrality reads the model and last night's figures: end them first.
+	 */
 	gapart_wait(&r->crimes, &ignored);
+	gcomm_centrality_wait(&r->gc, NULL);
 	gprev_release(&r->pv);
 	graph_conf_release(&r->conf);
 	gmodel_release(&r->gm);
@@ -908,7 +919,8 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 {
 	struct run r;
 	struct gcomm_prev prev;
-	double t0 = clock_secs(CLOCK_MONOTONIC), c0 = clock_secs(CLOCK_PROCESS_CPUTIME_ID), c1;
+	double t0 = clock_secs(CLOCK_MONOTONIC), c0 = clock_secs(CLOCK_PROCESS_CPUTIME_ID);
+	double c1 = clock_secs(CLOCK_THREAD_CPUTIME_ID);
 	char started[32];
 	int rc = -1, fk_off = 0;
 
@@ -959,28 +971,38 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 	gmodel_finish(&r.gm, &r.conf);
 	if (load_previous(&r, err) < 0)
 		goto fail;
-	sum->secs_load = clock_secs(CLOCK_PROCESS_CPUTIME_ID) - c0;
+	sum->secs_load = step_secs(&c1);
 	prev = (struct gcomm_prev){ r.start, r.nold, r.old_size, r.old_sig, r.old_btw, r.old_pr };
-	if (gcomm_compute(&r.gc, &r.gm, &r.conf, r.start ? &prev : NULL, err) < 0)
+	if (gcomm_cluster(&r.gc, &r.gm, &r.conf, r.start ? &prev : NULL, err) < 0)
 		goto fail;
 	sum->secs_cluster = r.gc.secs_cluster;
-	sum->secs_centrality = r.gc.secs_centrality;
 	sum->method = r.gc.method;
+	/*
+	 * Centrality on a thread of its own while this one does what needs
+	 * only the clusters: their ids and rows, and the series.
+	 */
+	gcomm_centrality_start(&r.gc, &r.gm, &r.conf, r.start ? &prev : NULL);
 	keep_component_ids(&r);
-	rank_members(&r);
-	c1 = clock_secs(CLOCK_PROCESS_CPUTIME_ID);
+	group_members(&r);
+	step_secs(&c1);
 	if (crimes_done(&r, err) < 0 || match_previous(&r, err) < 0)
 		goto fail;
 	count_reports(&r);
 	score_clusters(&r);
 	sum->secs_crimes = step_secs(&c1);
-	if (write_clusters(&r, sum, err) < 0 || write_members(&r, err) < 0 ||
-	    write_scores(&r, err) < 0)
+	if (write_clusters(&r, sum, err) < 0)
 		goto fail;
 	sum->secs_write = step_secs(&c1);
 	if (gseries_run(db, &r.cr, &r.gm, &r.gc, r.cluster_id, &r.conf, r.night, &sum->series, err) < 0)
 		goto fail;
 	sum->secs_series = step_secs(&c1);
+	if (gcomm_centrality_wait(&r.gc, err) < 0)
+		goto fail;
+	sum->secs_centrality = r.gc.secs_centrality;
+	rank_members(&r);
+	if (write_members(&r, err) < 0 || write_scores(&r, err) < 0)
+		goto fail;
+	sum->secs_write += step_secs(&c1);
 	if (write_layouts(&r, err) < 0)
 		goto fail;
 	sum->secs_layout = step_secs(&c1);

@@ -39,7 +39,11 @@ struct graph_summary {
 	long btw_kept;          /* clusters that kept last night's betweenness */
 	long leiden_nodes;      /* nodes Leiden moved them as (pieces far from a change contracted) */
 	const char *method;     /* static: "leiden" or "multilevel" */
-	/* CPU seconds of the steps (immune to a busy machine), and wall and CPU seconds in all */
+	/*
+	 * CPU seconds of the steps on the stage's thread (immune to a busy
+	 * machine; centrality's on the thread it runs on, beside the series),
+	 * and wall and CPU seconds in all, every thread's
+	 */
 	double secs_load, secs_cluster, secs_centrality;
 	double secs_crimes;     /* crime reports and reports per cluster (mentions: in secs_load) */
 	double secs_write;      /* clusters, members, history, scores */

@@ -2,8 +2,8 @@
  * ig: igraph calls its error handler before returning an error code.
  * Ours keeps the reason (igraph's own message is better than the bare
  * code) and lets igraph_error_handler_ignore free what igraph had
- * allocated for the failed call, then the caller sees the code.  The
- * library is single-threaded here, so one static buffer is enough.
+ * allocated for the failed call, then the caller sees the code.  One
+ * thread at a time calls igraph here, so one static buffer is enough.
  */
 #include "graph/ig.h"
 
@@ -28,7 +28,7 @@ static void on_warning(const char *reason, const char *file, int line)
 	(void)line;
 }
 
-void ig_setup(unsigned long seed)
+void ig_thread_setup(void)
 {
 	/*
 	 * Debian's igraph runs PageRank (PRPACK) through OpenMP.  The stage
@@ -39,8 +39,9 @@ void ig_setup(unsigned long seed)
 	 * between key players) changed from run to run.  libgomp reads
 	 * OMP_NUM_THREADS when it is loaded, before main(), so setting the
 	 * variable here would only reach child processes: ask the runtime
-	 * itself, found by name so that lookout does not link it.  An
-	 * operator's own setting wins.
+	 * itself, found by name so that lookout does not link it.  The
+	 * setting is the calling thread's own.  An operator's own setting
+	 * wins.
 	 */
 	if (!getenv("OMP_NUM_THREADS")) {
 		void (*set_threads)(int) = (void (*)(int))dlsym(RTLD_DEFAULT, "omp_set_num_threads");
@@ -48,6 +49,11 @@ void ig_setup(unsigned long seed)
 		if (set_threads)
 			set_threads(1);
 	}
+}
+
+void ig_setup(unsigned long seed)
+{
+	ig_thread_setup();
 	igraph_set_error_handler(on_error);
 	igraph_set_warning_handler(on_warning);
 	igraph_rng_seed(igraph_rng_default(), seed);

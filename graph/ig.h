@@ -14,6 +14,11 @@
 /* Install the error and warning handlers and seed the random generator. */
 void ig_setup(unsigned long seed);
 /*
+ * What ig_setup sets for its thread alone (one OpenMP thread for
+ * igraph's PageRank): call it first on another thread that calls igraph.
+ */
+void ig_thread_setup(void);
+/*
  * If rc is not IGRAPH_SUCCESS, write "igraph: WHAT: reason" into err and
  * return -1; else return 0.
  */
