@@ -130,22 +130,17 @@ double gcompanion_poisson_tail(double lambda, long k)
  * 1,000,000 reports).  A person is told by its vertex's type, not by a
  * lookup in the entity table for each mention.
  */
-static int load_events(struct db *db, struct gmodel *gm, const struct gmentions *mn,
-		       const struct graph_conf *conf, const char *night, struct venues *vs,
-		       struct ev **out, long *n, struct err *err)
+int gcompanion_read(struct gregisters *rows, struct db *db, const struct graph_conf *conf,
+		    const char *night, struct err *err)
 {
 	sqlite3_stmt *st = NULL;
 	char *both = xasprintf("%s %s", conf->hotel_kinds, conf->netcafe_kinds);
 	char *kinds = graph_conf_json_list(both);
-	int person = gmodel_type_index(gm, "person");
 	char next[11];
-	size_t cap = 0;
-	long at = 0;
 	int rc;
 
 	day_string(day_of(night) + 1, next);
-	*out = NULL;
-	*n = 0;
+	memset(rows, 0, sizeof(*rows));
 	rc = db_prepare(db, &st,
 		"SELECT r.id, r.kind, "
 		"       coalesce(nullif(CASE WHEN json_valid(r.fields) "
@@ -156,41 +151,69 @@ static int load_events(struct db *db, struct gmodel *gm, const struct gmentions 
 		"ORDER BY r.id", err);
 	if (rc == 0)
 		rc = db_bind(st, err, "ss", kinds, next);
-	while (person >= 0 && rc == 0 && (rc = db_step(st, err)) == 1) {
+	while (rc == 0 && (rc = db_step(st, err)) == 1) {
 		const char *venue = (const char *)sqlite3_column_text(st, 2);
 		int64_t t = day_minutes(db_text(st, 3));
-		int64_t rid = sqlite3_column_int64(st, 0);
-		int32_t vid = -1;
-		int kind;
+		struct gregister *g;
 
 		rc = 0;
 		if (!venue || t < 0)
 			continue;
-		kind = graph_conf_in(conf->netcafe_kinds, db_text(st, 1)) ? NETCAFE : HOTEL;
-		while (at < mn->n && mn->rid[at] < rid)
-			at++;
-		for (; at < mn->n && mn->rid[at] == rid; at++) {
-			int32_t v = mn->v[at];
-
-			if (gm->type[v] != person || gm->hub[v])
-				continue;
-			if (vid < 0)
-				vid = venue_id(vs, venue);
-			for (int k = 0; k < mn->rows[at]; k++) {
-				*out = xgrow(*out, &cap, (size_t)*n + 1, sizeof(**out));
-				(*out)[*n].report = rid;
-				(*out)[*n].kind = kind;
-				(*out)[*n].venue = vid;
-				(*out)[*n].t = t;
-				(*out)[*n].person = v;
-				(*n)++;
-			}
-		}
+		rows->v = xgrow(rows->v, &rows->cap, (size_t)rows->n + 1, sizeof(*rows->v));
+		g = &rows->v[rows->n++];
+		g->report = sqlite3_column_int64(st, 0);
+		g->t = t;
+		g->venue = rows->text.len;
+		g->netcafe = graph_conf_in(conf->netcafe_kinds, db_text(st, 1));
+		sbuf_add(&rows->text, venue, strlen(venue) + 1);
 	}
 	db_finalize(st);
 	free(both);
 	free(kinds);
 	return rc < 0 ? -1 : 0;
+}
+
+void gcompanion_rows_release(struct gregisters *rows)
+{
+	free(rows->v);
+	sbuf_release(&rows->text);
+	memset(rows, 0, sizeof(*rows));
+}
+
+/* The events: each register row once for each person of gm it names (mn). */
+static void load_events(const struct gregisters *rows, struct gmodel *gm,
+			const struct gmentions *mn, struct venues *vs, struct ev **out, long *n)
+{
+	int person = gmodel_type_index(gm, "person");
+	size_t cap = 0;
+	long at = 0;
+
+	*out = NULL;
+	*n = 0;
+	for (long i = 0; person >= 0 && i < rows->n; i++) {
+		const struct gregister *g = &rows->v[i];
+		int32_t vid = -1;
+
+		while (at < mn->n && mn->rid[at] < g->report)
+			at++;
+		for (; at < mn->n && mn->rid[at] == g->report; at++) {
+			int32_t v = mn->v[at];
+
+			if (gm->type[v] != person || gm->hub[v])
+				continue;
+			if (vid < 0)
+				vid = venue_id(vs, rows->text.buf + g->venue);
+			for (int k = 0; k < mn->rows[at]; k++) {
+				*out = xgrow(*out, &cap, (size_t)*n + 1, sizeof(**out));
+				(*out)[*n].report = g->report;
+				(*out)[*n].kind = g->netcafe ? NETCAFE : HOTEL;
+				(*out)[*n].venue = vid;
+				(*out)[*n].t = g->t;
+				(*out)[*n].person = v;
+				(*n)++;
+			}
+		}
+	}
 }
 
 /* The slot an event falls in: a hotel night or a café window. */
@@ -488,7 +511,8 @@ out:
 }
 
 int gcompanion_run(struct db *db, struct gmodel *gm, const struct gmentions *mn,
-		   const struct graph_conf *conf, const char *night, long *count, struct err *err)
+		   const struct gregisters *rows, const struct graph_conf *conf,
+		   const char *night, long *count, struct err *err)
 {
 	struct venues vs = { 0 };
 	struct writer w = { db, NULL, NULL, night };
@@ -501,9 +525,9 @@ int gcompanion_run(struct db *db, struct gmodel *gm, const struct gmentions *mn,
 
 	*count = 0;
 	if (db_run(db, err, "DELETE FROM companion_evidence", "") < 0 ||
-	    db_run(db, err, "DELETE FROM companion", "") < 0 ||
-	    load_events(db, gm, mn, conf, night, &vs, &ev, &nev, err) < 0)
+	    db_run(db, err, "DELETE FROM companion", "") < 0)
 		goto out;
+	load_events(rows, gm, mn, &vs, &ev, &nev);
 	count_occasions(ev, nev, conf, gm->nv, &pvs, &npv, &slots, vs.n, &cand);
 	pair_up(ev, nev, cand, conf, &co, &nco);
 	if (db_prepare(db, &w.ins, "INSERT INTO companion(a, b, night, occasions, expected, chance, "

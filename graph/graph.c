@@ -107,6 +107,8 @@ struct run {
 	struct gprev pv;
 	int pv_apart;                   /* 1: they may be read on a connection of their own */
 	struct gapart crimes;           /* the crime reports read apart, once started */
+	struct gregisters regs;         /* the register rows companions are found in */
+	struct gapart regs_apart;       /* ... read apart, once started */
 };
 
 /*
@@ -845,6 +847,8 @@ static void run_release(struct run *r)
 	 * centrality reads the model and last night's figures: end them first.
 	 */
 	gapart_wait(&r->crimes, &ignored);
+	gapart_wait(&r->regs_apart, &ignored);
+	gcompanion_rows_release(&r->regs);
 	gcomm_centrality_wait(&r->gc, NULL);
 	gprev_release(&r->pv);
 	graph_conf_release(&r->conf);
@@ -901,6 +905,25 @@ static int load_crimes(struct db *db, void *arg, struct err *err)
 	struct run *r = arg;
 
 	return gcrimes_load(&r->cr, db, &r->mn, &r->conf, r->night, err);
+}
+
+/* The register rows (gcompanion_read), on db: the stage's, or one apart. */
+static int load_registers(struct db *db, void *arg, struct err *err)
+{
+	struct run *r = arg;
+
+	return gcompanion_read(&r->regs, db, &r->conf, r->night, err);
+}
+
+/* The register rows read apart, or here when not apart or when apart failed. */
+static int registers_done(struct run *r, struct err *err)
+{
+	if (r->regs_apart.started) {
+		if (gapart_wait(&r->regs_apart, err) == 0)
+			return 0;
+		gcompanion_rows_release(&r->regs);
+	}
+	return load_registers(r->db, r, err);
 }
 
 /* The crime reports read apart, or here when not apart or when apart failed. */
@@ -962,12 +985,16 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 	/* Last night's rows are read meanwhile when they can be (graph/previous.h). */
 	if (r.pv_apart)
 		gprev_start(&r.pv, db->path, r.night, 1);
+	/* So are the register rows, from a table the stage never writes. */
+	gapart_start(&r.regs_apart, db->path, load_registers, &r);
 	if (gmodel_load(&r.gm, db, &r.conf, r.night, err) < 0 || load_mentions(&r, err) < 0)
 		goto fail;
 	/* So are the crime reports, from tables the stage never writes, while it clusters. */
 	gapart_start(&r.crimes, db->path, load_crimes, &r);
-	if (gcompanion_run(db, &r.gm, &r.mn, &r.conf, r.night, &sum->companions, err) < 0)
+	if (registers_done(&r, err) < 0 ||
+	    gcompanion_run(db, &r.gm, &r.mn, &r.regs, &r.conf, r.night, &sum->companions, err) < 0)
 		goto fail;
+	gcompanion_rows_release(&r.regs);
 	gmodel_finish(&r.gm, &r.conf);
 	if (load_previous(&r, err) < 0)
 		goto fail;
