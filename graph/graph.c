@@ -109,6 +109,7 @@ struct run {
 	struct gapart crimes;           /* the crime reports read apart, once started */
 	struct gregisters regs;         /* the register rows companions are found in */
 	struct gapart regs_apart;       /* ... read apart, once started */
+	struct glayouts layouts;        /* the cluster pictures */
 };
 
 /*
@@ -803,11 +804,11 @@ static int want_series_clusters(struct run *r, unsigned char *want, struct err *
 /*
  * The pictures the morning report draws: the best-ranked layout_nodes
  * members of the layout_clusters best new or changed clusters (in the
- * report's order), and of the clusters of the best series.
+ * report's order), and of the clusters of the best series; laid out on
+ * a thread from here on, written by glayouts_write.
  */
-static int write_layouts(struct run *r, struct err *err)
+static int start_layouts(struct run *r, struct err *err)
 {
-	struct glayout_writer w;
 	unsigned char *want = xcalloc(r->gc.nclu + 1, 1);
 	long *changed = xmalloc((r->gc.nclu + 1) * sizeof(*changed)), nchanged = 0;
 	int rc = -1;
@@ -819,19 +820,17 @@ static int write_layouts(struct run *r, struct err *err)
 		qsort_r(changed, nchanged, sizeof(*changed), cmp_shown, r);
 	for (long i = 0; i < nchanged && i < r->conf.layout_clusters; i++)
 		want[changed[i]] = 1;
-	if (want_series_clusters(r, want, err) < 0 ||
-	    glayout_writer_init(&w, r->db, r->night, err) < 0)
+	if (want_series_clusters(r, want, err) < 0)
 		goto out;
-	rc = 0;
-	for (long c = 0; c < r->gc.nclu && rc == 0; c++) {
+	for (long c = 0; c < r->gc.nclu; c++) {
 		long n = r->gc.clu_size[c] < r->conf.layout_nodes ? r->gc.clu_size[c] : r->conf.layout_nodes;
 
-		if (want[c])
-			rc = glayout_write(&w, &r->gm, r->cluster_id[c], r->order + r->first[c], n,
-					   r->conf.layout_iterations,
-					   (unsigned long)r->conf.seed + (unsigned long)r->cluster_id[c], err);
+		if (want[c] && n > 0)
+			glayouts_add(&r->layouts, r->cluster_id[c], r->order + r->first[c], n,
+				     (unsigned long)r->conf.seed + (unsigned long)r->cluster_id[c]);
 	}
-	glayout_writer_release(&w);
+	glayouts_start(&r->layouts, &r->gm, r->conf.layout_iterations);
+	rc = 0;
 out:
 	free(want);
 	free(changed);
@@ -850,6 +849,7 @@ static void run_release(struct run *r)
 	gapart_wait(&r->regs_apart, &ignored);
 	gcompanion_rows_release(&r->regs);
 	gcomm_centrality_wait(&r->gc, NULL);
+	glayouts_release(&r->layouts);
 	gprev_release(&r->pv);
 	graph_conf_release(&r->conf);
 	gmodel_release(&r->gm);
@@ -1027,12 +1027,18 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 		goto fail;
 	sum->secs_centrality = r.gc.secs_centrality;
 	rank_members(&r);
+	/* The pictures are laid out on a thread while this one writes members and scores. */
+	if (start_layouts(&r, err) < 0)
+		goto fail;
+	sum->secs_layout = step_secs(&c1);
 	if (write_members(&r, err) < 0 || write_scores(&r, err) < 0)
 		goto fail;
 	sum->secs_write += step_secs(&c1);
-	if (write_layouts(&r, err) < 0)
+	if (glayouts_write(&r.layouts, db, r.night, err) < 0) {
+		err_prefix(err, "cluster pictures");
 		goto fail;
-	sum->secs_layout = step_secs(&c1);
+	}
+	sum->secs_layout += step_secs(&c1);
 	/* Keep the previous night's members and pictures for a re-run of this one; drop older ones. */
 	if (r.prev[0] && (db_run(db, err, "DELETE FROM cluster_span WHERE last_night < ?", "s", r.prev) < 0 ||
 			  db_run(db, err, "DELETE FROM graph_night WHERE night < ?", "s", r.prev) < 0 ||

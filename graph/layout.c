@@ -13,6 +13,7 @@
 #include "graph/ig.h"
 #include "common/xalloc.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,35 +128,73 @@ out_free:
 	return rc;
 }
 
-int glayout_writer_init(struct glayout_writer *w, struct db *db, const char *night,
-			struct err *err)
+void glayouts_add(struct glayouts *L, int64_t cluster_id, const int32_t *mem, long n,
+		  unsigned long seed)
 {
-	w->db = db;
-	w->night = night;
-	w->ins = NULL;
-	return db_prepare(db, &w->ins, "INSERT INTO cluster_layout(cluster_id, night, entity_id, x, y) "
-			  "VALUES (?, ?, ?, ?, ?)", err);
+	L->job = xgrow(L->job, &L->cap, (size_t)L->njob + 1, sizeof(*L->job));
+	L->job[L->njob++] = (struct glayout_job){ cluster_id, mem, n, seed,
+						  xmalloc((2 * (size_t)n + 1) * sizeof(double)) };
 }
 
-void glayout_writer_release(struct glayout_writer *w)
+static void *layouts_main(void *arg)
 {
-	db_finalize(w->ins);
-	w->ins = NULL;
+	struct glayouts *L = arg;
+
+	for (long i = 0; i < L->njob && L->rc == 0; i++) {
+		const struct glayout_job *j = &L->job[i];
+
+		L->rc = glayout_compute(L->gm, j->mem, j->n, L->iterations, j->seed, j->xy, &L->err);
+	}
+	return NULL;
 }
 
-int glayout_write(struct glayout_writer *w, const struct gmodel *gm, int64_t cluster_id,
-		  const int32_t *mem, long n, long iterations, unsigned long seed,
-		  struct err *err)
+void glayouts_start(struct glayouts *L, const struct gmodel *gm, long iterations)
 {
-	double *xy = xmalloc((2 * n + 1) * sizeof(*xy));
-	int rc = 0;
+	L->gm = gm;
+	L->iterations = iterations;
+	L->rc = 0;
+	L->started = pthread_create(&L->thread, NULL, layouts_main, L) == 0;
+	if (!L->started)
+		layouts_main(L);
+}
 
-	if (n > 0 && glayout_compute(gm, mem, n, iterations, seed, xy, err) < 0)
-		rc = -1;
-	for (long i = 0; i < n && rc == 0; i++)
-		if (db_bind(w->ins, err, "IsIdd", cluster_id, w->night, gm->eid[mem[i]],
-			    xy[2 * i], xy[2 * i + 1]) < 0 || db_step(w->ins, err) < 0)
-			rc = -1;
-	free(xy);
+static void layouts_wait(struct glayouts *L)
+{
+	if (L->started) {
+		pthread_join(L->thread, NULL);
+		L->started = 0;
+	}
+}
+
+int glayouts_write(struct glayouts *L, struct db *db, const char *night, struct err *err)
+{
+	sqlite3_stmt *ins = NULL;
+	int rc;
+
+	layouts_wait(L);
+	if (L->rc < 0) {
+		*err = L->err;
+		return -1;
+	}
+	rc = db_prepare(db, &ins, "INSERT INTO cluster_layout(cluster_id, night, entity_id, x, y) "
+			"VALUES (?, ?, ?, ?, ?)", err);
+	for (long i = 0; i < L->njob && rc == 0; i++) {
+		const struct glayout_job *j = &L->job[i];
+
+		for (long k = 0; k < j->n && rc == 0; k++)
+			if (db_bind(ins, err, "IsIdd", j->cluster_id, night, L->gm->eid[j->mem[k]],
+				    j->xy[2 * k], j->xy[2 * k + 1]) < 0 || db_step(ins, err) < 0)
+				rc = -1;
+	}
+	db_finalize(ins);
 	return rc;
+}
+
+void glayouts_release(struct glayouts *L)
+{
+	layouts_wait(L);
+	for (long i = 0; i < L->njob; i++)
+		free(L->job[i].xy);
+	free(L->job);
+	memset(L, 0, sizeof(*L));
 }

@@ -2,11 +2,12 @@
  * layout: the positions of a cluster picture's nodes (the morning
  * report's SVG), computed with an igraph layout on the model's edges
  * among the nodes drawn, and written to cluster_layout.  Borrows the
- * model and the member lists; owns nothing between calls.
+ * model and the member lists.
  */
 #ifndef GRAPH_LAYOUT_H
 #define GRAPH_LAYOUT_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include "common/db.h"
@@ -23,21 +24,43 @@
 int glayout_compute(const struct gmodel *gm, const int32_t *mem, long n, long iterations,
 		    unsigned long seed, double *xy, struct err *err);
 
-/* A writer of cluster_layout rows for one night; caller-owned. */
-struct glayout_writer {
-	struct db *db;
-	sqlite3_stmt *ins;
-	const char *night;      /* borrowed */
+/* One picture: cluster_id's members mem[0..n) (n >= 1, borrowed), laid out from seed. */
+struct glayout_job {
+	int64_t cluster_id;
+	const int32_t *mem;
+	long n;
+	unsigned long seed;
+	double *xy;             /* [2n]: the positions, once laid out */
 };
 
-/* Drop the rows of night and later (a re-run replaces them), prepare the insert. */
-int glayout_writer_init(struct glayout_writer *w, struct db *db, const char *night,
-			struct err *err);
-void glayout_writer_release(struct glayout_writer *w);
+/*
+ * A night's pictures, laid out on a thread of their own while the
+ * caller writes other rows, then written to cluster_layout.
+ * Caller-owned (zeroed to begin); borrows the model and the members.
+ */
+struct glayouts {
+	const struct gmodel *gm;
+	long iterations;
+	struct glayout_job *job;
+	long njob;
+	size_t cap;
+	pthread_t thread;
+	int started;
+	int rc;
+	struct err err;
+};
 
-/* Lay out cluster cluster_id's members mem[0..n) and write their rows. */
-int glayout_write(struct glayout_writer *w, const struct gmodel *gm, int64_t cluster_id,
-		  const int32_t *mem, long n, long iterations, unsigned long seed,
-		  struct err *err);
+void glayouts_add(struct glayouts *L, int64_t cluster_id, const int32_t *mem, long n,
+		  unsigned long seed);
+/*
+ * Lay the pictures added out on a thread (here, when none can start).
+ * igraph is built without thread safety: until glayouts_write the
+ * caller must not call igraph, nor change the model or the members.
+ */
+void glayouts_start(struct glayouts *L, const struct gmodel *gm, long iterations);
+/* Wait for the thread and write every picture's rows for night.  Returns 0 or -1. */
+int glayouts_write(struct glayouts *L, struct db *db, const char *night, struct err *err);
+/* Waits for the thread, if any, first. */
+void glayouts_release(struct glayouts *L);
 
 #endif
