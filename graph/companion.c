@@ -122,14 +122,7 @@ double gcompanion_poisson_tail(double lambda, long k)
 	return sum > 1 ? 0 : 1 - sum;
 }
 
-/*
- * The register rows by kind, through its index (they are a small part
- * of the reports), and the persons each names from the mentions the
- * stage read (mn, in report order, as the rows come): an event per
- * mention row, as a query per report gave them (232,000 queries on
- * 1,000,000 reports).  A person is told by its vertex's type, not by a
- * lookup in the entity table for each mention.
- */
+/* The register rows by kind, through its index (they are a small part of the reports). */
 int gcompanion_read(struct gregisters *rows, struct db *db, const struct graph_conf *conf,
 		    const char *night, struct err *err)
 {
@@ -180,7 +173,13 @@ void gcompanion_rows_release(struct gregisters *rows)
 	memset(rows, 0, sizeof(*rows));
 }
 
-/* The events: each register row once for each person of gm it names (mn). */
+/*
+ * The events: the persons each register row names, from the mentions
+ * the stage read (mn, in report order, as the rows come): an event per
+ * mention row, as a query per report gave them (232,000 queries on
+ * 1,000,000 reports).  A person is told by its vertex's type, not by a
+ * lookup in the entity table for each mention.
+ */
 static void load_events(const struct gregisters *rows, struct gmodel *gm,
 			const struct gmentions *mn, struct venues *vs, struct ev **out, long *n)
 {
