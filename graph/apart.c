@@ -58,3 +58,14 @@ int gapart_wait(struct gapart *a, struct err *err)
 	}
 	return 0;
 }
+
+int gapart_done(struct gapart *a, struct db *db, gapart_fn fn, void (*drop)(void *arg),
+		void *arg, struct err *err)
+{
+	if (a->started) {
+		if (gapart_wait(a, err) == 0)
+			return 0;
+		drop(arg);
+	}
+	return fn(db, arg, err);
+}

@@ -37,5 +37,12 @@ struct gapart {
 int gapart_start(struct gapart *a, const char *path, gapart_fn fn, void *arg);
 /* Wait for the function started, if any.  Returns its 0, or -1 with err set. */
 int gapart_wait(struct gapart *a, struct err *err);
+/*
+ * What fn(db, arg) reads, apart or here: wait for a; when it was not
+ * started, or failed (drop(arg) then forgets what it read), call fn on
+ * db, the stage's own connection.  Returns 0, or -1 with err set.
+ */
+int gapart_done(struct gapart *a, struct db *db, gapart_fn fn, void (*drop)(void *arg),
+		void *arg, struct err *err);
 
 #endif

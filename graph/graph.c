@@ -915,26 +915,14 @@ static int load_registers(struct db *db, void *arg, struct err *err)
 	return gcompanion_read(&r->regs, db, &r->conf, r->night, err);
 }
 
-/* The register rows read apart, or here when not apart or when apart failed. */
-static int registers_done(struct run *r, struct err *err)
+static void drop_registers(void *arg)
 {
-	if (r->regs_apart.started) {
-		if (gapart_wait(&r->regs_apart, err) == 0)
-			return 0;
-		gcompanion_rows_release(&r->regs);
-	}
-	return load_registers(r->db, r, err);
+	gcompanion_rows_release(&((struct run *)arg)->regs);
 }
 
-/* The crime reports read apart, or here when not apart or when apart failed. */
-static int crimes_done(struct run *r, struct err *err)
+static void drop_crimes(void *arg)
 {
-	if (r->crimes.started) {
-		if (gapart_wait(&r->crimes, err) == 0)
-			return 0;
-		gcrimes_release(&r->cr);
-	}
-	return load_crimes(r->db, r, err);
+	gcrimes_release(&((struct run *)arg)->cr);
 }
 
 int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary *sum,
@@ -991,7 +979,7 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 		goto fail;
 	/* So are the crime reports, from tables the stage never writes, while it clusters. */
 	gapart_start(&r.crimes, db->path, load_crimes, &r);
-	if (registers_done(&r, err) < 0 ||
+	if (gapart_done(&r.regs_apart, db, load_registers, drop_registers, &r, err) < 0 ||
 	    gcompanion_run(db, &r.gm, &r.mn, &r.regs, &r.conf, r.night, &sum->companions, err) < 0)
 		goto fail;
 	gcompanion_rows_release(&r.regs);
@@ -1012,7 +1000,8 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 	keep_component_ids(&r);
 	group_members(&r);
 	step_secs(&c1);
-	if (crimes_done(&r, err) < 0 || match_previous(&r, err) < 0)
+	if (gapart_done(&r.crimes, db, load_crimes, drop_crimes, &r, err) < 0 ||
+	    match_previous(&r, err) < 0)
 		goto fail;
 	count_reports(&r);
 	score_clusters(&r);
