@@ -34,7 +34,7 @@ struct gregisters {
 };
 
 /*
- * Read the register rows of night (it only reads: graph/apart may run
+ * Read the register rows of night (it only reads: common/apart may run
  * it).  Returns 0 or -1 with err set.
  */
 int gcompanion_read(struct gregisters *rows, struct db *db, const struct graph_conf *conf,

@@ -13,7 +13,7 @@
  * by age in it, so its row's night is the night it was last written.
  */
 #include "graph/graph.h"
-#include "graph/apart.h"
+#include "common/apart.h"
 #include "graph/community.h"
 #include "graph/companion.h"
 #include "graph/conf.h"
@@ -106,9 +106,9 @@ struct run {
 	/* last night's spans and the stored scores as read, until load_previous takes them */
 	struct gprev pv;
 	int pv_apart;                   /* 1: they may be read on a connection of their own */
-	struct gapart crimes;           /* the crime reports read apart, once started */
+	struct apart crimes;            /* the crime reports read apart, once started */
 	struct gregisters regs;         /* the register rows companions are found in */
-	struct gapart regs_apart;       /* ... read apart, once started */
+	struct apart regs_apart;        /* ... read apart, once started */
 	struct glayouts layouts;        /* the cluster pictures */
 };
 
@@ -845,8 +845,8 @@ static void run_release(struct run *r)
 	 * The readings apart use the run's mentions and fill its rows, the
 	 * centrality reads the model and last night's figures: end them first.
 	 */
-	gapart_wait(&r->crimes, &ignored);
-	gapart_wait(&r->regs_apart, &ignored);
+	apart_wait(&r->crimes, &ignored);
+	apart_wait(&r->regs_apart, &ignored);
 	gcompanion_rows_release(&r->regs);
 	gcomm_centrality_wait(&r->gc, NULL);
 	glayouts_release(&r->layouts);
@@ -974,12 +974,12 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 	if (r.pv_apart)
 		gprev_start(&r.pv, db->path, r.night, 1);
 	/* So are the register rows, from a table the stage never writes. */
-	gapart_start(&r.regs_apart, db->path, load_registers, &r);
+	apart_start(&r.regs_apart, db->path, load_registers, &r);
 	if (gmodel_load(&r.gm, db, &r.conf, r.night, err) < 0 || load_mentions(&r, err) < 0)
 		goto fail;
 	/* So are the crime reports, from tables the stage never writes, while it clusters. */
-	gapart_start(&r.crimes, db->path, load_crimes, &r);
-	if (gapart_done(&r.regs_apart, db, load_registers, drop_registers, &r, err) < 0 ||
+	apart_start(&r.crimes, db->path, load_crimes, &r);
+	if (apart_done(&r.regs_apart, db, load_registers, drop_registers, &r, err) < 0 ||
 	    gcompanion_run(db, &r.gm, &r.mn, &r.regs, &r.conf, r.night, &sum->companions, err) < 0)
 		goto fail;
 	gcompanion_rows_release(&r.regs);
@@ -1000,7 +1000,7 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 	keep_component_ids(&r);
 	group_members(&r);
 	step_secs(&c1);
-	if (gapart_done(&r.crimes, db, load_crimes, drop_crimes, &r, err) < 0 ||
+	if (apart_done(&r.crimes, db, load_crimes, drop_crimes, &r, err) < 0 ||
 	    match_previous(&r, err) < 0)
 		goto fail;
 	count_reports(&r);

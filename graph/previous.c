@@ -96,12 +96,12 @@ int gprev_start(struct gprev *p, const char *path, const char *night, int spans)
 {
 	snprintf(p->night, sizeof(p->night), "%s", night);
 	p->spans_wanted = spans;
-	return gapart_start(&p->apart, path, read_apart, p);
+	return apart_start(&p->apart, path, read_apart, p);
 }
 
 int gprev_wait(struct gprev *p, struct err *err)
 {
-	return gapart_wait(&p->apart, err);
+	return apart_wait(&p->apart, err);
 }
 
 void gprev_release(struct gprev *p)

@@ -2,7 +2,7 @@
  * previous: what the stage stored the night before, read as rows by
  * entity id, before tonight's model exists: last night's members (the
  * open spans of cluster_span) and every stored score (entity_score).
- * Read on the stage's own connection, or apart (graph/apart.h) while
+ * Read on the stage's own connection, or apart (common/apart.h) while
  * the stage loads the model, when nothing in the stage's transaction
  * has changed those two tables yet.  Owns its arrays.
  */
@@ -13,7 +13,7 @@
 
 #include "common/db.h"
 #include "common/err.h"
-#include "graph/apart.h"
+#include "common/apart.h"
 
 /* An open span, in cluster then entity order; first is its first night when whole. */
 struct gprev_span {
@@ -44,7 +44,7 @@ struct gprev {
 	long nspans;
 	struct gprev_score *scores;
 	long nscores;
-	struct gapart apart;            /* the reading apart, once started */
+	struct apart apart;             /* the reading apart, once started */
 	char night[11];
 	int spans_wanted;
 };

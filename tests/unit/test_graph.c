@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "common/db.h"
-#include "graph/apart.h"
+#include "common/apart.h"
 #include "graph/companion.h"
 #include "graph/graph.h"
 #include "graph/ig.h"
@@ -1250,7 +1250,7 @@ static void test_night(void **state)
 	assert_false(graph_night_valid("2026-1-01"));
 }
 
-/* What gapart_done's reading function saw: the connection, and how often. */
+/* What apart_done's reading function saw: the connection, and how often. */
 struct apart_seen {
 	const struct db *db;
 	int calls, drops;
@@ -1280,23 +1280,23 @@ static void test_apart_done(void **state)
 {
 	struct fx *f = *state;
 	struct apart_seen apart = { 0 }, failed = { 0 }, none = { 0 };
-	struct gapart a;
+	struct apart a;
 	struct err err;
 
 	report(f, "hotline", "1", "call", "2026-11-01", NULL, NULL);
 	report(f, "hotline", "2", "call", "2026-11-02", NULL, NULL);
-	assert_int_equal(gapart_start(&a, f->path, count_reports_fn, &apart), 0);
-	assert_int_equal(gapart_done(&a, &f->db, count_reports_fn, drop_seen, &apart, &err), 0);
+	assert_int_equal(apart_start(&a, f->path, count_reports_fn, &apart), 0);
+	assert_int_equal(apart_done(&a, &f->db, count_reports_fn, drop_seen, &apart, &err), 0);
 	assert_true(apart.calls == 1 && apart.drops == 0 && apart.db != &f->db);
 	assert_int_equal(apart.reports, 2);
 
-	assert_int_equal(gapart_start(&a, "/nonexistent/lookout.db", count_reports_fn, &failed), 0);
-	assert_int_equal(gapart_done(&a, &f->db, count_reports_fn, drop_seen, &failed, &err), 0);
+	assert_int_equal(apart_start(&a, "/nonexistent/lookout.db", count_reports_fn, &failed), 0);
+	assert_int_equal(apart_done(&a, &f->db, count_reports_fn, drop_seen, &failed, &err), 0);
 	assert_true(failed.calls == 1 && failed.drops == 1 && failed.db == &f->db);
 	assert_int_equal(failed.reports, apart.reports);
 
-	assert_int_equal(gapart_start(&a, ":memory:", count_reports_fn, &none), -1);
-	assert_int_equal(gapart_done(&a, &f->db, count_reports_fn, drop_seen, &none, &err), 0);
+	assert_int_equal(apart_start(&a, ":memory:", count_reports_fn, &none), -1);
+	assert_int_equal(apart_done(&a, &f->db, count_reports_fn, drop_seen, &none, &err), 0);
 	assert_true(none.calls == 1 && none.drops == 0 && none.db == &f->db);
 	assert_int_equal(none.reports, apart.reports);
 }

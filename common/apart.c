@@ -1,16 +1,16 @@
 /*
- * apart: one reading function on a thread and a connection of its own.
- * The second core is otherwise idle while the stage loads and clusters.
+ * apart: one reading function on a thread and a connection of its own,
+ * for a stage whose own thread would leave the second core idle.
  */
-#include "graph/apart.h"
+#include "common/apart.h"
 #include "common/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static void *gapart_main(void *arg)
+static void *apart_main(void *arg)
 {
-	struct gapart *a = arg;
+	struct apart *a = arg;
 	struct db db;
 
 	a->rc = db_open_readonly(&db, a->path, &a->err);
@@ -27,7 +27,7 @@ static void *gapart_main(void *arg)
 	return NULL;
 }
 
-int gapart_start(struct gapart *a, const char *path, gapart_fn fn, void *arg)
+int apart_start(struct apart *a, const char *path, apart_fn fn, void *arg)
 {
 	memset(a, 0, sizeof(*a));
 	if (!strcmp(path, ":memory:"))
@@ -35,7 +35,7 @@ int gapart_start(struct gapart *a, const char *path, gapart_fn fn, void *arg)
 	a->path = xstrdup(path);
 	a->fn = fn;
 	a->arg = arg;
-	if (pthread_create(&a->thread, NULL, gapart_main, a) != 0) {
+	if (pthread_create(&a->thread, NULL, apart_main, a) != 0) {
 		free(a->path);
 		a->path = NULL;
 		return -1;
@@ -44,7 +44,7 @@ int gapart_start(struct gapart *a, const char *path, gapart_fn fn, void *arg)
 	return 0;
 }
 
-int gapart_wait(struct gapart *a, struct err *err)
+int apart_wait(struct apart *a, struct err *err)
 {
 	if (!a->started)
 		return 0;
@@ -59,11 +59,11 @@ int gapart_wait(struct gapart *a, struct err *err)
 	return 0;
 }
 
-int gapart_done(struct gapart *a, struct db *db, gapart_fn fn, void (*drop)(void *arg),
-		void *arg, struct err *err)
+int apart_done(struct apart *a, struct db *db, apart_fn fn, void (*drop)(void *arg),
+	       void *arg, struct err *err)
 {
 	if (a->started) {
-		if (gapart_wait(a, err) == 0)
+		if (apart_wait(a, err) == 0)
 			return 0;
 		drop(arg);
 	}

@@ -6,23 +6,23 @@
  * it only for rows that transaction has not touched (the stage holds
  * the write lock, so nothing else commits meanwhile).  Owns the thread
  * and that connection; the function's arg is the caller's, and the
- * caller touches what the function writes only after gapart_wait.
+ * caller touches what the function writes only after apart_wait.
  */
-#ifndef GRAPH_APART_H
-#define GRAPH_APART_H
+#ifndef COMMON_APART_H
+#define COMMON_APART_H
 
 #include <pthread.h>
 
 #include "common/db.h"
 #include "common/err.h"
 
-typedef int (*gapart_fn)(struct db *db, void *arg, struct err *err);
+typedef int (*apart_fn)(struct db *db, void *arg, struct err *err);
 
-struct gapart {
+struct apart {
 	pthread_t thread;
 	int started;
 	char *path;
-	gapart_fn fn;
+	apart_fn fn;
 	void *arg;
 	int rc;
 	struct err err;
@@ -34,15 +34,15 @@ struct gapart {
  * ":memory:", which no other connection can open): then call fn on the
  * stage's own connection.
  */
-int gapart_start(struct gapart *a, const char *path, gapart_fn fn, void *arg);
+int apart_start(struct apart *a, const char *path, apart_fn fn, void *arg);
 /* Wait for the function started, if any.  Returns its 0, or -1 with err set. */
-int gapart_wait(struct gapart *a, struct err *err);
+int apart_wait(struct apart *a, struct err *err);
 /*
  * What fn(db, arg) reads, apart or here: wait for a; when it was not
  * started, or failed (drop(arg) then forgets what it read), call fn on
  * db, the stage's own connection.  Returns 0, or -1 with err set.
  */
-int gapart_done(struct gapart *a, struct db *db, gapart_fn fn, void (*drop)(void *arg),
-		void *arg, struct err *err);
+int apart_done(struct apart *a, struct db *db, apart_fn fn, void (*drop)(void *arg),
+	       void *arg, struct err *err);
 
 #endif
