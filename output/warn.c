@@ -21,6 +21,7 @@
  * gives for its reporter is masked out of them before they are stored.
  */
 #include "output/warn_int.h"
+#include "common/apart.h"
 #include "common/day.h"
 #include "common/xalloc.h"
 
@@ -704,6 +705,8 @@ int warn_reports_from(struct warn_ctx *w, const char *from, struct err *err)
 {
 	if (strcmp(from, w->since) >= 0)
 		return 0;
+	if (w->apart)
+		return err_set(err, "warn_report lacks the days from %s, read apart", from);
 	if (reports_fill(w, from, w->since, 0, w->upto, err) < 0)
 		return -1;
 	snprintf(w->since, sizeof(w->since), "%s", from);
@@ -969,17 +972,111 @@ static int log_run(struct warn_ctx *w, const char *started, const struct warn_su
 		      sum->fresh ? "new warnings" : "no new warnings");
 }
 
+static int (*const detectors[WARN_NKINDS])(struct warn_ctx *, struct err *) = {
+	[WARN_SPIKE] = warn_spike,
+	[WARN_SERIES] = warn_series,
+	[WARN_DISPUTE] = warn_dispute,
+	[WARN_BURST] = warn_burst,
+	[WARN_WATCHLIST] = warn_watchlist,
+	[WARN_NEAR_REPEAT] = warn_near_repeat,
+};
+
+/*
+ * The detectors that run on the stage's connection: spike, which keeps
+ * its counts in tables of its own, and near-repeat beside it, so that
+ * the two connections' shares are alike (on one more night of
+ * 1,000,000 reports, about 0.3 s each against 0.55 s for the others).
+ */
+static const unsigned char on_stage[WARN_NKINDS] = {
+	[WARN_SPIKE] = 1,
+	[WARN_NEAR_REPEAT] = 1,
+};
+
+/* Run the enabled detectors that run on the stage's connection (stage 1), or the others. */
+static int run_detectors(struct warn_ctx *w, int stage, struct err *err)
+{
+	for (int k = 0; k < WARN_NKINDS; k++) {
+		if (on_stage[k] != stage || !warn_param(w, (enum warn_kind)k, "enabled", 1))
+			continue;
+		if (detectors[k](w, err) < 0)
+			return err_prefix(err, "%s detector", kind_names[k]);
+	}
+	return 0;
+}
+
+static void finalize_lookups(struct warn_ctx *w)
+{
+	db_finalize(w->places);
+	db_finalize(w->display);
+	db_finalize(w->naming);
+	w->places = w->display = w->naming = NULL;
+}
+
+static void drop_cands(struct warn_ctx *w)
+{
+	for (size_t i = 0; i < w->n_cand; i++)
+		cand_release(&w->cand[i]);
+	free(w->cand);
+	w->cand = NULL;
+	w->n_cand = w->cap_cand = 0;
+}
+
+/* The detectors not on_stage, on db, for a copy of the context reading apart (detect). */
+static int detect_rest(struct db *db, void *arg, struct err *err)
+{
+	struct warn_ctx *b = arg;
+	int rc;
+
+	b->db = db;
+	rc = run_detectors(b, 0, err);
+	/* Its lookups are its connection's: finalised before that closes. */
+	finalize_lookups(b);
+	return rc;
+}
+
+/*
+ * The detectors not on_stage only read: once warn_report is committed
+ * they run on a copy of the context reading apart (common/apart.h),
+ * beside the others on the stage's connection, and their candidates
+ * join the others' after (store_all orders them; each kind's come from
+ * one connection, in the order its detector gave them).  When the copy
+ * cannot read apart (warn_report lacks days it needs, as on a first
+ * night, or there is no thread), its candidates are dropped and its
+ * detectors run here after the others.  The copy shares the context's
+ * conf, categories and masks, which nothing changes meanwhile.
+ */
+static int detect(struct warn_ctx *w, struct warn_summary *sum, struct err *err)
+{
+	struct warn_ctx b = *w;
+	struct apart a;
+	struct err ignored;
+	int rc, apart;
+
+	b.cand = NULL;
+	b.n_cand = b.cap_cand = 0;
+	b.places = b.display = b.naming = NULL;
+	b.apart = 1;
+	apart = apart_start(&a, w->db->path, detect_rest, &b) == 0;
+	rc = run_detectors(w, 1, err);
+	if (apart_wait(&a, &ignored) < 0 || !apart) {
+		drop_cands(&b);
+		return rc < 0 ? rc : run_detectors(w, 0, err);
+	}
+	sum->apart = 1;
+	if (rc == 0 && b.n_cand) {
+		w->cand = xgrow(w->cand, &w->cap_cand, w->n_cand + b.n_cand, sizeof(*w->cand));
+		memcpy(w->cand + w->n_cand, b.cand, b.n_cand * sizeof(*b.cand));
+		w->n_cand += b.n_cand;
+		free(b.cand);
+	} else {
+		drop_cands(&b);
+	}
+	return rc;
+}
+
 int warn_run(struct db *db, const struct warn_opts *opts, struct warn_summary *sum,
 	     struct err *err)
 {
-	static int (*const detectors[WARN_NKINDS])(struct warn_ctx *, struct err *) = {
-		[WARN_SPIKE] = warn_spike,
-		[WARN_SERIES] = warn_series,
-		[WARN_DISPUTE] = warn_dispute,
-		[WARN_BURST] = warn_burst,
-		[WARN_WATCHLIST] = warn_watchlist,
-		[WARN_NEAR_REPEAT] = warn_near_repeat,
-	};
 	struct warn_ctx w = { 0 };
 	char *conf_path = NULL, started[32];
 	int rc = -1;
@@ -1010,16 +1107,16 @@ int warn_run(struct db *db, const struct warn_opts *opts, struct warn_summary *s
 	 */
 	if (db_map(db, 1, err) < 0 || db_begin(db, err) < 0)
 		goto out;
-	if (load_mask(&w, err) < 0 || reset_night(&w, err) < 0 || update_reports(&w, err) < 0)
+	/*
+	 * warn_report, a cache of what the reports say, is committed first,
+	 * so that the detectors reading apart see it (detect); the night's
+	 * warnings are cleared and written again in one transaction.
+	 */
+	if (load_mask(&w, err) < 0 || update_reports(&w, err) < 0 || db_commit(db, err) < 0 ||
+	    db_begin(db, err) < 0)
 		goto fail;
-	for (int k = 0; k < WARN_NKINDS; k++) {
-		if (!warn_param(&w, (enum warn_kind)k, "enabled", 1))
-			continue;
-		if (detectors[k](&w, err) < 0) {
-			err_prefix(err, "%s detector", kind_names[k]);
-			goto fail;
-		}
-	}
+	if (reset_night(&w, err) < 0 || detect(&w, sum, err) < 0)
+		goto fail;
 	if (store_all(&w, sum, err) < 0 || log_run(&w, started, sum, err) < 0 ||
 	    db_exec(db, "DELETE FROM temp.warn_old", err) < 0 ||
 	    db_commit(db, err) < 0)

@@ -35,6 +35,7 @@ struct warn_summary {
 	int by_kind[WARN_NKINDS];
 	int held;               /* found beyond a kind's max_per_night, not raised */
 	int held_by_kind[WARN_NKINDS];
+	int apart;              /* 1: the detectors that only read ran on a connection of their own */
 };
 
 /* The name of a kind ("spike", ...), static. */

@@ -48,6 +48,7 @@ struct warn_ctx {
 	char *areas;                  /* " county township community ": not places of events */
 	char since[11];               /* warn_report holds the days from this one */
 	int64_t upto;                 /* ... of the reports up to this id */
+	int apart;                    /* 1: a copy reading apart, which never writes */
 };
 
 /*
@@ -73,7 +74,9 @@ struct warn_ctx {
 
 /*
  * Make warn_report hold the days from 'from' on; each detector asks for
- * the first day it reads before it reads.
+ * the first day it reads before it reads.  A copy reading apart cannot
+ * add days: it fails, and the detector runs again on the stage's own
+ * connection.
  */
 int warn_reports_from(struct warn_ctx *w, const char *from, struct err *err);
 

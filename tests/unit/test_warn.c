@@ -350,6 +350,69 @@ static void rerun_gives_the_same(void **state)
 	free(after);
 }
 
+/* Every warning of the database as one text: ids, kinds, subjects, figures, evidence. */
+static char *all_warnings(struct db *db)
+{
+	sqlite3_stmt *st;
+	struct err err;
+	char *out;
+
+	assert_int_equal(db_prepare(db, &st,
+		"SELECT group_concat(x, ';') FROM (SELECT w.wid || w.kind || w.subject || w.last_night"
+		" || w.n_nights || w.severity || w.title || coalesce((SELECT group_concat(report_id)"
+		"  FROM (SELECT report_id FROM warning_evidence e WHERE e.warning_id = w.id"
+		"  ORDER BY report_id)), '') AS x FROM warning w ORDER BY w.wid)", &err), 0);
+	assert_int_equal(db_step(st, &err), 1);
+	out = xstrdup(db_text(st, 0));
+	db_finalize(st);
+	return out;
+}
+
+/*
+ * The detectors that only read run on a connection of their own once
+ * warn_report holds their days (not on a first night, which fills it),
+ * and give what they give on the stage's connection alone: here, the
+ * same nights in a database in memory, which no other connection can
+ * read.
+ */
+static void apart_gives_the_same(void **state)
+{
+	struct fixture *fx = *state;
+	struct warn_opts opts = { "2026-11-21", LOOKOUT_DATADIR, NULL };
+	struct warn_summary s21, s22, m21, m22;
+	struct db mem;
+	struct err err;
+	char *file, *memory;
+
+	run_night(fx, "2026-11-21", &s21);
+	run_night(fx, "2026-11-22", &s22);
+	assert_int_equal(s21.apart, 0);
+	assert_int_equal(s22.apart, 1);
+	/* Warnings of kinds found apart, to compare. */
+	assert_true(s22.by_kind[WARN_SERIES] + s22.by_kind[WARN_DISPUTE] + s22.by_kind[WARN_BURST] +
+		    s22.by_kind[WARN_WATCHLIST] > 0);
+	if (db_open(&mem, ":memory:", &err) < 0)
+		fail_msg("%s", err.msg);
+	load_sql(&mem, "night.sql");
+	load_sql(&mem, "series.sql");
+	assert_int_equal(db_run(&mem, &err,
+				"INSERT INTO watchlist(list, key, note, added_at)"
+				" VALUES ('wanted', 'plate:苏A12345', '涉嫌盗窃', 'x')", ""), 0);
+	assert_int_equal(warn_run(&mem, &opts, &m21, &err), 0);
+	opts.night = "2026-11-22";
+	assert_int_equal(warn_run(&mem, &opts, &m22, &err), 0);
+	assert_int_equal(m22.apart, 0);
+	assert_int_equal(m22.raised, s22.raised);
+	for (int k = 0; k < WARN_NKINDS; k++)
+		assert_int_equal(m22.by_kind[k], s22.by_kind[k]);
+	file = all_warnings(&fx->db);
+	memory = all_warnings(&mem);
+	assert_string_equal(file, memory);
+	free(file);
+	free(memory);
+	db_close(&mem);
+}
+
 static void quiet_night_raises_nothing(void **state)
 {
 	struct fixture *fx = *state;
@@ -486,6 +549,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(spike_carried_to_the_next_night, setup, teardown),
 		cmocka_unit_test_setup_teardown(only_the_night_with_recent_days_1, setup, teardown),
 		cmocka_unit_test_setup_teardown(rerun_gives_the_same, setup, teardown),
+		cmocka_unit_test_setup_teardown(apart_gives_the_same, setup, teardown),
 		cmocka_unit_test_setup_teardown(quiet_night_raises_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(partial_plates_match, setup, teardown),
 		cmocka_unit_test_setup_teardown(near_repeats_are_close, setup, teardown),
