@@ -1,10 +1,11 @@
 /*
- * warn: the stage driver.  One night is one transaction: forget what an
- * earlier run of the same night wrote, add the reports stored since to
- * warn_report (the reports the detectors read), run each detector into a
- * list of candidates, then store them in a fixed order (severity, kind, subject) so that the
- * numbers of the night's new warnings do not depend on the order the
- * detectors ran in.
+ * warn: the stage driver.  First the reports stored since are added to
+ * warn_report (the reports the detectors read, a cache), and committed;
+ * then one transaction forgets what an earlier run of the same night
+ * wrote, runs each detector into a list of candidates (those that only
+ * read on a connection of their own: see detect), and stores them in a
+ * fixed order (severity, kind, subject) so that the numbers of the
+ * night's new warnings do not depend on the order the detectors ran in.
  *
  * Carrying: a candidate is the same warning as one of an earlier night
  * when kind and subject are equal and that warning was last raised
