@@ -367,12 +367,8 @@ static int load_previous(struct run *r, struct err *err)
 {
 	long n;
 
-	/* Read here when not apart, or when apart failed (the rows so far dropped). */
-	if (!r->pv.apart.started || gprev_wait(&r->pv, err) < 0) {
-		gprev_release(&r->pv);
-		if (gprev_read(&r->pv, r->db, r->night, r->prev[0] != '\0', err) < 0)
-			return -1;
-	}
+	if (gprev_done(&r->pv, r->db, r->night, r->prev[0] != '\0', err) < 0)
+		return -1;
 	n = r->pv.nspans;
 	r->old_id = xmalloc((size_t)(n + 1) * sizeof(*r->old_id));
 	r->old_size = xmalloc((size_t)(n + 1) * sizeof(*r->old_size));

@@ -104,6 +104,28 @@ int gprev_wait(struct gprev *p, struct err *err)
 	return apart_wait(&p->apart, err);
 }
 
+/* The rows a failed reading apart left, dropped before they are read here. */
+static void drop_rows(void *arg)
+{
+	struct gprev *p = arg;
+
+	free(p->spans);
+	free(p->scores);
+	p->spans = NULL;
+	p->scores = NULL;
+	p->nspans = p->nscores = 0;
+}
+
+int gprev_done(struct gprev *p, struct db *db, const char *night, int spans, struct err *err)
+{
+	/* A thread started reads what gprev_start set: only one never started is told here. */
+	if (!p->apart.started) {
+		snprintf(p->night, sizeof(p->night), "%s", night);
+		p->spans_wanted = spans;
+	}
+	return apart_done(&p->apart, db, read_apart, drop_rows, p, err);
+}
+
 void gprev_release(struct gprev *p)
 {
 	struct err ignored;

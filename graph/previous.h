@@ -64,6 +64,11 @@ int gprev_read(struct gprev *p, struct db *db, const char *night, int spans, str
 int gprev_start(struct gprev *p, const char *path, const char *night, int spans);
 /* Wait for the thread started (a no-op when none is).  Returns its 0 or -1 with err set. */
 int gprev_wait(struct gprev *p, struct err *err);
+/*
+ * The rows, read apart (gprev_start) or, when that did not start or
+ * failed, here on db as gprev_read does (apart_done).  Returns 0 or -1.
+ */
+int gprev_done(struct gprev *p, struct db *db, const char *night, int spans, struct err *err);
 /* Wait for any thread, then free the rows. */
 void gprev_release(struct gprev *p);
 

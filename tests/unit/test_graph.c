@@ -729,6 +729,16 @@ static void test_previous_apart(void **state)
 	assert_int_equal(gprev_wait(&none, &err), -1);
 	assert_non_null(strstr(err.msg, "no database"));
 	assert_int_equal(gprev_wait(&none, &err), 0);
+	/* One that failed apart, or never started, is read here: the same rows. */
+	gprev_release(&none);
+	assert_int_equal(gprev_start(&none, "/nonexistent/lookout.db", "2026-11-03", 1), 0);
+	assert_int_equal(gprev_done(&none, &f->db, "2026-11-03", 1, &err), 0);
+	assert_int_equal(none.nspans, here.nspans);
+	assert_int_equal(none.nscores, here.nscores);
+	gprev_release(&none);
+	assert_int_equal(gprev_done(&none, &f->db, "2026-11-03", 1, &err), 0);
+	assert_int_equal(none.nspans, here.nspans);
+	assert_int_equal(none.nscores, here.nscores);
 	gprev_release(&here);
 	gprev_release(&apart);
 	gprev_release(&none);
