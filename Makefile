@@ -132,6 +132,7 @@ valgrind:
 	@sh scripts/deps.sh valgrind
 	@$(MAKE) --no-print-directory OPT=-O1 BUILD=build/valgrind build/valgrind/lookout build/valgrind/bench/gen
 	@LOOKOUT=$(CURDIR)/build/valgrind/lookout \
+	 GLIBC_TUNABLES=glibc.malloc.hugetlb=0 \
 	 LOOKOUT_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --suppressions=$(CURDIR)/tests/valgrind.supp" \
 	 sh tests/run.sh build/valgrind
 

@@ -8,6 +8,47 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/*
+ * The nightly stages touch hundreds of MB to a few GB of memory, which
+ * the kernel hands out a 4 KB page at a time, a page fault each; on a
+ * virtual machine a fault is dear.  glibc asks for transparent huge
+ * pages for its heaps when its tunable glibc.malloc.hugetlb is 1, and
+ * reads it only when a program starts: so these commands set it and run
+ * themselves again, once.  One more night of 10,000 reports on
+ * 1,000,000 took 11.2-14.6 s with it against 15.4-18.0 s without (a
+ * fifth of the page faults, the same peak memory).  A GLIBC_TUNABLES
+ * that names the tunable already is left alone: hugetlb=0 turns this
+ * off, as a run under valgrind needs (valgrind does not follow a program
+ * into the one it runs).  If running again fails, the command goes on.
+ */
+static const char *const nightly[] = { "ingest", "analyze", "graph", "warn", "report", "run", NULL };
+
+static void huge_heap(const char *cmd, char **argv)
+{
+	const char *was = getenv("GLIBC_TUNABLES");
+	char *old, *val;
+	int i = 0;
+
+	while (nightly[i] && strcmp(nightly[i], cmd))
+		i++;
+	if (!nightly[i] || (was && strstr(was, "glibc.malloc.hugetlb")))
+		return;
+	old = was ? strdup(was) : NULL;
+	if (was && !old)
+		return;
+	if (asprintf(&val, "%s%sglibc.malloc.hugetlb=1", old ? old : "", old && *old ? ":" : "") >= 0) {
+		if (setenv("GLIBC_TUNABLES", val, 1) == 0)
+			execv("/proc/self/exe", argv);
+		free(val);
+	}
+	if (old)
+		setenv("GLIBC_TUNABLES", old, 1);
+	else
+		unsetenv("GLIBC_TUNABLES");
+	free(old);
+}
 
 static const char usage[] =
 	"usage: lookout [--db FILE] [--data DIR] COMMAND [options]\n"
@@ -64,5 +105,6 @@ int main(int argc, char **argv)
 	}
 	if (cli_wants_help(cmd, argc - i, argv + i))
 		return EXIT_OK;
+	huge_heap(cmd->name, argv);
 	return cmd->run(&ctx, argc - i, argv + i);
 }

@@ -22,4 +22,29 @@ run_case base-2.8 "a file that is not a database" 1 lookout --db junk.db stats
 mkdir "$T/dir.db"
 run_case base-2.9 "a directory as database" 1 lookout --db dir.db stats
 
+# tunables_of ID [VALUE]: GLIBC_TUNABLES (VALUE, or unset) as an ingest
+# of a named pipe sees it: the pipe opens once ingest opens it, after it
+# has run itself again if it does; written to $T/ID.env.
+tunables_of() {
+	rm -f "$T/pipe"
+	mkfifo "$T/pipe"
+	if [ $# -gt 1 ]; then
+		GLIBC_TUNABLES=$2 "$LOOKOUT" ingest --format txt "$T/pipe" >/dev/null 2>&1 &
+	else
+		(unset GLIBC_TUNABLES; exec "$LOOKOUT" ingest --format txt "$T/pipe") >/dev/null 2>&1 &
+	fi
+	pid=$!
+	exec 3>"$T/pipe"
+	tr '\0' '\n' <"/proc/$pid/environ" | sed -n 's/^GLIBC_TUNABLES=//p' >"$T/$1.env"
+	echo "报警人 13800138000" >&3
+	exec 3>&-
+	wait $pid
+}
+tunables_of plain
+check base-3.1 "a nightly stage runs itself again with glibc's huge pages" \
+	grep -qx 'glibc.malloc.hugetlb=1' plain.env
+tunables_of off glibc.malloc.hugetlb=0
+check base-3.2 "a GLIBC_TUNABLES that names huge pages is left alone" \
+	grep -qx 'glibc.malloc.hugetlb=0' off.env
+
 done_testing
