@@ -594,8 +594,10 @@ CREATE INDEX entity_hub ON entity(id) WHERE hub = 1;
 -- graph: cluster members as spans of nights, so that a night writes only
 -- the members that joined, left or changed rank, not every member again.
 -- A span is open (last_night NULL) while the member stays in the same
--- cluster with the same rank; the stage closes it at the last night it
--- held.  graph_night lists the nights whose members are kept (the last
+-- cluster; the stage closes it at the last night it held.  Its rank is
+-- the rank on its latest night: a member ranked otherwise has the new
+-- rank written into its span (stages before schema 18's graph closed
+-- the span and opened another; such spans read the same).  graph_night lists the nights whose members are kept (the last
 -- two computed).  cluster_member becomes a view with the rows and
 -- columns of the table it replaces, one row per member per kept night,
 -- so its readers are unchanged; writing to the view (test fixtures do)
