@@ -596,8 +596,8 @@ CREATE INDEX entity_hub ON entity(id) WHERE hub = 1;
 -- A span is open (last_night NULL) while the member stays in the same
 -- cluster; the stage closes it at the last night it held.  Its rank is
 -- the rank on its latest night: a member ranked otherwise has the new
--- rank written into its span (stages before schema 18's graph closed
--- the span and opened another; such spans read the same).  graph_night lists the nights whose members are kept (the last
+-- rank written into its span (the stage once closed the span and opened
+-- another; such spans read the same through the view).  graph_night lists the nights whose members are kept (the last
 -- two computed).  cluster_member becomes a view with the rows and
 -- columns of the table it replaces, one row per member per kept night,
 -- so its readers are unchanged; writing to the view (test fixtures do)
