@@ -597,12 +597,13 @@ CREATE INDEX entity_hub ON entity(id) WHERE hub = 1;
 -- cluster; the stage closes it at the last night it held.  Its rank is
 -- the rank on its latest night: a member ranked otherwise has the new
 -- rank written into its span (the stage once closed the span and opened
--- another; such spans read the same through the view).  graph_night lists the nights whose members are kept (the last
--- two computed).  cluster_member becomes a view with the rows and
--- columns of the table it replaces, one row per member per kept night,
--- so its readers are unchanged; writing to the view (test fixtures do)
--- stores a span of one night.  The latest night's members become open
--- spans, older ones closed spans of one night.
+-- another; such spans read the same through the view).  graph_night
+-- lists the nights whose members are kept (the last two computed).
+-- cluster_member becomes a view with the rows and columns of the table
+-- it replaces, one row per member per kept night, so its readers are
+-- unchanged; writing to the view (test fixtures do) stores a span of one
+-- night.  The latest night's members become open spans, older ones
+-- closed spans of one night.
 CREATE TABLE graph_night (
 	night TEXT PRIMARY KEY
 ) WITHOUT ROWID;
