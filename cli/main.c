@@ -20,15 +20,18 @@
  * 1,000,000 took 11.2-14.6 s with it against 15.4-18.0 s without (a
  * fifth of the page faults, the same peak memory).  A GLIBC_TUNABLES
  * that names the tunable already is left alone: hugetlb=0 turns this
- * off, as a run under valgrind needs (valgrind does not follow a program
- * into the one it runs).  If running again fails, the command goes on.
+ * off, as a run under valgrind needs to be checked whole (valgrind does
+ * not follow a program into the one it runs).  The program run again is
+ * the file /proc/self/exe names, not that link: under valgrind the link
+ * is valgrind's own.  If running again fails, the command goes on.
  */
 static const char *const nightly[] = { "ingest", "analyze", "graph", "warn", "report", "run", NULL };
 
 static void huge_heap(const char *cmd, char **argv)
 {
 	const char *was = getenv("GLIBC_TUNABLES");
-	char *old, *val;
+	char *old, *val, self[4096];
+	ssize_t n;
 	int i = 0;
 
 	while (nightly[i] && strcmp(nightly[i], cmd))
@@ -38,9 +41,12 @@ static void huge_heap(const char *cmd, char **argv)
 	old = was ? strdup(was) : NULL;
 	if (was && !old)
 		return;
-	if (asprintf(&val, "%s%sglibc.malloc.hugetlb=1", old ? old : "", old && *old ? ":" : "") >= 0) {
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0 && n < (ssize_t)sizeof(self) - 1 &&
+	    asprintf(&val, "%s%sglibc.malloc.hugetlb=1", old ? old : "", old && *old ? ":" : "") >= 0) {
+		self[n] = '\0';
 		if (setenv("GLIBC_TUNABLES", val, 1) == 0)
-			execv("/proc/self/exe", argv);
+			execv(self, argv);
 		free(val);
 	}
 	if (old)
