@@ -994,6 +994,34 @@ static const unsigned char on_stage[WARN_NKINDS] = {
 };
 
 /* Run the enabled detectors that run on the stage's connection (stage 1), or the others. */
+/* The first day each detector not on_stage reads from warn_report. */
+static void (*const reads_from[WARN_NKINDS])(const struct warn_ctx *, char[11]) = {
+	[WARN_SERIES] = warn_series_from,
+	[WARN_DISPUTE] = warn_dispute_from,
+	[WARN_BURST] = warn_burst_from,
+	[WARN_WATCHLIST] = warn_watchlist_from,
+};
+
+/*
+ * The days the detectors not on_stage read are added to warn_report
+ * before it is committed, so that they can read apart on a first night
+ * too (they could not add them there: a read-only connection).  The
+ * same days they would have asked for themselves.
+ */
+static int fill_apart_days(struct warn_ctx *w, struct err *err)
+{
+	char first[11] = "", day[11];
+
+	for (int k = 0; k < WARN_NKINDS; k++) {
+		if (on_stage[k] || !reads_from[k] || !warn_param(w, (enum warn_kind)k, "enabled", 1))
+			continue;
+		reads_from[k](w, day);
+		if (!first[0] || strcmp(day, first) < 0)
+			memcpy(first, day, sizeof(first));
+	}
+	return first[0] ? warn_reports_from(w, first, err) : 0;
+}
+
 static int run_detectors(struct warn_ctx *w, int stage, struct err *err)
 {
 	for (int k = 0; k < WARN_NKINDS; k++) {
@@ -1040,9 +1068,10 @@ static int detect_rest(struct db *db, void *arg, struct err *err)
  * they run on a copy of the context reading apart (common/apart.h),
  * beside the others on the stage's connection, and their candidates
  * join the others' after (store_all orders them; each kind's come from
- * one connection, in the order its detector gave them).  When the copy
- * cannot read apart (warn_report lacks days it needs, as on a first
- * night, or there is no thread), its candidates are dropped and its
+ * one connection, in the order its detector gave them).  The days they
+ * read are in warn_report by then (fill_apart_days).  When the copy
+ * cannot read apart (warn_report still lacks days it needs, an
+ * in-memory database, no thread), its candidates are dropped and its
  * detectors run here after the others.  The copy shares the context's
  * conf, categories and masks, which nothing changes meanwhile.
  */
@@ -1113,8 +1142,8 @@ int warn_run(struct db *db, const struct warn_opts *opts, struct warn_summary *s
 	 * so that the detectors reading apart see it (detect); the night's
 	 * warnings are cleared and written again in one transaction.
 	 */
-	if (load_mask(&w, err) < 0 || update_reports(&w, err) < 0 || db_commit(db, err) < 0 ||
-	    db_begin(db, err) < 0)
+	if (load_mask(&w, err) < 0 || update_reports(&w, err) < 0 || fill_apart_days(&w, err) < 0 ||
+	    db_commit(db, err) < 0 || db_begin(db, err) < 0)
 		goto fail;
 	if (reset_night(&w, err) < 0 || detect(&w, sum, err) < 0)
 		goto fail;

@@ -103,6 +103,12 @@ static int burst_judge(struct warn_ctx *w, sqlite3_stmt *cats, const char *from,
 	return r;
 }
 
+/* Its window: window_days up to the night. */
+void warn_burst_from(const struct warn_ctx *w, char out[11])
+{
+	day_add(w->night, -((long)warn_param(w, WARN_BURST, "window_days", 14) - 1), out);
+}
+
 int warn_burst(struct warn_ctx *w, struct err *err)
 {
 	sqlite3_stmt *st = NULL, *cats = NULL;
@@ -113,7 +119,7 @@ int warn_burst(struct warn_ctx *w, struct err *err)
 	size_t n = 0, cap = 0;
 	int r, rc = -1;
 
-	day_add(w->night, -((long)warn_param(w, WARN_BURST, "window_days", 14) - 1), from);
+	warn_burst_from(w, from);
 	warn_recent(w, WARN_BURST, recent);
 	if (warn_reports_from(w, from, err) < 0)
 		goto out;

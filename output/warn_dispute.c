@@ -271,6 +271,12 @@ out:
 	return rc;
 }
 
+/* Its window: window_days up to the night. */
+void warn_dispute_from(const struct warn_ctx *w, char out[11])
+{
+	day_add(w->night, -((long)warn_param(w, WARN_DISPUTE, "window_days", 30) - 1), out);
+}
+
 /*
  * The dispute reports of the window, in day order, with their persons
  * and places.  A group is raised only with a recent report in it, so a
@@ -295,7 +301,7 @@ static int load_reports(struct dispute *d, struct err *err)
 	int r, rc = -1;
 
 	warn_recent(w, WARN_DISPUTE, recent);
-	day_add(w->night, -((long)warn_param(w, WARN_DISPUTE, "window_days", 30) - 1), from);
+	warn_dispute_from(w, from);
 	if (warn_reports_from(w, from, err) < 0)
 		goto out;
 	/*

@@ -190,5 +190,14 @@ int warn_dispute(struct warn_ctx *w, struct err *err);
 int warn_burst(struct warn_ctx *w, struct err *err);
 int warn_watchlist(struct warn_ctx *w, struct err *err);
 int warn_near_repeat(struct warn_ctx *w, struct err *err);
+/*
+ * The first day each detector that only reads takes from warn_report
+ * (what it asks warn_reports_from for), into out[11]: warn.c has those
+ * days added before they run on a connection of their own.
+ */
+void warn_series_from(const struct warn_ctx *w, char out[11]);
+void warn_dispute_from(const struct warn_ctx *w, char out[11]);
+void warn_burst_from(const struct warn_ctx *w, char out[11]);
+void warn_watchlist_from(const struct warn_ctx *w, char out[11]);
 
 #endif

@@ -151,6 +151,12 @@ static void series_row_release(struct series_row *r)
 	free(r->label);
 }
 
+/* Its reports are the recent days' (series_rows). */
+void warn_series_from(const struct warn_ctx *w, char out[11])
+{
+	warn_recent(w, WARN_SERIES, out);
+}
+
 /*
  * The series of the night that are new tonight or joined by a recent
  * report, into *out (owned), ranked.  The recent ones are found from the
@@ -165,7 +171,7 @@ static int series_rows(struct warn_ctx *w, struct series_row **out, size_t *n_ou
 	char recent[11];
 	int r;
 
-	warn_recent(w, WARN_SERIES, recent);
+	warn_series_from(w, recent);
 	if (warn_reports_from(w, recent, err) < 0)
 		return -1;
 	if (db_prepare(w->db, &st,

@@ -182,6 +182,12 @@ static void entry_where(struct warn_ctx *w, struct entry *e, const char *kind,
  * Raise one warning per entry (and per masked key it partly matched)
  * from the rows of sql, which come ordered by entry, key and report.
  */
+/* Its hits are the recent days' (watch_hits). */
+void warn_watchlist_from(const struct warn_ctx *w, char out[11])
+{
+	warn_recent(w, WARN_WATCHLIST, out);
+}
+
 static int watch_hits(struct warn_ctx *w, const char *sql, struct err *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -189,7 +195,7 @@ static int watch_hits(struct warn_ctx *w, const char *sql, struct err *err)
 	int r, rc = -1;
 	char recent[11];
 
-	warn_recent(w, WARN_WATCHLIST, recent);
+	warn_watchlist_from(w, recent);
 	if (warn_reports_from(w, recent, err) < 0 || db_prepare(w->db, &st, sql, err) < 0 || db_bind(st, err, "ss", w->night, recent) < 0)
 		goto out;
 	while ((r = db_step(st, err)) == 1) {
