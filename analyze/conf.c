@@ -17,7 +17,7 @@ void analyze_conf_defaults(struct analyze_conf *c)
 	static const double grade[6] = { 1.0, 0.8, 0.6, 0.4, 0.2, 0.5 };
 
 	c->chunk_reports = 10000;
-	c->commit_reports = 100000;
+	c->commit_reports = 200000;
 	c->hub_min_reports = 8;
 	c->hub_min_persons = 5;
 	c->assoc_max_bytes = 60;
