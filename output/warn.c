@@ -993,7 +993,6 @@ static const unsigned char on_stage[WARN_NKINDS] = {
 	[WARN_NEAR_REPEAT] = 1,
 };
 
-/* Run the enabled detectors that run on the stage's connection (stage 1), or the others. */
 /* The first day each detector not on_stage reads from warn_report. */
 static void (*const reads_from[WARN_NKINDS])(const struct warn_ctx *, char[11]) = {
 	[WARN_SERIES] = warn_series_from,
@@ -1022,6 +1021,7 @@ static int fill_apart_days(struct warn_ctx *w, struct err *err)
 	return first[0] ? warn_reports_from(w, first, err) : 0;
 }
 
+/* Run the enabled detectors that run on the stage's connection (stage 1), or the others. */
 static int run_detectors(struct warn_ctx *w, int stage, struct err *err)
 {
 	for (int k = 0; k < WARN_NKINDS; k++) {
