@@ -178,16 +178,16 @@ static void entry_where(struct warn_ctx *w, struct entry *e, const char *kind,
 	sbuf_release(&one);
 }
 
-/*
- * Raise one warning per entry (and per masked key it partly matched)
- * from the rows of sql, which come ordered by entry, key and report.
- */
 /* Its hits are the recent days' (watch_hits). */
 void warn_watchlist_from(const struct warn_ctx *w, char out[11])
 {
 	warn_recent(w, WARN_WATCHLIST, out);
 }
 
+/*
+ * Raise one warning per entry (and per masked key it partly matched)
+ * from the rows of sql, which come ordered by entry, key and report.
+ */
 static int watch_hits(struct warn_ctx *w, const char *sql, struct err *err)
 {
 	sqlite3_stmt *st = NULL;
