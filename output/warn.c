@@ -939,6 +939,23 @@ out:
 
 /* ---- the run --------------------------------------------------------- */
 
+static void finalize_lookups(struct warn_ctx *w)
+{
+	db_finalize(w->places);
+	db_finalize(w->display);
+	db_finalize(w->naming);
+	w->places = w->display = w->naming = NULL;
+}
+
+static void drop_cands(struct warn_ctx *w)
+{
+	for (size_t i = 0; i < w->n_cand; i++)
+		cand_release(&w->cand[i]);
+	free(w->cand);
+	w->cand = NULL;
+	w->n_cand = w->cap_cand = 0;
+}
+
 static void ctx_release(struct warn_ctx *w)
 {
 	warn_conf_release(&w->conf);
@@ -951,12 +968,8 @@ static void ctx_release(struct warn_ctx *w)
 	for (size_t i = 0; i < w->n_mask; i++)
 		free(w->mask[i]);
 	free(w->mask);
-	for (size_t i = 0; i < w->n_cand; i++)
-		cand_release(&w->cand[i]);
-	free(w->cand);
-	db_finalize(w->places);
-	db_finalize(w->display);
-	db_finalize(w->naming);
+	drop_cands(w);
+	finalize_lookups(w);
 	free(w->areas);
 }
 
@@ -1031,23 +1044,6 @@ static int run_detectors(struct warn_ctx *w, int stage, struct err *err)
 			return err_prefix(err, "%s detector", kind_names[k]);
 	}
 	return 0;
-}
-
-static void finalize_lookups(struct warn_ctx *w)
-{
-	db_finalize(w->places);
-	db_finalize(w->display);
-	db_finalize(w->naming);
-	w->places = w->display = w->naming = NULL;
-}
-
-static void drop_cands(struct warn_ctx *w)
-{
-	for (size_t i = 0; i < w->n_cand; i++)
-		cand_release(&w->cand[i]);
-	free(w->cand);
-	w->cand = NULL;
-	w->n_cand = w->cap_cand = 0;
 }
 
 /* The detectors not on_stage, on db, for a copy of the context reading apart (detect). */
