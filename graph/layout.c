@@ -140,6 +140,7 @@ static void *layouts_main(void *arg)
 {
 	struct glayouts *L = arg;
 
+	ig_thread_setup();
 	for (long i = 0; i < L->njob && L->rc == 0; i++) {
 		const struct glayout_job *j = &L->job[i];
 
