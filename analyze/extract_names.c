@@ -1322,6 +1322,29 @@ static int given_ok(const struct names *x, size_t i)
 }
 
 /*
+ * A two-character given name at j whose first character otherwise ends
+ * a name (data/not-persons.txt: 张伟家中 gives 张伟): 彭家豪, 刘和平,
+ * 王向东.  Right after a surname, the first of two given characters, a
+ * second one, and then a boundary other than 某 (刘和田某 is 刘 and
+ * 田某); not a word of not-persons (家中, 其中), nor, without a cue, an
+ * everyday word (家门).
+ */
+static int ending_given_pair(const struct names *x, size_t j, int strict)
+{
+	const struct text *t = &x->t;
+	int *g1, *g2;
+
+	if (j + 1 >= t->n || x->busy[j] || !notp_char(x, j) || !given_ok(x, j + 1) ||
+	    !name_boundary(x, j + 2) || text_cp(t, (long)j + 2) == 0x67D0)   /* 刘和田某 */
+		return 0;
+	g1 = dict_at(&x->given, t, j, 1);
+	g2 = dict_at(&x->given, t, j + 1, 1);
+	return g1 && (*g1 & GIVEN_FIRST) && g2 && (*g2 & GIVEN_SECOND) &&
+	       !dict_at(&x->notp, t, j, 2) && !(strict && dict_at(&x->common, t, j, 2)) &&
+	       !dict_longest(&x->place_stop, t, j + 1, NULL) && !anchor_or_suffix_at(x, j + 1);
+}
+
+/*
  * Whether the character at k after 某 is a given name's (王某俊) rather
  * than the next word's (张某发生, 刘某酒后): it must be able to end a
  * name, and unless it is a usual one-character name, a boundary must
@@ -1419,15 +1442,19 @@ static int person_at(struct names *x, size_t i, int strong, struct pname *p)
 		int *g1 = dict_at(&x->given, t, j, 1), *g2;
 		int strict = !strong || fn_surname;
 
-		if (!given_ok(x, j) || (strict && !g1))
-			return 0;
-		k = j + 1;
-		g2 = dict_at(&x->given, t, k, 1);
-		if (given_ok(x, k) && !dict_longest(&x->place_stop, t, k, NULL) &&
-		    !anchor_or_suffix_at(x, k) &&
-		    (strict ? g2 && (*g2 & (GIVEN_SINGLE | GIVEN_SECOND)) :
-			      g2 || name_boundary(x, k + 1)))
-			k++;
+		if (ending_given_pair(x, j, strict)) {
+			k = j + 2;
+		} else {
+			if (!given_ok(x, j) || (strict && !g1))
+				return 0;
+			k = j + 1;
+			g2 = dict_at(&x->given, t, k, 1);
+			if (given_ok(x, k) && !dict_longest(&x->place_stop, t, k, NULL) &&
+			    !anchor_or_suffix_at(x, k) &&
+			    (strict ? g2 && (*g2 & (GIVEN_SINGLE | GIVEN_SECOND)) :
+				      g2 || name_boundary(x, k + 1)))
+				k++;
+		}
 		/* 今天, 代表X: an everyday word is no name without a cue */
 		if (strict && dict_at(&x->common, t, i, 2))
 			return 0;

@@ -126,6 +126,24 @@ static void test_cues_and_roles(void **state)
 	assert_non_null(find("person", "张伟"));
 	assert_int_equal(count("person"), 1);
 
+	/* 群众 before a name is the member of the public who called; 目击群众 saw it */
+	run("群众宋红梅(13876393796)称其停放在楼下的电动车被盗,目击群众孙丽丽在场。");
+	assert_string_equal(find("person", "宋红梅")->role, "reporter");
+	assert_string_equal(find("person", "孙丽丽")->role, "witness");
+
+	/* 家 ends a name (张伟家中), but 家豪 after a surname is a given name */
+	run("报警人彭家豪(13105621693)称其家中被盗。");
+	assert_string_equal(find("person", "彭家豪")->role, "reporter");
+	assert_int_equal(count("person"), 1);
+	expect("彭家豪报称在中央路遗失电脑。", "person", "彭家豪");
+	run("报警人张伟家中被盗。");
+	assert_non_null(find("person", "张伟"));
+	assert_int_equal(count("person"), 1);
+	run("张家中被盗。");
+	assert_int_equal(count("person"), 0);
+	run("老刘和田某发生纠纷。");
+	assert_null(find("person", "刘和田"));
+
 	/* two names joined share the cue's role */
 	run("当事人王某和李某某因琐事发生纠纷。");
 	assert_string_equal(find("person", "王某")->role, "party");
