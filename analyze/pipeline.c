@@ -796,6 +796,19 @@ static char *group_attrs(const struct group *g)
 	return s;
 }
 
+/*
+ * The role of an item's mention: its own, else, for an identifier that
+ * belongs to a person of the report, that person's (the reporter's phone
+ * in 报警人宋红梅(13876393796) is named as the reporter's, as a
+ * persons[] entry's phone is named in the entry's role).
+ */
+static const char *item_role(const struct az *az, const struct item *it)
+{
+	if (it->m->role || it->owner < 0)
+		return it->m->role;
+	return az->groups[it->owner].role;
+}
+
 static int write_mentions(struct az *az, const struct extract_report *r, struct err *err)
 {
 	for (size_t g = 0; g < az->n_groups; g++)
@@ -806,7 +819,7 @@ static int write_mentions(struct az *az, const struct extract_report *r, struct 
 		struct store_mention sm = {
 			.id = it->mention_id, .report_id = r->id, .entity_id = it->e->id,
 			.start = it->m->start, .end = it->m->end, .field = it->m->field,
-			.surface = it->m->surface, .role = it->m->role, .rule = it->m->rule,
+			.surface = it->m->surface, .role = item_role(az, it), .rule = it->m->rule,
 			.attrs = g && g->attrs ? g->attrs : it->m->attrs,
 			.confidence = it->m->confidence,
 		};

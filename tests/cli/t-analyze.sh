@@ -84,6 +84,27 @@ cats() {
 	[ "$(categories_of C1 primary)" = fraud ] && [ -z "$(categories_of H1)" ]
 }
 check analyze-2.7 "categories: burglary with theft, dispute with threat, given fraud, none for a register row" cats
+roles_of() { # roles_of EXT_ID TYPE: the roles its mentions of that type are named in, "-" for none
+	sql "SELECT group_concat(coalesce(m.role, '-')) FROM mention m JOIN report r ON r.id = m.report_id
+	     JOIN entity e ON e.id = m.entity_id WHERE r.ext_id = '$1' AND e.type = '$2'"
+}
+id_roles() {
+	# a reporter's phone in the text is named as the reporter's, as a
+	# persons[] entry's is in the entry's role; a phone nobody holds has none
+	[ "$(roles_of J1 phone)" = reporter ] && [ "$(roles_of T1 phone)" = reporter ] &&
+	[ "$(roles_of J2 phone)" = reporter ] && [ "$(roles_of C1 phone)" = victim ] &&
+	[ "$(roles_of E1 phone)" = - ] && [ "$(roles_of H1 phone)" = - ]
+}
+check analyze-2.8 "an identifier is named in the role of the person it belongs to" id_roles
+english_caller() {
+	# "..., phone N" in an English tip is the caller's contact number
+	printf '%s\n' '{"id":"T9","source":"hotline","kind":"tip","received_at":"2026-11-19T13:31:00Z","text":"Caller David Miller reported that a bicycle was stolen near 玄武区梅园新村街道长江路社区汉府街118号, phone 13214966113."}' > caller.jsonl &&
+	lookout --db caller.db ingest caller.jsonl >/dev/null && an --db caller.db analyze >/dev/null &&
+	[ "$(sqlite3 caller.db "SELECT m.role FROM mention m JOIN entity e ON e.id = m.entity_id
+	      WHERE e.key = 'phone:13214966113'")" = reporter ] &&
+	lookout --db caller.db export links | grep -q '"to":"phone:13214966113","type":"uses"'
+}
+check analyze-2.9 "an English caller's phone is the caller's" english_caller
 
 # Incremental: the second day on top equals both days in a fresh database.
 check analyze-3.0 "ingest the second day" lookout ingest "$A/day2.jsonl"
