@@ -361,14 +361,56 @@ static void forget_mentions(void *arg)
 	x->m->n = 0;
 }
 
+/* A mention with a role: its report, its vertex, 1 in a skipped role, 2 in another. */
+struct role_row {
+	int64_t rid;
+	int32_t v;
+	int bits;
+};
+
+static int cmp_role_row(const void *pa, const void *pb)
+{
+	const struct role_row *a = pa, *b = pb;
+
+	if (a->rid != b->rid)
+		return a->rid < b->rid ? -1 : 1;
+	return (a->v > b->v) - (a->v < b->v);
+}
+
+/*
+ * Mark the pairs whose report names the entity with a role only in a
+ * skipped one: the role rows sorted as the pairs are, walked along them.
+ */
+static void mark_skipped_here(struct gmentions *m, struct role_row *rr, long nrr)
+{
+	long at = 0;
+
+	m->skipped_here = xcalloc(m->n + 1, 1);
+	if (nrr > 1)
+		qsort(rr, nrr, sizeof(*rr), cmp_role_row);
+	for (long i = 0; i < nrr;) {
+		long j = i;
+		int bits = 0;
+
+		for (; j < nrr && rr[j].rid == rr[i].rid && rr[j].v == rr[i].v; j++)
+			bits |= rr[j].bits;
+		while (at < m->n && (m->rid[at] < rr[i].rid ||
+				     (m->rid[at] == rr[i].rid && m->v[at] < rr[i].v)))
+			at++;
+		if (at < m->n && m->rid[at] == rr[i].rid && m->v[at] == rr[i].v)
+			m->skipped_here[at] = bits == 1;
+		i = j;
+	}
+}
+
 /*
  * The pairs come in order of report, then entity (vertex order is entity
  * id order), from the blocks kept between nights (graph/rowblock.c) and
  * the reports whose mentions changed, else from the index on
- * mention(report_id, entity_id); the roles from the partial index of
- * the mentions that have one (schema version 13).  Roles: 1 named in a
- * skipped role, 2 in another, so a vertex whose bits come to exactly 1
- * is skipped.
+ * mention(report_id, entity_id); the roles, with their reports, from the
+ * partial index of the mentions that have one (schema version 19).
+ * Roles: 1 named in a skipped role, 2 in another, so a vertex (or a
+ * pair) whose bits come to exactly 1 is skipped.
  */
 int gmentions_load(struct gmentions *m, struct db *db, const struct gmodel *gm,
 		   const char *skip_roles, struct err *err)
@@ -376,26 +418,35 @@ int gmentions_load(struct gmentions *m, struct db *db, const struct gmodel *gm,
 	struct mention_ctx x = { m, gm, 0, 0, 0 };
 	sqlite3_stmt *st = NULL;
 	unsigned char *roles = xcalloc(gm->nv + 1, 1);
+	struct role_row *rr = NULL;
+	size_t cap = 0;
+	long nrr = 0;
 	int rc;
 
 	memset(m, 0, sizeof(*m));
 	rc = growblock_each(db, &mention_blocks, add_mention, forget_mentions, &x, err);
 	if (rc == 0)
-		rc = db_prepare(db, &st, "SELECT entity_id, role IN (SELECT value FROM json_each(?)) "
-				"FROM mention INDEXED BY mention_role WHERE role IS NOT NULL", err);
+		rc = db_prepare(db, &st, "SELECT entity_id, role IN (SELECT value FROM json_each(?)), "
+				"report_id FROM mention INDEXED BY mention_role WHERE role IS NOT NULL", err);
 	if (rc == 0)
 		rc = db_bind(st, err, "s", skip_roles);
 	while (rc == 0 && (rc = db_step(st, err)) == 1) {
 		int32_t v = gmodel_vertex(gm, sqlite3_column_int64(st, 0));
+		int bits = sqlite3_column_int(st, 1) ? 1 : 2;
 
 		rc = 0;
-		if (v >= 0)
-			roles[v] |= sqlite3_column_int(st, 1) ? 1 : 2;
+		if (v < 0)
+			continue;
+		roles[v] |= bits;
+		rr = xgrow(rr, &cap, (size_t)nrr + 1, sizeof(*rr));
+		rr[nrr++] = (struct role_row){ sqlite3_column_int64(st, 2), v, bits };
 	}
 	db_finalize(st);
 	for (long v = 0; v < gm->nv; v++)
 		roles[v] = roles[v] == 1;
 	m->role_skip = roles;
+	mark_skipped_here(m, rr, nrr);
+	free(rr);
 	if (rc < 0) {
 		gmentions_release(m);
 		return err_prefix(err, "reading mentions");
@@ -409,6 +460,7 @@ void gmentions_release(struct gmentions *m)
 	free(m->v);
 	free(m->rows);
 	free(m->role_skip);
+	free(m->skipped_here);
 	memset(m, 0, sizeof(*m));
 }
 

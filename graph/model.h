@@ -67,7 +67,9 @@ struct gmodel {
  * distinct (report, vertex) pairs sorted by report, then vertex (vertex order is
  * entity id order).  role_skip marks, per vertex, an entity named with a
  * role only in the roles of the JSON array skip_roles (never in another,
- * at least once in one of them).  Owns its arrays.
+ * at least once in one of them); skipped_here, per pair, a pair whose
+ * report names the entity with a role only in those roles.  Owns its
+ * arrays.
  */
 struct gmentions {
 	long n;
@@ -75,6 +77,7 @@ struct gmentions {
 	int32_t *v;
 	uint16_t *rows;         /* the mention rows of each pair (at most 65,535) */
 	unsigned char *role_skip;       /* [nv] */
+	unsigned char *skipped_here;    /* [n] */
 };
 
 int gmentions_load(struct gmentions *m, struct db *db, const struct gmodel *gm,

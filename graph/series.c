@@ -13,9 +13,11 @@
  * shortest chain between two of its reports.  A place, an organisation
  * or a hub is never a node, so none of them can join two reports.
  * Nor can an entity only ever named as a reporter or victim
- * (series_skip_roles), wherever it is named without a role (the caller's
- * number of a 110 call): a caller who reports two burglaries is not a
- * crew.  Named once as a suspect or party, it joins again.
+ * (series_skip_roles), wherever it is named without a role: a caller who
+ * reports two burglaries is not a crew.  Named once as a suspect or
+ * party, it joins again, but not through a report that names it only as
+ * a reporter or victim: the victim of two thefts who was a party to a
+ * fight ties none of the three to another.
  */
 #include "graph/series.h"
 #include "graph/evid.h"
@@ -42,7 +44,7 @@ int gcrimes_load(struct gcrimes *cr, struct db *db, const struct gmentions *mn,
 	char *cats = graph_conf_json_list(conf->crime_categories);
 	struct sbuf sb = SBUF_INIT;
 	char next[11];
-	size_t cap[4] = { 0, 0, 0, 1 }, mcap = 0;
+	size_t cap[4] = { 0, 0, 0, 1 }, mcap = 0, scap = 0;
 	long nm = 0, at = 0;
 	int rc, crc = 0;
 
@@ -101,6 +103,8 @@ int gcrimes_load(struct gcrimes *cr, struct db *db, const struct gmentions *mn,
 			if (mn->role_skip[mn->v[at]])
 				continue;
 			cr->mv = xgrow(cr->mv, &mcap, (size_t)nm + 1, sizeof(*cr->mv));
+			cr->mskip = xgrow(cr->mskip, &scap, (size_t)nm + 1, sizeof(*cr->mskip));
+			cr->mskip[nm] = mn->skipped_here[at];
 			cr->mv[nm++] = mn->v[at];
 		}
 		cr->moff[i + 1] = nm;
@@ -121,6 +125,7 @@ void gcrimes_release(struct gcrimes *cr)
 	free(cr->day);
 	free(cr->moff);
 	free(cr->mv);
+	free(cr->mskip);
 	memset(cr, 0, sizeof(*cr));
 }
 
@@ -145,6 +150,12 @@ struct ser {
 static int joins(const struct ser *s, int32_t v, int32_t scope)
 {
 	return s->join[v] && s->scope[v] == scope;
+}
+
+/* Whether mention m of a crime report joins the report inside scope. */
+static int joins_report(const struct ser *s, long m, int32_t scope)
+{
+	return !s->cr->mskip[m] && joins(s, s->cr->mv[m], scope);
 }
 
 /* An edge both of whose ends join reports inside one cluster. */
@@ -189,7 +200,7 @@ static void build(struct ser *s)
 		for (long k = cr->moff[i]; k < cr->moff[i + 1]; k++) {
 			int32_t v = cr->mv[k], c = s->scope[v], dup = 0;
 
-			if (!s->join[v])
+			if (!s->join[v] || cr->mskip[k])
 				continue;
 			for (long j = first; j < s->nrn; j++)
 				dup |= s->rn_scope[j] == c;
@@ -210,7 +221,7 @@ static void build(struct ser *s)
 		long i = s->rn_rep[k];
 
 		for (long m = cr->moff[i]; m < cr->moff[i + 1]; m++)
-			if (joins(s, cr->mv[m], s->rn_scope[k]))
+			if (joins_report(s, m, s->rn_scope[k]))
 				s->inv_off[cr->mv[m] + 1]++;
 	}
 	for (long v = 0; v < nv; v++)
@@ -222,7 +233,7 @@ static void build(struct ser *s)
 		long i = s->rn_rep[k];
 
 		for (long m = cr->moff[i]; m < cr->moff[i + 1]; m++)
-			if (joins(s, cr->mv[m], s->rn_scope[k]))
+			if (joins_report(s, m, s->rn_scope[k]))
 				s->inv[fill[cr->mv[m]]++] = (int32_t)k;
 	}
 	free(fill);
@@ -284,7 +295,7 @@ static long chain(struct ser *s, int32_t a, int32_t b, int32_t **path)
 			long k = x - nv, i = s->rn_rep[k];
 
 			for (long m = s->cr->moff[i]; m < s->cr->moff[i + 1]; m++)
-				if (joins(s, s->cr->mv[m], s->rn_scope[k]))
+				if (joins_report(s, m, s->rn_scope[k]))
 					visit(s, s->cr->mv[m], x, &tail);
 			continue;
 		}
@@ -465,13 +476,13 @@ static int32_t series_cluster(const struct ser *s, const struct member *m, long 
 			int32_t c = s->gc->clu[s->cr->mv[j]];
 			long count = 0;
 
-			if (!joins(s, s->cr->mv[j], s->rn_scope[k]))
+			if (!joins_report(s, j, s->rn_scope[k]))
 				continue;
 			for (long i2 = 0; i2 < n; i2++) {
 				long k2 = m[i2].rn, r2 = s->rn_rep[k2];
 
 				for (long j2 = s->cr->moff[r2]; j2 < s->cr->moff[r2 + 1]; j2++)
-					count += joins(s, s->cr->mv[j2], s->rn_scope[k2]) &&
+					count += joins_report(s, j2, s->rn_scope[k2]) &&
 						 s->gc->clu[s->cr->mv[j2]] == c;
 			}
 			if (count > bestn || (count == bestn && c < best))

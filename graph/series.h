@@ -23,13 +23,15 @@ struct gcrimes {
 	char **cats;            /* owned: its crime categories, "burglary,theft" */
 	long *moff;             /* the vertices it mentions: mv[moff[i]..moff[i+1]) */
 	int32_t *mv;
+	unsigned char *mskip;   /* [moff[nr]] 1: named in this report only as reporter or victim */
 };
 
 /*
  * Load the reports of crime categories received by the end of night (not
  * near-duplicates) and the entities they mention (from mn, less those
- * only ever named as reporter or victim, mn->role_skip).  Caller-owned
- * cr; release it with gcrimes_release also after an error.
+ * only ever named as reporter or victim, mn->role_skip; those so named
+ * in the report alone are marked, mn->skipped_here).  Caller-owned cr;
+ * release it with gcrimes_release also after an error.
  */
 int gcrimes_load(struct gcrimes *cr, struct db *db, const struct gmentions *mn,
 		 const struct graph_conf *conf, const char *night, struct err *err);

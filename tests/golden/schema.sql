@@ -1,4 +1,4 @@
--- user_version 18
+-- user_version 19
 CREATE INDEX batch_sha256 ON batch(sha256);
 CREATE INDEX cluster_history_night ON cluster_history(night);
 CREATE INDEX cluster_layout_night ON cluster_layout(night);
@@ -13,7 +13,7 @@ CREATE INDEX link_b ON link(b, a, type);
 CREATE INDEX link_evidence_report ON link_evidence(report_id);
 CREATE INDEX mention_entity ON mention(entity_id, report_id);
 CREATE INDEX mention_report ON mention(report_id, entity_id);
-CREATE INDEX mention_role ON mention(entity_id, role) WHERE role IS NOT NULL;
+CREATE INDEX mention_role ON mention(entity_id, role, report_id) WHERE role IS NOT NULL;
 CREATE INDEX merge_log_kept ON merge_log(kept);
 CREATE INDEX person_founder_entity ON person_founder(entity_id);
 CREATE INDEX person_key_entity ON person_key(entity_id);

@@ -399,6 +399,39 @@ static void test_series_skips_reporters(void **state)
 }
 
 /*
+ * A person is the victim of two burglaries and a suspect in two others:
+ * the two where the person is a suspect make a series, and the two where
+ * the person is the victim join none, although the person is not only
+ * ever named as a victim.
+ */
+static void test_series_skips_victim_reports(void **state)
+{
+	struct fx *f = *state;
+	struct graph_summary sum;
+	int64_t r[4], c[3];
+
+	r[0] = report(f, "110", "J1", "incident", "2026-11-01", "burglary", NULL);
+	r[1] = report(f, "110", "J2", "incident", "2026-11-03", "burglary", NULL);
+	r[2] = report(f, "110", "J3", "incident", "2026-11-05", "burglary", NULL);
+	r[3] = report(f, "110", "J4", "incident", "2026-11-07", "burglary", NULL);
+	c[0] = entity(f, "person:1", 0);
+	c[1] = entity(f, "phone:13800000001", 0);
+	c[2] = entity(f, "plate:苏A00001", 0);
+	for (int i = 0; i < 4; i++)
+		mention(f, r[i], c[0]);
+	clique(f, c, 3, "2026-11-01");
+	sql(f, "UPDATE mention SET role = 'victim' WHERE report_id IN "
+	    "(SELECT id FROM report WHERE ext_id IN ('J1', 'J2'))");
+	sql(f, "UPDATE mention SET role = 'suspect' WHERE report_id IN "
+	    "(SELECT id FROM report WHERE ext_id IN ('J3', 'J4'))");
+	run(f, "2026-11-08", &sum);
+	assert_int_equal(sum.series, 1);
+	assert_int_equal(num(f, "SELECT n_reports FROM series", NULL), 2);
+	assert_int_equal(num(f, "SELECT count(*) FROM series_report x JOIN report r "
+			     "ON r.id = x.report_id WHERE r.ext_id IN ('J3', 'J4') AND ? IS NULL", NULL), 2);
+}
+
+/*
  * One burglary, R1, names two phones of two separate crews, each crew
  * named again by a later burglary: R1 opens a series in each, so the
  * second key gets its cluster's label; each series gets its own score,
@@ -1355,6 +1388,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hub_does_not_glue, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_series, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_series_skips_reporters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_series_skips_victim_reports, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_series_shared_report, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expand_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_companions, setup, teardown),
