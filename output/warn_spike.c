@@ -18,6 +18,10 @@
  * min_count_days days, or the week), not only the night's: "6 in 3 days"
  * shows all six.
  *
+ * One situation raises one warning: the alarms it also causes at a
+ * place above or in a wider category are named in it, not raised (see
+ * "one situation, one warning" below).
+ *
  * Counting is done here in C rather than in SQL, because on a large
  * database the joins and GROUP BYs of a recursive query cost tens of
  * seconds a night; see "counting" below.  The older days are not read
@@ -889,7 +893,7 @@ static void spike_judge(struct spike *s, const struct pair *p, int *alarm,
 }
 
 static void spike_raise(struct spike *s, const struct pair *p, const struct detect_point *pt,
-			cJSON *data)
+			cJSON *data, const char *also)
 {
 	int weekly = s->far_days > 0;
 	struct warn_ctx *w = s->w;
@@ -935,10 +939,12 @@ static void spike_raise(struct spike *s, const struct pair *p, const struct dete
 			  weekly ? "往年同期" : "", pt->expected),
 		xasprintf("%s，%s%s接报%s%g起。按%s，预期约%.1f起，警戒线%.1f起（%s 方法）。"
 			  "超出警戒线说明该地该类警情异常集中，可能是同一人员或团伙连续作案，"
-			  "建议加强巡防并串并分析这些警情。",
+			  "建议加强巡防并串并分析这些警情。%s%s%s",
 			  when, place, level, cat, pt->observed,
 			  weekly ? "往年同期的季节基线（既往高发期已降权）" : "此前7天（间隔2天）的基线",
-			  pt->expected, pt->threshold, weekly ? "Farrington" : "EARS"),
+			  pt->expected, pt->threshold, weekly ? "Farrington" : "EARS",
+			  also ? "这些警情也使" : "", also ? also : "",
+			  also ? "超出警戒线，不另行预警。" : ""),
 		cJSON_PrintUnformatted(data));
 	free(when);
 	/* The reports of the window at the place or below it (kept by id). */
@@ -1066,11 +1072,169 @@ static void spike_release(struct spike *s)
 	free(s->closure);
 }
 
+/*
+ * ---- one situation, one warning ----
+ *
+ * A burglary spike in one community also lifts its street's burglaries,
+ * and its thefts (a burglary is a theft too) over their thresholds: three
+ * alarms for one situation.  An alarm is folded into another when the
+ * other's place is its own or below it, and its reports of the judged
+ * days (the night, or Farrington's week) that are not the other's would
+ * not alarm by themselves (no more than its threshold).  The most
+ * specific alarms are kept first: fewer reports, then a deeper place,
+ * then the category listed first in spike.categories.  The kept warning
+ * names what it explains.
+ */
+struct alarm {
+	size_t pair;            /* its candidate */
+	struct detect_point pt;
+	cJSON *data;            /* owned until raised */
+	size_t *reps;           /* its reports of the judged days: indexes into s->reps, ascending */
+	size_t n_reps;
+	int depth;              /* ancestors of its place */
+	long into;              /* the alarm it is folded into, or -1 */
+};
+
+static int place_depth(const struct spike *s, int slot)
+{
+	int d = 0;
+
+	/* A place tree has a few levels; 64 stops a cycle. */
+	while (d < 64 && (slot = s->tree.parent[slot]) >= 0)
+		d++;
+	return d;
+}
+
+/* Whether the place in slot is anc or lies below it. */
+static int place_within(const struct spike *s, int slot, int anc)
+{
+	for (int d = 0; d < 64 && slot >= 0; d++, slot = s->tree.parent[slot])
+		if (slot == anc)
+			return 1;
+	return 0;
+}
+
+static void alarm_reports(const struct spike *s, const struct pair *p, struct alarm *a)
+{
+	long from = s->night - (s->far_days > 0 ? 6 : 0);
+
+	a->reps = xmalloc((s->n_reps + 1) * sizeof(*a->reps));
+	a->n_reps = 0;
+	for (size_t i = 0; i < s->n_reps; i++) {
+		const struct rep *r = &s->reps[i];
+
+		if (r->day < from || !(r->cats >> p->cat & 1))
+			continue;
+		for (size_t k = 0; k < r->count; k++)
+			if (s->closure[r->first + k] == p->slot) {
+				a->reps[a->n_reps++] = i;
+				break;
+			}
+	}
+}
+
+/* How many of a's reports k does not have. */
+static size_t reports_beyond(const struct alarm *a, const struct alarm *k)
+{
+	size_t n = 0, j = 0;
+
+	for (size_t i = 0; i < a->n_reps; i++) {
+		while (j < k->n_reps && k->reps[j] < a->reps[i])
+			j++;
+		n += j == k->n_reps || k->reps[j] != a->reps[i];
+	}
+	return n;
+}
+
+struct specific {
+	const struct alarm *al;
+	const struct pair *cand;
+};
+
+/* The more specific alarm first: fewer reports, a deeper place, the category listed first. */
+static int cmp_specific(const void *pa, const void *pb, void *arg)
+{
+	const struct specific *x = arg;
+	const struct alarm *a = &x->al[*(const size_t *)pa], *b = &x->al[*(const size_t *)pb];
+	int ca = x->cand[a->pair].cat, cb = x->cand[b->pair].cat;
+
+	if (a->pt.observed != b->pt.observed)
+		return a->pt.observed < b->pt.observed ? -1 : 1;
+	if (a->depth != b->depth)
+		return a->depth > b->depth ? -1 : 1;
+	if (ca != cb)
+		return ca < cb ? -1 : 1;
+	return (a->pair > b->pair) - (a->pair < b->pair);
+}
+
+static void fold_alarms(const struct spike *s, const struct pair *cand, struct alarm *al, size_t n)
+{
+	size_t *order = xmalloc((n + 1) * sizeof(*order)), *kept = xmalloc((n + 1) * sizeof(*kept));
+	size_t nkept = 0;
+	struct specific x = { al, cand };
+
+	for (size_t i = 0; i < n; i++) {
+		alarm_reports(s, &cand[al[i].pair], &al[i]);
+		al[i].depth = place_depth(s, cand[al[i].pair].slot);
+		al[i].into = -1;
+		order[i] = i;
+	}
+	if (n > 1)
+		qsort_r(order, n, sizeof(*order), cmp_specific, &x);
+	for (size_t i = 0; i < n; i++) {
+		struct alarm *a = &al[order[i]];
+
+		for (size_t j = 0; j < nkept && a->into < 0; j++) {
+			const struct alarm *k = &al[kept[j]];
+
+			if (place_within(s, cand[k->pair].slot, cand[a->pair].slot) &&
+			    (double)reports_beyond(a, k) <= a->pt.threshold)
+				a->into = (long)kept[j];
+		}
+		if (a->into < 0)
+			kept[nkept++] = order[i];
+	}
+	free(order);
+	free(kept);
+}
+
+/* What alarm i explains, "锁金村街道入室盗窃7起、…", with each in its data; NULL for nothing. */
+static char *folded_text(const struct spike *s, const struct pair *cand, const struct alarm *al,
+			 size_t n, size_t i, cJSON *data)
+{
+	struct sbuf b = SBUF_INIT;
+	cJSON *arr = NULL;
+
+	for (size_t j = 0; j < n; j++) {
+		const struct pair *p = &cand[al[j].pair];
+		cJSON *o;
+
+		if (al[j].into != (long)i)
+			continue;
+		if (!arr)
+			arr = cJSON_AddArrayToObject(data, "also");
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "place", p->key);
+		cJSON_AddStringToObject(o, "category", p->category);
+		cJSON_AddNumberToObject(o, "observed", al[j].pt.observed);
+		cJSON_AddItemToArray(arr, o);
+		sbuf_addf(&b, "%s%s%s%g起", b.len ? "、" : "",
+			  *p->display ? p->display : warn_key_value(p->key),
+			  warn_category_name(s->w, p->category), al[j].pt.observed);
+	}
+	if (!b.len) {
+		sbuf_release(&b);
+		return NULL;
+	}
+	return b.buf;
+}
+
 int warn_spike(struct warn_ctx *w, struct err *err)
 {
 	struct spike s = { 0 };
 	struct pair *cand = NULL;
-	size_t n = 0;
+	struct alarm *al = NULL;
+	size_t n = 0, nal = 0, cap = 0;
 	int rc = -1;
 
 	s.w = w;
@@ -1085,12 +1249,30 @@ int warn_spike(struct warn_ctx *w, struct err *err)
 		cJSON *data = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(data, "series");
 
 		spike_judge(&s, &cand[i], &alarm, &pt, arr);
-		if (alarm)
-			spike_raise(&s, &cand[i], &pt, data);
-		cJSON_Delete(data);
+		if (!alarm) {
+			cJSON_Delete(data);
+			continue;
+		}
+		al = xgrow(al, &cap, nal + 1, sizeof(*al));
+		al[nal++] = (struct alarm){ .pair = i, .pt = pt, .data = data };
+	}
+	fold_alarms(&s, cand, al, nal);
+	for (size_t i = 0; i < nal; i++) {
+		char *also;
+
+		if (al[i].into >= 0)
+			continue;
+		also = folded_text(&s, cand, al, nal, i, al[i].data);
+		spike_raise(&s, &cand[al[i].pair], &al[i].pt, al[i].data, also);
+		free(also);
 	}
 	rc = 0;
 out:
+	for (size_t i = 0; i < nal; i++) {
+		cJSON_Delete(al[i].data);
+		free(al[i].reps);
+	}
+	free(al);
 	for (size_t i = 0; i < n; i++)
 		pair_release(&cand[i]);
 	free(cand);

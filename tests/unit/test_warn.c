@@ -287,6 +287,50 @@ static void spike_carried_to_the_next_night(void **state)
 }
 
 /*
+ * Every burglary of 幸福路社区 is a theft too: its thefts pass their
+ * threshold with the same reports, and are named in the burglary
+ * warning, not raised apart.  Six more thefts of the night, not
+ * burglaries, are a theft spike of their own: two warnings.
+ */
+static void spike_folds_what_it_explains(void **state)
+{
+	struct fixture *fx = *state;
+	struct warn_summary sum;
+	struct err err;
+	char *s;
+
+	assert_int_equal(db_exec(&fx->db, "INSERT INTO report_category(report_id, category, is_primary) "
+				 "SELECT id, 'theft', 0 FROM report WHERE id BETWEEN 1 AND 10", &err), 0);
+	run_night(fx, "2026-11-21", &sum);
+	assert_int_equal(sum.by_kind[WARN_SPIKE], 1);
+	s = column(fx, "subject || ' ' || json_extract(data, '$.also[0].category') || ' ' || "
+		   "json_extract(data, '$.also[0].observed') || ' ' || json_array_length(data, '$.also')",
+		   "spike");
+	assert_string_equal(s, "[\"place:幸福路社区\",\"category:burglary\"] theft 4 1");
+	free(s);
+	s = column(fx, "explanation", "spike");
+	assert_non_null(strstr(s, "幸福路社区盗窃4起超出警戒线，不另行预警"));
+	free(s);
+
+	assert_int_equal(db_exec(&fx->db,
+		"INSERT INTO report(id, source, ext_id, kind, received_at, occurred_at, reliability, "
+		"  credibility, informant, text, fields, raw, content_hash, batch_id, line) "
+		"WITH RECURSIVE k(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM k WHERE value < 6) "
+		"SELECT 60 + value, '110', 'J6' || value, 'incident', '2026-11-21T09:00:00+08:00', "
+		"  '2026-11-21T09:00:00+08:00', 'B', 2, 0, '幸福路社区电动车被盗', '{}', x'00', "
+		"  'h6' || value, 1, 60 + value FROM k;"
+		"INSERT INTO mention(report_id, entity_id, surface, rule, confidence) "
+		"SELECT id, 100, 'x', 'fixture', 1 FROM report WHERE id BETWEEN 61 AND 66;"
+		"INSERT INTO report_category(report_id, category, is_primary) "
+		"SELECT id, 'theft', 1 FROM report WHERE id BETWEEN 61 AND 66", &err), 0);
+	run_night(fx, "2026-11-21", &sum);
+	assert_int_equal(sum.by_kind[WARN_SPIKE], 2);
+	assert_int_equal(count(fx, "SELECT count(*) FROM warning WHERE kind = 'spike' "
+			       "AND json_extract(data, '$.also') IS NULL AND subject LIKE ?",
+			       "%category:theft%"), 1);
+}
+
+/*
  * With recent_days = 1 only what the night itself brings is raised: on
  * 11-22 that is the spike alone (three more burglaries), carried.
  */
@@ -551,6 +595,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(column_copy_cuts_as_snprintf, setup, teardown),
 		cmocka_unit_test_setup_teardown(informants_stay_unnamed, setup, teardown),
 		cmocka_unit_test_setup_teardown(spike_carried_to_the_next_night, setup, teardown),
+		cmocka_unit_test_setup_teardown(spike_folds_what_it_explains, setup, teardown),
 		cmocka_unit_test_setup_teardown(only_the_night_with_recent_days_1, setup, teardown),
 		cmocka_unit_test_setup_teardown(rerun_gives_the_same, setup, teardown),
 		cmocka_unit_test_setup_teardown(apart_gives_the_same, setup, teardown),
