@@ -96,15 +96,24 @@ id_roles() {
 	[ "$(roles_of E1 phone)" = - ] && [ "$(roles_of H1 phone)" = - ]
 }
 check analyze-2.8 "an identifier is named in the role of the person it belongs to" id_roles
-english_caller() {
-	# "..., phone N" in an English tip is the caller's contact number
-	printf '%s\n' '{"id":"T9","source":"hotline","kind":"tip","received_at":"2026-11-19T13:31:00Z","text":"Caller David Miller reported that a bicycle was stolen near 玄武区梅园新村街道长江路社区汉府街118号, phone 13214966113."}' > caller.jsonl &&
+contact_numbers() {
+	# "..., phone N" in an English tip and a closing "电话N" are the
+	# caller's contact number; the fraudster's "对方电话N" is nobody's
+	cat > caller.jsonl <<-'EOF'
+	{"id":"T9","source":"hotline","kind":"tip","received_at":"2026-11-19T13:31:00Z","text":"Caller David Miller reported that a bicycle was stolen near 玄武区梅园新村街道长江路社区汉府街118号, phone 13214966113."}
+	{"id":"J27","source":"110","kind":"incident","received_at":"2026-11-19T13:31:00Z","text":"居民马春生报警称与邻居潘刚因楼道堆放杂物发生争吵,对方扬言要报复。电话13876282930。"}
+	{"id":"T10","source":"hotline","kind":"tip","received_at":"2026-11-19T13:31:00Z","text":"受害人谢春生被冒充客服诈骗,对方电话16512345678。"}
+	EOF
 	lookout --db caller.db ingest caller.jsonl >/dev/null && an --db caller.db analyze >/dev/null &&
-	[ "$(sqlite3 caller.db "SELECT m.role FROM mention m JOIN entity e ON e.id = m.entity_id
-	      WHERE e.key = 'phone:13214966113'")" = reporter ] &&
-	lookout --db caller.db export links | grep -q '"to":"phone:13214966113","type":"uses"'
+	[ "$(sqlite3 caller.db "SELECT group_concat(role) FROM (SELECT coalesce(m.role, '-') AS role
+	      FROM mention m JOIN entity e ON e.id = m.entity_id WHERE e.type = 'phone' ORDER BY m.id)")" = \
+	  reporter,reporter,- ] &&
+	lookout --db caller.db export links > caller.links &&
+	grep -q '"to":"phone:13214966113","type":"uses"' caller.links &&
+	grep -q '"to":"phone:13876282930","type":"uses"' caller.links &&
+	! grep -q '"to":"phone:16512345678","type":"uses"' caller.links
 }
-check analyze-2.9 "an English caller's phone is the caller's" english_caller
+check analyze-2.9 "a caller's contact number is the caller's, a fraudster's nobody's" contact_numbers
 
 # Incremental: the second day on top equals both days in a fresh database.
 check analyze-3.0 "ingest the second day" lookout ingest "$A/day2.jsonl"
