@@ -13,7 +13,8 @@
  *     entity that the report's mention of that name resolved to);
  *   - each planted situation found or missed (a warning of its kind, or
  *     for companions a companion row, citing at least half its reports),
- *     and warnings that match nothing planted;
+ *     and warnings that match nothing planted, by kind, with the graph
+ *     stage's series candidates;
  *   - quarantined records against the malformed records planted.
  * Reads the database only.
  */
@@ -195,6 +196,36 @@ static void bcubed(double *p, double *r)
 	*r = nitems ? sr / (double)nitems : 0;
 }
 
+/*
+ * Per kind: warnings raised and those matching nothing planted; then
+ * the graph stage's series candidates, of which the series warnings are
+ * the best (warn.conf's series.max_per_night).
+ */
+static void print_by_kind(struct db *db, const char *planted)
+{
+	sqlite3_stmt *st;
+	struct err err;
+	int64_t series = 0;
+
+	if (db_prepare(db, &st,
+		       "SELECT kind, count(*), sum(NOT EXISTS (SELECT 1 FROM warning_evidence we"
+		       "  JOIN report r ON r.id = we.report_id WHERE we.warning_id = w.id"
+		       "  AND r.source || '/' || r.ext_id IN (SELECT value FROM json_each(?))))"
+		       " FROM warning w GROUP BY kind ORDER BY kind", &err) < 0 ||
+	    db_bind(st, &err, "s", planted) < 0) {
+		fprintf(stderr, "eval_district: %s\n", err.msg);
+		db_finalize(st);
+		return;
+	}
+	printf("  %-12s %6s %8s\n", "kind", "raised", "unmatched");
+	while (db_step(st, &err) == 1)
+		printf("  %-12s %6lld %8lld\n", db_text(st, 0), (long long)sqlite3_column_int64(st, 1),
+		       (long long)sqlite3_column_int64(st, 2));
+	db_finalize(st);
+	db_int(db, &err, &series, "SELECT count(*) FROM series", "");
+	printf("  series candidates of the graph stage: %lld\n\n", (long long)series);
+}
+
 /* How many of a situation's reports the best matching warning cites. */
 static int situation_found(struct db *db, cJSON *t, const char *kind)
 {
@@ -315,8 +346,9 @@ int main(int argc, char **argv)
 	       " JOIN report r ON r.id = we.report_id WHERE we.warning_id = w.id"
 	       " AND r.source || '/' || r.ext_id IN (SELECT value FROM json_each(?)))",
 	       "s", planted_reports.buf);
-	printf("warnings: %lld, of which %lld match nothing planted\n\n", (long long)warnings,
+	printf("warnings: %lld, of which %lld match nothing planted\n", (long long)warnings,
 	       (long long)unmatched);
+	print_by_kind(&db, planted_reports.buf);
 
 	printf("identifier extraction (per report, by value):\n");
 	printf("  %-9s %7s %7s %7s %9s %7s\n", "type", "tp", "fp", "fn", "precision", "recall");
