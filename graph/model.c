@@ -361,46 +361,23 @@ static void forget_mentions(void *arg)
 	x->m->n = 0;
 }
 
-/* A mention with a role: its report, its vertex, 1 in a skipped role, 2 in another. */
-struct role_row {
-	int64_t rid;
-	int32_t v;
-	int bits;
-};
-
-static int cmp_role_row(const void *pa, const void *pb)
+/* The pair (rid, v) among m's, or -1: a binary search by report, then a walk along it. */
+static long find_pair(const struct gmentions *m, int64_t rid, int32_t v)
 {
-	const struct role_row *a = pa, *b = pb;
+	long lo = 0, hi = m->n;
 
-	if (a->rid != b->rid)
-		return a->rid < b->rid ? -1 : 1;
-	return (a->v > b->v) - (a->v < b->v);
-}
+	while (lo < hi) {
+		long mid = lo + (hi - lo) / 2;
 
-/*
- * Mark the pairs whose report names the entity with a role only in a
- * skipped one: the role rows sorted as the pairs are, walked along them.
- */
-static void mark_skipped_here(struct gmentions *m, struct role_row *rr, long nrr)
-{
-	long at = 0;
-
-	m->skipped_here = xcalloc(m->n + 1, 1);
-	if (nrr > 1)
-		qsort(rr, nrr, sizeof(*rr), cmp_role_row);
-	for (long i = 0; i < nrr;) {
-		long j = i;
-		int bits = 0;
-
-		for (; j < nrr && rr[j].rid == rr[i].rid && rr[j].v == rr[i].v; j++)
-			bits |= rr[j].bits;
-		while (at < m->n && (m->rid[at] < rr[i].rid ||
-				     (m->rid[at] == rr[i].rid && m->v[at] < rr[i].v)))
-			at++;
-		if (at < m->n && m->rid[at] == rr[i].rid && m->v[at] == rr[i].v)
-			m->skipped_here[at] = bits == 1;
-		i = j;
+		if (m->rid[mid] < rid)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	for (; lo < m->n && m->rid[lo] == rid && m->v[lo] <= v; lo++)
+		if (m->v[lo] == v)
+			return lo;
+	return -1;
 }
 
 /*
@@ -418,13 +395,11 @@ int gmentions_load(struct gmentions *m, struct db *db, const struct gmodel *gm,
 	struct mention_ctx x = { m, gm, 0, 0, 0 };
 	sqlite3_stmt *st = NULL;
 	unsigned char *roles = xcalloc(gm->nv + 1, 1);
-	struct role_row *rr = NULL;
-	size_t cap = 0;
-	long nrr = 0;
 	int rc;
 
 	memset(m, 0, sizeof(*m));
 	rc = growblock_each(db, &mention_blocks, add_mention, forget_mentions, &x, err);
+	m->skipped_here = xcalloc(m->n + 1, 1);
 	if (rc == 0)
 		rc = db_prepare(db, &st, "SELECT entity_id, role IN (SELECT value FROM json_each(?)), "
 				"report_id FROM mention INDEXED BY mention_role WHERE role IS NOT NULL", err);
@@ -433,20 +408,21 @@ int gmentions_load(struct gmentions *m, struct db *db, const struct gmodel *gm,
 	while (rc == 0 && (rc = db_step(st, err)) == 1) {
 		int32_t v = gmodel_vertex(gm, sqlite3_column_int64(st, 0));
 		int bits = sqlite3_column_int(st, 1) ? 1 : 2;
+		long at;
 
 		rc = 0;
 		if (v < 0)
 			continue;
 		roles[v] |= bits;
-		rr = xgrow(rr, &cap, (size_t)nrr + 1, sizeof(*rr));
-		rr[nrr++] = (struct role_row){ sqlite3_column_int64(st, 2), v, bits };
+		if ((at = find_pair(m, sqlite3_column_int64(st, 2), v)) >= 0)
+			m->skipped_here[at] |= bits;
 	}
 	db_finalize(st);
 	for (long v = 0; v < gm->nv; v++)
 		roles[v] = roles[v] == 1;
+	for (long k = 0; k < m->n; k++)
+		m->skipped_here[k] = m->skipped_here[k] == 1;
 	m->role_skip = roles;
-	mark_skipped_here(m, rr, nrr);
-	free(rr);
 	if (rc < 0) {
 		gmentions_release(m);
 		return err_prefix(err, "reading mentions");
