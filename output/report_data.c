@@ -367,18 +367,28 @@ int report_data_record(struct db *db, const struct report_data *d, struct err *e
 	return rc;
 }
 
+/* Each kind's name, and how a title that names its kind itself begins. */
+static const char *const kind_names[][3] = {
+	{ "spike", "警情突增", "警情突增" }, { "series", "串并案线索", "串并案线索" },
+	{ "dispute", "矛盾纠纷升级", "矛盾纠纷升级" }, { "burst", "同一号码多人举报", "同一号码多人举报" },
+	{ "watchlist", "布控比中", "布控" }, { "near_repeat", "近重复侵财", "近重复侵财" },
+};
+
 const char *report_kind_name(const char *kind)
 {
-	static const char *const names[][2] = {
-		{ "spike", "警情突增" }, { "series", "串并案线索" },
-		{ "dispute", "矛盾纠纷升级" }, { "burst", "同一号码多人举报" },
-		{ "watchlist", "布控比中" }, { "near_repeat", "近重复侵财" },
-	};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(kind, names[i][0]))
-			return names[i][1];
+	for (size_t i = 0; i < sizeof(kind_names) / sizeof(kind_names[0]); i++)
+		if (!strcmp(kind, kind_names[i][0]))
+			return kind_names[i][1];
 	return kind;
+}
+
+const char *report_title_kind(const struct report_warning *w)
+{
+	for (size_t i = 0; i < sizeof(kind_names) / sizeof(kind_names[0]); i++)
+		if (!strcmp(w->kind, kind_names[i][0]) &&
+		    !strncmp(w->title, kind_names[i][2], strlen(kind_names[i][2])))
+			return "";
+	return report_kind_name(w->kind);
 }
 
 const char *report_status_name(const char *status)

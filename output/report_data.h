@@ -211,6 +211,11 @@ int report_html_write(const struct report_data *d, FILE *out, struct err *err);
 
 /* Shared by the writers: the Chinese name of a warning kind / cluster status. */
 const char *report_kind_name(const char *kind);
+/*
+ * The kind's name to set before a warning's title, "" when the title
+ * begins with it already (串并案线索：…, 布控比中：…, 布控部分比中：…).
+ */
+const char *report_title_kind(const struct report_warning *w);
 const char *report_status_name(const char *status);
 
 #endif

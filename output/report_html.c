@@ -259,8 +259,10 @@ static void h_counts(struct sbuf *sb, const struct report_data *d)
 
 static void h_warning(struct sbuf *sb, size_t i, const struct report_warning *w)
 {
-	sbuf_addf(sb, "<article class=\"warning %s\"><h3><span class=\"sev\">%d</span>%zu. %s：",
-		  sev_class(w->severity), w->severity, i + 1, report_kind_name(w->kind));
+	const char *kind = report_title_kind(w);
+
+	sbuf_addf(sb, "<article class=\"warning %s\"><h3><span class=\"sev\">%d</span>%zu. %s%s",
+		  sev_class(w->severity), w->severity, i + 1, kind, *kind ? "：" : "");
 	escape_html(sb, w->title);
 	if (w->is_new)
 		sbuf_adds(sb, " <span class=\"tag\">新</span>");

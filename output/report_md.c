@@ -85,12 +85,9 @@ static void md_held(struct sbuf *sb, const struct report_data *d)
 
 static void md_warning(struct sbuf *sb, size_t i, const struct report_warning *w)
 {
-	/* The watchlist's own titles begin "布控比中：" or "布控部分比中：". */
-	int named = !strcmp(w->kind, "watchlist") && !strncmp(w->title, "布控", strlen("布控"));
+	const char *kind = report_title_kind(w);
 
-	sbuf_addf(sb, "### %zu. [%d] ", i + 1, w->severity);
-	if (!named)
-		sbuf_addf(sb, "%s：", report_kind_name(w->kind));
+	sbuf_addf(sb, "### %zu. [%d] %s%s", i + 1, w->severity, kind, *kind ? "：" : "");
 	md(sb, w->title);
 	sbuf_adds(sb, "\n\n");
 	sbuf_adds(sb, "- 编号：");

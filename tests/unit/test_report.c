@@ -366,19 +366,36 @@ static void test_hits_kept_and_held_listed(void **state)
 	free(conf);
 }
 
-/* A watchlist title that names its hit itself gets no second kind name. */
-static void test_md_kind_named_once(void **state)
+/*
+ * A title that names its kind itself (the watchlist's 布控比中：, the
+ * series' 串并案线索：) gets no second kind name, in Markdown or HTML;
+ * another gets its kind's name before it.
+ */
+static void test_kind_named_once(void **state)
 {
 	struct fx *fx = *state;
 	struct err err;
-	char *md;
+	char *md, *html;
 
 	assert_int_equal(db_run(&fx->db, &err, "UPDATE warning_night SET title = "
 				"'布控比中：在逃人员 张三 出现在如家酒店' WHERE warning_id = 2", ""), 0);
+	assert_int_equal(db_run(&fx->db, &err, "UPDATE warning SET kind = 'series' WHERE id = 3", ""), 0);
+	assert_int_equal(db_run(&fx->db, &err, "UPDATE warning_night SET title = "
+				"'串并案线索：3起入室盗窃警情相互关联' WHERE warning_id = 3", ""), 0);
 	md = render(fx, REPORT_MD);
+	html = render(fx, REPORT_HTML);
 	assert_non_null(strstr(md, "] 布控比中：在逃人员 张三"));
+	assert_non_null(strstr(md, "] 串并案线索：3起入室盗窃"));
+	assert_non_null(strstr(md, "] 警情突增：入室盗窃 in"));
+	assert_non_null(strstr(html, "</span>1. 布控比中：在逃人员 张三"));
+	assert_non_null(strstr(html, "警情突增：入室盗窃 in"));
+	assert_non_null(strstr(html, ". 串并案线索：3起入室盗窃"));
 	assert_null(strstr(md, "布控比中：布控比中"));
+	assert_null(strstr(md, "串并案线索：串并案线索"));
+	assert_null(strstr(html, "布控比中：布控比中"));
+	assert_null(strstr(html, "串并案线索：串并案线索"));
 	free(md);
+	free(html);
 }
 
 static void test_write_dir_and_record(void **state)
@@ -443,7 +460,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_changes_and_quality, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_params, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hits_kept_and_held_listed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_md_kind_named_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kind_named_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_dir_and_record, setup, teardown),
 	};
 
