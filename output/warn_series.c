@@ -37,81 +37,89 @@ static char *category_names(struct warn_ctx *w, const char *list)
 }
 
 /*
- * The key members of a cluster tonight: its eight best-ranked entities
- * that are not places.  Many series share one big cluster, so each
- * cluster's members are read once, by rank, and only as far as needed.
+ * What joins the series: the entities its chains of evidence pass
+ * through (series_pair.chain: report, mention, entity, link ...,
+ * entity, mention, report), the most often met first, at most eight;
+ * the first four named in the text.  Not the cluster's best-ranked
+ * members, which may be a victim and the victim's phone: a crew is
+ * joined through its plate, not through whoever called the police.
  */
-struct members {
-	int64_t cluster;
-	struct warn_strs keys, names;
+struct join {
+	char *key;
+	int n;
+	size_t first;           /* the order it was first met in */
 };
 
-struct member_cache {
-	sqlite3_stmt *ranked, *entity;
-	struct members *v;
-	size_t n, cap;
-};
-
-static int members_load(struct warn_ctx *w, struct member_cache *mc, struct members *m,
-			struct err *err)
+static int cmp_join(const void *pa, const void *pb)
 {
-	int r = 0;
+	const struct join *a = pa, *b = pb;
 
-	if (db_bind(mc->ranked, err, "Is", m->cluster, w->night) < 0)
-		return -1;
-	while (m->keys.n < 8 && (r = db_step(mc->ranked, err)) == 1) {
-		if (db_bind(mc->entity, err, "I", sqlite3_column_int64(mc->ranked, 0)) < 0 ||
-		    (r = db_step(mc->entity, err)) < 0)
-			return -1;
-		if (r == 1) {
-			/* A name that repeats is still a member of its own. */
-			m->keys.v = xgrow(m->keys.v, &m->keys.cap, m->keys.n + 1, sizeof(char *));
-			m->keys.v[m->keys.n++] = xstrdup(db_text(mc->entity, 0));
-			m->names.v = xgrow(m->names.v, &m->names.cap, m->names.n + 1, sizeof(char *));
-			m->names.v[m->names.n++] = xstrdup(db_text(mc->entity, 1));
-		}
-		sqlite3_reset(mc->entity);
-	}
-	if (m->keys.n < 8 && r < 0)
-		return -1;
-	sqlite3_reset(mc->ranked);
-	return 0;
+	if (a->n != b->n)
+		return b->n - a->n;
+	return (a->first > b->first) - (a->first < b->first);
 }
 
-/* The key members of the cluster tonight, into the candidate and text. */
-static int series_members(struct warn_ctx *w, struct member_cache *mc, int64_t cluster,
-			  struct warn_cand *c, struct sbuf *names, struct err *err)
+static void add_join(struct join **v, size_t *n, size_t *cap, const char *key)
 {
-	struct members *m = NULL;
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*v)[i].key, key)) {
+			(*v)[i].n++;
+			return;
+		}
+	*v = xgrow(*v, cap, *n + 1, sizeof(**v));
+	(*v)[*n].key = xstrdup(key);
+	(*v)[*n].n = 1;
+	(*v)[*n].first = *n;
+	(*n)++;
+}
 
-	for (size_t i = 0; i < mc->n && !m; i++)
-		if (mc->v[i].cluster == cluster)
-			m = &mc->v[i];
-	if (!m) {
-		mc->v = xgrow(mc->v, &mc->cap, mc->n + 1, sizeof(*mc->v));
-		m = &mc->v[mc->n++];
-		memset(m, 0, sizeof(*m));
-		m->cluster = cluster;
-		if (members_load(w, mc, m, err) < 0)
-			return -1;
+static int series_joins(struct warn_ctx *w, sqlite3_stmt *pairs, int64_t series,
+			struct warn_cand *c, struct sbuf *names, struct err *err)
+{
+	struct join *v = NULL;
+	size_t n = 0, cap = 0;
+	int r;
+
+	if (db_bind(pairs, err, "I", series) < 0)
+		return -1;
+	while ((r = db_step(pairs, err)) == 1) {
+		cJSON *chain = cJSON_Parse(db_text(pairs, 0));
+		int steps = cJSON_GetArraySize(chain);
+
+		/* Each step's end but the last is an entity. */
+		for (int i = 0; i + 1 < steps; i++) {
+			const char *to = cJSON_GetStringValue(
+				cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(chain, i), "to"));
+
+			if (to)
+				add_join(&v, &n, &cap, to);
+		}
+		cJSON_Delete(chain);
 	}
-	for (size_t i = 0; i < m->keys.n; i++) {
-		const char *key = m->keys.v[i], *display = m->names.v[i];
-
-		warn_cand_entity(c, key);
+	sqlite3_reset(pairs);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_join);
+	for (size_t i = 0; i < n; i++) {
+		if (i < 8)
+			warn_cand_entity(c, v[i].key);
 		if (i < 4) {
+			char *name = strncmp(v[i].key, "person:", 7) ? xstrdup(warn_key_value(v[i].key))
+								     : warn_display(w, v[i].key);
+
 			if (names->len)
 				sbuf_adds(names, "、");
-			sbuf_adds(names, *display && !strncmp(key, "person:", 7) ? display
-										: warn_key_value(key));
+			sbuf_adds(names, name);
+			free(name);
 		}
+		free(v[i].key);
 	}
-	return 0;
+	free(v);
+	return r < 0 ? -1 : 0;
 }
 
 /* A series the night may raise, with what ranks it. */
 struct series_row {
-	int64_t id, cluster;
+	int64_t id;
 	char *key, *categories, *first, *last, *label;
 	double score;
 	int n, days, recent, is_new, severity;
@@ -179,7 +187,7 @@ static int series_rows(struct warn_ctx *w, struct series_row **out, size_t *n_ou
 		       "  JOIN series_report sr ON sr.report_id = r.report_id WHERE r.day BETWEEN ?4 AND ?1)"
 		       " SELECT s.id, s.key, s.score, s.n_reports, s.n_days, s.categories,"
 		       " coalesce(substr(s.first_at, 1, 10), ''), coalesce(substr(s.last_at, 1, 10), ''),"
-		       " c.label, c.id, s.first_night = ?1, s.id IN recent"
+		       " c.label, s.first_night = ?1, s.id IN recent"
 		       " FROM series s JOIN cluster c ON c.id = s.cluster_id"
 		       " WHERE s.night = ?1 AND s.score >= ?2 AND s.n_reports >= ?3"
 		       " AND (s.first_night = ?1 OR s.id IN recent)", err) < 0 ||
@@ -202,9 +210,8 @@ static int series_rows(struct warn_ctx *w, struct series_row **out, size_t *n_ou
 		s->first = xstrdup(db_text(st, 6));
 		s->last = xstrdup(db_text(st, 7));
 		s->label = xstrdup(db_text(st, 8));
-		s->cluster = sqlite3_column_int64(st, 9);
-		s->is_new = sqlite3_column_int(st, 10);
-		s->recent = sqlite3_column_int(st, 11);
+		s->is_new = sqlite3_column_int(st, 9);
+		s->recent = sqlite3_column_int(st, 10);
 		s->severity = series_severity(w, s->score, s->n);
 	}
 	db_finalize(st);
@@ -216,7 +223,7 @@ static int series_rows(struct warn_ctx *w, struct series_row **out, size_t *n_ou
 }
 
 /* Raise one series: its members, reports and text. */
-static int series_raise(struct warn_ctx *w, struct member_cache *mc, sqlite3_stmt *reports,
+static int series_raise(struct warn_ctx *w, sqlite3_stmt *pairs, sqlite3_stmt *reports,
 			const struct series_row *s, struct err *err)
 {
 	struct warn_cand *c = warn_cand_add(w, WARN_SERIES);
@@ -228,7 +235,7 @@ static int series_raise(struct warn_ctx *w, struct member_cache *mc, sqlite3_stm
 
 	warn_cand_subject(c, (const char *const *)&subject, 1);
 	c->severity = s->severity;
-	rr = series_members(w, mc, s->cluster, c, &names, err);
+	rr = series_joins(w, pairs, s->id, c, &names, err);
 	if (rr == 0)
 		rr = db_bind(reports, err, "I", s->id);
 	while (rr == 0 && (rr = db_step(reports, err)) == 1) {
@@ -256,42 +263,28 @@ static int series_raise(struct warn_ctx *w, struct member_cache *mc, sqlite3_stm
 
 int warn_series(struct warn_ctx *w, struct err *err)
 {
-	sqlite3_stmt *reports = NULL;
-	struct member_cache mc = { 0 };
+	sqlite3_stmt *reports = NULL, *pairs = NULL;
 	struct series_row *rows = NULL;
 	size_t n = 0, max = (size_t)warn_param(w, WARN_SERIES, "max_per_night", 20);
 	int rc = -1;
 
 	if (series_rows(w, &rows, &n, err) < 0 ||
-	    db_prepare(w->db, &mc.ranked,
-		       "SELECT entity_id FROM cluster_member WHERE cluster_id = ? AND night = ?"
-		       " ORDER BY rank", err) < 0 ||
-	    db_prepare(w->db, &mc.entity,
-		       "SELECT key, coalesce(display, '') FROM entity WHERE id = ? AND type <> 'place'",
+	    db_prepare(w->db, &pairs,
+		       "SELECT chain FROM series_pair WHERE series_id = ? ORDER BY report_a, report_b",
 		       err) < 0 ||
 	    db_prepare(w->db, &reports,
 		       "SELECT report_id FROM series_report WHERE series_id = ? ORDER BY report_id",
 		       err) < 0)
 		goto out;
 	for (size_t i = 0; i < n && (!max || i < max); i++)
-		if (series_raise(w, &mc, reports, &rows[i], err) < 0)
+		if (series_raise(w, pairs, reports, &rows[i], err) < 0)
 			goto out;
 	rc = 0;
 out:
 	for (size_t i = 0; i < n; i++)
 		series_row_release(&rows[i]);
 	free(rows);
-	db_finalize(mc.ranked);
-	db_finalize(mc.entity);
-	for (size_t i = 0; i < mc.n; i++) {
-		for (size_t k = 0; k < mc.v[i].keys.n; k++) {
-			free(mc.v[i].keys.v[k]);
-			free(mc.v[i].names.v[k]);
-		}
-		free(mc.v[i].keys.v);
-		free(mc.v[i].names.v);
-	}
-	free(mc.v);
+	db_finalize(pairs);
 	db_finalize(reports);
 	return rc;
 }

@@ -242,6 +242,32 @@ static void every_planted_situation(void **state)
 	free(s);
 }
 
+/*
+ * A series names what joins its reports (the entities its chains pass
+ * through), not its cluster's best-ranked members: a victim ranked
+ * first in the cluster is not named.
+ */
+static void series_named_by_what_joins_it(void **state)
+{
+	struct fixture *fx = *state;
+	struct warn_summary sum;
+	struct err err;
+	char *s;
+
+	if (db_exec(&fx->db, "INSERT INTO cluster_member(cluster_id, night, entity_id, rank) "
+		    "VALUES (1, '2026-11-21', 10, 0)", &err) < 0)
+		fail_msg("%s", err.msg);
+	run_night(fx, "2026-11-21", &sum);
+	s = column(fx, "explanation", "series");
+	assert_non_null(strstr(s, "关键关联：苏A12345。"));
+	assert_null(strstr(s, "赵甲"));
+	free(s);
+	s = column(fx, "(SELECT group_concat(e.entity_key) FROM warning_evidence e WHERE e.warning_id = "
+		   "warning.id AND e.entity_key IS NOT NULL)", "series");
+	assert_string_equal(s, "plate:苏A12345");
+	free(s);
+}
+
 static void informants_stay_unnamed(void **state)
 {
 	struct fixture *fx = *state;
@@ -596,6 +622,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(informants_stay_unnamed, setup, teardown),
 		cmocka_unit_test_setup_teardown(spike_carried_to_the_next_night, setup, teardown),
 		cmocka_unit_test_setup_teardown(spike_folds_what_it_explains, setup, teardown),
+		cmocka_unit_test_setup_teardown(series_named_by_what_joins_it, setup, teardown),
 		cmocka_unit_test_setup_teardown(only_the_night_with_recent_days_1, setup, teardown),
 		cmocka_unit_test_setup_teardown(rerun_gives_the_same, setup, teardown),
 		cmocka_unit_test_setup_teardown(apart_gives_the_same, setup, teardown),
