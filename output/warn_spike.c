@@ -892,6 +892,17 @@ static void spike_judge(struct spike *s, const struct pair *p, int *alarm,
 	free(y);
 }
 
+/* Whether report r, of day from or later, counts for pair p: its category, at its place or below. */
+static int rep_of_pair(const struct spike *s, const struct rep *r, const struct pair *p, long from)
+{
+	if (r->day < from || !(r->cats >> p->cat & 1))
+		return 0;
+	for (size_t k = 0; k < r->count; k++)
+		if (s->closure[r->first + k] == p->slot)
+			return 1;
+	return 0;
+}
+
 static void spike_raise(struct spike *s, const struct pair *p, const struct detect_point *pt,
 			cJSON *data, const char *also)
 {
@@ -948,17 +959,9 @@ static void spike_raise(struct spike *s, const struct pair *p, const struct dete
 		cJSON_PrintUnformatted(data));
 	free(when);
 	/* The reports of the window at the place or below it (kept by id). */
-	for (size_t i = 0; i < s->n_reps; i++) {
-		const struct rep *r = &s->reps[i];
-
-		if (r->day < from || !(r->cats >> p->cat & 1))
-			continue;
-		for (size_t k = 0; k < r->count; k++)
-			if (s->closure[r->first + k] == p->slot) {
-				warn_cand_report(c, r->id);
-				break;
-			}
-	}
+	for (size_t i = 0; i < s->n_reps; i++)
+		if (rep_of_pair(s, &s->reps[i], p, from))
+			warn_cand_report(c, s->reps[i].id);
 }
 
 /* Days of history for Farrington, or 0 while the database is younger. */
@@ -1120,17 +1123,9 @@ static void alarm_reports(const struct spike *s, const struct pair *p, struct al
 
 	a->reps = xmalloc((s->n_reps + 1) * sizeof(*a->reps));
 	a->n_reps = 0;
-	for (size_t i = 0; i < s->n_reps; i++) {
-		const struct rep *r = &s->reps[i];
-
-		if (r->day < from || !(r->cats >> p->cat & 1))
-			continue;
-		for (size_t k = 0; k < r->count; k++)
-			if (s->closure[r->first + k] == p->slot) {
-				a->reps[a->n_reps++] = i;
-				break;
-			}
-	}
+	for (size_t i = 0; i < s->n_reps; i++)
+		if (rep_of_pair(s, &s->reps[i], p, from))
+			a->reps[a->n_reps++] = i;
 }
 
 /* How many of a's reports k does not have. */
