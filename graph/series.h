@@ -23,7 +23,7 @@ struct gcrimes {
 	char **cats;            /* owned: its crime categories, "burglary,theft" */
 	long *moff;             /* the vertices it mentions: mv[moff[i]..moff[i+1]) */
 	int32_t *mv;
-	unsigned char *mskip;   /* [moff[nr]] 1: named in this report only as reporter or victim */
+	unsigned char *mskip;   /* [moff[nr]] 1: named in this report only in a skipped role */
 };
 
 /*
