@@ -496,6 +496,7 @@ static void dispute_raise(struct dispute *d, const struct group *g)
 	int min = (int)warn_param(w, WARN_DISPUTE, "min_reports", 3);
 	double sev;
 	char *snippet;
+	int ended;
 	cJSON *data = cJSON_CreateObject();
 
 	warn_cand_subject(c, &key, 1);
@@ -539,17 +540,20 @@ static void dispute_raise(struct dispute *d, const struct group *g)
 	cJSON_AddNumberToObject(data, "reports", (double)g->n);
 	cJSON_AddBoolToObject(data, "escalated", g->escalated);
 	cJSON_AddStringToObject(data, "latest", latest->day);
+	/* A record that ends its sentence itself gets no second 。 */
+	ended = strlen(snippet) >= strlen("。") &&
+		!strcmp(snippet + strlen(snippet) - strlen("。"), "。");
 	warn_cand_text(c,
 		xasprintf("%s 纠纷反复%s：%d天内%zu起", sbuf_str(&who),
 			  g->escalated ? "并出现升级迹象" : "", window, g->n),
 		xasprintf("%d天内，%s涉及的纠纷警情共%zu起（%d起即预警）。%s%s%s"
-			  "最近一次（%s）：%s。建议社区民警尽快上门化解矛盾，落实稳控措施，"
+			  "最近一次（%s）：%s%s建议社区民警尽快上门化解矛盾，落实稳控措施，"
 			  "防止“民转刑”或个人极端事件。",
 			  window, sbuf_str(&who), g->n, min,
 			  g->escalated ? "其中出现" : "",
 			  g->escalated ? (words.len ? sbuf_str(&words) : "威胁类警情") : "",
 			  g->escalated ? "等升级迹象，风险明显上升。" : "",
-			  latest->day, snippet),
+			  latest->day, snippet, ended ? "" : "。"),
 		cJSON_PrintUnformatted(data));
 	cJSON_Delete(data);
 	free(snippet);

@@ -568,7 +568,7 @@ static void nr_raise(struct warn_ctx *w, const struct nr_group *g)
 {
 	struct warn_cand *c = warn_cand_add(w, WARN_NEAR_REPEAT);
 	const char *cat = warn_category_name(w, g->category);
-	char skey[64], last[11], dkey[64];
+	char skey[64], last[11], dkey[64], tonight[32] = "";
 	size_t earlier = g->earlier_ids.n;
 	int days;
 	char *place = warn_display(w, g->subject);
@@ -594,16 +594,19 @@ static void nr_raise(struct warn_ctx *w, const struct nr_group *g)
 	for (size_t i = 0; i < earlier; i++)
 		warn_cand_report(c, strtoll(g->earlier_ids.v[i], NULL, 10));
 	day_string(g->last_earlier, last);
+	/* More than one tonight is said so: "第6起" is three earlier and three tonight. */
+	if (g->tonight_ids.n > 1)
+		snprintf(tonight, sizeof(tonight), "%zu起", g->tonight_ids.n);
 	cJSON_AddStringToObject(data, "level", level_names[g->level]);
 	cJSON_AddNumberToObject(data, "earlier", (double)earlier);
 	cJSON_AddStringToObject(data, "category", g->category);
 	warn_cand_text(c,
 		xasprintf("%s 近重复%s：%d天内%s第%zu起", place, cat, days,
 			  where[g->level], earlier + g->tonight_ids.n),
-		xasprintf("%s，%s发生%s；此前%d天内，%s已发生%zu起（最近一次%s）%s。"
+		xasprintf("%s，%s发生%s%s；此前%d天内，%s已发生%zu起（最近一次%s）%s。"
 			  "刚被侵害的地点及其周边在短期内再次发案的风险明显升高（近重复现象），"
 			  "建议在该处及周边加强巡逻守候，提醒住户和商户加强防范。",
-			  w->night, place, cat, days,
+			  w->night, place, cat, tonight, days,
 			  g->level == NR_DISTANCE ? "附近" : where[g->level], earlier, last,
 			  g->level == NR_DISTANCE ? "，相距不远" : ""),
 		cJSON_PrintUnformatted(data));

@@ -268,6 +268,45 @@ static void series_named_by_what_joins_it(void **state)
 	free(s);
 }
 
+/*
+ * The words of a warning read right: a dispute record that ends its
+ * sentence is quoted without a second 。, and a near repeat with two
+ * burglaries tonight says so ("第3起" is one earlier and two tonight).
+ */
+static void warning_words(void **state)
+{
+	struct fixture *fx = *state;
+	struct warn_summary sum;
+	struct err err;
+	char *s;
+
+	if (db_exec(&fx->db, "INSERT INTO report(id, source, ext_id, kind, received_at, occurred_at, reliability,"
+		    "  credibility, informant, text, fields, raw, content_hash, batch_id, line)"
+		    " VALUES (24, 'dispute', 'D4', 'dispute', '2026-11-21T10:00:00+08:00',"
+		    "  '2026-11-21T10:00:00+08:00', 'B', 2, 0, '张三与李四再次争吵,经调解平息。', '{}', x'00', 'h24', 1, 24);"
+		    "INSERT INTO mention(report_id, entity_id, surface, role, rule, confidence)"
+		    " VALUES (24, 1, 'x', 'party', 'fixture', 1), (24, 2, 'x', 'party', 'fixture', 1);"
+		    "INSERT INTO report_category(report_id, category, is_primary) VALUES (24, 'dispute', 1);"
+		    "INSERT INTO report(id, source, ext_id, kind, received_at, occurred_at, reliability,"
+		    "  credibility, informant, text, fields, raw, content_hash, batch_id, line)"
+		    " VALUES (52, '110', 'J52', 'incident', '2026-11-21T09:00:00+08:00',"
+		    "  '2026-11-21T09:00:00+08:00', 'B', 2, 0, '幸福路12号三楼被盗', '{}', x'00', 'h52', 1, 52);"
+		    "INSERT INTO mention(report_id, entity_id, surface, rule, confidence)"
+		    " VALUES (52, 101, 'x', 'fixture', 1);"
+		    "INSERT INTO report_category(report_id, category, is_primary) VALUES (52, 'burglary', 1)",
+		    &err) < 0)
+		fail_msg("%s", err.msg);
+	run_night(fx, "2026-11-21", &sum);
+	s = column(fx, "explanation", "dispute");
+	assert_non_null(strstr(s, "经调解平息。建议"));
+	assert_null(strstr(s, "。。"));
+	free(s);
+	s = column(fx, "title || ' ' || explanation", "near_repeat");
+	assert_non_null(strstr(s, "第3起"));
+	assert_non_null(strstr(s, "发生入室盗窃2起；此前14天内，同一地点已发生1起"));
+	free(s);
+}
+
 static void informants_stay_unnamed(void **state)
 {
 	struct fixture *fx = *state;
@@ -623,6 +662,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(spike_carried_to_the_next_night, setup, teardown),
 		cmocka_unit_test_setup_teardown(spike_folds_what_it_explains, setup, teardown),
 		cmocka_unit_test_setup_teardown(series_named_by_what_joins_it, setup, teardown),
+		cmocka_unit_test_setup_teardown(warning_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(only_the_night_with_recent_days_1, setup, teardown),
 		cmocka_unit_test_setup_teardown(rerun_gives_the_same, setup, teardown),
 		cmocka_unit_test_setup_teardown(apart_gives_the_same, setup, teardown),
