@@ -921,6 +921,9 @@ static void spike_raise(struct spike *s, const struct pair *p, const struct dete
 	snprintf(catkey, sizeof(catkey), "category:%s", p->category);
 	snprintf(level_key, sizeof(level_key), "level_name.%s", p->level);
 	level = *p->level ? warn_conf_str(&w->conf, level_key, "") : "";
+	/* 锁金一村社区 is named a community already: not 锁金一村社区社区. */
+	if (strlen(place) >= strlen(level) && !strcmp(place + strlen(place) - strlen(level), level))
+		level = "";
 	sev = warn_param(w, WARN_SPIKE, "severity_base", 50) +
 	      warn_param(w, WARN_SPIKE, "severity_per_case", 8) * (pt->observed - pt->threshold);
 	{

@@ -202,6 +202,7 @@ static void every_planted_situation(void **state)
 	s = column(fx, "json_extract(data, '$.series[#-1].observed')", "spike");
 	assert_string_equal(s, "4");
 	free(s);
+
 	/* The four burglaries of the night are its evidence. */
 	assert_int_equal(count(fx, "SELECT count(*) FROM warning_evidence e JOIN warning w"
 			       " ON w.id = e.warning_id WHERE w.kind = ? AND e.report_id IS NOT NULL",
@@ -239,6 +240,22 @@ static void every_planted_situation(void **state)
 	/* Ids in order of severity: the wanted plate first. */
 	s = column(fx, "wid", "watchlist");
 	assert_string_equal(s, "W-2026-11-21-0001");
+	free(s);
+}
+
+/* A community whose name says so is not called a community twice: 幸福路社区, not 幸福路社区社区. */
+static void spike_names_the_level_once(void **state)
+{
+	struct fixture *fx = *state;
+	struct warn_summary sum;
+	struct err err;
+	char *s;
+
+	assert_int_equal(db_exec(&fx->db, "INSERT INTO place(entity_id, level) VALUES (100, 'community')",
+				 &err), 0);
+	run_night(fx, "2026-11-21", &sum);
+	s = column(fx, "explanation", "spike");
+	assert_non_null(strstr(s, "幸福路社区接报入室盗窃4起"));
 	free(s);
 }
 
@@ -661,6 +678,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(informants_stay_unnamed, setup, teardown),
 		cmocka_unit_test_setup_teardown(spike_carried_to_the_next_night, setup, teardown),
 		cmocka_unit_test_setup_teardown(spike_folds_what_it_explains, setup, teardown),
+		cmocka_unit_test_setup_teardown(spike_names_the_level_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(series_named_by_what_joins_it, setup, teardown),
 		cmocka_unit_test_setup_teardown(warning_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(only_the_night_with_recent_days_1, setup, teardown),
