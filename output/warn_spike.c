@@ -1196,7 +1196,7 @@ static void fold_alarms(const struct spike *s, const struct pair *cand, struct a
 	free(kept);
 }
 
-/* What alarm i explains, "锁金村街道入室盗窃7起、…", with each in its data; NULL for nothing. */
+/* What alarm i explains, "锁金村街道的入室盗窃7起、…", with each in its data; NULL for nothing. */
 static char *folded_text(const struct spike *s, const struct pair *cand, const struct alarm *al,
 			 size_t n, size_t i, cJSON *data)
 {
@@ -1216,7 +1216,7 @@ static char *folded_text(const struct spike *s, const struct pair *cand, const s
 		cJSON_AddStringToObject(o, "category", p->category);
 		cJSON_AddNumberToObject(o, "observed", al[j].pt.observed);
 		cJSON_AddItemToArray(arr, o);
-		sbuf_addf(&b, "%s%s%s%g起", b.len ? "、" : "",
+		sbuf_addf(&b, "%s%s的%s%g起", b.len ? "、" : "",
 			  *p->display ? p->display : warn_key_value(p->key),
 			  warn_category_name(s->w, p->category), al[j].pt.observed);
 	}

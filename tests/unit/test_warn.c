@@ -391,7 +391,7 @@ static void spike_folds_what_it_explains(void **state)
 	assert_string_equal(s, "[\"place:幸福路社区\",\"category:burglary\"] theft 4 1");
 	free(s);
 	s = column(fx, "explanation", "spike");
-	assert_non_null(strstr(s, "幸福路社区盗窃4起超出警戒线，不另行预警"));
+	assert_non_null(strstr(s, "幸福路社区的盗窃4起超出警戒线，不另行预警"));
 	free(s);
 
 	assert_int_equal(db_exec(&fx->db,
