@@ -104,42 +104,136 @@ static void index_ids(struct gmodel *gm)
 		gm->ix[gm->eid[v] - gm->eid[0]] = (int32_t)v;
 }
 
-/* Every entity not merged, from the narrow index that holds just that (schema version 13). */
+/*
+ * The entities kept in blocks (graph/rowblock.c, schema version 20), a
+ * record of 32 bytes an entity not merged, keyed by its id: the id, the
+ * hub flag, the type's length and the type.  A type longer than the
+ * record holds (none of lookout's is) is marked so and read from the
+ * table.  A merged entity has no record: the queries leave it out, and
+ * a merge, a new hub, an entity inserted, retyped or deleted marks its
+ * id changed.
+ */
+#define GENT_REC 32
+#define GENT_TYPE 22
+#define GENT_LONG 255           /* the type's length when it is not in the record */
+#define GENT_MAGIC 0x31454c47u
+
+static void entity_encode(sqlite3_stmt *st, unsigned char *rec)
+{
+	int64_t id = sqlite3_column_int64(st, 0);
+	const char *type = db_text(st, 1);
+	size_t n = strlen(type);
+
+	memset(rec, 0, GENT_REC);
+	memcpy(rec, &id, 8);
+	rec[8] = sqlite3_column_int(st, 2) != 0;
+	rec[9] = n > GENT_TYPE ? GENT_LONG : (unsigned char)n;
+	if (n <= GENT_TYPE)
+		memcpy(rec + 10, type, n);
+}
+
+/* Inserted, retyped, made a hub, merged or deleted; and the row an INSERT OR REPLACE would delete. */
+static const char *const entity_trigger_names[] = {
+	"graph_entity_ai", "graph_entity_au", "graph_entity_ad", "graph_entity_bi",
+};
+static const char *const entity_trigger_sql[] = {
+	"CREATE TRIGGER IF NOT EXISTS graph_entity_ai AFTER INSERT ON entity BEGIN "
+	"INSERT OR IGNORE INTO graph_entity_dirty(entity_id) VALUES (NEW.id); END",
+	"CREATE TRIGGER IF NOT EXISTS graph_entity_au AFTER UPDATE OF id, type, hub, merged_into ON entity "
+	"BEGIN INSERT OR IGNORE INTO graph_entity_dirty(entity_id) VALUES (OLD.id); "
+	"INSERT OR IGNORE INTO graph_entity_dirty(entity_id) VALUES (NEW.id); END",
+	"CREATE TRIGGER IF NOT EXISTS graph_entity_ad AFTER DELETE ON entity BEGIN "
+	"INSERT OR IGNORE INTO graph_entity_dirty(entity_id) VALUES (OLD.id); END",
+	"CREATE TRIGGER IF NOT EXISTS graph_entity_bi BEFORE INSERT ON entity BEGIN "
+	"INSERT OR IGNORE INTO graph_entity_dirty(entity_id) SELECT id FROM entity WHERE id = NEW.id "
+	"UNION ALL SELECT id FROM entity WHERE key = NEW.key; END",
+};
+
+static const struct growblock_kind entity_blocks = {
+	"graph_entity_block", "graph_entity_dirty",
+	"SELECT id, type, hub FROM entity INDEXED BY entity_graph WHERE merged_into IS NULL ORDER BY id",
+	"SELECT id, type, hub FROM entity WHERE id IN (SELECT entity_id FROM graph_entity_dirty) "
+	"AND merged_into IS NULL ORDER BY id",
+	GENT_REC, GENT_MAGIC, entity_encode, 4, entity_trigger_names, entity_trigger_sql,
+};
+
+struct entity_ctx {
+	struct gmodel *gm;
+	struct db *db;
+	size_t cap[3];
+	int rc;
+	struct err *err;
+};
+
+/* The type of a record, from the table when the record could not hold it. */
+static int record_type(struct entity_ctx *x, int64_t id, const unsigned char *rec)
+{
+	char type[GENT_TYPE + 1];
+	sqlite3_stmt *st;
+	int t;
+
+	if (rec[9] <= GENT_TYPE) {
+		memcpy(type, rec + 10, rec[9]);
+		type[rec[9]] = '\0';
+		return intern_type(x->gm, type, x->err);
+	}
+	if (db_prepare(x->db, &st, "SELECT type FROM entity WHERE id = ?", x->err) < 0)
+		return -1;
+	t = db_bind(st, x->err, "I", id) < 0 || db_step(st, x->err) != 1 ? -1
+		: intern_type(x->gm, db_text(st, 0), x->err);
+	db_finalize(st);
+	return t;
+}
+
+static void add_entity(void *arg, const unsigned char *rec)
+{
+	struct entity_ctx *x = arg;
+	struct gmodel *gm = x->gm;
+	int64_t id = growblock_key(rec);
+	int t;
+
+	if (x->rc < 0)
+		return;
+	if ((t = record_type(x, id, rec)) < 0) {
+		x->rc = -1;
+		return;
+	}
+	gm->eid = xgrow(gm->eid, &x->cap[0], (size_t)gm->nv + 1, sizeof(*gm->eid));
+	gm->type = xgrow(gm->type, &x->cap[1], (size_t)gm->nv + 1, 1);
+	gm->hub = xgrow(gm->hub, &x->cap[2], (size_t)gm->nv + 1, 1);
+	gm->eid[gm->nv] = id;
+	gm->type[gm->nv] = (unsigned char)t;
+	gm->hub[gm->nv] = rec[8];
+	gm->nv++;
+}
+
+static void forget_entities(void *arg)
+{
+	struct entity_ctx *x = arg;
+
+	x->gm->nv = 0;
+}
+
+/*
+ * Every entity not merged, in id order: from the blocks and the entities
+ * changed since, else from the narrow index that holds just that (schema
+ * version 13).
+ */
 static int load_entities(struct gmodel *gm, struct db *db, struct err *err)
 {
-	sqlite3_stmt *st = NULL;
-	int64_t n;
-	long cap;
-	int rc;
+	struct entity_ctx x = { gm, db, { 0, 0, 0 }, 0, err };
+	int rc = growblock_each(db, &entity_blocks, add_entity, forget_entities, &x, err);
 
-	if (db_int(db, err, &n, "SELECT count(*) FROM entity INDEXED BY entity_graph "
-		   "WHERE merged_into IS NULL", "") < 0)
+	/* Room for one past the last, as every array of the model has. */
+	gm->eid = xgrow(gm->eid, &x.cap[0], (size_t)gm->nv + 1, sizeof(*gm->eid));
+	gm->type = xgrow(gm->type, &x.cap[1], (size_t)gm->nv + 1, 1);
+	gm->hub = xgrow(gm->hub, &x.cap[2], (size_t)gm->nv + 1, 1);
+	gm->out = xcalloc(gm->nv + 1, 1);
+	gm->skip = xcalloc(gm->nv + 1, 1);
+	if (rc < 0 || x.rc < 0)
 		return -1;
-	cap = (long)n + 1;
-	gm->eid = xmalloc(cap * sizeof(*gm->eid));
-	gm->type = xmalloc(cap);
-	gm->hub = xmalloc(cap);
-	if (db_prepare(db, &st, "SELECT id, type, hub FROM entity INDEXED BY entity_graph "
-		       "WHERE merged_into IS NULL ORDER BY id", err) < 0)
-		return -1;
-	while ((rc = db_step(st, err)) == 1 && gm->nv < cap) {
-		int t = intern_type(gm, db_text(st, 1), err);
-
-		if (t < 0) {
-			rc = -1;
-			break;
-		}
-		gm->eid[gm->nv] = sqlite3_column_int64(st, 0);
-		gm->type[gm->nv] = (unsigned char)t;
-		gm->hub[gm->nv] = sqlite3_column_int(st, 2) != 0;
-		gm->nv++;
-	}
-	db_finalize(st);
-	gm->out = xcalloc(cap, 1);
-	gm->skip = xcalloc(cap, 1);
-	if (rc >= 0)
-		index_ids(gm);
-	return rc < 0 ? -1 : 0;
+	index_ids(gm);
+	return 0;
 }
 
 /* Places of a whole district, street or road join everything in them: mark them. */

@@ -1,4 +1,4 @@
--- user_version 19
+-- user_version 20
 CREATE INDEX batch_sha256 ON batch(sha256);
 CREATE INDEX cluster_history_night ON cluster_history(night);
 CREATE INDEX cluster_layout_night ON cluster_layout(night);
@@ -143,6 +143,13 @@ CREATE TABLE entity_score (
 	pagerank    REAL NOT NULL,
 	betweenness REAL NOT NULL               -- within its cluster, see data/graph.conf
 , sig INTEGER NOT NULL DEFAULT 0, prev_sig INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE graph_entity_block (
+	block INTEGER PRIMARY KEY,              -- entity id / 4096
+	data  BLOB NOT NULL
+);
+CREATE TABLE graph_entity_dirty (
+	entity_id INTEGER PRIMARY KEY
+);
 CREATE TABLE graph_link_block (
 	block INTEGER PRIMARY KEY,              -- link id / 4096
 	data  BLOB NOT NULL

@@ -1217,6 +1217,82 @@ static void test_kept_links(void **state)
 }
 
 /*
+ * The entities kept in blocks alike (schema version 20): after an
+ * entity is made a hub, merged, retyped, deleted and inserted (in a new
+ * block), the night reads the blocks and the changed entities and ends
+ * where a night read from the entity table ends, blocks byte for byte
+ * included; a block it did not write is read again from the table, and
+ * without the stage's triggers the blocks are written anew.
+ */
+static void test_kept_entities(void **state)
+{
+	struct fx *f = *state;
+	struct graph_summary sum;
+	const char *scores = "SELECT group_concat(x, ' ') FROM (SELECT e.key || ':' || s.degree || ':' || "
+			     "s.component AS x FROM entity_score s JOIN entity e ON e.id = s.entity_id "
+			     "ORDER BY e.id)";
+	const char *blocks = "SELECT group_concat(block || ':' || hex(data), ' ') FROM "
+			     "(SELECT * FROM graph_entity_block ORDER BY block)";
+	struct err err;
+	int64_t e[7];
+	char *s1, *s2, *b1, *b2;
+
+	for (int i = 0; i < 7; i++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "phone:1390000000%d", i);
+		e[i] = entity(f, key, 0);
+	}
+	clique(f, e, 4, "2026-11-01");
+	add_link(f, e[4], e[5], "co_mention", "2026-11-01", 0);
+	run(f, "2026-11-01", &sum);
+	assert_int_equal(sum.entities, 7);
+	assert_int_equal(num(f, "SELECT count(*) FROM graph_entity_block", NULL), 1);
+	assert_int_equal(num(f, "SELECT count(*) FROM graph_entity_dirty", NULL), 0);
+
+	if (db_run(&f->db, &err, "UPDATE entity SET hub = 1 WHERE id = ?", "I", e[3]) < 0 ||
+	    db_run(&f->db, &err, "UPDATE entity SET merged_into = ? WHERE id = ?", "II", e[4], e[5]) < 0 ||
+	    db_run(&f->db, &err, "UPDATE entity SET type = 'imei' WHERE id = ?", "I", e[1]) < 0 ||
+	    db_run(&f->db, &err, "DELETE FROM entity WHERE id = ?", "I", e[6]) < 0 ||
+	    db_run(&f->db, &err, "INSERT INTO entity(id, type, key) VALUES (9000, 'phone', "
+		   "'phone:13900000099')", "") < 0)
+		fail_msg("%s", err.msg);
+	add_link(f, e[4], 9000, "co_mention", "2026-11-02", 0);
+	assert_int_equal(num(f, "SELECT count(*) FROM graph_entity_dirty", NULL), 5);
+	run(f, "2026-11-02", &sum);
+	assert_int_equal(sum.entities, 6);
+	assert_int_equal(sum.hubs, 1);
+	assert_int_equal(num(f, "SELECT count(*) FROM graph_entity_block", NULL), 2);
+	assert_int_equal(num(f, "SELECT count(*) FROM graph_entity_dirty", NULL), 0);
+	s1 = text(f, scores, NULL);
+	b1 = text(f, blocks, NULL);
+	assert_non_null(strstr(s1, "phone:13900000099:1:"));
+	assert_null(strstr(s1, "phone:13900000005:"));
+
+	/* No block kept: the night reads the entity table and writes them all. */
+	sql(f, "DELETE FROM graph_entity_block");
+	run(f, "2026-11-02", &sum);
+	s2 = text(f, scores, NULL), assert_string_equal(s2, s1), free(s2);
+	b2 = text(f, blocks, NULL), assert_string_equal(b2, b1), free(b2);
+
+	/* A block this code did not write. */
+	sql(f, "UPDATE graph_entity_block SET data = x'00112233445566778899' WHERE block = 0");
+	run(f, "2026-11-02", &sum);
+	s2 = text(f, scores, NULL), assert_string_equal(s2, s1), free(s2);
+	b2 = text(f, blocks, NULL), assert_string_equal(b2, b1), free(b2);
+
+	/* A trigger gone: the blocks are written anew, the trigger again. */
+	sql(f, "DROP TRIGGER graph_entity_au");
+	sql(f, "UPDATE entity SET hub = 0 WHERE key = 'phone:13900000003'");
+	run(f, "2026-11-02", &sum);
+	assert_int_equal(sum.hubs, 0);
+	assert_int_equal(num(f, "SELECT count(*) FROM sqlite_master WHERE name = 'graph_entity_au'",
+			     NULL), 1);
+	free(s1);
+	free(b1);
+}
+
+/*
  * The mentions kept in blocks alike: after mentions are inserted (of a
  * report in a new block too), moved to another entity and deleted, the
  * night ends where a night read from the mention table ends, blocks
@@ -1405,6 +1481,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_layout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_graphml, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kept_links, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kept_entities, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kept_mentions, setup, teardown),
 		cmocka_unit_test(test_night),
 		cmocka_unit_test(test_thread_omp),
