@@ -1,11 +1,12 @@
 /*
  * rowblock: rows of an analyze table as the graph stage reads them, kept
- * between nights in blocks (schema versions 17 and 20), with the keys of the rows
- * inserted, changed or deleted since, which triggers on the table record.
- * The stage creates the triggers when it writes every block from the
- * table, and trusts the blocks only while all its triggers are there (a
- * migration that rebuilt the table would have dropped them).  One more night reads the blocks and the rows of
- * the changed keys, not the whole table, and rewrites only the blocks
+ * between nights in blocks (schema versions 17 and 20), with the keys of
+ * the rows inserted, changed or deleted since, which triggers on the
+ * table record.  The stage creates the triggers when it writes every
+ * block from the table, and trusts the blocks only while all its
+ * triggers are there (a migration that rebuilt the table would have
+ * dropped them).  One more night reads the blocks and the rows of the
+ * changed keys, not the whole table, and rewrites only the blocks
  * holding a changed key.  A record is a fixed number of bytes, its key
  * (an int64) first; records are kept in the order of the table's query,
  * which is by key.  Used for the links (graph/linkblock.c), the
