@@ -992,8 +992,6 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 	apart_start(&r.regs_apart, db->path, load_registers, &r);
 	if (gmodel_load(&r.gm, db, &r.conf, r.night, err) < 0 || load_mentions(&r, err) < 0)
 		goto fail;
-	/* So are the crime reports, from tables the stage never writes, while it clusters. */
-	apart_start(&r.crimes, db->path, load_crimes, &r);
 	if (apart_done(&r.regs_apart, db, load_registers, drop_registers, &r, err) < 0 ||
 	    gcompanion_run(db, &r.gm, &r.mn, &r.regs, &r.conf, r.night, &sum->companions, err) < 0)
 		goto fail;
@@ -1001,6 +999,12 @@ int graph_run(struct db *db, const struct graph_opts *opts, struct graph_summary
 	gmodel_finish(&r.gm, &r.conf);
 	if (load_previous(&r, err) < 0)
 		goto fail;
+	/*
+	 * So are the crime reports, from tables the stage never writes, while
+	 * it clusters (Leiden keeps one core), not while it loads: then the
+	 * second core reads last night's rows, which the stage waits for.
+	 */
+	apart_start(&r.crimes, db->path, load_crimes, &r);
 	sum->secs_load = step_secs(&c1);
 	prev = (struct gcomm_prev){ r.start, r.nold, r.old_size, r.old_sig, r.old_btw, r.old_pr };
 	if (gcomm_cluster(&r.gc, &r.gm, &r.conf, r.start ? &prev : NULL, err) < 0)
