@@ -132,7 +132,10 @@ static void entity_encode(sqlite3_stmt *st, unsigned char *rec)
 		memcpy(rec + 10, type, n);
 }
 
-/* Inserted, retyped, made a hub, merged or deleted; and the row an INSERT OR REPLACE would delete. */
+/*
+ * An entity inserted, retyped, made a hub, merged or deleted; and,
+ * before an insert, the row an INSERT OR REPLACE would delete.
+ */
 static const char *const entity_trigger_names[] = {
 	"graph_entity_ai", "graph_entity_au", "graph_entity_ad", "graph_entity_bi",
 };
