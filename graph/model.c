@@ -188,6 +188,14 @@ static int record_type(struct entity_ctx *x, int64_t id, const unsigned char *re
 	return t;
 }
 
+/* Room in the model's per-vertex arrays of entities for n vertices. */
+static void entity_room(struct gmodel *gm, size_t cap[3], size_t n)
+{
+	gm->eid = xgrow(gm->eid, &cap[0], n, sizeof(*gm->eid));
+	gm->type = xgrow(gm->type, &cap[1], n, 1);
+	gm->hub = xgrow(gm->hub, &cap[2], n, 1);
+}
+
 static void add_entity(void *arg, const unsigned char *rec)
 {
 	struct entity_ctx *x = arg;
@@ -201,9 +209,7 @@ static void add_entity(void *arg, const unsigned char *rec)
 		x->rc = -1;
 		return;
 	}
-	gm->eid = xgrow(gm->eid, &x->cap[0], (size_t)gm->nv + 1, sizeof(*gm->eid));
-	gm->type = xgrow(gm->type, &x->cap[1], (size_t)gm->nv + 1, 1);
-	gm->hub = xgrow(gm->hub, &x->cap[2], (size_t)gm->nv + 1, 1);
+	entity_room(gm, x->cap, (size_t)gm->nv + 1);
 	gm->eid[gm->nv] = id;
 	gm->type[gm->nv] = (unsigned char)t;
 	gm->hub[gm->nv] = rec[8];
@@ -228,9 +234,7 @@ static int load_entities(struct gmodel *gm, struct db *db, struct err *err)
 	int rc = growblock_each(db, &entity_blocks, add_entity, forget_entities, &x, err);
 
 	/* Room for one past the last, as every array of the model has. */
-	gm->eid = xgrow(gm->eid, &x.cap[0], (size_t)gm->nv + 1, sizeof(*gm->eid));
-	gm->type = xgrow(gm->type, &x.cap[1], (size_t)gm->nv + 1, 1);
-	gm->hub = xgrow(gm->hub, &x.cap[2], (size_t)gm->nv + 1, 1);
+	entity_room(gm, x.cap, (size_t)gm->nv + 1);
 	gm->out = xcalloc(gm->nv + 1, 1);
 	gm->skip = xcalloc(gm->nv + 1, 1);
 	if (rc < 0 || x.rc < 0)
